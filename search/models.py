@@ -1,0 +1,172 @@
+"""The records the core hands around: papers, parse problems, filters and search results.
+
+All of them are frozen dataclasses so that front ends can cache and share them freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+#: The dump formats paperbrowse reads, by the name ``--format`` takes.
+FORMATS = ("hf-text", "hf-json", "arxiv-jsonl", "arxiv-atom")
+
+SORTS = ("relevance", "date", "upvotes")
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper, as read from one dump or merged from several.
+
+    ``id`` is the paper's stable identity: the bare arXiv id (``2407.01906``, ``hep-th/9901001``)
+    when one is known the first time the paper is seen, otherwise a title-derived id
+    (``t-`` + 12 hex digits, see :func:`search.text.title_id`). Once the library has stored a
+    paper, its ``id`` never changes (bookmarks key on it); ``arxiv_id`` is filled in later when
+    another dump supplies it.
+    """
+
+    id: str
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    #: The author count; also set when only a count is known ("9 authors" on a page copy).
+    n_authors: int | None = None
+    #: Date of the first arXiv version, or the date a listing page shows.
+    published: date | None = None
+    upvotes: int | None = None
+    #: arXiv categories, primary first.
+    categories: tuple[str, ...] = ()
+    doi: str | None = None
+    journal_ref: str | None = None
+    comments: str | None = None
+    #: Links: code/project pages found in the abstract or given by the API, and the arXiv abs URL.
+    urls: tuple[str, ...] = ()
+    #: Every dump file this paper was read from (absolute paths as given at ingest).
+    sources: tuple[str, ...] = ()
+    #: The formats (see FORMATS) of those dumps, in the same spirit: one entry per kind.
+    kinds: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    #: The day Hugging Face featured the paper on Daily Papers, when known.
+    featured: date | None = None
+    #: Date of the latest arXiv version, when known.
+    updated: date | None = None
+    organization: str | None = None
+    ai_summary: str | None = None
+    keywords: tuple[str, ...] = ()
+    github_stars: int | None = None
+    license: str | None = None
+    report_no: str | None = None
+    submitter: str | None = None
+    #: Affiliations by author, when a dump names them (arXiv Atom, snapshot authors_parsed).
+    affiliations: tuple[str, ...] = ()
+
+    @property
+    def first_author(self) -> str | None:
+        return self.authors[0] if self.authors else None
+
+    @property
+    def author_count(self) -> int | None:
+        """Number of authors: the names we have, or the count a page gave."""
+        if self.authors:
+            return max(len(self.authors), self.n_authors or 0)
+        return self.n_authors
+
+    @property
+    def has_code(self) -> bool:
+        return any(is_code_url(u) for u in self.urls)
+
+    @property
+    def year(self) -> int | None:
+        return self.published.year if self.published else None
+
+
+def is_code_url(url: str) -> bool:
+    """True for links to source code hosting (GitHub, GitLab, Bitbucket, Codeberg)."""
+    low = url.lower()
+    return any(h in low for h in ("github.com/", "gitlab.com/", "bitbucket.org/", "codeberg.org/"))
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """Something in a dump that could not be read: which file, where, and what was wrong."""
+
+    source: str
+    message: str
+    #: 1-based line number (text formats, JSON lines) when it applies.
+    line: int | None = None
+    #: Record number or description (``entry 3``, ``item 7``) when a line number does not apply.
+    record: str | None = None
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.record:
+            where += f" ({self.record})"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions that combine (AND) with a query. An empty Filters restricts nothing."""
+
+    since: date | None = None
+    until: date | None = None
+    min_upvotes: int | None = None
+    years: frozenset[int] = frozenset()
+    #: Dump formats (see FORMATS); a paper matches if it came from any of them.
+    kinds: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    has_code: bool = False
+    #: Only these paper ids (e.g. the bookmarked ones, or those with a tag); None = no restriction.
+    ids: frozenset[str] | None = None
+
+    @property
+    def active(self) -> bool:
+        return self != Filters()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    paper: Paper
+    score: float
+    #: A short excerpt of the abstract around the matched words ("" when not asked for).
+    snippet: str = ""
+    #: (start, end) character spans of matched words inside ``snippet``.
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    sort: str
+    filters: Filters
+    #: Number of matching papers in all.
+    total: int
+    #: The first ``limit`` hits, papers loaded.
+    hits: tuple[SearchHit, ...]
+    #: Every matching paper id in result order (for virtualised lists); may be longer than hits.
+    ids: Sequence[str] = ()
+    #: The query's words (stemmed-match terms as typed), for highlighting in front ends.
+    terms: tuple[str, ...] = ()
+    elapsed_ms: float = 0.0
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest did, for the one-line summary and for scripts."""
+
+    files: int = 0
+    files_unchanged: int = 0
+    files_skipped: list[tuple[str, str]] = field(default_factory=list)
+    papers_read: int = 0
+    papers_new: int = 0
+    papers_updated: int = 0
+    papers_merged: int = 0
+    problems: list[ParseProblem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.files_skipped or self.problems)

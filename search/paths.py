@@ -1,0 +1,58 @@
+"""Where paperbrowse keeps its files.
+
+The index and the paper records are derived data (rebuildable from the dumps); bookmarks are the
+user's own. Both live under one data directory so that ``--data-dir`` / ``PAPERBROWSE_DATA_DIR``
+move everything at once (tests never touch the real home).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DATA_DIR = "PAPERBROWSE_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override).expanduser()
+    # platformdirs is imported here, not at module top, to keep `paperbrowse search` start-up lean.
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("paperbrowse", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Locations:
+    data_dir: Path
+
+    @classmethod
+    def resolve(cls, data_dir: str | os.PathLike[str] | None = None) -> Locations:
+        return cls(Path(data_dir).expanduser() if data_dir else default_data_dir())
+
+    @property
+    def library_db(self) -> Path:
+        """SQLite file of merged paper records and the ingest manifest (derived)."""
+        return self.data_dir / "library.sqlite3"
+
+    @property
+    def index_dir(self) -> Path:
+        """The Whoosh index (derived)."""
+        return self.data_dir / "index"
+
+    @property
+    def bookmarks_db(self) -> Path:
+        """Bookmarks, tags and notes (precious: never rebuilt, never deleted by paperbrowse)."""
+        return self.data_dir / "bookmarks.sqlite3"
+
+    @property
+    def lock_file(self) -> Path:
+        """Held by the one ingest that may run at a time."""
+        return self.data_dir / "ingest.lock"
+
+
+def sample_dir() -> Path:
+    """The bundled sample library: five Hugging Face Daily Papers pages copied as text."""
+    return Path(__file__).parent / "sample"
