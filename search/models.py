@@ -170,3 +170,7 @@ class IngestReport:
     @property
     def failed(self) -> bool:
         return bool(self.files_skipped or self.problems)
+
+
+class QueryError(ValueError):
+    """A query the search engine cannot parse or run; the message is fit to show a user."""
