@@ -1,0 +1,201 @@
+"""Reading dump files: which files, which format (by content), and the papers in them.
+
+The ingest code calls exactly three functions:
+
+* :func:`iter_dump_files` expands folders into the files to read;
+* :func:`detect_format` names a file's format from its first bytes, never its extension;
+* :func:`read_dump` yields every good paper and a :class:`~search.models.ParseProblem` for
+  everything it could not read. It never raises for what is in the file (or for an unreadable
+  file): a dump is user input, and one bad file must not stop an ingest of thousands.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+from ..models import FORMATS, Paper, ParseProblem
+from . import arxiv_atom, arxiv_jsonl, hf_json, hf_text
+from .decode import SNIFF_BYTES, BinaryFile, decode_bytes
+
+__all__ = ["FORMAT_NAMES", "detect_format", "iter_dump_files", "read_dump"]
+
+#: What each format is, for messages.
+FORMAT_NAMES = {
+    "hf-text": "Hugging Face Daily Papers page copied as text",
+    "hf-json": "Hugging Face daily-papers API JSON",
+    "arxiv-jsonl": "arXiv metadata snapshot JSON lines",
+    "arxiv-atom": "arXiv API Atom XML",
+}
+
+_READERS: dict[str, Callable[[Path, date | None], Iterator[Paper | ParseProblem]]] = {
+    "hf-text": hf_text.read,
+    "hf-json": hf_json.read,
+    "arxiv-jsonl": arxiv_jsonl.read,
+    "arxiv-atom": arxiv_atom.read,
+}
+
+UNRECOGNISED = "not a recognised dump format (expected {})".format(", ".join(FORMAT_NAMES.values()))
+
+
+def iter_dump_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """The files to read: files as given, folders recursively in sorted order.
+
+    Inside a folder, hidden files and hidden folders (``.git``, ``.DS_Store``) are skipped; a
+    file named explicitly is always yielded, even if it does not exist (reading it then reports
+    the problem).
+    """
+    for given in paths:
+        path = Path(given)
+        if not path.is_dir():
+            yield path
+            continue
+        found: list[Path] = []
+        for root, dirs, files in os.walk(path):
+            # Pruning in place stops os.walk from descending into hidden folders at all.
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found.extend(Path(root) / name for name in files if not name.startswith("."))
+        yield from sorted(found)
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(SNIFF_BYTES)
+
+
+def detect_format(path: Path) -> str | None:
+    """The format of a dump from its content (first few KB), or None if it is not one."""
+    try:
+        head = _head(Path(path))
+        text = decode_bytes(head, partial=True)
+    except (OSError, BinaryFile):
+        return None
+    return detect_text(text)
+
+
+_ATOM_NS = "http://www.w3.org/2005/Atom"
+_JSONL_KEYS = ('"authors_parsed"', '"versions"', '"update_date"', '"abstract"')
+_HF_JSON_KEYS = ('"paper"', '"summary"', '"publishedAt"')
+_HF_MARKERS = frozenset(
+    {
+        "get trending papers in your email inbox!",
+        "get trending papers in your email inbox once a day!",
+        "byak and the research community",
+        "daily papers",
+    }
+)
+_MD_BYLINE = re.compile(r"^\s*[*•] (?:\d[\d,]* authors?|\S.*)$")
+
+
+def detect_text(text: str) -> str | None:
+    """:func:`detect_format` on the first few KB of a file, already decoded."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        return None
+    first = stripped[0]
+    if first == "<":
+        if "<feed" in stripped[:4096] and _ATOM_NS in stripped[:4096]:
+            return "arxiv-atom"
+        return None
+    if first == "[":
+        if any(key in stripped for key in _HF_JSON_KEYS) and '"title"' in stripped:
+            return "hf-json"
+        return None
+    if first == "{":
+        line = stripped.split("\n", 1)[0]
+        if '"id"' in line and sum(key in line for key in _JSONL_KEYS) >= 2:
+            return "arxiv-jsonl"
+        if '"paper"' in line or ('"summary"' in stripped and '"title"' in stripped):
+            # One daily-papers entry saved on its own (the API's array, minus the brackets).
+            return "hf-json" if _is_single_json_object(stripped) else None
+        if '"id"' in line and '"title"' in line:
+            return "arxiv-jsonl"
+        return None
+    return "hf-text" if _looks_like_hf_text(stripped) else None
+
+
+def _is_single_json_object(text: str) -> bool:
+    try:
+        json.JSONDecoder().raw_decode(text)
+    except ValueError:
+        # Only the first few KB were read: a long object is cut off, which is fine here.
+        return "\n{" not in text
+    return True
+
+
+def _looks_like_hf_text(text: str) -> bool:
+    lines = [line.strip() for line in text.splitlines()]
+    nonblank = [line for line in lines if line]
+    top = nonblank[:40]
+    if any(line.lower() in _HF_MARKERS for line in top):
+        return True
+    if (
+        top
+        and top[2:3]
+        and top[2].lower().startswith("subscribe")
+        and top[0].lower().startswith("get trending papers")
+    ):
+        return True
+    if any(line.startswith("### ") for line in lines) and (
+        any(line == "·" for line in lines) or any(_MD_BYLINE.match(line) for line in lines)
+    ):
+        return True
+    # A copy without any header: titles (short lines) alternate with abstracts (long lines).
+    pairs = sum(
+        1
+        for a, b in zip(nonblank, nonblank[1:], strict=False)
+        if len(a) < 300 and len(b) >= 300 and not a.endswith(".")
+    )
+    return pairs >= 2 and pairs * 2 >= 0.8 * len(nonblank[:-1] or [""])
+
+
+def read_dump(
+    path: Path, fmt: str | None = None, as_of: date | None = None
+) -> Iterator[Paper | ParseProblem]:
+    """Every paper in a dump file, and a problem for everything that could not be read.
+
+    ``fmt`` (one of :data:`search.models.FORMATS`) forces a parser instead of detection;
+    ``as_of`` anchors dates printed without a year (defaults: a capture date in the file, then
+    the file's modification date). Never raises for the file's content or for I/O errors.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        head = _head(path)
+    except IsADirectoryError:
+        yield ParseProblem(source, "is a folder, not a dump file")
+        return
+    except OSError as exc:
+        yield ParseProblem(source, f"cannot read file: {exc.strerror or exc}")
+        return
+    try:
+        text = decode_bytes(head, partial=True)
+    except BinaryFile as exc:
+        yield ParseProblem(source, str(exc))
+        return
+    if not text.strip("\ufeff \t\r\n"):
+        if len(head) < SNIFF_BYTES:
+            yield ParseProblem(source, "empty file")
+            return
+    if fmt is None:
+        fmt = detect_text(text)
+        if fmt is None:
+            yield ParseProblem(source, UNRECOGNISED)
+            return
+    elif fmt not in FORMATS:
+        yield ParseProblem(
+            source, f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})"
+        )
+        return
+    try:
+        yield from _READERS[fmt](path, as_of)
+    except OSError as exc:
+        yield ParseProblem(source, f"cannot read file: {exc.strerror or exc}")
+    except BinaryFile as exc:
+        yield ParseProblem(source, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not abort a whole ingest
+        yield ParseProblem(source, f"could not read as {fmt}: {type(exc).__name__}: {exc}")
