@@ -1,0 +1,386 @@
+"""The full-text index: the only module that imports Whoosh.
+
+Everything Whoosh-specific lives here (schema, writing, query parsing, filters, facets, snippets,
+more-like-this) behind :class:`PaperIndex`, so the engine can be swapped by rewriting one module.
+The index stores no text (the library's SQLite store holds the records); it keeps the paper id as a
+column so that result ids come out of a hit list without reading stored documents.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import fields, index, qparser, query, sorting
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+
+from search.models import Filters, Paper, QueryError
+
+#: Bump whenever the schema or what goes into a field changes: an index built with another version
+#: is rebuilt from the library's records (which the dumps can always re-create).
+SCHEMA_VERSION = 3
+
+#: A prefix, wildcard or fuzzy term expands to at most this many index terms (the most frequent
+#: ones); without a bound `re*` expands to thousands of terms and a query takes seconds.
+MAX_EXPANSION = 64
+
+#: Fields a query searches when it names none, and the names users may type for them.
+DEFAULT_FIELDS = ("title", "abstract", "authors")
+FIELD_ALIASES = {"author": "authors", "summary": "abstract", "cat": "category"}
+
+
+def _schema() -> fields.Schema:
+    stem = StemmingAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        arxiv_id=fields.ID,
+        title=fields.TEXT(analyzer=stem, field_boost=2.5, phrase=True),
+        abstract=fields.TEXT(analyzer=stem, phrase=True),
+        authors=fields.TEXT(phrase=True),
+        keywords=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
+        published=fields.NUMERIC(int, sortable=True, signed=False, bits=32),
+        upvotes=fields.NUMERIC(int, sortable=True, signed=False, bits=32),
+        year=fields.ID(sortable=True),
+        kind=fields.KEYWORD,
+        category=fields.KEYWORD(lowercase=False),
+        has_code=fields.BOOLEAN,
+    )
+
+
+def _datenum(d) -> int:
+    return d.year * 10000 + d.month * 100 + d.day if d else 0
+
+
+def _document(paper: Paper) -> dict:
+    return {
+        "id": paper.id,
+        "arxiv_id": paper.arxiv_id or "",
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": " ; ".join(paper.authors),
+        "keywords": ",".join(paper.keywords),
+        "published": _datenum(paper.published),
+        "upvotes": paper.upvotes or 0,
+        "year": str(paper.published.year) if paper.published else "unknown",
+        "kind": " ".join(paper.kinds),
+        "category": " ".join(paper.categories),
+        "has_code": paper.has_code,
+    }
+
+
+def _bounded(cls: type) -> type:
+    """A subclass of a multi-term query class that keeps only its MAX_EXPANSION commonest terms."""
+
+    class Bounded(cls):  # type: ignore[misc, valid-type]
+        def _btexts(self, ixreader):
+            texts = super()._btexts(ixreader)
+            field = self.field()
+            return heapq.nlargest(
+                MAX_EXPANSION, texts, key=lambda t: ixreader.doc_frequency(field, t)
+            )
+
+    Bounded.__name__ = "Bounded" + cls.__name__
+    return Bounded
+
+
+_BOUNDED = {cls: _bounded(cls) for cls in (query.Prefix, query.Wildcard, query.FuzzyTerm)}
+
+
+def _bound_expansions(q: query.Query) -> query.Query:
+    def swap(node: query.Query) -> query.Query:
+        bounded = _BOUNDED.get(type(node))
+        if bounded is not None:
+            node = node.copy()
+            node.__class__ = bounded
+        return node
+
+    return q.accept(swap)
+
+
+class PaperIndex:
+    """The Whoosh index of the library's papers."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._ix = None
+        self._searcher = None
+        self._parser = None
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def _version_file(self) -> Path:
+        return self.path / "SCHEMA_VERSION"
+
+    def needs_rebuild(self) -> bool:
+        """True when there is no usable index of the current schema version."""
+        try:
+            version = int(self._version_file().read_text().strip())
+        except (OSError, ValueError):
+            return True
+        if version != SCHEMA_VERSION:
+            return True
+        return not index.exists_in(str(self.path))
+
+    def create(self) -> None:
+        """Start an empty index (dropping any old one)."""
+        self.close()
+        if self.path.exists():
+            shutil.rmtree(self.path)
+        self.path.mkdir(parents=True)
+        index.create_in(str(self.path), _schema())
+        tmp = self._version_file().with_suffix(".tmp")
+        tmp.write_text(str(SCHEMA_VERSION))
+        os.replace(tmp, self._version_file())
+
+    def _open(self):
+        if self._ix is None:
+            if self.needs_rebuild():
+                self.create()
+            self._ix = FileStorage(str(self.path)).open_index()
+        return self._ix
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+
+    def searcher(self):
+        """A shared searcher, refreshed when another writer has committed since."""
+        ix = self._open()
+        if self._searcher is None:
+            self._searcher = ix.searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    # -- writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self, *, procs: int = 1) -> Iterator[IndexWriter]:
+        """A writer that commits on normal exit and on KeyboardInterrupt (what was added so far
+        stays searchable), and cancels on any other error. Waits up to 30 s for the write lock."""
+        ix = self._open()
+        try:
+            if procs > 1:
+                w = ix.writer(procs=procs, multisegment=True, limitmb=256, timeout=30.0)
+            else:
+                w = ix.writer(limitmb=256, timeout=30.0)
+        except LockError as exc:
+            raise IndexBusy(str(self.path)) from exc
+        wrapper = IndexWriter(w)
+        try:
+            yield wrapper
+        except KeyboardInterrupt:
+            w.commit()
+            raise
+        except BaseException:
+            w.cancel()
+            raise
+        else:
+            w.commit()
+        if self._searcher is not None:
+            self._searcher = self._searcher.refresh()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def doc_count(self) -> int:
+        return self.searcher().doc_count()
+
+    def parse(self, text: str) -> query.Query:
+        """Parse a user's query: Whoosh syntax, all words required, bounded expansions."""
+        if self._parser is None:
+            schema = self._open().schema
+            parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
+            parser.add_plugin(qparser.FuzzyTermPlugin())
+            parser.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items()}))
+            self._parser = parser
+        text = text.strip()
+        if not text:
+            return query.Every()
+        try:
+            q = self._parser.parse(text)
+        except Exception as exc:  # Whoosh raises a variety of errors for malformed input
+            raise QueryError(f"cannot parse query {text!r}: {exc}") from exc
+        if q is query.NullQuery:
+            raise QueryError(f"query {text!r} has no searchable words")
+        return _bound_expansions(q)
+
+    def _filter(self, filters: Filters) -> query.Query | None:
+        parts: list[query.Query] = []
+        if filters.since or filters.until:
+            parts.append(
+                query.NumericRange(
+                    "published",
+                    _datenum(filters.since) if filters.since else 1,
+                    _datenum(filters.until) if filters.until else None,
+                )
+            )
+        if filters.min_upvotes:
+            parts.append(query.NumericRange("upvotes", filters.min_upvotes, None))
+        if filters.years:
+            parts.append(query.Or([query.Term("year", str(y)) for y in sorted(filters.years)]))
+        if filters.kinds:
+            parts.append(query.Or([query.Term("kind", k) for k in sorted(filters.kinds)]))
+        if filters.categories:
+            parts.append(query.Or([query.Term("category", c) for c in sorted(filters.categories)]))
+        if filters.has_code:
+            parts.append(query.Term("has_code", True))
+        if filters.ids is not None:
+            if not filters.ids:
+                return query.NullQuery
+            parts.append(query.Or([query.Term("id", i) for i in sorted(filters.ids)]))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else query.And(parts)
+
+    def search(
+        self, q: query.Query, filters: Filters, sort: str, limit: int | None
+    ) -> tuple[int, list[tuple[str, float]], IdList]:
+        """Run a parsed query: (total, [(id, score)] for the first ``limit``, all ids lazily)."""
+        s = self.searcher()
+        flt = self._filter(filters)
+        if flt is query.NullQuery:
+            return 0, [], IdList(0, [], lambda: [])
+        kwargs = _sort_args(sort, q)
+        try:
+            results = s.search(q, filter=flt, limit=limit, **kwargs)
+        except Exception as exc:  # e.g. a field name that is not in the schema
+            raise QueryError(f"cannot run query: {exc}") from exc
+        ids = self._ids_reader(s)
+        scored = not kwargs
+        first = [(ids[d], float(key) if scored else 0.0) for key, d in results.top_n]
+        total = len(results)
+
+        def all_ids() -> list[str]:
+            full = s.search(q, filter=flt, limit=None, **kwargs)
+            return [ids[d] for _, d in full.top_n]
+
+        return total, first, IdList(total, [i for i, _ in first], all_ids)
+
+    def _ids_reader(self, s):
+        return s.reader().column_reader("id")
+
+    def terms_for(self, q: query.Query) -> list[tuple[str, str]]:
+        """The index terms a query matches (expanded prefixes/fuzzy), as (field, text)."""
+        reader = self.searcher().reader()
+        out: list[tuple[str, str]] = []
+        for field, btext in q.existing_terms(reader, phrases=True, expand=True):
+            if field in ("title", "abstract", "authors"):
+                text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                out.append((field, text))
+        return out
+
+    def facets(self, q: query.Query, filters: Filters) -> dict[str, dict[str, int]]:
+        s = self.searcher()
+        flt = self._filter(filters)
+        if flt is query.NullQuery:
+            return {"year": {}, "kind": {}, "category": {}}
+        facet_map = {
+            "year": sorting.FieldFacet("year", maptype=sorting.Count),
+            "kind": sorting.FieldFacet("kind", allow_overlap=True, maptype=sorting.Count),
+            "category": sorting.FieldFacet("category", allow_overlap=True, maptype=sorting.Count),
+        }
+        results = s.search(q, filter=flt, limit=1, groupedby=facet_map)
+        out: dict[str, dict[str, int]] = {}
+        for name in facet_map:
+            groups = results.groups(name)
+            out[name] = {
+                (k.decode() if isinstance(k, bytes) else str(k)): v
+                for k, v in sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0])))
+            }
+        return out
+
+    def similar(self, paper: Paper, limit: int) -> list[str]:
+        """Ids of papers like this one (more-like-this over title and abstract)."""
+        s = self.searcher()
+        docnum = s.document_number(id=paper.id)
+        if docnum is None:
+            return []
+        text = f"{paper.title} {paper.title} {paper.abstract}"
+        results = s.more_like(docnum, "abstract", text=text, top=limit + 1, numterms=12)
+        ids = self._ids_reader(s)
+        return [ids[d] for _, d in results.top_n if d != docnum][:limit]
+
+    def analyze(self, field: str, text: str) -> Iterator[tuple[str, int, int]]:
+        """Tokens of ``text`` as the field indexes them: (term, start char, end char)."""
+        analyzer = self._open().schema[field].analyzer
+        for token in analyzer(text, chars=True, positions=True, mode="index"):
+            yield token.text, token.startchar, token.endchar
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the index's write lock for longer than we wait."""
+
+
+class IndexWriter:
+    """Adds, replaces and removes papers; owned by :meth:`PaperIndex.writer`."""
+
+    def __init__(self, writer) -> None:
+        self._w = writer
+
+    def add(self, paper: Paper) -> None:
+        """A paper the index has never seen (no look-up for an old copy: twice as fast)."""
+        self._w.add_document(**_document(paper))
+
+    def replace(self, paper: Paper) -> None:
+        self._w.delete_by_term("id", paper.id)
+        self._w.add_document(**_document(paper))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        for paper_id in ids:
+            self._w.delete_by_term("id", paper_id)
+
+
+class IdList(Sequence[str]):
+    """Result ids in order: the first page at once, the rest computed on first access past it."""
+
+    def __init__(self, total: int, first: list[str], load_all) -> None:
+        self._total = total
+        self._first = first
+        self._load_all = load_all
+        self._all: list[str] | None = None if total > len(first) else first
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if self._all is None:
+            if isinstance(i, int) and -1 < i < len(self._first):
+                return self._first[i]
+            if (
+                isinstance(i, slice)
+                and i.stop is not None
+                and 0 <= (i.start or 0)
+                and (i.stop <= len(self._first))
+                and (i.step in (None, 1))
+            ):
+                return self._first[i]
+            self._all = self._load_all()
+        return self._all[i]
+
+
+def _sort_args(sort: str, q: query.Query) -> dict:
+    if sort == "date" or (sort == "relevance" and isinstance(q, query.Every)):
+        return {
+            "sortedby": [
+                sorting.FieldFacet("published", reverse=True),
+                sorting.FieldFacet("upvotes", reverse=True),
+            ]
+        }
+    if sort == "upvotes":
+        return {
+            "sortedby": [
+                sorting.FieldFacet("upvotes", reverse=True),
+                sorting.FieldFacet("published", reverse=True),
+            ]
+        }
+    return {}

@@ -1,0 +1,373 @@
+"""The library: what front ends talk to. Ingest, search, look-ups, facets, similar papers.
+
+It ties the record store (SQLite: merged papers, the ingest manifest) to the full-text index
+(Whoosh, behind ``search.index``). Ingest runs in two phases so that a crash at any point leaves
+both usable: (1) dumps are parsed and merged into the record store in transactions, each paper
+flagged for the index; (2) the flagged papers are written to the index, and unflagged only after
+the index has committed them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+from search.index import IndexBusy, PaperIndex
+from search.lock import IngestLock
+from search.models import (
+    Filters,
+    IngestReport,
+    Paper,
+    ParseProblem,
+    SearchHit,
+    SearchResult,
+)
+from search.paths import Locations
+from search.records import NEW, RecordStore
+
+#: progress(phase, done, total): phase is "read" (records parsed) or "index" (papers indexed).
+Progress = Callable[[str, int, int | None], None]
+
+#: Records per record-store transaction while parsing.
+READ_BATCH = 2000
+#: Papers per index commit: a killed ingest loses at most this much indexing work.
+INDEX_COMMIT_EVERY = 100_000
+#: From this many papers to index, Whoosh's multiprocess writer pays for its start-up.
+MULTIPROCESS_FROM = 20_000
+
+SNIPPET_CHARS = 220
+
+__all__ = ["Library", "IndexBusy"]
+
+
+class Library:
+    """The paper library in one data directory."""
+
+    def __init__(self, locations: Locations) -> None:
+        self.locations = locations
+        locations.data_dir.mkdir(parents=True, exist_ok=True)
+        self.records = RecordStore(locations.library_db)
+        self.index = PaperIndex(locations.index_dir)
+
+    def close(self) -> None:
+        self.index.close()
+        self.records.close()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.records.count()
+
+    def generation(self) -> int:
+        """Bumps whenever an ingest commits; poll it to notice new data."""
+        return self.records.generation()
+
+    def get(self, paper_id: str) -> Paper | None:
+        """A paper by its id, its arXiv id (any version, ``arXiv:`` prefix) or its abs URL."""
+        return self.records.get(paper_id.strip())
+
+    def get_many(self, ids: Sequence[str]) -> list[Paper]:
+        return self.records.get_many(ids)
+
+    def find_by_title(self, title: str) -> Paper | None:
+        return self.records.find_by_title(title)
+
+    def search(
+        self,
+        query: str,
+        filters: Filters = Filters(),  # noqa: B008 - frozen, safe as a default
+        sort: str = "relevance",
+        limit: int | None = 20,
+        snippets: bool = False,
+    ) -> SearchResult:
+        """Run a query (Whoosh syntax; "" = every paper). Raises QueryError for a bad query."""
+        start = time.perf_counter()
+        self._ensure_index()
+        q = self.index.parse(query)
+        total, first, ids = self.index.search(q, filters, sort, limit)
+        papers = {p.id: p for p in self.records.get_many([i for i, _ in first])}
+        terms = self.index.terms_for(q) if query.strip() else []
+        stems = {text for field, text in terms if field in ("title", "abstract")}
+        hits = []
+        for pid, score in first:
+            paper = papers.get(pid)
+            if paper is None:  # index ahead of the store for a moment (ingest mid-way)
+                continue
+            snippet, spans = self._snippet(paper.abstract, stems) if snippets else ("", ())
+            hits.append(SearchHit(paper, score, snippet, spans))
+        words = tuple(dict.fromkeys(text for _, text in terms))
+        return SearchResult(
+            query=query,
+            sort=sort,
+            filters=filters,
+            total=total,
+            hits=tuple(hits),
+            ids=ids,
+            terms=words,
+            elapsed_ms=(time.perf_counter() - start) * 1000,
+        )
+
+    def highlight(
+        self, text: str, query: str, field: str = "abstract"
+    ) -> tuple[tuple[int, int], ...]:
+        """Character spans in ``text`` of the words ``query`` matches (stemming included)."""
+        if not query.strip() or not text:
+            return ()
+        self._ensure_index()
+        try:
+            q = self.index.parse(query)
+        except ValueError:
+            return ()
+        stems = {t for f, t in self.index.terms_for(q) if f in (field, "title", "abstract")}
+        if field == "authors":
+            stems |= {t for f, t in self.index.terms_for(q) if f == "authors"}
+        return tuple((s, e) for term, s, e in self.index.analyze(field, text) if term in stems)
+
+    def _snippet(self, text: str, stems: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """The stretch of ``text`` with the most matched words, and their spans in it."""
+        if not text:
+            return "", ()
+        matches = [(s, e) for term, s, e in self.index.analyze("abstract", text) if term in stems]
+        if not matches:
+            cut = _cut(text, 0, SNIPPET_CHARS)
+            return cut, ()
+        best_start, best_count = matches[0][0], 0
+        for i, (s, _) in enumerate(matches):
+            count = sum(1 for s2, e2 in matches[i:] if e2 <= s + SNIPPET_CHARS - 40)
+            if count > best_count:
+                best_start, best_count = s, count
+        start = max(0, text.rfind(" ", 0, max(0, best_start - 40)) + 1) if best_start > 40 else 0
+        snippet = _cut(text, start, SNIPPET_CHARS)
+        prefix = "…" if start > 0 else ""
+        spans = tuple(
+            (s - start + len(prefix), e - start + len(prefix))
+            for s, e in matches
+            if s >= start and e <= start + len(snippet.rstrip("…"))
+        )
+        return prefix + snippet, spans
+
+    def similar(self, paper_id: str, limit: int = 5) -> list[Paper]:
+        """Papers like this one (more-like-this over title and abstract)."""
+        paper = self.get(paper_id)
+        if paper is None:
+            return []
+        self._ensure_index()
+        return self.records.get_many(self.index.similar(paper, limit))
+
+    def facets(
+        self,
+        query: str,
+        filters: Filters = Filters(),  # noqa: B008
+    ) -> dict[str, dict[str, int]]:
+        """Counts by year, dump kind and category over the papers matching query and filters."""
+        self._ensure_index()
+        return self.index.facets(self.index.parse(query), filters)
+
+    def stats(self) -> dict:
+        counts = self.facets("")
+        return {
+            "papers": self.count(),
+            "files": self.records.file_count(),
+            "by_kind": counts["kind"],
+            "by_year": dict(sorted(counts["year"].items(), reverse=True)),
+            "top_categories": dict(list(counts["category"].items())[:20]),
+            "pending_index": self.records.pending_count(),
+            "data_dir": str(self.locations.data_dir),
+        }
+
+    def _ensure_index(self) -> None:
+        """An index of an old schema (or none) is rebuilt from the records before use."""
+        if self.index.needs_rebuild() and self.records.count():
+            self.reindex()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        fmt: str | None = None,
+        as_of: date | None = None,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+        wait: float = 0.0,
+    ) -> IngestReport:
+        """Read dumps into the library. Unchanged files are skipped without being read.
+
+        Raises ``search.lock.IngestRunning`` when another ingest holds the library for longer
+        than ``wait`` seconds, and ``IndexBusy`` if the index stays locked.
+        """
+        from search.dumps import detect_format, iter_dump_files  # parsers load only for ingest
+
+        started = time.perf_counter()
+        report = IngestReport()
+        with IngestLock(self.locations.lock_file, wait=wait):
+            if rebuild:
+                self.records.clear()
+                self.index.create()
+            elif self.index.needs_rebuild():
+                self.index.create()
+                self.records.mark_all_new()
+            # A previous ingest may have died after the index committed but before the store
+            # heard of it: papers it added are then replaced rather than added twice.
+            self.records.assume_possibly_indexed()
+            for path in iter_dump_files(Path(p) for p in paths):
+                report.files += 1
+                self._ingest_file(path, fmt or detect_format(path), fmt, as_of, report, progress)
+            self._index_pending(progress)
+        self.records.bump_generation()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest_file(
+        self,
+        path: Path,
+        detected: str | None,
+        forced: str | None,
+        as_of: date | None,
+        report: IngestReport,
+        progress: Progress | None,
+    ) -> None:
+        from search.dumps import read_dump
+
+        key = str(path.resolve())
+        try:
+            st = path.stat()
+        except OSError as exc:
+            report.files_skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
+            return
+        row = self.records.file_row(key)
+        if row is not None and row[4] and row[1] == st.st_size and row[2] == st.st_mtime_ns:
+            report.files_unchanged += 1
+            return
+        try:
+            digest = _digest(path)
+        except OSError as exc:
+            report.files_skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
+            return
+        if row is not None and row[4] and row[3] == digest:
+            self.records.touch_file(row[0], st.st_size, st.st_mtime_ns)
+            report.files_unchanged += 1
+            return
+
+        problems: list[ParseProblem] = []
+        touched: set[str] = set()
+        papers_in_file = 0
+        with self.records.transaction() as db:
+            file_id = self.records.begin_file(
+                db, key, st.st_size, st.st_mtime_ns, digest, detected or "unknown"
+            )
+            old_ids = self.records.old_paper_ids(db, file_id)
+            self.records.drop_records(db, file_id)
+        items = read_dump(path, forced, as_of)
+        seq = 0
+        finished = False
+        while not finished:
+            with self.records.transaction() as db:
+                for item in _guarded(items, path, problems):
+                    if isinstance(item, ParseProblem):
+                        problems.append(item)
+                        continue
+                    pid, what = self.records.add_record(db, file_id, seq, item)
+                    seq += 1
+                    report.papers_read += 1
+                    if pid not in touched:
+                        touched.add(pid)
+                        papers_in_file += 1
+                        if what == "new":
+                            report.papers_new += 1
+                        elif pid in old_ids:
+                            report.papers_updated += what == "changed"
+                        else:
+                            report.papers_merged += 1
+                    if seq % READ_BATCH == 0:
+                        break
+                else:
+                    # The file is done: papers it no longer mentions lose its contribution.
+                    for pid in old_ids - touched:
+                        self.records.recompute(db, pid)
+                    if not any(p.message.startswith(_INTERNAL) for p in problems):
+                        self.records.finish_file(db, file_id, papers_in_file)
+                    finished = True
+            if progress:
+                progress("read", report.papers_read, None)
+        report.problems.extend(problems)
+        if seq == 0 and problems:
+            report.files_skipped.append((str(path), problems[0].message))
+
+    def _index_pending(self, progress: Progress | None) -> None:
+        """Phase 2: write every flagged paper to the index; unflag what the index committed."""
+        removed = self.records.removed_ids()
+        total = self.records.pending_count()
+        if not total and not removed:
+            return
+        procs = 2 if total >= MULTIPROCESS_FROM and (os.cpu_count() or 1) > 1 else 1
+        done = 0
+        batches = self.records.pending_batches(1000)
+        exhausted = False
+        first = True
+        while not exhausted:
+            committed: list[str] = []
+            with self.index.writer(procs=procs) as w:
+                if first:
+                    for pid in removed:
+                        w.delete(pid)
+                    first = False
+                for batch in batches:
+                    for paper, state in batch:
+                        if state == NEW:
+                            w.add(paper)
+                        else:
+                            w.replace(paper)
+                        committed.append(paper.id)
+                    done += len(batch)
+                    if progress:
+                        progress("index", done, total)
+                    if len(committed) >= INDEX_COMMIT_EVERY:
+                        break
+                else:
+                    exhausted = True
+            self.records.mark_indexed(committed)
+        self.records.clear_removed(removed)
+
+    def reindex(self) -> None:
+        """Re-create the index from the record store (no dump is read)."""
+        with IngestLock(self.locations.lock_file, wait=60.0):
+            self.index.create()
+            self.records.mark_all_new()
+            self._index_pending(None)
+        self.records.bump_generation()
+
+
+_INTERNAL = "internal error while parsing"
+
+
+def _guarded(items: Iterable, path: Path, problems: list[ParseProblem]) -> Iterable:
+    """The parser's items; a parser bug becomes a problem for this file, not a traceback.
+
+    The file is then not marked complete, so the next ingest reads it again.
+    """
+    try:
+        yield from items
+    except Exception as exc:  # noqa: BLE001 - reported to the user, other files go on
+        problems.append(ParseProblem(str(path), f"{_INTERNAL}: {type(exc).__name__}: {exc}"))
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _cut(text: str, start: int, length: int) -> str:
+    """``length`` characters of ``text`` from ``start``, ending at a word boundary."""
+    piece = text[start : start + length]
+    if start + length >= len(text):
+        return piece
+    space = piece.rfind(" ")
+    return (piece[:space] if space > length // 2 else piece) + "…"

@@ -1,0 +1,82 @@
+"""One paper, one record: merging what several dumps say about the same paper.
+
+The merged record is recomputed from every source record of the paper (not folded incrementally),
+so that re-ingesting a changed dump replaces exactly what that dump contributed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from search.models import FORMATS, Paper
+
+# Which dump is most trusted for bibliographic fields: arXiv's own metadata first, then the HF API,
+# then page copies (which have no ids, no author names and year-less dates).
+_PRIORITY = {kind: rank for rank, kind in enumerate(FORMATS[::-1])}
+
+
+def _rank(paper: Paper) -> tuple[int, str]:
+    best = min((_PRIORITY.get(k, 99) for k in paper.kinds), default=99)
+    return best, paper.sources[0] if paper.sources else ""
+
+
+def _first(values: Iterable):
+    for value in values:
+        if value:
+            return value
+    return None
+
+
+def _union(groups: Iterable[Sequence[str]]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        for item in group:
+            seen.setdefault(item, None)
+    return tuple(seen)
+
+
+def _max(values: Iterable[int | None]) -> int | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def merge_records(paper_id: str, records: Sequence[Paper]) -> Paper:
+    """The one record for ``paper_id`` built from all ``records`` read for it.
+
+    Scalar fields come from the most trusted dump that has them (arXiv snapshot, then arXiv API,
+    then HF API, then page copies); the author list is the longest one; upvotes and stars are the
+    highest seen (the most recent count); lists and sources are united.
+    """
+    if not records:
+        raise ValueError("merge_records needs at least one record")
+    ordered = sorted(records, key=_rank)
+    authors_src = max(ordered, key=lambda p: len(p.authors))
+    authors = authors_src.authors
+    counts = [p.n_authors for p in ordered] + [len(authors) if authors else None]
+    return Paper(
+        id=paper_id,
+        title=_first(p.title for p in ordered) or "",
+        abstract=_first(p.abstract for p in ordered) or "",
+        authors=authors,
+        n_authors=_max(counts),
+        published=_first(p.published for p in ordered),
+        upvotes=_max(p.upvotes for p in ordered),
+        categories=_union(p.categories for p in ordered),
+        doi=_first(p.doi for p in ordered),
+        journal_ref=_first(p.journal_ref for p in ordered),
+        comments=_first(p.comments for p in ordered),
+        urls=_union(p.urls for p in ordered),
+        sources=tuple(sorted(set(_union(p.sources for p in ordered)))),
+        kinds=tuple(k for k in FORMATS if any(k in p.kinds for p in ordered)),
+        arxiv_id=_first(p.arxiv_id for p in ordered),
+        featured=min((p.featured for p in ordered if p.featured), default=None),
+        updated=max((p.updated for p in ordered if p.updated), default=None),
+        organization=_first(p.organization for p in ordered),
+        ai_summary=_first(p.ai_summary for p in ordered),
+        keywords=_union(p.keywords for p in ordered),
+        github_stars=_max(p.github_stars for p in ordered),
+        license=_first(p.license for p in ordered),
+        report_no=_first(p.report_no for p in ordered),
+        submitter=_first(p.submitter for p in ordered),
+        affiliations=authors_src.affiliations,
+    )

@@ -1,0 +1,337 @@
+"""The library's record store: every record read from every dump, and the merged paper records.
+
+SQLite (WAL) in the data dir. It is derived data — ``ingest --rebuild`` re-creates it from the
+dumps — but it is written transactionally so that a killed ingest never leaves it unreadable, and so
+that paper ids, once given, stay put (bookmarks key on them).
+
+Tables
+- ``files``: one row per dump file ingested (size, mtime, digest, format, complete flag).
+- ``records``: what each file said about each paper (compressed JSON), keyed by file and position.
+- ``papers``: the merged record per paper id, with the columns identity lookups need, and a
+  ``state`` saying whether the full-text index still has to learn about it.
+- ``removed``: ids of papers that vanished from every dump and must leave the index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from search.merge import merge_records
+from search.models import Paper
+from search.serialize import paper_from_json, paper_to_json
+from search.text import bare_arxiv_id, title_id, title_key
+
+SCHEMA_VERSION = 1
+
+#: papers.state values: what the full-text index knows of the row.
+CLEAN, NEW, CHANGED = 0, 1, 2
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    digest TEXT,
+    format TEXT,
+    papers INTEGER NOT NULL DEFAULT 0,
+    complete INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS records (
+    file_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    paper_id TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (file_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_paper ON records (paper_id);
+CREATE TABLE IF NOT EXISTS papers (
+    id TEXT PRIMARY KEY,
+    arxiv_id TEXT,
+    title_key TEXT NOT NULL,
+    data BLOB NOT NULL,
+    state INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS papers_arxiv ON papers (arxiv_id) WHERE arxiv_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS papers_title ON papers (title_key);
+CREATE INDEX IF NOT EXISTS papers_dirty ON papers (state) WHERE state != 0;
+CREATE TABLE IF NOT EXISTS removed (id TEXT PRIMARY KEY);
+"""
+
+
+def _pack(paper: Paper) -> bytes:
+    return zlib.compress(paper_to_json(paper).encode(), 1)
+
+
+def _unpack(blob: bytes) -> Paper:
+    return paper_from_json(zlib.decompress(blob).decode())
+
+
+class RecordStore:
+    """Paper records and the ingest manifest, in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in `transaction`).
+        self.db = sqlite3.connect(
+            str(self.path), isolation_level=None, timeout=30.0, check_same_thread=False
+        )
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            # Derived data from another version: drop it; the next ingest rebuilds it.
+            self._drop_all()
+        self.db.executescript(_SCHEMA)
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _drop_all(self) -> None:
+        for table in ("meta", "files", "records", "papers", "removed"):
+            self.db.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def clear(self) -> None:
+        """Forget everything (``ingest --rebuild``)."""
+        with self.transaction() as db:
+            for table in ("files", "records", "papers", "removed"):
+                db.execute(f"DELETE FROM {table}")
+
+    # -- meta --------------------------------------------------------------------------------
+
+    def generation(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def bump_generation(self) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+
+    # -- files -------------------------------------------------------------------------------
+
+    def file_row(self, path: str) -> sqlite3.Row | None:
+        cur = self.db.execute(
+            "SELECT id, size, mtime_ns, digest, complete FROM files WHERE path=?", (path,)
+        )
+        return cur.fetchone()
+
+    def touch_file(self, file_id: int, size: int, mtime_ns: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE files SET size=?, mtime_ns=? WHERE id=?", (size, mtime_ns, file_id))
+
+    def begin_file(self, db, path: str, size: int, mtime_ns: int, digest: str, fmt: str) -> int:
+        """Register (or re-register) a file as being ingested; its old records are dropped.
+
+        Returns the file id. The papers it used to feed are recomputed by :meth:`finish_file`.
+        """
+        row = db.execute("SELECT id FROM files WHERE path=?", (path,)).fetchone()
+        if row is None:
+            cur = db.execute(
+                "INSERT INTO files (path, size, mtime_ns, digest, format, complete) "
+                "VALUES (?, ?, ?, ?, ?, 0)",
+                (path, size, mtime_ns, digest, fmt),
+            )
+            return int(cur.lastrowid)
+        file_id = int(row[0])
+        db.execute(
+            "UPDATE files SET size=?, mtime_ns=?, digest=?, format=?, complete=0 WHERE id=?",
+            (size, mtime_ns, digest, fmt, file_id),
+        )
+        return file_id
+
+    def old_paper_ids(self, db, file_id: int) -> set[str]:
+        rows = db.execute("SELECT DISTINCT paper_id FROM records WHERE file_id=?", (file_id,))
+        return {r[0] for r in rows}
+
+    def drop_records(self, db, file_id: int) -> None:
+        db.execute("DELETE FROM records WHERE file_id=?", (file_id,))
+
+    def finish_file(self, db, file_id: int, papers: int) -> None:
+        db.execute("UPDATE files SET complete=1, papers=? WHERE id=?", (papers, file_id))
+
+    def forget_file(self, path: str) -> set[str]:
+        """Drop a file that no longer exists; returns the papers it fed (to recompute)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT id FROM files WHERE path=?", (path,)).fetchone()
+            if row is None:
+                return set()
+            ids = self.old_paper_ids(db, row[0])
+            self.drop_records(db, row[0])
+            db.execute("DELETE FROM files WHERE id=?", (row[0],))
+            for pid in ids:
+                self.recompute(db, pid)
+            return ids
+
+    # -- records and identity ----------------------------------------------------------------
+
+    def resolve(self, db, record: Paper) -> tuple[str, bool]:
+        """The library id for a freshly read record, and whether that paper already exists.
+
+        By arXiv id first, then by title key — a page copy without an id joins the arXiv record of
+        the same title; two different arXiv ids never merge, whatever their titles.
+        """
+        arxiv = record.arxiv_id or bare_arxiv_id(record.id)
+        if arxiv:
+            row = db.execute("SELECT id FROM papers WHERE arxiv_id=?", (arxiv,)).fetchone()
+            if row:
+                return row[0], True
+        key = title_key(record.title)
+        if key:
+            rows = db.execute(
+                "SELECT id, arxiv_id FROM papers WHERE title_key=? ORDER BY id", (key,)
+            ).fetchall()
+            for pid, other in rows:
+                if not arxiv or not other or other == arxiv:
+                    return pid, True
+        candidate = arxiv or title_id(record.title)
+        suffix = 1
+        pid = candidate
+        while db.execute("SELECT 1 FROM papers WHERE id=?", (pid,)).fetchone():
+            # Same derived id, different paper (two papers with one title but different ids).
+            suffix += 1
+            pid = f"{candidate}-{suffix}"
+        return pid, False
+
+    def add_record(self, db, file_id: int, seq: int, record: Paper) -> tuple[str, str]:
+        """Store one record and bring its paper's merged row up to date.
+
+        Returns (paper id, what happened to the paper: "new", "changed" or "same").
+        """
+        pid, existed = self.resolve(db, record)
+        db.execute(
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+            (file_id, seq, pid, _pack(record)),
+        )
+        if not existed:
+            self._write_paper(db, merge_records(pid, [record]), NEW)
+            return pid, "new"
+        return pid, self.recompute(db, pid)
+
+    def recompute(self, db, pid: str) -> str:
+        """Re-merge a paper from its records; a paper left with none is removed.
+
+        Returns "changed", "same" or "removed".
+        """
+        blobs = db.execute("SELECT data FROM records WHERE paper_id=?", (pid,)).fetchall()
+        if not blobs:
+            db.execute("DELETE FROM papers WHERE id=?", (pid,))
+            db.execute("INSERT OR IGNORE INTO removed VALUES (?)", (pid,))
+            return "removed"
+        merged = merge_records(pid, [_unpack(b[0]) for b in blobs])
+        old = db.execute("SELECT data, state FROM papers WHERE id=?", (pid,)).fetchone()
+        if old is not None and zlib.decompress(old[0]) == paper_to_json(merged).encode():
+            return "same"
+        state = NEW if old is None else (CHANGED if old[1] == CLEAN else old[1])
+        self._write_paper(db, merged, state)
+        return "changed"
+
+    def _write_paper(self, db, paper: Paper, state: int) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO papers VALUES (?, ?, ?, ?, ?)",
+            (paper.id, paper.arxiv_id, title_key(paper.title), _pack(paper), state),
+        )
+        db.execute("DELETE FROM removed WHERE id=?", (paper.id,))
+
+    # -- index bookkeeping -------------------------------------------------------------------
+
+    def pending_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM papers WHERE state != 0").fetchone()[0]
+
+    def pending_batches(self, size: int) -> Iterator[list[tuple[Paper, int]]]:
+        """Papers the index must (re)learn, in batches of (paper, state), oldest first."""
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT id, data, state FROM papers WHERE state != 0 AND id > ? "
+                "ORDER BY id LIMIT ?",
+                (last, size),
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [(_unpack(data), state) for _, data, state in rows]
+
+    def mark_indexed(self, ids: Sequence[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("UPDATE papers SET state=0 WHERE id=?", ((i,) for i in ids))
+
+    def assume_possibly_indexed(self) -> None:
+        """After a crash, NEW rows may already be in the index: treat them as CHANGED."""
+        with self.transaction() as db:
+            db.execute("UPDATE papers SET state=? WHERE state=?", (CHANGED, NEW))
+
+    def mark_all_new(self) -> None:
+        """The index was re-created empty: every paper has to be added."""
+        with self.transaction() as db:
+            db.execute("UPDATE papers SET state=?", (NEW,))
+            db.execute("DELETE FROM removed")
+
+    def removed_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM removed")]
+
+    def clear_removed(self, ids: Sequence[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM removed WHERE id=?", ((i,) for i in ids))
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM papers").fetchone()[0]
+
+    def get(self, paper_id: str) -> Paper | None:
+        row = self.db.execute("SELECT data FROM papers WHERE id=?", (paper_id,)).fetchone()
+        if row is None:
+            arxiv = bare_arxiv_id(paper_id)
+            if arxiv:
+                row = self.db.execute(
+                    "SELECT data FROM papers WHERE arxiv_id=? OR id=?", (arxiv, arxiv)
+                ).fetchone()
+        return _unpack(row[0]) if row else None
+
+    def get_many(self, ids: Sequence[str]) -> list[Paper]:
+        found: dict[str, Paper] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for pid, data in self.db.execute(
+                f"SELECT id, data FROM papers WHERE id IN ({marks})", chunk
+            ):
+                found[pid] = _unpack(data)
+        return [found[i] for i in ids if i in found]
+
+    def find_by_title(self, title: str) -> Paper | None:
+        row = self.db.execute(
+            "SELECT data FROM papers WHERE title_key=? ORDER BY id LIMIT 1", (title_key(title),)
+        ).fetchone()
+        return _unpack(row[0]) if row else None
+
+    def iter_papers(self) -> Iterator[Paper]:
+        for (data,) in self.db.execute("SELECT data FROM papers ORDER BY id"):
+            yield _unpack(data)
+
+    def file_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM files WHERE complete=1").fetchone()[0]
+
+    def files(self) -> list[tuple[str, str, int]]:
+        return list(self.db.execute("SELECT path, format, papers FROM files ORDER BY path"))

@@ -1,0 +1,55 @@
+"""Builds the services every front end uses, in one place: CLI, app, tests, screenshot script."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.bookmarks import BookmarkStore
+from search.library import Library
+from search.paths import Locations, sample_dir
+
+
+@dataclass
+class Services:
+    locations: Locations
+    library: Library
+    bookmarks: BookmarkStore
+    #: True when ``library`` is the bundled sample because the user has none yet.
+    sample: bool = False
+
+    def close(self) -> None:
+        self.library.close()
+        self.bookmarks.close()
+
+
+def build_services(
+    data_dir: str | os.PathLike[str] | None = None, *, use_sample_if_empty: bool = False
+) -> Services:
+    """Open the library and bookmark store in ``data_dir`` (default: the user data dir).
+
+    With ``use_sample_if_empty`` and an empty library, the library shown is the bundled sample
+    (five Daily Papers pages), kept in its own folder so it never mixes with the user's papers;
+    bookmarks still go to the user's store.
+    """
+    locations = Locations.resolve(data_dir)
+    library = Library(locations)
+    sample = False
+    if use_sample_if_empty and library.count() == 0:
+        library.close()
+        library = open_sample_library(locations)
+        sample = True
+    return Services(locations, library, BookmarkStore(locations.bookmarks_db), sample)
+
+
+def open_sample_library(locations: Locations) -> Library:
+    """The bundled sample pages, ingested on first use into ``<data dir>/sample``."""
+    library = Library(Locations(locations.data_dir / "sample"))
+    if library.count() == 0:
+        library.ingest([sample_dir()])
+    return library
+
+
+def sample_paths() -> list[Path]:
+    return sorted(sample_dir().glob("*.txt"))

@@ -1,0 +1,346 @@
+"""The ``paperbrowse`` command: a thin Typer layer over the headless core.
+
+No subcommand opens the Textual app. Textual is imported only then (``search`` must start fast
+and never import it: tests/test_import_hygiene.py proves it).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from search.datearg import parse_date_arg
+from search.models import FORMATS, SORTS, Filters, Paper, QueryError
+from search.serialize import paper_to_dict
+from search.text import strip_controls
+
+app = typer.Typer(
+    name="paperbrowse",
+    help="A local-first terminal reader for research-paper listings.",
+    add_completion=False,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one clear line on stderr; return the Exit to raise."""
+    typer.echo(f"paperbrowse: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _services(ctx: typer.Context):
+    return ctx.obj()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Where the library and bookmarks live (default: the user data dir; "
+            "env PAPERBROWSE_DATA_DIR).",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Search, read, bookmark and cite papers from saved listings. No command opens the app."""
+    built: dict[str, Any] = {}
+
+    def services(*, use_sample_if_empty: bool = False):
+        if "s" not in built:
+            from search.services import build_services
+
+            built["s"] = build_services(data_dir, use_sample_if_empty=use_sample_if_empty)
+            ctx.call_on_close(built["s"].close)
+        return built["s"]
+
+    ctx.obj = services
+    if ctx.invoked_subcommand is None:
+        svc = services(use_sample_if_empty=True)
+        from tui.launch import run_app  # Textual loads only here
+
+        run_app(svc)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Dump files or folders (recursively).")],
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Forget the library and rebuild it from PATHS.")
+    ] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help=f"Force a dump format: {', '.join(FORMATS)}."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date the pages were captured (YYYY-MM-DD), for dates shown without a year.",
+        ),
+    ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait if another ingest is running.")
+    ] = 0.0,
+) -> None:
+    """Read dumps into the library (unchanged files are skipped)."""
+    if fmt is not None and fmt not in FORMATS:
+        raise fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    as_of_date = _date_option("--as-of", as_of)
+    missing = [str(p) for p in paths if not p.exists()]
+    for m in missing:
+        typer.echo(f"paperbrowse: {m}: no such file or folder", err=True)
+    existing = [p for p in paths if p.exists()]
+    library = _services(ctx).library
+    from tui.progress import IngestProgress
+
+    with IngestProgress(sys.stderr) as progress:
+        report = library.ingest(
+            existing, fmt=fmt, as_of=as_of_date, rebuild=rebuild, progress=progress, wait=wait
+        )
+    for problem in report.problems:
+        typer.echo(f"paperbrowse: {_plain(str(problem))}", err=True)
+    typer.echo(_summary(report))
+    if report.failed or missing:
+        raise typer.Exit(1)
+
+
+def _summary(report) -> str:
+    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    if report.files_unchanged:
+        files += f" ({report.files_unchanged} unchanged)"
+    parts = [
+        f"Ingested {files}",
+        f"{report.papers_read} records: {report.papers_new} new, "
+        f"{report.papers_updated} updated, {report.papers_merged} merged",
+    ]
+    if report.files_skipped:
+        skipped = "; ".join(f"{Path(p).name}: {why}" for p, why in report.files_skipped)
+        parts.append(f"{len(report.files_skipped)} skipped ({_plain(skipped)})")
+    if report.problems:
+        parts.append(f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}")
+    parts.append(f"{report.seconds:.1f} s")
+    return " · ".join(parts)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        str,
+        typer.Argument(
+            help='Words (all must match), OR, NOT, "phrases", '
+            "title:, author:, abstract:, quant*, quantizaton~."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Most results to print.")] = 20,
+    sort: Annotated[str, typer.Option("--sort", help="relevance, date or upvotes.")] = "relevance",
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Published on or before.")] = None,
+    min_upvotes: Annotated[
+        int | None, typer.Option("--min-upvotes", min=0, help="At least N upvotes.")
+    ] = None,
+) -> None:
+    """Search the library; prints a table, or JSON for scripts."""
+    if sort not in SORTS:
+        raise fail(f"unknown --sort {sort!r}; choose one of {', '.join(SORTS)}", 2)
+    filters = Filters(
+        since=_date_option("--since", since),
+        until=_date_option("--until", until, end=True),
+        min_upvotes=min_upvotes,
+    )
+    try:
+        result = _services(ctx).library.search(query, filters, sort=sort, limit=limit)
+    except QueryError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        rows = [dict(_json_paper(h.paper), score=round(h.score, 4)) for h in result.hits]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not result.hits:
+        typer.echo(f"No papers match {_plain(query)!r}.", err=True)
+        return
+    typer.echo(_table(result.hits))
+    if result.total > len(result.hits):
+        typer.echo(f"{len(result.hits)} of {result.total} results (--limit for more)", err=True)
+
+
+def _table(hits) -> str:
+    """rank, date, upvotes, title, first author: plain text fitted to the terminal width."""
+    width = shutil.get_terminal_size((100, 24)).columns
+    rows = []
+    for rank, hit in enumerate(hits, 1):
+        p = hit.paper
+        rows.append(
+            (
+                str(rank),
+                p.published.isoformat() if p.published else "-",
+                str(p.upvotes) if p.upvotes is not None else "-",
+                _plain(p.title),
+                _plain(_who(p)),
+            )
+        )
+    head = ("#", "date", "up", "title", "first author")
+    w_rank = max(len(r[0]) for r in rows + [head])
+    w_up = max(len(r[2]) for r in rows + [head])
+    w_author = min(24, max(len(r[4]) for r in rows + [head]))
+    w_title = max(20, width - (w_rank + 10 + w_up + w_author + 8))
+    lines = []
+    for r in [head, *rows]:
+        lines.append(
+            f"{r[0]:>{w_rank}}  {r[1]:<10}  {r[2]:>{w_up}}  "
+            f"{_fit(r[3], w_title):<{w_title}}  {_fit(r[4], w_author)}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+def _who(p: Paper) -> str:
+    if p.authors:
+        more = (p.author_count or 1) - 1
+        return p.authors[0] + (f" +{more}" if more > 0 else "")
+    if p.organization:
+        return p.organization
+    if p.n_authors:
+        return f"{p.n_authors} author{'s' if p.n_authors != 1 else ''}"
+    return "-"
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    paper_id: Annotated[str, typer.Argument(metavar="ID", help="Paper id or arXiv id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
+) -> None:
+    """Print one paper's whole record, abstract included."""
+    paper = _services(ctx).library.get(paper_id)
+    if paper is None:
+        raise fail(f"no paper with id {paper_id!r} in the library")
+    if as_json:
+        typer.echo(json.dumps(_json_paper(paper), ensure_ascii=False, indent=2))
+        return
+    typer.echo(_plain(render_record(paper)))
+
+
+def render_record(p: Paper) -> str:
+    """A paper as readable plain text (the `show` command)."""
+    lines = [p.title, ""]
+    if p.authors:
+        lines.append("Authors:    " + ", ".join(p.authors))
+    elif p.organization or p.n_authors:
+        lines.append("Authors:    " + _who(p))
+    pairs = [
+        ("Id", p.id),
+        ("arXiv", p.arxiv_id),
+        ("Published", p.published and p.published.isoformat()),
+        ("Updated", p.updated and p.updated.isoformat()),
+        ("Featured", p.featured and p.featured.isoformat()),
+        ("Upvotes", p.upvotes),
+        ("Categories", " ".join(p.categories)),
+        ("DOI", p.doi),
+        ("Journal", p.journal_ref),
+        ("Comments", p.comments),
+        ("Keywords", ", ".join(p.keywords)),
+        ("Stars", p.github_stars),
+    ]
+    lines += [f"{k + ':':<11} {v}" for k, v in pairs if v not in (None, "")]
+    for url in p.urls:
+        lines.append(f"{'Link:':<11} {url}")
+    for source in p.sources:
+        lines.append(f"{'Source:':<11} {source}")
+    if p.ai_summary:
+        lines += ["", "Summary: " + p.ai_summary]
+    if p.abstract:
+        lines += ["", p.abstract]
+    return "\n".join(lines)
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Counts: papers, files, by source kind and by year."""
+    data = _services(ctx).library.stats()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{data['papers']} papers from {data['files']} files in {data['data_dir']}")
+    for title, key in (("By source", "by_kind"), ("By year", "by_year")):
+        if data[key]:
+            typer.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
+    if data["pending_index"]:
+        typer.echo(f"{data['pending_index']} papers wait to be indexed (run ingest again)")
+
+
+def _json_paper(paper: Paper) -> dict[str, Any]:
+    return paper_to_dict(paper)
+
+
+def _plain(text: str) -> str:
+    """Dump text on its way to a terminal: no control sequences, ever."""
+    return strip_controls(text)
+
+
+def _date_option(name: str, value: str | None, *, end: bool = False) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date_arg(value, end=end)
+    except ValueError as exc:
+        raise fail(f"{name}: {exc}", 2) from None
+
+
+def _register_subapps() -> None:
+    try:
+        from tui.cli_bookmarks import bookmark_app, export_app
+    except ModuleNotFoundError:  # TEMP until the bookmarks CLI lands
+        return
+
+    app.add_typer(bookmark_app, name="bookmark")
+    app.add_typer(export_app, name="export")
+
+
+_register_subapps()
+
+
+def main() -> None:
+    """Entry point: known failures become one clear line and a non-zero exit, not a traceback."""
+    from search.index import IndexBusy
+    from search.lock import IngestRunning
+
+    try:
+        app()
+    except (IngestRunning, IndexBusy) as exc:
+        typer.echo(f"paperbrowse: {exc}", err=True)
+        sys.exit(1)
+    except sqlite3.Error as exc:
+        typer.echo(f"paperbrowse: library database error: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        typer.echo(f"paperbrowse: cannot use{where}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("paperbrowse: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
