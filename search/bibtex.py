@@ -1,0 +1,445 @@
+"""BibTeX for bookmarks: entries in arXiv's own export format that compile the first time.
+
+Preprints follow arXiv's export (``@misc`` with ``eprint``, ``archivePrefix``, ``primaryClass``,
+``url``), plus ``doi`` and the journal reference when known. Papers without an arXiv id still get
+a useful entry: title, year, a link, and a ``note`` naming the source and the author count when
+only a count is known (page copies), rather than invented names.
+
+Text fields are escaped for LaTeX, except TeX that came from the source (arXiv titles carry math
+such as ``$\\Lambda_{\\alpha}$`` and accents such as ``Gr\\"obner``): that is kept, made safe for
+pdflatex without packages, and brace-protected. Acronyms in titles are brace-protected so that
+styles which lowercase titles keep them. By default non-ASCII becomes LaTeX (see search.latex);
+``unicode=True`` keeps UTF-8 for biblatex/biber users.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from search.bookmarks import Bookmark
+from search.latex import char_to_latex, math_symbol, to_ascii
+from search.models import Paper
+from search.text import arxiv_abs_url, bare_arxiv_id, clean
+
+__all__ = [
+    "BibtexExport",
+    "base_key",
+    "bibtex_entry",
+    "escape_text",
+    "format_author",
+    "render_bibtex",
+    "unique_key",
+]
+
+
+@dataclass(frozen=True)
+class BibtexExport:
+    text: str
+    #: paper id -> key used.
+    keys: dict[str, str]
+    #: e.g. "2401.00001: character 'ʕ' (U+0295) has no LaTeX form; written as '?'".
+    warnings: tuple[str, ...]
+
+
+# -- keys ----------------------------------------------------------------------------------------
+
+_STOP_WORDS = frozenset(
+    """a an the of on in for to and or with without from by at as into onto via is are be do does
+    can how what why when where which who we our your its their towards toward beyond using
+    about over under through between vs versus not no all any new""".split()
+)
+
+_TEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbrtk]\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))")
+_TEX_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])")
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
+_MATH = re.compile(r"(?<!\\)\$(?=[^\s$])((?:[^$\\]|\\.)*?)(?<=[^\s\\])\$")
+
+
+def _plain_words(text: str) -> list[str]:
+    """ASCII words of a title or name, with TeX accents and math stripped."""
+    text = _MATH.sub(" ", text)
+    text = _TEX_ACCENT.sub(lambda m: (m.group(1) or m.group(2)).lstrip("\\"), text)
+    text = _TEX_LETTER.sub(lambda m: m.group(1), text)
+    text = _TEX_COMMAND.sub(" ", text)
+    return re.findall(r"[a-z0-9]+", to_ascii(text).lower())
+
+
+def _significant_words(title: str) -> list[str]:
+    return [w for w in _plain_words(title) if w not in _STOP_WORDS and not w.isdigit()]
+
+
+def base_key(paper: Paper) -> str:
+    """``lastname`` + ``year`` + first significant title word, ASCII: ``balazs2007calculation``.
+
+    Without a usable author name the key is built from the title alone (``unifyingfeature2023``).
+    """
+    year = str(paper.year) if paper.year else ""
+    words = _significant_words(paper.title)
+    last = ""
+    if paper.authors:
+        _, von_last, _ = _split_name(paper.authors[0])
+        parts = _plain_words(von_last.split()[-1]) if von_last else []
+        last = "".join(parts)
+    if last:
+        key = last + year + (words[0] if words else "")
+    else:
+        key = "".join(words[:2]) + year
+    return key[:48] or "paper"
+
+
+def unique_key(base: str, taken: Collection[str]) -> str:
+    """``base``, or ``base`` + ``a``, ``b``, … ``z``, ``aa``, … : the first not in ``taken``."""
+    if base not in taken:
+        return base
+    n = 0
+    while True:
+        suffix, i = "", n
+        while True:
+            suffix = chr(ord("a") + i % 26) + suffix
+            i = i // 26 - 1
+            if i < 0:
+                break
+        if base + suffix not in taken:
+            return base + suffix
+        n += 1
+
+
+# -- escaping ------------------------------------------------------------------------------------
+
+# Commands from TeX sources that are safe in pdflatex text mode without packages.
+_TEXT_COMMANDS = frozenset(
+    "TeX LaTeX ldots dots textendash textemdash emph textit textbf textsc texttt textrm textsf "
+    "textsuperscript textsubscript".split()
+)
+
+# Math-mode commands the LaTeX kernel defines. Others are rewritten (see _MATH_REWRITES) or
+# replaced by their name in roman type, with a warning, so the entry still compiles.
+_MATH_COMMANDS = frozenset(
+    """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu
+    xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta
+    Lambda Xi Pi Sigma Upsilon Phi Psi Omega sqrt frac to rightarrow leftarrow Rightarrow
+    Leftarrow leftrightarrow Leftrightarrow longrightarrow longleftarrow mapsto uparrow downarrow
+    infty partial nabla cdot cdots ldots dots vdots ddots times div pm mp le leq ge geq ne neq
+    approx sim simeq cong equiv propto ll gg prec succ preceq succeq in notin ni subset subseteq
+    supset supseteq cup cap setminus emptyset forall exists neg lnot wedge vee land lor oplus
+    otimes odot circ ast star bullet dagger ddagger sum prod coprod int oint bigcup bigcap
+    log ln lg exp sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth lim liminf
+    limsup max min sup inf det dim ker deg arg hom gcd Pr bmod pmod mathrm mathbf mathit
+    mathcal mathsf mathtt mathnormal bar hat tilde vec dot ddot check breve acute grave
+    overline underline widetilde widehat overbrace underbrace left right big Big bigg Bigg
+    langle rangle lbrace rbrace lfloor rfloor lceil rceil vert Vert mid parallel perp prime
+    ell hbar imath jmath wp Re Im aleph quad qquad not over atop choose rm bf it cal sf tt
+    mbox hbox textrm textit textbf stackrel overset displaystyle textstyle scriptstyle
+    top bot angle triangle backslash surd flat natural sharp clubsuit diamondsuit heartsuit
+    spadesuit smile frown models vdash dashv bowtie asymp doteq cdotp colon""".split()
+)
+
+_MATH_REWRITES = {
+    "mathbb": r"\mathbf",
+    "mathbbm": r"\mathbf",
+    "boldsymbol": r"\mathbf",
+    "bm": r"\mathbf",
+    "mathscr": r"\mathcal",
+    "mathfrak": r"\mathrm",
+    "operatorname": r"\mathrm",
+    "text": r"\mbox",
+    "textnormal": r"\mbox",
+    "dfrac": r"\frac",
+    "tfrac": r"\frac",
+    "lesssim": r"\stackrel{<}{\sim}",
+    "gtrsim": r"\stackrel{>}{\sim}",
+    "varnothing": r"\emptyset",
+    "coloneqq": ":=",
+}
+
+_ESCAPES = {
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    # OT1 fonts print these three as other glyphs (¡ ¿ —).
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+}
+
+# One token of a text field: math, an accent command, a special-letter command, an escaped
+# special, another command, a brace, an ASCII word, or any other single character.
+_TOKEN = re.compile(
+    r"""
+    (?P<math>(?<!\\)\$(?=[^\s$])(?:[^$\\]|\\.)*?(?<=[^\s\\])\$)
+  | (?P<accent>\\[`'^"~=.]\s*(?:\{\s*(?:\\[ij]|[A-Za-z])\s*\}|\\[ij](?![A-Za-z])|[A-Za-z]))
+  | (?P<laccent>\\[uvHcdbrtk](?:\s*\{\s*(?:\\[ij]|[A-Za-z])\s*\}|\s+[A-Za-z](?![A-Za-z])))
+  | (?P<letter>\\(?:ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\s*\{\})?)
+  | (?P<escaped>\\[&%$\#_{}])
+  | (?P<command>\\[A-Za-z]+)
+  | (?P<brace>[{}])
+  | (?P<word>[A-Za-z0-9]+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+class _Escaper:
+    """Escapes text fields of one entry, collecting warnings."""
+
+    def __init__(self, unicode: bool) -> None:
+        self.unicode = unicode
+        self.warnings: list[str] = []
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def text(self, value: str, *, protect_acronyms: bool = False) -> str:
+        """A text field: specials escaped, source TeX kept safe, braces balanced."""
+        tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(clean(value))]
+        # Source braces that pair up are TeX grouping (kept); the rest are escaped.
+        paired: set[int] = set()
+        stack: list[int] = []
+        for i, (kind, tok) in enumerate(tokens):
+            if kind == "brace" and tok == "{":
+                stack.append(i)
+            elif kind == "brace" and stack:
+                paired.update((stack.pop(), i))
+        out: list[str] = []
+        depth = 0
+        for i, (kind, tok) in enumerate(tokens):
+            if kind == "math":
+                out.append(self._math(tok[1:-1]))
+            elif kind == "laccent":
+                letter = re.sub(r"[\s{}]", "", tok[2:])
+                out.append("{" + tok[:2] + "{" + letter + "}}")  # {\v{S}}, also from "\v S"
+            elif kind in ("accent", "letter"):
+                out.append("{" + re.sub(r"\s+", "", tok).removesuffix("{}") + "}")
+            elif kind == "escaped":
+                out.append(tok)
+            elif kind == "command":
+                has_group = i + 1 in paired and tokens[i + 1][1] == "{"
+                out.append(self._text_command(tok, has_group))
+            elif kind == "brace":
+                if i in paired:
+                    depth += 1 if tok == "{" else -1
+                    out.append(tok)
+                else:
+                    out.append(_ESCAPES[tok])
+            elif kind == "word":
+                if protect_acronyms and depth == 0 and _is_acronym(tok):
+                    out.append("{" + tok + "}")
+                else:
+                    out.append(tok)
+            else:
+                out.append(self._char(tok))
+        return "".join(out)
+
+    def _char(self, ch: str) -> str:
+        if ch in _ESCAPES:
+            return _ESCAPES[ch]
+        if ch.isascii() or self.unicode:
+            return ch
+        latex, warning = char_to_latex(ch)
+        if warning:
+            self._warn(warning)
+        return latex
+
+    def _text_command(self, tok: str, has_group: bool) -> str:
+        name = tok[1:]
+        if name in _TEXT_COMMANDS:
+            # Font commands need their {argument}; without one they are not source TeX.
+            takes_arg = name.startswith(("text", "emph"))
+            if not takes_arg:
+                return tok + "{}"
+            if has_group:
+                return tok
+        return r"\textbackslash{}" + name
+
+    def _math(self, body: str) -> str:
+        """Source math, made safe: balanced, no comment/alignment characters, kernel commands."""
+        depth = 0
+        for m in re.finditer(r"\\.|[{}]", body):
+            if m.group() == "{":
+                depth += 1
+            elif m.group() == "}":
+                depth -= 1
+                if depth < 0:
+                    break
+        if depth != 0:
+            # Not TeX after all: write it as text.
+            return _ESCAPES["$"] + self.text(body) + _ESCAPES["$"]
+        out: list[str] = []
+        for m in re.finditer(r"\\[A-Za-z]+|\\.|.", body, re.DOTALL):
+            tok = m.group()
+            if tok.startswith("\\") and tok[1:].isalpha():
+                out.append(self._math_command(tok[1:]))
+            elif tok == "\\\\":
+                out.append(" ")
+            elif tok in ("%", "#", "&"):
+                out.append("\\" + tok)
+            elif not tok.isascii():
+                sym = math_symbol(tok)
+                if sym is not None:
+                    out.append(sym + (" " if sym[-1].isalpha() else ""))
+                elif self.unicode:
+                    out.append(tok)
+                else:
+                    latex, warning = char_to_latex(tok)
+                    if warning:
+                        self._warn(warning)
+                    out.append(r"\mbox{" + latex + "}")
+            else:
+                out.append(tok)
+        # Braced so that styles which lowercase titles leave \Lambda alone.
+        return "{$" + "".join(out).strip() + "$}"
+
+    def _math_command(self, name: str) -> str:
+        if name in _MATH_COMMANDS:
+            return "\\" + name
+        if name in _MATH_REWRITES:
+            sub = _MATH_REWRITES[name]
+            self._warn(f"TeX command \\{name} needs a package; written as {sub}")
+            return sub
+        if len(name) == 1:
+            # \R, \Q, \Z: the usual shorthands for number sets.
+            self._warn(
+                f"TeX command \\{name} is not defined by LaTeX; written as \\mathbf{{{name}}}"
+            )
+            return r"\mathbf{" + name + "}"
+        self._warn(f"TeX command \\{name} needs a package; written as its name")
+        return r"\mathrm{" + name + "}"
+
+
+def _is_acronym(word: str) -> bool:
+    """BERT, GPT4, LLaMA, 3D, iPhone: capitals other than a leading one."""
+    return sum(c.isupper() for c in word) >= 2 or any(c.isupper() for c in word[1:])
+
+
+def escape_text(text: str, *, unicode: bool = False, protect_acronyms: bool = False) -> str:
+    """Escape one text value for BibTeX/LaTeX (warnings are dropped; see render_bibtex)."""
+    return _Escaper(unicode).text(text, protect_acronyms=protect_acronyms)
+
+
+# -- names ---------------------------------------------------------------------------------------
+
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _split_name(name: str) -> tuple[str, str, str]:
+    """(first, von + last, suffix) of a display name (``Ludwig van Beethoven``)."""
+    name = re.sub(r"\s*\([^()]*\)\s*$", "", clean(name))  # arXiv appends affiliations so
+    if "," in name:
+        last, _, rest = name.partition(",")
+        rest, _, first = rest.rpartition(",") if rest.count(",") else ("", "", rest)
+        return first.strip(), last.strip(), rest.strip()
+    words = name.split()
+    suffix = ""
+    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
+        suffix = words.pop()
+    if len(words) <= 1:
+        return "", " ".join(words), suffix
+    # Lowercase particles start the "von" part: "Jan van der Berg" -> "van der Berg", "Jan".
+    split = len(words) - 1
+    for i in range(1, len(words) - 1):
+        if words[i][:1].islower():
+            split = i
+            break
+    return " ".join(words[:split]), " ".join(words[split:]), suffix
+
+
+def format_author(name: str, escaper: _Escaper | None = None) -> str:
+    """One author as BibTeX reads names: ``Last, First`` (``von Last, Jr., First``)."""
+    esc = escaper or _Escaper(unicode=False)
+    first, last, suffix = (esc.text(part) for part in _split_name(name))
+    # A bare "and" inside a name would split it into two authors.
+    first, last, suffix = (re.sub(r"\band\b", "{and}", p) for p in (first, last, suffix))
+    if not first and not suffix:
+        return last
+    if suffix:
+        return f"{last}, {suffix}, {first}"
+    return f"{last}, {first}"
+
+
+# -- entries -------------------------------------------------------------------------------------
+
+
+def _verbatim(value: str) -> str:
+    """url/doi/eprint: untouched but for what would break the .bib file (braces, spaces)."""
+    value = clean(value)
+    for ch, code in (("{", "%7B"), ("}", "%7D"), (" ", "%20"), ("\\", "%5C")):
+        value = value.replace(ch, code)
+    return value
+
+
+def _bare_doi(doi: str) -> str:
+    doi = clean(doi).split()[0] if clean(doi) else ""
+    return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.IGNORECASE)
+
+
+def _entry(paper: Paper, key: str, esc: _Escaper) -> str:
+    fields: list[tuple[str, str]] = []
+    fields.append(("title", esc.text(paper.title, protect_acronyms=True)))
+    if paper.authors:
+        names = [format_author(a, esc) for a in paper.authors if clean(a)]
+        if paper.n_authors and paper.n_authors > len(names):
+            names.append("others")
+        fields.append(("author", " and\n    ".join(names)))
+    if paper.year:
+        fields.append(("year", str(paper.year)))
+    arxiv = paper.arxiv_id or bare_arxiv_id(paper.id)
+    if arxiv:
+        fields.append(("eprint", arxiv))
+        fields.append(("archivePrefix", "arXiv"))
+        if paper.categories:
+            fields.append(("primaryClass", _verbatim(paper.categories[0])))
+    if paper.doi and _bare_doi(paper.doi):
+        fields.append(("doi", _verbatim(_bare_doi(paper.doi))))
+    notes: list[str] = []
+    if paper.journal_ref and clean(paper.journal_ref):
+        journal = esc.text(paper.journal_ref)
+        fields.append(("journal", journal))
+        notes.append(journal)  # standard styles print a misc's note, not its journal
+    if not arxiv and any(k.startswith("hf-") for k in paper.kinds):
+        notes.append("Hugging Face Daily Papers")
+    if not paper.authors and paper.author_count:
+        n = paper.author_count
+        notes.append(f"{n} author{'s' if n != 1 else ''}")
+    if notes:
+        fields.append(("note", ", ".join(notes)))
+    url = arxiv_abs_url(arxiv) if arxiv else next(iter(paper.urls), None)
+    if url:
+        fields.append(("url", _verbatim(url)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body},\n}}\n"
+
+
+def bibtex_entry(paper: Paper, key: str | None = None, *, unicode: bool = False) -> str:
+    """One ``@misc`` entry for ``paper`` (key generated when not given), e.g. for copying."""
+    return _entry(paper, key or base_key(paper), _Escaper(unicode))
+
+
+def render_bibtex(bookmarks: Sequence[Bookmark], *, unicode: bool = False) -> BibtexExport:
+    """The entries for ``bookmarks`` in order, with unique keys: stored keys are kept, the others
+    generated (persist them with ``BookmarkStore.assign_keys`` first to make them stable)."""
+    stored = {b.key for b in bookmarks if b.key}
+    used: set[str] = set()
+    keys: dict[str, str] = {}
+    warnings: list[str] = []
+    entries: list[str] = []
+    for bookmark in bookmarks:
+        key = bookmark.key
+        if not key or key in used:
+            key = unique_key(base_key(bookmark.paper), used | stored)
+        used.add(key)
+        keys[bookmark.id] = key
+        esc = _Escaper(unicode)
+        entries.append(_entry(bookmark.paper, key, esc))
+        warnings.extend(f"{bookmark.id}: {w}" for w in esc.warnings)
+    return BibtexExport(text="\n".join(entries), keys=keys, warnings=tuple(warnings))

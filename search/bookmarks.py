@@ -1,0 +1,470 @@
+"""The bookmark store: the one thing in paperbrowse the user makes and cannot rebuild.
+
+Bookmarks live in their own SQLite file (``Locations.bookmarks_db``), apart from the index, so
+``ingest --rebuild``, a deleted index or a paper vanishing from the dumps never touches them. Each
+bookmark keeps a JSON copy of the paper's metadata, so listing and export work without the index.
+
+Safety: WAL journal, a busy timeout so the TUI and the CLI can write at the same time, and every
+write in one ``BEGIN IMMEDIATE`` transaction (a killed process leaves either the whole change or
+none of it). The schema version lives in ``PRAGMA user_version``; :data:`_MIGRATIONS` brings an
+older file up to date, in a transaction, when the store is opened.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from search.models import Paper
+from search.serialize import paper_from_json, paper_to_json
+from search.text import bare_arxiv_id, clean, title_key
+
+#: Seconds a writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT = 10.0
+
+
+class UnknownBookmark(KeyError):
+    """No bookmark has this id."""
+
+    def __init__(self, paper_id: str) -> None:
+        super().__init__(paper_id)
+        self.paper_id = paper_id
+
+    def __str__(self) -> str:
+        return f"not bookmarked: {self.paper_id}"
+
+
+class StoreTooNew(RuntimeError):
+    """The bookmark file was written by a newer paperbrowse; we refuse to touch it."""
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """A bookmarked paper with the user's tags, note and read state."""
+
+    #: The metadata copy kept at bookmark time (refreshed when the paper is re-bookmarked/updated).
+    paper: Paper
+    #: Sorted.
+    tags: tuple[str, ...]
+    note: str
+    read: bool
+    #: Timezone-aware UTC.
+    created: datetime
+    #: The BibTeX key once assigned by an export (stable afterwards).
+    key: str | None
+
+    @property
+    def id(self) -> str:
+        return self.paper.id
+
+
+# Each migration takes the schema from version i to i + 1 (index i in this list). They only ever
+# add: a user's bookmarks file is never rewritten destructively.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # v1: bookmarks with a metadata copy, the keys that re-match a paper after a rebuild, tags.
+    (
+        """CREATE TABLE bookmarks (
+            id TEXT PRIMARY KEY,
+            paper TEXT NOT NULL,
+            arxiv_id TEXT,
+            title_key TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            read INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+        )""",
+        "CREATE INDEX bookmarks_arxiv_id ON bookmarks(arxiv_id)",
+        "CREATE INDEX bookmarks_title_key ON bookmarks(title_key)",
+        """CREATE TABLE tags (
+            id TEXT NOT NULL REFERENCES bookmarks(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (id, tag)
+        )""",
+        "CREATE INDEX tags_tag ON tags(tag)",
+    ),
+    # v2: the BibTeX key, assigned on first export and kept (unique across the store).
+    (
+        "ALTER TABLE bookmarks ADD COLUMN bibkey TEXT",
+        "CREATE UNIQUE INDEX bookmarks_bibkey ON bookmarks(bibkey) WHERE bibkey IS NOT NULL",
+    ),
+)
+
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+_SELECT = "SELECT id, paper, note, read, created, bibkey FROM bookmarks"
+
+
+def normalize_tag(tag: str) -> str:
+    """A tag as stored: control characters dropped, whitespace folded and trimmed."""
+    return clean(tag)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class BookmarkStore:
+    """Bookmarks, tags, notes and read state in one SQLite file; safe across processes.
+
+    One connection per store, guarded by a lock so that TUI worker threads can share it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        # Autocommit mode (isolation_level=None): transactions are opened explicitly below.
+        self._db = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed bookmark survives power loss too, not just a killed process.
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; taken IMMEDIATE so two writers queue instead of deadlocking."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        with self._write() as db:
+            # Re-read inside the transaction: another process may have migrated meanwhile.
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreTooNew(
+                    f"{self.path} was written by a newer paperbrowse (schema {version}, "
+                    f"this one knows {SCHEMA_VERSION}); upgrade paperbrowse to use it"
+                )
+            for steps in _MIGRATIONS[version:]:
+                for sql in steps:
+                    db.execute(sql)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> BookmarkStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _row_to_bookmark(self, db: sqlite3.Connection, row: tuple) -> Bookmark:
+        bid, paper_json, note, read, created, bibkey = row
+        tags = tuple(
+            t for (t,) in db.execute("SELECT tag FROM tags WHERE id = ? ORDER BY tag", (bid,))
+        )
+        paper = paper_from_json(paper_json)
+        return Bookmark(
+            paper=paper,
+            tags=tags,
+            note=note,
+            read=bool(read),
+            created=datetime.fromisoformat(created),
+            key=bibkey,
+        )
+
+    def _find_id(self, db: sqlite3.Connection, paper_id: str) -> str | None:
+        """The stored id for a bookmark id, an arXiv id (any form) or an abs URL."""
+        row = db.execute("SELECT id FROM bookmarks WHERE id = ?", (paper_id,)).fetchone()
+        if row:
+            return row[0]
+        arxiv = bare_arxiv_id(paper_id)
+        if arxiv:
+            row = db.execute(
+                "SELECT id FROM bookmarks WHERE id = ? OR arxiv_id = ? ORDER BY created LIMIT 1",
+                (arxiv, arxiv),
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def _match_paper(self, db: sqlite3.Connection, paper: Paper) -> str | None:
+        """The bookmark that is this paper: same id, else same arXiv id, else same title.
+
+        After ``ingest --rebuild`` a paper first seen without an arXiv id may come back with a
+        different stable id; the arXiv id and the title key find its bookmark again.
+        """
+        row = db.execute("SELECT id FROM bookmarks WHERE id = ?", (paper.id,)).fetchone()
+        if row:
+            return row[0]
+        arxiv = paper.arxiv_id or bare_arxiv_id(paper.id)
+        if arxiv:
+            row = db.execute(
+                "SELECT id FROM bookmarks WHERE arxiv_id = ? OR id = ? LIMIT 1", (arxiv, arxiv)
+            ).fetchone()
+            if row:
+                return row[0]
+        key = title_key(paper.title)
+        if key:
+            row = db.execute(
+                "SELECT id FROM bookmarks WHERE title_key = ? LIMIT 1", (key,)
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def _get(self, db: sqlite3.Connection, bid: str) -> Bookmark:
+        row = db.execute(_SELECT + " WHERE id = ?", (bid,)).fetchone()
+        if row is None:
+            raise UnknownBookmark(bid)
+        return self._row_to_bookmark(db, row)
+
+    def _store_paper(self, db: sqlite3.Connection, old_id: str, paper: Paper) -> None:
+        """Refresh the metadata copy; moves the bookmark to the paper's current id if it changed.
+
+        Callers find ``old_id`` with :meth:`_match_paper`, which prefers ``paper.id`` itself, so
+        the move never collides with another bookmark.
+        """
+        db.execute(
+            "UPDATE bookmarks SET id = ?, paper = ?, arxiv_id = ?, title_key = ? WHERE id = ?",
+            (
+                paper.id,
+                paper_to_json(paper),
+                paper.arxiv_id or bare_arxiv_id(paper.id),
+                title_key(paper.title),
+                old_id,
+            ),
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, paper_id: str) -> Bookmark | None:
+        """The bookmark for a stable id, an arXiv id (with/without version or prefix) or abs URL."""
+        with self._lock:
+            bid = self._find_id(self._db, paper_id)
+            return self._get(self._db, bid) if bid else None
+
+    def match(self, paper: Paper) -> Bookmark | None:
+        """The bookmark for this paper, even if it was stored under an older id (see add)."""
+        with self._lock:
+            bid = self._match_paper(self._db, paper)
+            return self._get(self._db, bid) if bid else None
+
+    def ids(self) -> frozenset[str]:
+        """The ids of every bookmarked paper."""
+        with self._lock:
+            return frozenset(r[0] for r in self._db.execute("SELECT id FROM bookmarks"))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM bookmarks").fetchone()[0]
+
+    def __contains__(self, paper_id: object) -> bool:
+        return isinstance(paper_id, str) and self.get(paper_id) is not None
+
+    def list(self, tag: str | None = None) -> list[Bookmark]:
+        """Every bookmark (or those with ``tag``), newest first."""
+        with self._lock:
+            if tag is None:
+                rows = self._db.execute(_SELECT + " ORDER BY created DESC, rowid DESC")
+            else:
+                rows = self._db.execute(
+                    _SELECT + " WHERE id IN (SELECT id FROM tags WHERE tag = ?)"
+                    " ORDER BY created DESC, rowid DESC",
+                    (normalize_tag(tag),),
+                )
+            return [self._row_to_bookmark(self._db, row) for row in rows.fetchall()]
+
+    def tags(self) -> dict[str, int]:
+        """Every tag in use and how many bookmarks carry it, by tag name."""
+        with self._lock:
+            rows = self._db.execute("SELECT tag, COUNT(*) FROM tags GROUP BY tag ORDER BY tag")
+            return dict(rows.fetchall())
+
+    def ids_with_tag(self, tag: str) -> frozenset[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT id FROM tags WHERE tag = ?", (normalize_tag(tag),))
+            return frozenset(r[0] for r in rows)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(self, paper: Paper, tags: Iterable[str] = (), note: str | None = None) -> Bookmark:
+        """Bookmark ``paper`` (idempotent): refreshes the metadata copy and merges ``tags``.
+
+        ``note`` replaces the note when given; None keeps the existing one. A bookmark stored
+        under an older id of the same paper (same arXiv id or title) is moved to ``paper.id``.
+        """
+        with self._write() as db:
+            return self._add(db, paper, tags, note)
+
+    def _add(
+        self, db: sqlite3.Connection, paper: Paper, tags: Iterable[str], note: str | None
+    ) -> Bookmark:
+        clean_tags = {t for t in map(normalize_tag, tags) if t}
+        existing = self._match_paper(db, paper)
+        if existing is None:
+            db.execute(
+                "INSERT INTO bookmarks(id, paper, arxiv_id, title_key, note, created)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    paper.id,
+                    paper_to_json(paper),
+                    paper.arxiv_id or bare_arxiv_id(paper.id),
+                    title_key(paper.title),
+                    note or "",
+                    _now().isoformat(),
+                ),
+            )
+        else:
+            self._store_paper(db, existing, paper)
+            if note is not None:
+                db.execute("UPDATE bookmarks SET note = ? WHERE id = ?", (note, paper.id))
+        db.executemany(
+            "INSERT OR IGNORE INTO tags(id, tag) VALUES (?, ?)",
+            [(paper.id, t) for t in sorted(clean_tags)],
+        )
+        return self._get(db, paper.id)
+
+    def remove(self, paper_id: str) -> bool:
+        """Forget a bookmark; False if there was none."""
+        with self._write() as db:
+            bid = self._find_id(db, paper_id)
+            if bid is None:
+                return False
+            db.execute("DELETE FROM bookmarks WHERE id = ?", (bid,))
+            return True
+
+    def toggle(self, paper: Paper) -> bool:
+        """Bookmark ``paper`` or remove its bookmark; True if it is bookmarked now."""
+        with self._write() as db:
+            bid = self._match_paper(db, paper)
+            if bid is not None:
+                db.execute("DELETE FROM bookmarks WHERE id = ?", (bid,))
+                return False
+            self._add(db, paper, (), None)
+            return True
+
+    def _update(self, paper_id: str, change: Callable[[sqlite3.Connection, str], None]) -> Bookmark:
+        with self._write() as db:
+            bid = self._find_id(db, paper_id)
+            if bid is None:
+                raise UnknownBookmark(paper_id)
+            change(db, bid)
+            return self._get(db, bid)
+
+    def tag(self, paper_id: str, *tags: str) -> Bookmark:
+        """Add tags to a bookmark. Raises UnknownBookmark."""
+        clean_tags = sorted({t for t in map(normalize_tag, tags) if t})
+        return self._update(
+            paper_id,
+            lambda db, bid: db.executemany(
+                "INSERT OR IGNORE INTO tags(id, tag) VALUES (?, ?)", [(bid, t) for t in clean_tags]
+            ),
+        )
+
+    def untag(self, paper_id: str, *tags: str) -> Bookmark:
+        """Remove tags from a bookmark (absent tags are ignored). Raises UnknownBookmark."""
+        clean_tags = sorted({normalize_tag(t) for t in tags})
+        return self._update(
+            paper_id,
+            lambda db, bid: db.executemany(
+                "DELETE FROM tags WHERE id = ? AND tag = ?", [(bid, t) for t in clean_tags]
+            ),
+        )
+
+    def set_note(self, paper_id: str, note: str) -> Bookmark:
+        """Replace a bookmark's note ("" clears it). Raises UnknownBookmark."""
+        return self._update(
+            paper_id,
+            lambda db, bid: db.execute("UPDATE bookmarks SET note = ? WHERE id = ?", (note, bid)),
+        )
+
+    def set_read(self, paper_id: str, read: bool) -> Bookmark:
+        """Mark a bookmark read or unread. Raises UnknownBookmark."""
+        return self._update(
+            paper_id,
+            lambda db, bid: db.execute(
+                "UPDATE bookmarks SET read = ? WHERE id = ?", (int(read), bid)
+            ),
+        )
+
+    def refresh(self, papers: Iterable[Paper]) -> int:
+        """Refresh the metadata copies of the bookmarked ones among ``papers`` (after an ingest).
+
+        Returns how many bookmarks were updated; papers that are not bookmarked are ignored.
+        """
+        updated = 0
+        with self._write() as db:
+            for paper in papers:
+                bid = self._match_paper(db, paper)
+                if bid is not None:
+                    self._store_paper(db, bid, paper)
+                    updated += 1
+        return updated
+
+    # -- BibTeX keys ---------------------------------------------------------------------------
+
+    def set_key(self, paper_id: str, key: str) -> Bookmark:
+        """Give a bookmark a BibTeX key.
+
+        Raises UnknownBookmark, or ValueError if the key is malformed or another bookmark's.
+        """
+        if not re.fullmatch(r"[A-Za-z0-9_:.\-+/]+", key):
+            raise ValueError(f"not a usable BibTeX key: {key!r}")
+
+        def change(db: sqlite3.Connection, bid: str) -> None:
+            row = db.execute("SELECT id FROM bookmarks WHERE bibkey = ?", (key,)).fetchone()
+            if row and row[0] != bid:
+                raise ValueError(f"BibTeX key {key!r} is already used by {row[0]}")
+            db.execute("UPDATE bookmarks SET bibkey = ? WHERE id = ?", (key, bid))
+
+        return self._update(paper_id, change)
+
+    def assign_keys(
+        self,
+        paper_ids: Iterable[str] | None = None,
+        make_key: Callable[[Paper], str] | None = None,
+    ) -> dict[str, str]:
+        """Give every bookmark (or those in ``paper_ids``) without a BibTeX key a stable one.
+
+        Keys are unique across the whole store, so any export (a tag, everything) is free of
+        clashes and a bookmark's key never changes once given. Returns id -> key for the
+        requested bookmarks (old and new keys alike).
+        """
+        if make_key is None:
+            # Imported here: bibtex imports this module for the Bookmark type.
+            from search.bibtex import base_key as make_key
+        from search.bibtex import unique_key
+
+        wanted = None if paper_ids is None else set(paper_ids)
+        keys: dict[str, str] = {}
+        with self._write() as db:
+            taken = {k for (k,) in db.execute("SELECT bibkey FROM bookmarks WHERE bibkey NOT NULL")}
+            # Oldest first, so that the first bookmark of two clashing papers gets the bare key.
+            rows = db.execute("SELECT id, paper, bibkey FROM bookmarks ORDER BY created, rowid")
+            for bid, paper_json, bibkey in rows.fetchall():
+                if wanted is not None and bid not in wanted:
+                    continue
+                if bibkey is None:
+                    bibkey = unique_key(make_key(paper_from_json(paper_json)), taken)
+                    taken.add(bibkey)
+                    db.execute("UPDATE bookmarks SET bibkey = ? WHERE id = ?", (bibkey, bid))
+                keys[bid] = bibkey
+        return keys
