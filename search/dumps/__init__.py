@@ -101,7 +101,7 @@ def detect_text(text: str) -> str | None:
         if "<feed" in stripped[:4096] and _ATOM_NS in stripped[:4096]:
             return "arxiv-atom"
         return None
-    if first == "[":
+    if first == "[" and stripped[1:].lstrip()[:1] in ("{", "]", ""):
         if any(key in stripped for key in _HF_JSON_KEYS) and '"title"' in stripped:
             return "hf-json"
         return None

@@ -1,10 +1,19 @@
-"""Small helpers every dump parser shares: building link lists and problems."""
+"""Small helpers every dump parser shares: cleaning optional fields and building link lists."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ..text import clean, find_urls
+
+# Abstracts copied from PDFs break a link after the host: "https://github.com/ owner/repo".
+_BROKEN_HOST_LINK = re.compile(
+    r"(https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org)/)"
+    r" ([\w.-]+/[\w./-]*\w)"
+)
+# LaTeX \href{url}{url} leftovers glue two links with braces: "…/master{https://…/master}".
+_BRACES = re.compile(r"[{}]")
 
 
 def unique_urls(*groups: Iterable[str | None]) -> tuple[str, ...]:
@@ -12,14 +21,29 @@ def unique_urls(*groups: Iterable[str | None]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for group in groups:
         for url in group:
-            if url and isinstance(url, str):
+            if url and isinstance(url, str) and url.strip():
                 seen.setdefault(url.strip(), None)
-    return tuple(u for u in seen if u)
+    return tuple(seen)
 
 
 def abstract_urls(abstract: str) -> list[str]:
-    """Links in an abstract; skips the regex for the many abstracts without one."""
-    return find_urls(abstract) if "http" in abstract else []
+    """Links in an abstract, repairing two copy artefacts (a space after the host, braces).
+
+    Skips the regexes for the many abstracts without a link (the snapshot ingest is hot).
+    """
+    if "http" not in abstract:
+        return []
+    if "/ " in abstract:
+        abstract = _BROKEN_HOST_LINK.sub(r"\1\2", abstract)
+    urls: list[str] = []
+    for url in find_urls(abstract):
+        if "{" in url or "}" in url:
+            urls.extend(
+                part.rstrip(".,;:") for part in _BRACES.split(url) if part.startswith("http")
+            )
+        else:
+            urls.append(url)
+    return urls
 
 
 def optional(text: object) -> str | None:
