@@ -6,10 +6,10 @@ import shutil
 from datetime import date
 
 import pytest
-from dumps_paths import DUMPS, FIXTURES, needs_dumps, read_split
 
 from search.dumps import detect_format, iter_dump_files, read_dump
 from search.models import Paper, ParseProblem
+from tests.dumps_paths import DUMPS, FIXTURES, needs_dumps, read_split
 
 HF_TEXT = DUMPS / "hf-papers-text" / "000_749900d1330c4652.txt"
 HF_JSON = DUMPS / "hf-daily-json" / "daily_papers_2024-07-05.json"
