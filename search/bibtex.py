@@ -160,8 +160,9 @@ _ESCAPES = {
     "$": r"\$",
     "#": r"\#",
     "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
+    # Not \{ and \}: BibTeX counts those braces too and an unbalanced one breaks the file.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
     "\\": r"\textbackslash{}",
@@ -219,10 +220,12 @@ class _Escaper:
             elif kind == "laccent":
                 letter = re.sub(r"[\s{}]", "", tok[2:])
                 out.append("{" + tok[:2] + "{" + letter + "}}")  # {\v{S}}, also from "\v S"
-            elif kind in ("accent", "letter"):
+            elif kind == "accent":
+                out.append("{" + tok[:2] + re.sub(r"[\s{}]", "", tok[2:]) + "}")  # {\'a}
+            elif kind == "letter":
                 out.append("{" + re.sub(r"\s+", "", tok).removesuffix("{}") + "}")
             elif kind == "escaped":
-                out.append(tok)
+                out.append(_ESCAPES.get(tok[1], tok))
             elif kind == "command":
                 has_group = i + 1 in paired and tokens[i + 1][1] == "{"
                 out.append(self._text_command(tok, has_group))
@@ -282,6 +285,8 @@ class _Escaper:
                 out.append(self._math_command(tok[1:]))
             elif tok == "\\\\":
                 out.append(" ")
+            elif tok in ("\\{", "\\}"):
+                out.append(r"\lbrace " if tok == "\\{" else r"\rbrace ")
             elif tok in ("%", "#", "&"):
                 out.append("\\" + tok)
             elif not tok.isascii():
@@ -357,6 +362,9 @@ def _split_name(name: str) -> tuple[str, str, str]:
 def format_author(name: str, escaper: _Escaper | None = None) -> str:
     """One author as BibTeX reads names: ``Last, First`` (``von Last, Jr., First``)."""
     esc = escaper or _Escaper(unicode=False)
+    if clean(name).count(",") > 2:
+        # BibTeX reads at most "von Last, Jr, First": anything else is kept whole, as one name.
+        return "{" + esc.text(name) + "}"
     first, last, suffix = (esc.text(part) for part in _split_name(name))
     # A bare "and" inside a name would split it into two authors.
     first, last, suffix = (re.sub(r"\band\b", "{and}", p) for p in (first, last, suffix))
@@ -386,11 +394,16 @@ def _bare_doi(doi: str) -> str:
 def _entry(paper: Paper, key: str, esc: _Escaper) -> str:
     fields: list[tuple[str, str]] = []
     fields.append(("title", esc.text(paper.title, protect_acronyms=True)))
-    if paper.authors:
-        names = [format_author(a, esc) for a in paper.authors if clean(a)]
+    names = [format_author(a, esc) for a in paper.authors if clean(a)]
+    if names:
         if paper.n_authors and paper.n_authors > len(names):
-            names.append("others")
+            names.append("others")  # a listing that names only the first few
         fields.append(("author", " and\n    ".join(names)))
+    else:
+        # Without authors, styles sort and label (alpha: "Uni23") by this field; it is not printed.
+        words = _plain_words(paper.title)[:4]
+        if words:
+            fields.append(("key", " ".join(words).capitalize()))
     if paper.year:
         fields.append(("year", str(paper.year)))
     arxiv = paper.arxiv_id or bare_arxiv_id(paper.id)
@@ -408,7 +421,7 @@ def _entry(paper: Paper, key: str, esc: _Escaper) -> str:
         notes.append(journal)  # standard styles print a misc's note, not its journal
     if not arxiv and any(k.startswith("hf-") for k in paper.kinds):
         notes.append("Hugging Face Daily Papers")
-    if not paper.authors and paper.author_count:
+    if not names and paper.author_count:
         n = paper.author_count
         notes.append(f"{n} author{'s' if n != 1 else ''}")
     if notes:

@@ -115,7 +115,7 @@ def _accented(ch: str) -> tuple[str, str | None] | None:
             warning = f"accent U+{ord(mark):04X} on {base!r} has no LaTeX form; dropped"
             continue
         cmd, braced = accent
-        if braced or body.startswith("\\") or body.startswith("{"):
+        if braced or (body.startswith(("\\", "{")) and body not in ("\\i", "\\j")):
             body = f"\\{cmd}{{{body}}}"
         else:
             body = f"\\{cmd}{body}"
