@@ -89,7 +89,56 @@ def _bounded(cls: type) -> type:
     return Bounded
 
 
-_BOUNDED = {cls: _bounded(cls) for cls in (query.Prefix, query.Wildcard, query.FuzzyTerm)}
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance of a and b counting a swap of neighbours as one edit (optimal string
+    alignment); anything above ``limit`` is reported as ``limit + 1`` (exits early)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)
+
+
+class StemFuzzyTerm(query.FuzzyTerm):
+    """Fuzzy matching that survives stemming.
+
+    The index holds stems (``quantiz``) while people type whole, misspelt words
+    (``quantizaton~``), which are many edits away from the stem. A term is a candidate when it
+    is within ``maxdist`` edits of the word, or of the word's beginning of the same length (the
+    stem of a misspelt word is a near-prefix of it); only the candidates at the smallest distance
+    found are kept, so an exact stem beats near misses (``quantil`` for ``quantizaton``).
+    Candidates share the word's first two letters, which keeps the scan small.
+    """
+
+    def _btexts(self, ixreader):
+        field = self.field()
+        word = self.text
+        if field not in ixreader.schema:
+            return []
+        head = word[: max(2, self.prefixlength)]
+        best: dict[int, list] = {}
+        for btext in ixreader.expand_prefix(field, head):
+            term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            dist = _distance(term, word, self.maxdist)
+            if dist > self.maxdist and len(term) >= 4 and len(word) - len(term) <= 5:
+                dist = _distance(term, word[: len(term)], self.maxdist)
+            if dist <= self.maxdist:
+                best.setdefault(dist, []).append(btext)
+        return best[min(best)] if best else []
+
+
+_BOUNDED = {cls: _bounded(cls) for cls in (query.Prefix, query.Wildcard, StemFuzzyTerm)}
+_BOUNDED[query.FuzzyTerm] = _BOUNDED[StemFuzzyTerm]
 
 
 def _bound_expansions(q: query.Query) -> query.Query:

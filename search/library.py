@@ -214,7 +214,8 @@ class Library:
             # A previous ingest may have died after the index committed but before the store
             # heard of it: papers it added are then replaced rather than added twice.
             self.records.assume_possibly_indexed()
-            for path in iter_dump_files(Path(p) for p in paths):
+            # Absolute paths: a paper's sources must name its dumps from anywhere.
+            for path in iter_dump_files(Path(p).resolve() for p in paths):
                 report.files += 1
                 self._ingest_file(path, fmt or detect_format(path), fmt, as_of, report, progress)
             self._index_pending(progress)
@@ -233,7 +234,7 @@ class Library:
     ) -> None:
         from search.dumps import read_dump
 
-        key = str(path.resolve())
+        key = str(path)
         try:
             st = path.stat()
         except OSError as exc:
@@ -289,7 +290,10 @@ class Library:
                     # The file is done: papers it no longer mentions lose its contribution.
                     for pid in old_ids - touched:
                         self.records.recompute(db, pid)
-                    if not any(p.message.startswith(_INTERNAL) for p in problems):
+                    # A file that gave nothing but problems, or hit a parser bug, stays
+                    # unfinished: the next ingest reads it again and reports it again.
+                    skipped = seq == 0 and problems
+                    if not skipped and not any(p.message.startswith(_INTERNAL) for p in problems):
                         self.records.finish_file(db, file_id, papers_in_file)
                     finished = True
             if progress:
@@ -313,8 +317,7 @@ class Library:
             committed: list[str] = []
             with self.index.writer(procs=procs) as w:
                 if first:
-                    for pid in removed:
-                        w.delete(pid)
+                    w.delete(removed)
                     first = False
                 for batch in batches:
                     for paper, state in batch:

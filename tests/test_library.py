@@ -1,0 +1,359 @@
+"""The library: ingest of every real dump, one record per paper, ids that stay put, incremental
+re-ingest, and the query syntax the CLI and the app share."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date
+
+import pytest
+
+from search.library import Library
+from search.models import Filters, QueryError
+from search.paths import Locations
+from search.text import title_id
+from tests.dumps_paths import DUMPS, needs_dumps
+
+AS_OF = date(2025, 12, 20)
+
+
+@pytest.fixture(scope="module")
+def dumps_library(tmp_path_factory):
+    """Every example dump, ingested once for the module (read-only tests share it)."""
+    if not DUMPS.is_dir():
+        pytest.skip(f"example dumps not found at {DUMPS}")
+    lib = Library(Locations(tmp_path_factory.mktemp("lib")))
+    report = lib.ingest([DUMPS], as_of=AS_OF)
+    yield lib, report
+    lib.close()
+
+
+def new_library(tmp_path) -> Library:
+    return Library(Locations(tmp_path / "data"))
+
+
+# -- every real dump ------------------------------------------------------------------------
+
+
+@needs_dumps
+def test_ingest_of_all_dumps_counts(dumps_library):
+    lib, report = dumps_library
+    # 12 files: 5 page copies, 2 API JSON, 1 JSON lines, 3 Atom, and SOURCES.md (not a dump).
+    assert report.files == 12
+    assert report.papers_read == 765
+    assert report.papers_new == 700
+    assert report.papers_merged == 65  # the same page papers on several pages
+    assert lib.count() == 700
+    skipped = {os.path.basename(p): why for p, why in report.files_skipped}
+    assert set(skipped) == {"SOURCES.md", "error_bad_id_2026.xml"}
+    assert skipped["error_bad_id_2026.xml"] == "arXiv API error: incorrect id format for abc"
+    stats = lib.stats()
+    assert stats["papers"] == 700
+    assert stats["by_kind"] == {"hf-text": 462, "arxiv-jsonl": 200, "arxiv-atom": 20, "hf-json": 18}
+
+
+@needs_dumps
+def test_arxiv_paper_record(dumps_library):
+    lib, _ = dumps_library
+    p = lib.get("0704.0001")
+    assert p is not None
+    assert p.title == (
+        "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    )
+    assert p.authors == ("C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C.-P. Yuan")
+    assert p.published == date(2007, 4, 2)
+    assert p.doi == "10.1103/PhysRevD.76.013009"
+    assert p.categories == ("hep-ph",)
+    assert "https://arxiv.org/abs/0704.0001" in p.urls
+    # The same paper by versioned id, arXiv: prefix or abs URL.
+    for alias in ("0704.0001v2", "arXiv:0704.0001", "https://arxiv.org/abs/0704.0001v1"):
+        assert lib.get(alias) == p
+
+
+@needs_dumps
+def test_page_paper_seen_on_four_pages_is_one_record(dumps_library):
+    lib, _ = dumps_library
+    p = lib.get(title_id("Tuning Pre-trained Model via Moment Probing"))
+    assert p is not None
+    assert [os.path.basename(s) for s in p.sources] == [
+        "000_749900d1330c4652.txt",
+        "001_dc328557879a1cd0.txt",
+        "002_d843eee6621cdd13.txt",
+        "003_6f96a1003d4bdb3d.txt",
+    ]
+    assert p.kinds == ("hf-text",)
+    assert p.published == date(2023, 7, 21)
+    assert p.n_authors == 6
+
+
+@needs_dumps
+def test_reingest_unchanged_does_no_work(dumps_library):
+    lib, _ = dumps_library
+    generation = lib.generation()
+    report = lib.ingest([DUMPS], as_of=AS_OF)
+    assert report.files_unchanged == 10  # the two skipped files are tried again
+    assert report.papers_read == 0
+    assert lib.count() == 700
+    assert lib.generation() == generation + 1
+
+
+# -- merging across dumps -------------------------------------------------------------------
+
+
+PAGE = """new
+
+Get trending papers in your email inbox!
+
+Subscribe
+
+Daily Papers
+
+byAK and the research community
+
+Dec 12
+
+Equivariant Flows on SE(n): Learning Rigid Motions
+
+We learn flows on the group SE(n). Code: https://github.com/example/seflows.
+
+  • 3 authors
+·
+Dec 3 12
+
+A Paper Only Pages Know
+
+Nothing more to say about it.
+
+  • 1 author
+·
+Jul 21, 2023
+"""
+
+JSONL = {
+    "id": "2412.01234",
+    "submitter": "A. Author",
+    "authors": "A. Author, B. Writer",
+    "title": "Equivariant flows on SE$(n)$:\n  learning rigid motions",
+    "comments": None,
+    "journal-ref": None,
+    "doi": None,
+    "report-no": None,
+    "categories": "cs.LG stat.ML",
+    "license": None,
+    "abstract": "  We learn flows on the group SE(n), with more detail\nthan the page shows.\n",
+    "versions": [{"version": "v1", "created": "Mon, 2 Dec 2024 10:00:00 GMT"}],
+    "update_date": "2024-12-03",
+    "authors_parsed": [["Author", "A.", ""], ["Writer", "B.", ""]],
+}
+
+
+def write_page(path, text=PAGE):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_page_copy_then_arxiv_record_merge_and_keep_the_first_id(tmp_path):
+    lib = new_library(tmp_path)
+    page = write_page(tmp_path / "page.txt")
+    lib.ingest([page], as_of=AS_OF)
+    first_id = title_id("Equivariant Flows on SE(n): Learning Rigid Motions")
+    assert lib.get(first_id).arxiv_id is None
+
+    report = lib.ingest([write_jsonl(tmp_path / "arxiv.jsonl", [JSONL])])
+    assert report.papers_merged == 1 and report.papers_new == 0
+    merged = lib.get(first_id)
+    # Same paper: the id it had (a bookmark may hold it) does not change; the arXiv id joins it.
+    assert merged.id == first_id
+    assert merged.arxiv_id == "2412.01234"
+    assert lib.get("2412.01234") == merged
+    # The richest fields: arXiv's authors, date and abstract; the page's upvotes and code link.
+    assert merged.authors == ("A. Author", "B. Writer")
+    assert merged.published == date(2024, 12, 2)
+    assert merged.upvotes == 12
+    assert merged.categories == ("cs.LG", "stat.ML")
+    assert "https://github.com/example/seflows" in merged.urls
+    assert "https://arxiv.org/abs/2412.01234" in merged.urls
+    assert merged.kinds == ("hf-text", "arxiv-jsonl")
+    assert len(merged.sources) == 2
+    assert lib.count() == 2
+
+
+def test_arxiv_record_first_gives_the_arxiv_id(tmp_path):
+    lib = new_library(tmp_path)
+    lib.ingest([write_jsonl(tmp_path / "arxiv.jsonl", [JSONL])])
+    lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
+    paper = lib.get("2412.01234")
+    assert paper.id == "2412.01234"
+    assert paper.kinds == ("hf-text", "arxiv-jsonl")
+    assert lib.count() == 2
+
+
+def test_two_arxiv_ids_with_one_title_stay_two_papers(tmp_path):
+    lib = new_library(tmp_path)
+    other = dict(JSONL, id="2501.00002")
+    lib.ingest([write_jsonl(tmp_path / "a.jsonl", [JSONL, other])])
+    assert lib.count() == 2
+    assert lib.get("2501.00002").id == "2501.00002"
+
+
+def test_changed_dump_updates_its_papers_and_drops_what_it_no_longer_has(tmp_path):
+    lib = new_library(tmp_path)
+    page = write_page(tmp_path / "page.txt")
+    lib.ingest([page], as_of=AS_OF)
+    only_page = title_id("A Paper Only Pages Know")
+    assert lib.get(only_page) is not None
+
+    changed = PAGE.replace("Dec 3 12", "Dec 3 40").split("A Paper Only Pages Know")[0]
+    write_page(page, changed)
+    report = lib.ingest([page], as_of=AS_OF)
+    assert report.papers_updated == 1
+    assert report.papers_new == 0
+    kept = lib.get(title_id("Equivariant Flows on SE(n): Learning Rigid Motions"))
+    assert kept.upvotes == 40
+    assert lib.get(only_page) is None
+    assert lib.search("pages know").total == 0
+    assert lib.search("equivariant").total == 1
+
+
+def test_rebuild_starts_from_scratch(tmp_path):
+    lib = new_library(tmp_path)
+    lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
+    lib.ingest(
+        [write_jsonl(tmp_path / "arxiv.jsonl", [dict(JSONL, id="2501.00009", title="Unrelated")])]
+    )
+    assert lib.count() == 3
+    report = lib.ingest([tmp_path / "page.txt"], rebuild=True, as_of=AS_OF)
+    assert report.papers_new == 2
+    assert lib.count() == 2
+    assert lib.get("2501.00009") is None
+    assert lib.search("unrelated").total == 0
+
+
+def test_index_of_another_schema_version_is_rebuilt_from_records(tmp_path):
+    lib = new_library(tmp_path)
+    lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
+    lib.close()
+    (tmp_path / "data" / "index" / "SCHEMA_VERSION").write_text("0")
+    lib = new_library(tmp_path)
+    assert lib.search("equivariant").total == 1
+
+
+def test_deleted_index_is_rebuilt_from_records(tmp_path):
+    lib = new_library(tmp_path)
+    lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
+    lib.close()
+    shutil.rmtree(tmp_path / "data" / "index")
+    lib = new_library(tmp_path)
+    assert lib.search("rigid motions").total == 1
+
+
+# -- queries --------------------------------------------------------------------------------
+
+
+@needs_dumps
+@pytest.mark.parametrize(
+    ("query", "expected_total"),
+    [
+        ("quantization", 15),
+        ("quantization diffusion", 1),
+        ("quantization OR pruning", 27),  # 15 + 13 - the 1 paper with both
+        ("quantization NOT diffusion", 14),
+        ('"large language model"', 31),
+        ("large language model", 61),
+        ("title:transformer", 38),
+        ("transformer", 128),
+        ("author:maestro", 10),
+        ("abstract:luttinger", 4),
+        ("quant*", 89),
+        ("quantizaton~", 15),
+    ],
+)
+def test_query_syntax(dumps_library, query, expected_total):
+    lib, _ = dumps_library
+    assert lib.search(query).total == expected_total
+
+
+@needs_dumps
+def test_stemming_and_title_boost(dumps_library):
+    lib, _ = dumps_library
+    # "segmenting" and "segmentation" share a stem; a title match outranks abstract-only ones.
+    result = lib.search("segmenting", limit=5)
+    assert result.total == lib.search("segmentation").total
+    assert "segment" in result.hits[0].paper.title.lower()
+
+
+@needs_dumps
+def test_sorts_and_filters(dumps_library):
+    lib, _ = dumps_library
+    by_date = lib.search("", sort="date", limit=5).hits
+    dates = [h.paper.published for h in by_date]
+    assert dates == sorted(dates, reverse=True) and dates[0] == date(2026, 8, 19)
+    by_votes = lib.search("", sort="upvotes", limit=3).hits
+    votes = [h.paper.upvotes for h in by_votes]
+    assert votes == sorted(votes, reverse=True)
+    recent = lib.search("", Filters(since=date(2026, 1, 1)), limit=None)
+    assert recent.total == 15  # the 2026 API day; page dates resolve into 2025 (as_of)
+    assert all(h.paper.published >= date(2026, 1, 1) for h in recent.hits)
+    popular = lib.search("", Filters(min_upvotes=20), limit=None)
+    assert popular.total > 0 and all(h.paper.upvotes >= 20 for h in popular.hits)
+    jsonl_2007 = lib.search("", Filters(years=frozenset({2007}), kinds=frozenset({"arxiv-jsonl"})))
+    assert jsonl_2007.total == 199
+    coded = lib.search("", Filters(has_code=True), limit=None)
+    assert coded.total > 0 and all(h.paper.has_code for h in coded.hits)
+    assert lib.search("", Filters(ids=frozenset())).total == 0
+    assert lib.search("", Filters(ids=frozenset({"0704.0001"}))).total == 1
+
+
+@needs_dumps
+def test_facets_count_the_matching_papers(dumps_library):
+    lib, _ = dumps_library
+    facets = lib.facets("quantization")
+    assert sum(facets["kind"].values()) >= 15
+    assert facets["year"]  # counts by year for the matching papers
+
+
+@needs_dumps
+def test_result_ids_cover_every_hit_lazily(dumps_library):
+    lib, _ = dumps_library
+    result = lib.search("model", limit=10)
+    assert len(result.hits) == 10
+    assert len(result.ids) == result.total > 10
+    assert list(result.ids[:10]) == [h.paper.id for h in result.hits]
+    assert len(set(result.ids)) == result.total  # the rest load on first access
+
+
+@needs_dumps
+def test_snippets_mark_matched_words(dumps_library):
+    lib, _ = dumps_library
+    hit = lib.search("luttinger liquid", limit=1, snippets=True).hits[0]
+    assert hit.highlights
+    words = {hit.snippet[s:e].lower() for s, e in hit.highlights}
+    assert words <= {"luttinger", "liquid", "liquids"}
+    spans = lib.highlight(hit.paper.abstract, "luttinger liquid")
+    assert {hit.paper.abstract[s:e].lower() for s, e in spans} <= {"luttinger", "liquid", "liquids"}
+
+
+@needs_dumps
+def test_similar_papers(dumps_library):
+    lib, _ = dumps_library
+    seed = lib.search("author:maestro luttinger", limit=1).hits[0].paper
+    similar = lib.similar(seed.id, limit=3)
+    assert len(similar) == 3
+    assert seed.id not in {p.id for p in similar}
+
+
+@needs_dumps
+@pytest.mark.parametrize("bad", ['"unclosed', "title:(", "nosuchfield:word", "AND", "*"])
+def test_bad_queries_raise_query_error_or_run(dumps_library, bad):
+    lib, _ = dumps_library
+    try:
+        lib.search(bad)
+    except QueryError as exc:
+        assert str(exc)
