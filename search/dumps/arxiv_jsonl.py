@@ -68,9 +68,19 @@ class _BadRecord(ValueError):
 
 
 def _json_message(exc: ValueError, raw: bytes | str) -> str:
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    if isinstance(exc, json.JSONDecodeError) and exc.pos >= len(text.rstrip()) - 1:
-        return f"truncated JSON: {exc.msg}"
+    """Say whether a line was cut short (a partial download) or is not JSON at all."""
+    text = (raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw).strip()
+    try:
+        # Again without the line break, which would otherwise be the reported culprit.
+        json.loads(text)
+    except json.JSONDecodeError as again:
+        exc = again
+    except ValueError:
+        pass
+    if isinstance(exc, json.JSONDecodeError):
+        if exc.pos >= len(text) - 1 or exc.msg.startswith("Unterminated"):
+            return f"truncated JSON: {exc.msg}"
+        return f"invalid JSON: {exc.msg} (column {exc.colno})"
     return f"invalid JSON: {exc}"
 
 

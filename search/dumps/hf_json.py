@@ -106,6 +106,11 @@ def _iter_items(text: str, source: str) -> Iterator[tuple[int, int, Any] | Parse
                 source, "invalid JSON: expected ',' between items", line=_line_of(text, pos)
             )
             return
+        if pos >= len(text):
+            yield ParseProblem(
+                source, "truncated JSON: the array is not closed", line=_line_of(text, pos)
+            )
+            return
         number += 1
         try:
             obj, end = decoder.raw_decode(text, pos)
