@@ -252,3 +252,29 @@ def test_directory_read_is_sorted_and_recursive(tmp_path):
         "b.txt",
         "z/a.txt",
     ]
+
+
+def test_detection_of_edge_shapes(tmp_path):
+    cases = {
+        "empty_day.json": ("[]\n", "hf-json"),
+        "one_entry.json": (
+            '{\n  "paper": {"id": "2407.01906", "title": "A", "summary": "S"},\n  "title": "A"\n}\n',
+            "hf-json",
+        ),
+        # A snapshot record whose author list alone is longer than the detection sample.
+        "huge_first_line.jsonl": (
+            '{"id":"0704.0001","submitter":"X","authors":"'
+            + "A. Author, " * 3000
+            + '","title":"T","abstract":"A","versions":[]}\n',
+            "arxiv-jsonl",
+        ),
+    }
+    for name, (content, fmt) in cases.items():
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        assert detect_format(path) == fmt, name
+    assert list(read_dump(tmp_path / "empty_day.json")) == []
+    [one] = list(read_dump(tmp_path / "one_entry.json"))
+    assert isinstance(one, Paper) and one.id == "2407.01906"
+    [huge] = list(read_dump(tmp_path / "huge_first_line.jsonl"))
+    assert isinstance(huge, Paper) and len(huge.authors) == 3000

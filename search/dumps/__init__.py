@@ -78,7 +78,15 @@ def detect_format(path: Path) -> str | None:
 
 
 _ATOM_NS = "http://www.w3.org/2005/Atom"
-_JSONL_KEYS = ('"authors_parsed"', '"versions"', '"update_date"', '"abstract"')
+_JSONL_KEYS = (
+    '"submitter"',
+    '"authors"',
+    '"title"',
+    '"authors_parsed"',
+    '"versions"',
+    '"update_date"',
+    '"abstract"',
+)
 _HF_JSON_KEYS = ('"paper"', '"summary"', '"publishedAt"')
 _HF_MARKERS = frozenset(
     {
@@ -102,18 +110,21 @@ def detect_text(text: str) -> str | None:
             return "arxiv-atom"
         return None
     if first == "[" and stripped[1:].lstrip()[:1] in ("{", "]", ""):
+        if stripped[1:].lstrip()[:1] == "]":
+            return "hf-json"  # a day without papers
         if any(key in stripped for key in _HF_JSON_KEYS) and '"title"' in stripped:
             return "hf-json"
         return None
     if first == "{":
         line = stripped.split("\n", 1)[0]
-        if '"id"' in line and sum(key in line for key in _JSONL_KEYS) >= 2:
+        hf_like = '"paper"' in line or ('"summary"' in line and '"abstract"' not in line)
+        # A snapshot record starts with id, submitter, authors; a record with thousands of
+        # authors can be longer than the sample, so any one of these keys is enough.
+        if '"id"' in line and not hf_like and any(key in line for key in _JSONL_KEYS):
             return "arxiv-jsonl"
-        if '"paper"' in line or ('"summary"' in stripped and '"title"' in stripped):
+        if hf_like or ('"summary"' in stripped and '"title"' in stripped):
             # One daily-papers entry saved on its own (the API's array, minus the brackets).
             return "hf-json" if _is_single_json_object(stripped) else None
-        if '"id"' in line and '"title"' in line:
-            return "arxiv-jsonl"
         return None
     return "hf-text" if _looks_like_hf_text(stripped) else None
 
