@@ -258,7 +258,8 @@ def test_detection_of_edge_shapes(tmp_path):
     cases = {
         "empty_day.json": ("[]\n", "hf-json"),
         "one_entry.json": (
-            '{\n  "paper": {"id": "2407.01906", "title": "A", "summary": "S"},\n  "title": "A"\n}\n',
+            '{\n  "paper": {"id": "2407.01906", "title": "A", "summary": "S"},\n'
+            '  "title": "A"\n}\n',
             "hf-json",
         ),
         # A snapshot record whose author list alone is longer than the detection sample.
