@@ -1,0 +1,127 @@
+"""Fixed data and helpers for the app's Pilot tests, snapshots and the screenshot script.
+
+One builder so that what the tests check and what the screenshots show are the same library:
+the bundled sample pages ingested into a fresh data dir with a pinned "today".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Coroutine
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from search.services import Services, build_services, sample_paths
+
+#: The sample pages print dates without a year ("Dec 12"); pin the day they are read against.
+AS_OF = date(2025, 12, 20)
+
+#: A title that would be styled if it were ever treated as markup, with a control sequence in it.
+MARKUP_TITLE = "[bold red]Markup[/] in a title \x1b[31mstays literal"
+
+
+def sample_services(tmp_path: Path, *, sample: bool = False) -> Services:
+    """Services over a new data dir under ``tmp_path`` holding the ingested sample pages.
+
+    ``sample=True`` marks the library as the bundled sample, as the CLI does for a new user.
+    """
+    data_dir = Path(tmp_path) / "data"
+    shutil.copytree(_template(), data_dir)
+    services = build_services(data_dir)
+    services.sample = sample
+    return services
+
+
+_TEMPLATE: list[Path] = []
+
+
+def _template() -> Path:
+    """The sample ingested once per test session; each test gets a copy (ingest takes a while)."""
+    if not _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="paperbrowse-app-fixture-")) / "data"
+        services = build_services(folder)
+        services.library.ingest(sample_paths(), as_of=AS_OF)
+        services.close()  # closing checkpoints SQLite's WAL, so a plain file copy is complete
+        _TEMPLATE.append(folder)
+    return _TEMPLATE[0]
+
+
+def write_extra_dump(folder: Path) -> Path:
+    """A small Daily Papers API dump (made up here) with arXiv ids, authors, upvotes and code.
+
+    The sample pages have none of those, and one title is hostile (markup and an escape code).
+    """
+
+    def entry(arxiv_id: str, title: str, summary: str, upvotes: int, **extra: Any) -> dict:
+        paper = {
+            "id": arxiv_id,
+            "title": title,
+            "summary": summary,
+            "authors": [{"name": "Ada Lovelace", "hidden": False}, {"name": "Alan Turing"}],
+            "publishedAt": "2025-11-03T10:00:00.000Z",
+            "upvotes": upvotes,
+            **extra,
+        }
+        return {"paper": paper, "title": title, "publishedAt": "2025-11-04T10:00:00.000Z"}
+
+    items = [
+        entry(
+            "2511.00001",
+            MARKUP_TITLE,
+            "We study zebrafish navigation with a tiny recurrent controller.",
+            42,
+            githubRepo="https://github.com/example/zebra",
+        ),
+        entry(
+            "2511.00002",
+            "Quokka Retrieval for Long Documents",
+            "Quokka indexes long documents for retrieval with sparse zebrafish-free features.",
+            7,
+        ),
+    ]
+    path = Path(folder) / "daily_papers_2025-11-04.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    return path
+
+
+def make_app(services: Services, **options: Any):
+    """The app as tests drive it: no clock in the status, no polling, a short debounce."""
+    from tui.app import PaperBrowseApp
+
+    settings: dict[str, Any] = {"show_timings": False, "poll_seconds": 0, "debounce": 0.01}
+    settings.update(options)
+    return PaperBrowseApp(services, **settings)
+
+
+async def settle(pilot: Any, rounds: int = 3) -> None:
+    """Let debounce timers fire and every worker finish, and their results reach the screen."""
+    for _ in range(rounds):
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app: Any) -> str:
+    """What the terminal shows, as plain text lines."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+def static_text(widget: Any) -> str:
+    """The plain text a Static shows."""
+    content = widget.content
+    return content.plain if hasattr(content, "plain") else str(content)
+
+
+def pilot_test(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an ``async def`` test on its own event loop (no pytest async plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run

@@ -1,0 +1,86 @@
+"""The paperbrowse Textual app: services injected, one main screen, help and command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui.messages import LibraryUpdated
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+
+
+class PaperBrowseApp(App[None]):
+    """Browse the library in ``services`` (a ``search.services.Services``).
+
+    ``show_timings=False`` hides the query time (for snapshots); ``poll_seconds`` is how often the
+    app checks whether an ingest changed the library (0 turns it off); ``debounce`` is the pause
+    after a keystroke before the query runs.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "paperbrowse"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        services: Any,
+        *,
+        show_timings: bool = True,
+        poll_seconds: float = 3.0,
+        debounce: float = 0.15,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.show_timings = show_timings
+        self.poll_seconds = poll_seconds
+        self.debounce = debounce
+        self._generation: int | None = None
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        if self.services.sample:
+            self.sub_title = "sample library"
+        if self.poll_seconds > 0:
+            self._generation = self.services.library.generation()
+            self.set_interval(self.poll_seconds, self._poll_generation)
+
+    def _poll_generation(self) -> None:
+        # generation() is one cheap SQLite read, fine to make on the event loop every few seconds.
+        generation = self.services.library.generation()
+        if generation != self._generation:
+            self._generation = generation
+            self.screen_stack[0].post_message(LibraryUpdated(generation))
+
+    def all_bindings(self) -> list[Binding]:
+        """The main screen's key bindings and the app's, for the help screen and the palette."""
+        return [*MainScreen.BINDINGS, *self.BINDINGS]  # type: ignore[list-item]
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.all_bindings()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key's action in the command palette (ctrl+p), after Textual's own commands."""
+        main = self.screen_stack[0]
+        for binding in self.all_bindings():
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            target = self if binding in self.BINDINGS else main
+            key = binding.key_display or binding.key
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip or binding.description} ({key})",
+                partial(target.run_action, binding.action),
+            )
+        yield from super().get_system_commands(screen)

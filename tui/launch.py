@@ -1,0 +1,12 @@
+"""The CLI's door into the TUI: imported lazily so that `paperbrowse search` never loads Textual."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def run_app(services: Any) -> None:
+    """Open the app over ``services`` (from ``search.services.build_services``) until it quits."""
+    from tui.app import PaperBrowseApp
+
+    PaperBrowseApp(services).run()

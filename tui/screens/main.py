@@ -1,0 +1,580 @@
+"""The main screen: search bar, results, detail, filters and bookmarks, and the actions on them.
+
+The screen owns the browsing state (query, sort, filters, current paper) and talks to the core
+through ``app.services``; every slow call runs in a thread worker, and widgets only receive
+attributes (``show(...)``) and send messages back.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import webbrowser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from search.models import SORTS, Filters, Paper, QueryError, SearchResult
+from tui.messages import BookmarksChanged, LibraryUpdated
+from tui.screens.edit import NoteScreen, TagsScreen
+from tui.widgets.bookmarks import BookmarksPane
+from tui.widgets.detail import DetailPane
+from tui.widgets.filters import FilterChoice, FiltersPane
+from tui.widgets.results_list import ResultsList
+from tui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from tui.app import PaperBrowseApp
+
+#: Hits loaded with snippets per query; rows further down get a locally made excerpt.
+SNIPPET_HITS = 40
+#: Below this width the detail pane replaces the results instead of sitting beside them.
+NARROW_WIDTH = 100
+#: From this height rows get a second line with the matched words in context.
+TWO_LINE_HEIGHT = 30
+EXPORT_NAME = "paperbrowse-bookmarks.bib"
+SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
+
+
+class MainScreen(Screen[None]):
+    """Search, read, bookmark and cite."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("b", "toggle_bookmark", "Bookmark", tooltip="Bookmark the paper, or remove it"),
+        Binding("t", "edit_tags", "Tags", tooltip="Edit the paper's bookmark tags"),
+        Binding("n", "edit_note", "Note", tooltip="Edit the paper's bookmark note"),
+        Binding("o", "open_link", "Open", tooltip="Open the paper's link in the browser"),
+        Binding("y", "copy_bibtex", "BibTeX", tooltip="Copy the paper's BibTeX entry"),
+        Binding(
+            "e",
+            "export_bookmarks",
+            "Export bookmarks",
+            show=False,
+            tooltip=f"Write every bookmark as BibTeX to ./{EXPORT_NAME}",
+        ),
+        Binding("f", "toggle_filters", "Filters", tooltip="Show or hide the filters pane"),
+        Binding("x", "clear_filters", "Clear filters", show=False, tooltip="Reset every filter"),
+        Binding(
+            "B",
+            "toggle_bookmarks",
+            "Bookmarks",
+            key_display="B",
+            tooltip="Show or hide the bookmarks pane",
+        ),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
+        Binding("r", "refresh", "Refresh", show=False, tooltip="Reload and run the query again"),
+    ]
+
+    sort: reactive[str] = reactive("relevance", init=False)
+    show_filters: reactive[bool] = reactive(False, init=False)
+    show_bookmarks: reactive[bool] = reactive(False, init=False)
+    narrow: reactive[bool] = reactive(False, init=False)
+    #: In narrow layouts: the detail pane is shown in place of the results.
+    detail_open: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""
+        self.choice = FilterChoice()
+        self.result: SearchResult | None = None
+        self.current_id: str | None = None
+        self.query_error: str | None = None
+        self._query_timer: Timer | None = None
+        self._similar_timer: Timer | None = None
+        self._focus_results_on_result = False
+        self._updated_generation: int | None = None
+
+    @property
+    def pb_app(self) -> PaperBrowseApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def services(self) -> Any:
+        return self.pb_app.services
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SearchBar(id="search-bar")
+        if self.services.sample:
+            yield Static(Text(SAMPLE_HINT), id="sample-hint")
+        yield Static("", id="notice")
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield FiltersPane(id="filters")
+                yield BookmarksPane(id="bookmarks")
+            with Vertical(id="results-area"):
+                yield ResultsList(self.services.library.get_many, id="results")
+                yield Static("", id="empty-message")
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._refresh_bookmarks()
+        self.run_query()
+        self.query_one(ResultsList).focus()
+
+    @on(Resize)
+    def _resized(self, event: Resize) -> None:
+        self.narrow = event.size.width < NARROW_WIDTH
+        self._update_two_line()
+
+    def _update_two_line(self) -> None:
+        terms = self.result.terms if self.result else ()
+        tall = self.size.height >= TWO_LINE_HEIGHT
+        self.query_one(ResultsList).two_line = bool(terms) and tall
+
+    def watch_show_filters(self, value: bool) -> None:
+        self.set_class(value, "-show-filters")
+        if value:
+            self._run_facets()
+
+    def watch_show_bookmarks(self, value: bool) -> None:
+        self.set_class(value, "-show-bookmarks")
+
+    def watch_narrow(self, value: bool) -> None:
+        self.set_class(value, "-narrow")
+
+    def watch_detail_open(self, value: bool) -> None:
+        self.set_class(value, "-detail-open")
+
+    def watch_sort(self) -> None:
+        self.run_query(keep_position=True)
+
+    # -- querying -------------------------------------------------------------------------------
+
+    def current_filters(self) -> Filters:
+        """The core's Filters for the pane's choice (bookmark/tag choices become an id set)."""
+        choice = self.choice
+        ids: frozenset[str] | None = None
+        bookmarks = self.services.bookmarks
+        if choice.bookmarked_only:
+            ids = bookmarks.ids()
+        if choice.tag:
+            tagged = bookmarks.ids_with_tag(choice.tag)
+            ids = tagged if ids is None else ids & tagged
+        return Filters(
+            since=choice.since,
+            until=choice.until,
+            min_upvotes=choice.min_upvotes,
+            years=choice.years,
+            kinds=choice.kinds,
+            has_code=choice.has_code,
+            ids=ids,
+        )
+
+    def run_query(self, *, keep_position: bool = False) -> None:
+        """Run the current query now (a newer call cancels an older one still running)."""
+        if self._query_timer is not None:
+            self._query_timer.stop()
+            self._query_timer = None
+        keep = self.current_id if keep_position else None
+        self._query_worker(self.query_text, self.current_filters(), self.sort, keep)
+        if self.show_filters:
+            self._run_facets()
+
+    @work(thread=True, exclusive=True, group="query")
+    def _query_worker(self, query: str, filters: Filters, sort: str, keep: str | None) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.services.library.search(
+                query, filters, sort=sort, limit=SNIPPET_HITS, snippets=True
+            )
+        except QueryError as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_query_error, query, str(error))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_result, result, keep)
+
+    def _show_result(self, result: SearchResult, keep: str | None) -> None:
+        self.result = result
+        self.query_error = None
+        results = self.query_one(ResultsList)
+        snippets = {h.paper.id: (h.snippet, h.highlights) for h in result.hits if h.snippet}
+        self._update_two_line()
+        results.show(
+            result.ids,
+            terms=result.terms,
+            papers=[h.paper for h in result.hits],
+            snippets=snippets,
+            keep=keep,
+        )
+        self._update_status()
+        empty = result.total == 0
+        self.set_class(empty, "-no-results")
+        if empty:
+            self.query_one("#empty-message", Static).update(self._empty_message())
+            self._set_current(None)
+        if self._focus_results_on_result:
+            self._focus_results_on_result = False
+            results.focus()
+
+    def _empty_message(self) -> Text:
+        if self.services.library.count() == 0:
+            return Text(
+                "Your library is empty.\nAdd listings with: paperbrowse ingest PATH…",
+                justify="center",
+            )
+        text = Text("No papers match", justify="center")
+        if self.query_text.strip():
+            text.append(" “")
+            text.append(self.query_text.strip())
+            text.append("”")
+        if self.choice.active:
+            text.append("\nwith these filters — press x to clear them")
+        return text
+
+    def _show_query_error(self, query: str, message: str) -> None:
+        # Keep the last results on screen: a half-typed query should not blank the list.
+        self.query_error = message
+        self.query_one(SearchBar).set_status(Text(f"⚠ {message}"), error=True)
+
+    def _update_status(self) -> None:
+        result = self.result
+        if result is None:
+            return
+        parts = [f"{result.total:,} result{'s' if result.total != 1 else ''}"]
+        if self.pb_app.show_timings:
+            parts.append(f"{result.elapsed_ms:.0f} ms")
+        if self.sort == "relevance" and not result.terms:
+            parts.append("newest first")  # an empty query has no relevance to sort by
+        else:
+            parts.append(f"sort: {self.sort}")
+        if self.choice.active:
+            parts.append(f"filters: {self.choice.describe()}")
+        self.query_one(SearchBar).set_status(Text(" · ".join(parts)))
+
+    @work(thread=True, exclusive=True, group="facets")
+    def _facets_worker(self, query: str, filters: Filters) -> None:
+        worker = get_current_worker()
+        try:
+            facets = self.services.library.facets(query, filters)
+        except QueryError:
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.query_one(FiltersPane).set_facets, facets)
+
+    def _run_facets(self) -> None:
+        # Counts per year/source ignore the year/source picks themselves, so the user sees what
+        # each other choice would give.
+        base = self.current_filters()
+        facet_filters = Filters(
+            since=base.since,
+            until=base.until,
+            min_upvotes=base.min_upvotes,
+            has_code=base.has_code,
+            categories=base.categories,
+            ids=base.ids,
+        )
+        self._facets_worker(self.query_text, facet_filters)
+
+    @on(SearchBar.QueryChanged)
+    def _query_changed(self, event: SearchBar.QueryChanged) -> None:
+        self.query_text = event.query
+        if self._query_timer is not None:
+            self._query_timer.stop()
+        self._query_timer = self.set_timer(self.pb_app.debounce, self.run_query)
+
+    @on(SearchBar.QuerySubmitted)
+    def _query_submitted(self, event: SearchBar.QuerySubmitted) -> None:
+        self.query_text = event.query
+        self._focus_results_on_result = True
+        self.run_query()
+
+    @on(SearchBar.Left)
+    def _search_left(self) -> None:
+        self.query_one(ResultsList).focus()
+
+    @on(FiltersPane.Changed)
+    def _filters_changed(self, event: FiltersPane.Changed) -> None:
+        self.choice = event.choice
+        self.run_query(keep_position=True)
+
+    # -- the current paper ----------------------------------------------------------------------
+
+    @on(ResultsList.PaperHighlighted)
+    def _result_highlighted(self, event: ResultsList.PaperHighlighted) -> None:
+        self._set_current(event.paper_id)
+
+    @on(ResultsList.PaperSelected)
+    def _result_selected(self, event: ResultsList.PaperSelected) -> None:
+        self._open(event.paper_id)
+
+    @on(BookmarksPane.PaperOpened)
+    def _bookmark_opened(self, event: BookmarksPane.PaperOpened) -> None:
+        self._open(event.paper_id)
+
+    @on(BookmarksPane.PaperHighlighted)
+    def _bookmark_highlighted(self, event: BookmarksPane.PaperHighlighted) -> None:
+        self._set_current(event.paper_id)
+
+    @on(DetailPane.SimilarChosen)
+    def _similar_chosen(self, event: DetailPane.SimilarChosen) -> None:
+        self._open(event.paper_id)
+
+    def _open(self, paper_id: str) -> None:
+        """Show a paper in the detail pane and move there."""
+        self._set_current(paper_id)
+        if self.narrow:
+            self.detail_open = True
+        self.query_one(DetailPane).focus()
+
+    def _set_current(self, paper_id: str | None) -> None:
+        self.current_id = paper_id
+        self._show_detail()
+        if self._similar_timer is not None:
+            self._similar_timer.stop()
+        if paper_id is not None:
+            # Waiting a moment means holding j down does not queue a more-like-this per row.
+            self._similar_timer = self.set_timer(
+                self.pb_app.debounce, lambda: self._similar_worker(paper_id)
+            )
+
+    def current_paper(self) -> Paper | None:
+        if self.current_id is None:
+            return None
+        paper = self.services.library.get(self.current_id)
+        if paper is None:
+            # A bookmark can outlive its paper in the library: show the copy the bookmark kept.
+            bookmark = self.services.bookmarks.get(self.current_id)
+            paper = bookmark.paper if bookmark else None
+        return paper
+
+    def _show_detail(self) -> None:
+        paper = self.current_paper()
+        bookmark = self.services.bookmarks.get(paper.id) if paper else None
+        self.query_one(DetailPane).show(
+            paper,
+            terms=self.result.terms if self.result else (),
+            tags=bookmark.tags if bookmark else (),
+            note=bookmark.note if bookmark else "",
+            bookmarked=bookmark is not None,
+        )
+
+    @work(thread=True, exclusive=True, group="similar")
+    def _similar_worker(self, paper_id: str) -> None:
+        worker = get_current_worker()
+        papers = self.services.library.similar(paper_id, limit=5)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.query_one(DetailPane).show_similar, paper_id, papers)
+
+    # -- bookmarks ------------------------------------------------------------------------------
+
+    def _refresh_bookmarks(self) -> None:
+        store = self.services.bookmarks
+        self.query_one(ResultsList).set_bookmarked(store.ids())
+        self.query_one(BookmarksPane).show(store.list())
+        self.query_one(FiltersPane).set_tags(store.tags())
+
+    @on(BookmarksChanged)
+    def _bookmarks_changed(self, event: BookmarksChanged) -> None:
+        self._refresh_bookmarks()
+        self._show_detail()
+        if self.choice.bookmarked_only or self.choice.tag:
+            self.run_query(keep_position=True)
+
+    def _paper_or_warn(self) -> Paper | None:
+        paper = self.current_paper()
+        if paper is None:
+            self.notify("No paper selected.", severity="warning")
+        return paper
+
+    def action_toggle_bookmark(self) -> None:
+        paper = self._paper_or_warn()
+        if paper is None:
+            return
+        now = self.services.bookmarks.toggle(paper)
+        self.notify(
+            ("Bookmarked: " if now else "Bookmark removed: ") + _short(paper.title), markup=False
+        )
+        self.post_message(BookmarksChanged(paper.id))
+
+    def action_edit_tags(self) -> None:
+        paper = self._paper_or_warn()
+        if paper is None:
+            return
+        bookmark = self.services.bookmarks.get(paper.id)
+
+        def save(tags: tuple[str, ...] | None) -> None:
+            if tags is None:
+                return
+            store = self.services.bookmarks
+            old = store.get(paper.id)
+            if old is None:
+                store.add(paper, tags=tags)
+            else:
+                removed = set(old.tags) - set(tags)
+                if removed:
+                    store.untag(paper.id, *sorted(removed))
+                added = set(tags) - set(old.tags)
+                if added:
+                    store.tag(paper.id, *sorted(added))
+            self.post_message(BookmarksChanged(paper.id))
+
+        self.app.push_screen(TagsScreen(paper.title, bookmark.tags if bookmark else ()), save)
+
+    def action_edit_note(self) -> None:
+        paper = self._paper_or_warn()
+        if paper is None:
+            return
+        bookmark = self.services.bookmarks.get(paper.id)
+
+        def save(note: str | None) -> None:
+            if note is None:
+                return
+            store = self.services.bookmarks
+            if store.get(paper.id) is None:
+                store.add(paper, note=note)
+            else:
+                store.set_note(paper.id, note)
+            self.post_message(BookmarksChanged(paper.id))
+
+        self.app.push_screen(NoteScreen(paper.title, bookmark.note if bookmark else ""), save)
+
+    def action_open_link(self) -> None:
+        paper = self._paper_or_warn()
+        if paper is None:
+            return
+        url = paper_link(paper)
+        if url is None:
+            self.notify("This paper has no web link.", severity="warning")
+            return
+        self._open_in_browser(url)
+        self.notify(f"Opening {url}", markup=False)
+
+    @work(thread=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        # webbrowser can block for a while starting a browser; keep it off the event loop.
+        webbrowser.open(url)
+
+    def action_copy_bibtex(self) -> None:
+        paper = self._paper_or_warn()
+        if paper is None:
+            return
+        from search.bibtex import bibtex_entry
+
+        bookmark = self.services.bookmarks.get(paper.id)
+        self.app.copy_to_clipboard(bibtex_entry(paper, bookmark.key if bookmark else None))
+        self.notify("BibTeX copied to the clipboard.")
+
+    def action_export_bookmarks(self) -> None:
+        self._export_worker(Path.cwd() / EXPORT_NAME)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export_worker(self, path: Path) -> None:
+        from search.bibtex import render_bibtex
+
+        bookmarks = self.services.bookmarks.list()
+        if not bookmarks:
+            self.app.call_from_thread(
+                self.notify, "No bookmarks to export yet.", severity="warning"
+            )
+            return
+        export = render_bibtex(bookmarks)
+        try:
+            write_atomic(path, export.text)
+        except OSError as error:
+            self.app.call_from_thread(
+                self.notify, f"Could not write {path}: {error}", severity="error", markup=False
+            )
+            return
+        message = f"Exported {len(bookmarks)} bookmarks to {path}"
+        if export.warnings:
+            message += f" ({len(export.warnings)} warnings)"
+        self.app.call_from_thread(self.notify, message, markup=False)
+
+    # -- panes and navigation -------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.detail_open = False
+        self.query_one(SearchBar).focus_query()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        results = self.query_one(ResultsList)
+        if self.detail_open:
+            self.detail_open = False
+            results.focus()
+        elif focused is results:
+            self.query_one(SearchBar).focus_query()
+        else:
+            results.focus()
+
+    def action_toggle_filters(self) -> None:
+        self.show_filters = not self.show_filters
+        if self.show_filters:
+            self.query_one(FiltersPane).focus()
+            first = self.query_one(FiltersPane).query("Input").first()
+            first.focus()
+        elif self.focused is None or self.focused in self.query_one(FiltersPane).walk_children():
+            self.query_one(ResultsList).focus()
+
+    def action_toggle_bookmarks(self) -> None:
+        self.show_bookmarks = not self.show_bookmarks
+        if self.show_bookmarks:
+            self.query_one(BookmarksPane).focus_list()
+        else:
+            self.query_one(ResultsList).focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_one(FiltersPane).clear()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+
+    def action_refresh(self) -> None:
+        self.query_one("#notice", Static).update("")
+        self.remove_class("-updated")
+        self._refresh_bookmarks()
+        self.run_query(keep_position=True)
+
+    @on(LibraryUpdated)
+    def _library_updated(self, event: LibraryUpdated) -> None:
+        self.query_one("#notice", Static).update(Text("Library updated — press r to refresh"))
+        self.add_class("-updated")
+
+
+def paper_link(paper: Paper) -> str | None:
+    """The link `o` opens: the arXiv abstract page if there is one, else the first web link."""
+    web = [u for u in paper.urls if u.lower().startswith(("http://", "https://"))]
+    for url in web:
+        if "arxiv.org/abs/" in url:
+            return url
+    if paper.arxiv_id:
+        from search.text import arxiv_abs_url
+
+        return arxiv_abs_url(paper.arxiv_id)
+    return web[0] if web else None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _short(title: str, width: int = 60) -> str:
+    from search.text import clean
+
+    title = clean(title)
+    return title if len(title) <= width else title[: width - 1] + "…"

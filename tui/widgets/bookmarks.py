@@ -1,0 +1,92 @@
+"""The bookmarks pane: bookmarked papers with their tags and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from tui.widgets.highlight import literal
+
+
+class BookmarksPane(Vertical):
+    """A list of bookmarks, newest first; Enter (or a click) opens one in the detail pane."""
+
+    DEFAULT_CSS = """
+    BookmarksPane #bookmarks-title { padding: 0 1; color: $text-muted; text-style: bold; }
+    BookmarksPane OptionList { height: 1fr; border: none; }
+    """
+
+    @dataclass
+    class PaperOpened(Message):
+        """A bookmark was chosen: show its paper."""
+
+        paper_id: str
+
+    @dataclass
+    class PaperHighlighted(Message):
+        """The cursor moved onto a bookmark."""
+
+        paper_id: str
+
+    def compose(self) -> ComposeResult:
+        yield Label("Bookmarks", id="bookmarks-title")
+        yield OptionList(id="bookmark-list")
+
+    def show(self, bookmarks: Sequence[Any]) -> None:
+        """List ``bookmarks`` (``search.bookmarks.Bookmark`` records), keeping the cursor."""
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        self.query_one("#bookmarks-title", Label).update(f"Bookmarks ({len(bookmarks)})")
+        if not bookmarks:
+            options.add_option(
+                Option(Text("No bookmarks yet: press b on a paper.", style="dim"), disabled=True)
+            )
+            return
+        for bookmark in bookmarks:
+            options.add_option(Option(bookmark_label(bookmark), id=bookmark.id))
+        if highlighted is not None:
+            options.highlighted = min(highlighted, len(bookmarks) - 1)
+
+    def focus_list(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.PaperOpened(event.option.id))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.PaperHighlighted(event.option.id))
+
+
+def bookmark_label(bookmark: Any) -> Text:
+    """Title, then a dim line of tags and note (all literal text)."""
+    label = Text()
+    if getattr(bookmark, "read", False):
+        label.append("✓ ", style="green")
+    label.append_text(literal(bookmark.paper.title, "bold"))
+    extra = Text()
+    if bookmark.tags:
+        extra.append_text(Text(" ").join(literal("#" + t, "magenta") for t in bookmark.tags))
+    if bookmark.note:
+        if extra:
+            extra.append("  ")
+        extra.append_text(literal(bookmark.note, "italic"))
+    if extra:
+        label.append("\n")
+        label.append_text(extra)
+    return label

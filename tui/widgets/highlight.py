@@ -1,0 +1,86 @@
+"""Turning dump text into Rich ``Text`` safely, with the query's words highlighted.
+
+Everything here builds ``rich.text.Text`` objects directly, never markup strings, so a title such
+as ``[bold red]x[/]`` is shown as those characters; control characters are stripped first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rich.style import Style
+from rich.text import Text
+
+from search.text import clean, strip_controls
+
+# Query syntax words and operators are not worth highlighting.
+_SYNTAX = {"and", "or", "not", "to"}
+
+
+def literal(text: str | None, style: str | Style = "") -> Text:
+    """Dump text as a one-line ``Text``: controls dropped, whitespace folded, no markup parsed."""
+    return Text(clean(text), style=style)
+
+
+def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """A case-insensitive pattern for words starting with a query term's stem.
+
+    The index stems words, so "models" matches "model"; a crude prefix stem (trailing "s", "es",
+    "ing", "ed" removed) gets the highlighting close enough without importing the stemmer.
+    """
+    stems: set[str] = set()
+    for term in terms:
+        word = re.sub(r"[^\w\-]", "", term.lower())
+        if ":" in term or len(word) < 2 or word in _SYNTAX:
+            continue
+        for suffix in ("ing", "es", "ed", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
+        stems.add(re.escape(word))
+    if not stems:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(stems, key=len, reverse=True)) + r")\w*", re.I)
+
+
+def highlight(text: Text, terms: Sequence[str], style: str | Style) -> Text:
+    """Style every occurrence of the query's words in ``text`` (in place) and return it."""
+    pattern = term_pattern(terms)
+    if pattern is not None:
+        for match in pattern.finditer(text.plain):
+            text.stylize(style, match.start(), match.end())
+    return text
+
+
+def excerpt(abstract: str, terms: Sequence[str], width: int) -> str:
+    """About ``width`` characters of the abstract, starting a little before the first match."""
+    plain = clean(abstract)
+    pattern = term_pattern(terms)
+    match = pattern.search(plain) if pattern else None
+    if match is None or match.start() < width // 3:
+        return plain[:width]
+    start = plain.rfind(" ", 0, match.start() - width // 6) + 1
+    return "…" + plain[start : start + width - 1]
+
+
+def spans_text(snippet: str, spans: Iterable[tuple[int, int]], style: str | Style) -> Text:
+    """A library snippet with its highlight spans (indices into ``snippet``) styled."""
+    text = Text()
+    pos = 0
+    # Clean each piece separately so that the spans still line up with the raw snippet.
+    for start, end in sorted(spans):
+        if start < pos or end > len(snippet):
+            continue
+        text.append(_flat(snippet[pos:start]))
+        text.append(_flat(snippet[start:end]), style=style)
+        pos = end
+    text.append(_flat(snippet[pos:]))
+    return text
+
+
+def _flat(piece: str) -> str:
+    return _WHITESPACE.sub(" ", strip_controls(piece.replace("\n", " ").replace("\t", " ")))
+
+
+_WHITESPACE = re.compile(r"\s+")

@@ -1,0 +1,290 @@
+"""The results list: one row per paper, virtualised over every matching id.
+
+The list holds only ``result.ids`` (cheap strings) and draws with the Line API, fetching the papers
+for the rows on screen in pages through a loader (``library.get_many``). So 100k results cost one
+list of ids and a few page fetches, never a widget per paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from search.models import Paper
+from tui.widgets.highlight import excerpt, highlight, literal, spans_text
+
+#: Papers fetched per loader call; a screenful is ~30 rows.
+PAGE = 64
+
+Loader = Callable[[Sequence[str]], list[Paper]]
+
+
+class ResultsList(ScrollView, can_focus=True):
+    """Matching papers, one (or two, with a snippet line) terminal rows each."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "results-list--cursor",
+        "results-list--mark",
+        "results-list--date",
+        "results-list--upvotes",
+        "results-list--author",
+        "results-list--snippet",
+        "results-list--match",
+    }
+
+    DEFAULT_CSS = """
+    ResultsList {
+        background: $surface;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    ResultsList > .results-list--cursor { background: $primary 30%; }
+    ResultsList:focus > .results-list--cursor { background: $primary 60%; text-style: bold; }
+    ResultsList > .results-list--mark { color: $warning; }
+    ResultsList > .results-list--date { color: $text-muted; }
+    ResultsList > .results-list--upvotes { color: $success; }
+    ResultsList > .results-list--author { color: $text-muted; }
+    ResultsList > .results-list--snippet { color: $text-muted; }
+    ResultsList > .results-list--match { color: $accent; text-style: bold; }
+    """
+
+    @dataclass
+    class PaperHighlighted(Message):
+        """The cursor moved onto a paper (None when the list became empty)."""
+
+        paper_id: str | None
+
+    @dataclass
+    class PaperSelected(Message):
+        """Enter was pressed on a paper."""
+
+        paper_id: str
+
+    #: Index of the highlighted row.
+    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    #: Show a second row per paper with the matched words in context.
+    two_line: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, loader: Loader, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._loader = loader
+        self._ids: Sequence[str] = ()
+        self._papers: dict[str, Paper] = {}
+        self._snippets: Mapping[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
+        self._terms: tuple[str, ...] = ()
+        self._bookmarked: frozenset[str] = frozenset()
+
+    # -- attributes down ------------------------------------------------------------------------
+
+    def show(
+        self,
+        ids: Sequence[str],
+        *,
+        terms: Sequence[str] = (),
+        papers: Sequence[Paper] = (),
+        snippets: Mapping[str, tuple[str, tuple[tuple[int, int], ...]]] | None = None,
+        keep: str | None = None,
+    ) -> None:
+        """Show a new result: every id in order, plus any papers already loaded with it.
+
+        ``keep`` keeps the cursor on that paper if it is still in the result (a refresh), else
+        the cursor goes to the top.
+        """
+        self._ids = ids
+        self._papers = {p.id: p for p in papers}
+        self._snippets = snippets or {}
+        self._terms = tuple(terms)
+        index = 0
+        if keep is not None:
+            try:
+                index = ids.index(keep)
+            except ValueError:
+                index = 0
+        self._update_virtual_size()
+        self.set_reactive(ResultsList.cursor, index)
+        self.scroll_to(y=max(0, index * self._row_height - 2), animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.PaperHighlighted(self.highlighted_id))
+
+    def set_bookmarked(self, ids: frozenset[str]) -> None:
+        """Which papers get the bookmark mark."""
+        self._bookmarked = ids
+        self.refresh()
+
+    @property
+    def highlighted_id(self) -> str | None:
+        if 0 <= self.cursor < len(self._ids):
+            return self._ids[self.cursor]
+        return None
+
+    @property
+    def row_count(self) -> int:
+        return len(self._ids)
+
+    def row_text(self, index: int) -> str:
+        """The plain text of row ``index`` as drawn at the current width (for tests and tools)."""
+        width = max(self.scrollable_content_region.width, 40)
+        return self._row(index, width).plain
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    @property
+    def _row_height(self) -> int:
+        return 2 if self.two_line else 1
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._ids) * self._row_height)
+
+    def on_resize(self) -> None:
+        self._update_virtual_size()
+
+    def watch_two_line(self) -> None:
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def _paper(self, index: int) -> Paper | None:
+        paper_id = self._ids[index]
+        paper = self._papers.get(paper_id)
+        if paper is None:
+            # Fetch the whole page around this row: one SQLite query per screenful.
+            start = index - index % PAGE
+            for loaded in self._loader(self._ids[start : start + PAGE]):
+                self._papers[loaded.id] = loaded
+            paper = self._papers.get(paper_id)
+        return paper
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        index, sub = divmod(y + scroll_y, self._row_height)
+        base = self.rich_style
+        if index >= len(self._ids):
+            return Strip.blank(width, base)
+        text = self._row(index, width) if sub == 0 else self._snippet(index, width)
+        if index == self.cursor:
+            text.stylize_before(self.get_component_rich_style("results-list--cursor"))
+            text.pad_right(max(0, width - text.cell_len))
+        segments = list(text.render(self.app.console, end=""))
+        strip = Strip(Segment.apply_style(segments, base), text.cell_len)
+        return strip.adjust_cell_length(width, base)
+
+    def _row(self, index: int, width: int) -> Text:
+        paper = self._paper(index)
+        style = self.get_component_rich_style
+        if paper is None:
+            return Text(f"  {self._ids[index]} (no longer in the library)", style="dim")
+        mark = "★ " if paper.id in self._bookmarked else "  "
+        date = paper.published.isoformat() if paper.published else " " * 10
+        upvotes = f"{paper.upvotes:>5}▲" if paper.upvotes is not None else " " * 6
+        left = Text.assemble(
+            (mark, style("results-list--mark")),
+            (date, style("results-list--date")),
+            (upvotes, style("results-list--upvotes")),
+            "  ",
+        )
+        author = _author_label(paper) if width >= 70 else ""
+        author_width = min(len(author), 24)
+        title_width = max(8, width - left.cell_len - (author_width + 2 if author else 0))
+        title = literal(paper.title)
+        highlight(title, self._terms, style("results-list--match"))
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        row = left + title
+        if author:
+            label = literal(author, style("results-list--author"))
+            label.truncate(author_width, overflow="ellipsis")
+            row.append("  ")
+            row.append_text(label)
+        row.truncate(width, overflow="ellipsis")
+        return row
+
+    def _snippet(self, index: int, width: int) -> Text:
+        paper = self._paper(index)
+        indent = 20 if width >= 80 else 4
+        if paper is None:
+            return Text("")
+        match_style = self.get_component_rich_style("results-list--match")
+        found = self._snippets.get(paper.id)
+        if found and found[0]:
+            text = spans_text(found[0], found[1], match_style)
+        else:
+            text = literal(excerpt(paper.abstract, self._terms, width))
+            highlight(text, self._terms, match_style)
+        text = Text(" " * indent) + text
+        text.stylize_before(self.get_component_rich_style("results-list--snippet"))
+        text.truncate(width, overflow="ellipsis")
+        return text
+
+    # -- moving ---------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.PaperHighlighted(self.highlighted_id))
+
+    def _scroll_cursor_into_view(self) -> None:
+        h = self._row_height
+        self.scroll_to_region(
+            Region(0, self.cursor * h, max(1, self.size.width), h), animate=False, immediate=True
+        )
+
+    def _move_to(self, index: int) -> None:
+        if self._ids:
+            self.cursor = max(0, min(len(self._ids) - 1, index))
+
+    def action_cursor_down(self) -> None:
+        self._move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self._ids) - 1)
+
+    def action_page_down(self) -> None:
+        self._move_to(self.cursor + max(1, self.size.height // self._row_height - 1))
+
+    def action_page_up(self) -> None:
+        self._move_to(self.cursor - max(1, self.size.height // self._row_height - 1))
+
+    def action_select(self) -> None:
+        if self.highlighted_id is not None:
+            self.post_message(self.PaperSelected(self.highlighted_id))
+
+    def on_click(self, event) -> None:
+        index = (event.y + self.scroll_offset.y) // self._row_height
+        if 0 <= index < len(self._ids):
+            if index == self.cursor:
+                self.action_select()
+            self.cursor = index
+
+
+def _author_label(paper: Paper) -> str:
+    count = paper.author_count or 0
+    if paper.first_author:
+        return paper.first_author + (f" +{count - 1}" if count > 1 else "")
+    if count:
+        return f"{count} authors"
+    return ""
