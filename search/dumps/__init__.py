@@ -155,6 +155,12 @@ def _looks_like_hf_text(text: str) -> bool:
         any(line == "·" for line in lines) or any(_MD_BYLINE.match(line) for line in lines)
     ):
         return True
+    # A part of a page: a byline ("• 3 authors") followed by the "·" line before a date.
+    if any(
+        re.match(r"^[*•] \d[\d,]* authors?$", a) and b == "·"
+        for a, b in zip(nonblank, nonblank[1:], strict=False)
+    ):
+        return True
     # A copy without any header: titles (short lines) alternate with abstracts (long lines).
     pairs = sum(
         1

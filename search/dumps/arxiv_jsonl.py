@@ -10,17 +10,21 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..models import Paper, ParseProblem
-from ..text import arxiv_abs_url, bare_arxiv_id, clean, title_id
-from .common import abstract_urls, optional, unique_urls
+from ..text import arxiv_abs_url, bare_arxiv_id, title_id
+from .common import abstract_urls, fast_clean, optional, unique_urls
 from .dates import rfc2822_date
 
 FORMAT = "arxiv-jsonl"
+
+# Snapshot ids are already bare: "0704.0001", "hep-th/9901001", "math.GT/0309136".
+_BARE_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})\Z")
 
 
 def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem]:
@@ -88,12 +92,15 @@ def to_paper(record: Any, source: str) -> Paper:
     """One snapshot record as a Paper. Raises on records without a usable title."""
     if not isinstance(record, dict):
         raise _BadRecord(f"expected a JSON object, got {type(record).__name__}")
-    title = clean(record.get("title"))
+    title = fast_clean(record.get("title"))
     if not title:
         raise _BadRecord("missing title")
     raw_id = record.get("id")
-    arxiv_id = bare_arxiv_id(str(raw_id)) if raw_id is not None else None
-    abstract = clean(record.get("abstract"))
+    if isinstance(raw_id, str) and _BARE_ID.match(raw_id):
+        arxiv_id: str | None = raw_id  # the usual case; skips bare_arxiv_id's substitutions
+    else:
+        arxiv_id = bare_arxiv_id(str(raw_id)) if raw_id is not None else None
+    abstract = fast_clean(record.get("abstract"))
 
     authors, affiliations = _authors(record)
 
@@ -152,11 +159,11 @@ def _authors(record: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if "-" in first:
             # The snapshot splits hyphenated initials: "C. -P." is "C.-P." on the paper.
             first = first.replace(". -", ".-")
-        name = clean(" ".join(part for part in (first, last, suffix) if part))
+        name = fast_clean(" ".join(part for part in (first, last, suffix) if part))
         if not name:
             continue
         names.append(name)
-        affiliation = "; ".join(clean(a) for a in entry[3:] if a) if len(entry) > 3 else ""
+        affiliation = "; ".join(fast_clean(a) for a in entry[3:] if a) if len(entry) > 3 else ""
         any_affiliation = any_affiliation or bool(affiliation)
         affiliations.append(affiliation)
     return tuple(names), tuple(affiliations) if any_affiliation else ()
@@ -165,5 +172,5 @@ def _authors(record: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _authors_from_string(authors: object) -> tuple[str, ...]:
     if not isinstance(authors, str):
         return ()
-    text = clean(authors).replace(" and ", ", ")
+    text = fast_clean(authors).replace(" and ", ", ")
     return tuple(name.strip() for name in text.split(",") if name.strip())

@@ -46,8 +46,22 @@ def abstract_urls(abstract: str) -> list[str]:
     return urls
 
 
+def fast_clean(text: str | None) -> str:
+    """:func:`search.text.clean`, several times faster on the usual text (hot ingest path).
+
+    Folding whitespace with ``str.split`` and checking ``isprintable`` is cheap; only text that
+    still holds a control or format character after folding goes through the regexes.
+    """
+    if not text:
+        return ""
+    folded = " ".join(text.split())
+    if folded.isprintable():
+        return folded
+    return clean(text)
+
+
 def optional(text: object) -> str | None:
     """A cleaned optional text field: None for missing, non-text or empty values."""
     if not isinstance(text, str):
         return None
-    return clean(text) or None
+    return fast_clean(text) or None

@@ -193,19 +193,18 @@ def _plain(
     start = 0
     page_line: PageDate | None = None
     capture: date | None = None
-    saw_header = False
     while start < len(lines):
         s = lines[start].strip()
         if not s:
             start += 1
             continue
         # The page header may be glued to the first title: "SubscribeUnifying Feature …".
-        if saw_header and s.lower().startswith("subscribe") and len(s) > len("subscribe"):
+        glued = s[len("subscribe") : len("subscribe") + 1]
+        if s.lower().startswith("subscribe") and glued and not glued.islower():
             rest = s[len("subscribe") :].strip()
             lines = lines[:start] + [rest] + lines[start + 1 :]
             s = rest
         if s.lower() in HEADER_LINES:
-            saw_header = True
             start += 1
             continue
         found = _capture_date(s)
