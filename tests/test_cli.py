@@ -1,0 +1,207 @@
+"""The CLI contract scripts rely on, through the real installed entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.dumps_paths import DUMPS, needs_dumps
+
+BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"
+
+
+def run(*args: str, data_dir: Path | None = None, env: dict | None = None, input: str = ""):
+    """Run `paperbrowse ARGS` the way a user does; never against the real home."""
+    full_env = {k: v for k, v in os.environ.items() if k != "PAPERBROWSE_DATA_DIR"}
+    full_env["HOME"] = str((data_dir or Path("/nonexistent")).parent / "home")
+    full_env["COLUMNS"] = "120"
+    full_env.update(env or {})
+    cmd = [BIN] + (["--data-dir", str(data_dir)] if data_dir else []) + list(args)
+    return subprocess.run(
+        cmd, capture_output=True, text=True, env=full_env, input=input, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> Path:
+    if not DUMPS.is_dir():
+        pytest.skip(f"example dumps not found at {DUMPS}")
+    data = tmp_path_factory.mktemp("cli") / "data"
+    result = run("ingest", str(DUMPS), "--as-of", "2025-12-20", data_dir=data)
+    assert result.returncode == 1, result.stderr  # the error feed and SOURCES.md are reported
+    return data
+
+
+@needs_dumps
+def test_ingest_reports_a_summary_and_each_problem(library):
+    # Ingest again into a fresh dir to see the whole output.
+    data = library.parent / "again"
+    result = run("ingest", str(DUMPS), "--as-of", "2025-12-20", data_dir=data)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    summary = result.stdout.strip().splitlines()[-1]
+    assert summary.startswith("Ingested 12 files · 765 records: 700 new, 0 updated, 65 merged")
+    assert "2 skipped" in summary
+    errors = result.stderr.strip().splitlines()
+    assert any(
+        line.endswith(
+            "error_bad_id_2026.xml (entry 1): arXiv API error: incorrect id format for abc"
+        )
+        for line in errors
+    )
+    assert any("SOURCES.md: not a recognised dump format" in line for line in errors)
+
+
+@needs_dumps
+def test_reingest_unchanged_is_quick_and_says_so(library):
+    result = run("ingest", str(DUMPS / "arxiv-jsonl"), data_dir=library)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Ingested 1 file (1 unchanged) · 0 records")
+
+
+@needs_dumps
+def test_search_json_contract(library):
+    result = run("search", "luttinger", "--json", "--limit", "3", data_dir=library)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 3
+    for row in rows:
+        assert {
+            "id",
+            "title",
+            "authors",
+            "n_authors",
+            "published",
+            "upvotes",
+            "categories",
+            "urls",
+            "sources",
+            "score",
+        } <= set(row)
+        assert row["published"] is None or len(row["published"]) == 10
+        assert row["score"] > 0
+    first = rows[0]
+    assert "Luttinger" in first["title"]
+    assert all(Path(s).is_absolute() for s in first["sources"])
+
+
+@needs_dumps
+def test_search_table_sort_and_filters(library):
+    result = run("search", "", "--sort", "upvotes", "--limit", "3", data_dir=library)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["#", "date", "up", "title", "first", "author"]
+    assert len(lines) == 4
+    assert lines[1].split()[:3] == ["1", "2026-08-17", "92"]
+    assert "Zetta ζ: An Efficient Closed-Loop Embodied Harness" in lines[1]
+    assert lines[1].rstrip().endswith("Xin Ding +14")
+    assert [line.split()[2] for line in lines[1:]] == ["92", "74", "59"]
+    dated = run(
+        "search",
+        "",
+        "--json",
+        "--since",
+        "2024-07",
+        "--until",
+        "2024-07",
+        "--limit",
+        "50",
+        data_dir=library,
+    )
+    rows = json.loads(dated.stdout)
+    assert rows and all(r["published"].startswith("2024-07") for r in rows)
+    voted = json.loads(
+        run(
+            "search", "", "--json", "--min-upvotes", "20", "--limit", "100", data_dir=library
+        ).stdout
+    )
+    assert voted and all(r["upvotes"] >= 20 for r in voted)
+
+
+@needs_dumps
+def test_show_whole_record_by_arxiv_id(library):
+    result = run("show", "arXiv:0704.0001v1", data_dir=library)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Calculation of prompt diphoton production cross sections")
+    assert "C. Balázs, E. L. Berger, P. M. Nadolsky, C.-P. Yuan" in out
+    assert "DOI:" in out and "10.1103/PhysRevD.76.013009" in out
+    assert "A fully differential calculation in perturbative quantum chromodynamics" in out
+    as_json = json.loads(run("show", "0704.0001", "--json", data_dir=library).stdout)
+    assert as_json["id"] == "0704.0001" and as_json["journal_ref"] == "Phys.Rev.D76:013009,2007"
+
+
+@needs_dumps
+def test_stats(library):
+    data = json.loads(run("stats", "--json", data_dir=library).stdout)
+    assert data["papers"] == 700
+    assert data["by_kind"]["arxiv-jsonl"] == 200
+    assert data["by_year"]["2007"] == 201
+    plain = run("stats", data_dir=library).stdout
+    assert plain.startswith("700 papers from 10 files")
+
+
+@needs_dumps
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "9999.99999"), "no paper with id '9999.99999'"),
+        (("search", "AND"), "query 'AND' has no searchable words"),
+        (("search", "x", "--sort", "stars"), "unknown --sort 'stars'"),
+        (("search", "x", "--since", "yesterday"), "--since: not a date: 'yesterday'"),
+        (("ingest", "/no/such/dump.json"), "/no/such/dump.json: no such file or folder"),
+        (("ingest", ".", "--format", "csv"), "unknown --format 'csv'"),
+    ],
+)
+def test_errors_are_one_clear_line(library, args, message):
+    result = run(*args, data_dir=library)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert message in result.stderr
+
+
+def test_data_dir_from_environment(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Dec 12\n\nA Study of Environment Variables\n\nWe study them.\n\n  • 1 author\n·\nDec 3\n",
+        encoding="utf-8",
+    )
+    env = {"PAPERBROWSE_DATA_DIR": str(tmp_path / "envdata")}
+    result = run("ingest", str(page), "--as-of", "2025-12-20", env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "envdata" / "library.sqlite3").exists()
+    rows = json.loads(run("search", "environment", "--json", env=env).stdout)
+    assert [r["published"] for r in rows] == ["2025-12-03"]
+    assert rows[0]["n_authors"] == 1
+
+
+def test_markup_and_control_codes_in_dumps_print_literally(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Dec 12\n\n[bold red]Markup[/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07Title\n\n"
+        "An abstract with [link=http://x]markup[/link] and \x1b[2J escapes.\n\n"
+        "  • 2 authors\n·\nDec 3\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    assert run("ingest", str(page), "--as-of", "2025-12-20", data_dir=data).returncode == 0
+    for args in (("search", "markup"), ("search", "markup", "--json")):
+        out = run(*args, data_dir=data).stdout
+        assert "\x1b" not in out and "\x07" not in out
+        assert "[bold red]Markup[/]" in out
+    paper_id = json.loads(run("search", "markup", "--json", data_dir=data).stdout)[0]["id"]
+    shown = run("show", paper_id, data_dir=data).stdout
+    assert "\x1b" not in shown and "[link=http://x]markup[/link]" in shown
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("ingest", "search", "show", "stats", "bookmark", "export"):
+        assert command in result.stdout
