@@ -308,10 +308,7 @@ def _date_option(name: str, value: str | None, *, end: bool = False) -> date | N
 
 
 def _register_subapps() -> None:
-    try:
-        from tui.cli_bookmarks import bookmark_app, export_app
-    except ModuleNotFoundError:  # TEMP until the bookmarks CLI lands
-        return
+    from tui.cli_bookmarks import bookmark_app, export_app
 
     app.add_typer(bookmark_app, name="bookmark")
     app.add_typer(export_app, name="export")
