@@ -270,3 +270,25 @@ def test_hard_wrapped_paragraphs_are_joined():
     assert paper.title == "A Wrapped Title"
     assert paper.abstract == "An abstract that was wrapped by a tool."
     assert paper.published == date(2025, 11, 30)
+
+
+@needs_dumps
+def test_windows_line_endings(tmp_path):
+    source = PAGES / "000_749900d1330c4652.txt"
+    copy = tmp_path / "page.txt"
+    copy.write_bytes(source.read_bytes().replace(b"\n", b"\r\n"))
+    expected, _ = read_split(source, as_of=AS_OF)
+    papers, problems = read_split(copy, as_of=AS_OF)
+    assert problems == []
+    assert [(p.title, p.abstract, p.published, p.n_authors, p.upvotes) for p in papers] == [
+        (p.title, p.abstract, p.published, p.n_authors, p.upvotes) for p in expected
+    ]
+
+
+def test_glued_subscribe_without_other_header_lines():
+    text = "SubscribeA Glued Title\n" + "An abstract. " * 30 + "\nSecond Title\n" + "More. " * 60
+    papers = list(parse_text(text, "mem", as_of=AS_OF))
+    assert [p.title for p in papers] == ["A Glued Title", "Second Title"]
+    # "Subscribe to …" or "Subscriber …" is a title of its own, not a glued header.
+    text = "Subscriber Networks\n" + "An abstract. " * 30 + "\nOther\n" + "More. " * 60
+    assert [p.title for p in parse_text(text, "mem", as_of=AS_OF)][0] == "Subscriber Networks"

@@ -35,7 +35,9 @@ def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem
         fh.seek(0)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             # Rare (a re-saved sample), but byte lines would split UTF-16 characters.
-            yield from iter_records(io.TextIOWrapper(fh, encoding="utf-16"), source)
+            yield from iter_records(
+                io.TextIOWrapper(fh, encoding="utf-16", errors="replace"), source
+            )
         else:
             yield from iter_records(fh, source)
 

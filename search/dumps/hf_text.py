@@ -200,7 +200,7 @@ def _plain(
             continue
         # The page header may be glued to the first title: "SubscribeUnifying Feature …".
         glued = s[len("subscribe") : len("subscribe") + 1]
-        if s.lower().startswith("subscribe") and glued and not glued.islower():
+        if s.lower().startswith("subscribe") and glued and not (glued.islower() or glued.isspace()):
             rest = s[len("subscribe") :].strip()
             lines = lines[:start] + [rest] + lines[start + 1 :]
             s = rest
