@@ -175,14 +175,15 @@ class BookmarkStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _row_to_bookmark(self, db: sqlite3.Connection, row: tuple) -> Bookmark:
+    def _row_to_bookmark(
+        self, db: sqlite3.Connection, row: tuple, tags: tuple[str, ...] | None = None
+    ) -> Bookmark:
         bid, paper_json, note, read, created, bibkey = row
-        tags = tuple(
-            t for (t,) in db.execute("SELECT tag FROM tags WHERE id = ? ORDER BY tag", (bid,))
-        )
-        paper = paper_from_json(paper_json)
+        if tags is None:
+            rows = db.execute("SELECT tag FROM tags WHERE id = ? ORDER BY tag", (bid,))
+            tags = tuple(t for (t,) in rows)
         return Bookmark(
-            paper=paper,
+            paper=paper_from_json(paper_json),
             tags=tags,
             note=note,
             read=bool(read),
@@ -223,8 +224,10 @@ class BookmarkStore:
                 return row[0]
         key = title_key(paper.title)
         if key:
+            # Only a bookmark known by title alone: two papers with one title and different
+            # arXiv ids are different papers, and an arXiv bookmark is never downgraded.
             row = db.execute(
-                "SELECT id FROM bookmarks WHERE title_key = ? LIMIT 1", (key,)
+                "SELECT id FROM bookmarks WHERE title_key = ? AND arxiv_id IS NULL LIMIT 1", (key,)
             ).fetchone()
             if row:
                 return row[0]
@@ -290,7 +293,14 @@ class BookmarkStore:
                     " ORDER BY created DESC, rowid DESC",
                     (normalize_tag(tag),),
                 )
-            return [self._row_to_bookmark(self._db, row) for row in rows.fetchall()]
+            rows = rows.fetchall()
+            # All tags in one query rather than one per bookmark: the TUI lists often.
+            tags: dict[str, list[str]] = {}
+            for bid, tag_name in self._db.execute("SELECT id, tag FROM tags ORDER BY tag"):
+                tags.setdefault(bid, []).append(tag_name)
+            return [
+                self._row_to_bookmark(self._db, row, tuple(tags.get(row[0], ()))) for row in rows
+            ]
 
     def tags(self) -> dict[str, int]:
         """Every tag in use and how many bookmarks carry it, by tag name."""

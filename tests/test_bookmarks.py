@@ -149,6 +149,15 @@ def test_rematch_after_rebuild_gives_a_new_id(store: BookmarkStore) -> None:
     assert store.refresh([paper(9), new]) == 1
 
 
+def test_same_title_different_arxiv_ids_stay_apart(store: BookmarkStore) -> None:
+    store.add(paper(1, title="Introduction"))
+    store.add(paper(2, title="Introduction"))
+    assert len(store) == 2
+    # A page copy of the same title never takes over (or downgrades) an arXiv bookmark.
+    copy = Paper(id=title_id("Introduction"), title="Introduction", kinds=("hf-text",))
+    assert store.match(copy) is None
+
+
 def test_keys_are_assigned_once_and_unique(store: BookmarkStore) -> None:
     store.add(paper(1, title="Deep nets"))
     store.add(paper(2, title="Deep nets again", published=date(2024, 1, 2)))
