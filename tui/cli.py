@@ -23,7 +23,8 @@ from search.text import strip_controls
 
 app = typer.Typer(
     name="paperbrowse",
-    help="A local-first terminal reader for research-paper listings.",
+    help="A local-first terminal reader for research-paper listings. "
+    "Without a command, opens the app.",
     add_completion=False,
     no_args_is_help=False,
     rich_markup_mode=None,
