@@ -186,3 +186,16 @@ def test_problem_has_source_and_line():
     assert isinstance(problem, ParseProblem)
     assert (problem.source, problem.line) == ("dump.jsonl", 1)
     assert problem.message.startswith("invalid JSON")
+
+
+def test_corrupt_nul_line_is_a_bad_line_not_a_binary_file(tmp_path):
+    path = tmp_path / "snapshot.jsonl"
+    path.write_bytes(
+        (_line(id="0704.0001") + "\n").encode()
+        + b"\x00\x00\x00\x00\n"
+        + (_line(id="0704.0002") + "\n").encode()
+    )
+    for fmt in (None, "arxiv-jsonl"):
+        papers, problems = read_split(path, fmt=fmt)
+        assert [p.id for p in papers] == ["0704.0001", "0704.0002"]
+        assert [p.line for p in problems] == [2]

@@ -192,6 +192,11 @@ def read_dump(
     try:
         text = decode_bytes(head, partial=True)
     except BinaryFile as exc:
+        # JSON lines are read line by line: a few corrupt (NUL) lines in a snapshot are bad
+        # lines, reported with their numbers, not a reason to drop the whole file.
+        if fmt == "arxiv-jsonl" or (fmt is None and _jsonl_with_bad_lines(head)):
+            yield from _read_with(path, "arxiv-jsonl", as_of)
+            return
         yield ParseProblem(source, str(exc))
         return
     if not text.strip("\ufeff \t\r\n"):
@@ -208,6 +213,21 @@ def read_dump(
             source, f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})"
         )
         return
+    yield from _read_with(path, fmt, as_of)
+
+
+def _jsonl_with_bad_lines(head: bytes) -> bool:
+    """True when the lines without NUL bytes are snapshot JSON lines, and most lines are."""
+    lines = [line for line in head.split(b"\n") if line.strip()]
+    good = [line for line in lines if b"\x00" not in line]
+    if not good or len(good) < len(lines) - len(good):
+        return False
+    return detect_text(b"\n".join(good).decode("utf-8", errors="replace")) == "arxiv-jsonl"
+
+
+def _read_with(path: Path, fmt: str, as_of: date | None) -> Iterator[Paper | ParseProblem]:
+    """Run one format's reader, turning anything it raises into a problem."""
+    source = str(path)
     try:
         yield from _READERS[fmt](path, as_of)
     except OSError as exc:
