@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from search.dumps import arxiv_jsonl
+from search.dumps import arxiv_jsonl, detect_format
 from search.dumps.arxiv_jsonl import iter_records
 from search.models import Paper, ParseProblem
 from tests.dumps_paths import DUMPS, needs_dumps, read_split
@@ -195,6 +195,7 @@ def test_corrupt_nul_line_is_a_bad_line_not_a_binary_file(tmp_path):
         + b"\x00\x00\x00\x00\n"
         + (_line(id="0704.0002") + "\n").encode()
     )
+    assert detect_format(path) == "arxiv-jsonl"
     for fmt in (None, "arxiv-jsonl"):
         papers, problems = read_split(path, fmt=fmt)
         assert [p.id for p in papers] == ["0704.0001", "0704.0002"]

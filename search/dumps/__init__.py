@@ -71,9 +71,12 @@ def detect_format(path: Path) -> str | None:
     """The format of a dump from its content (first few KB), or None if it is not one."""
     try:
         head = _head(Path(path))
-        text = decode_bytes(head, partial=True)
-    except (OSError, BinaryFile):
+    except OSError:
         return None
+    try:
+        text = decode_bytes(head, partial=True)
+    except BinaryFile:
+        return "arxiv-jsonl" if _jsonl_with_bad_lines(head) else None
     return detect_text(text)
 
 
