@@ -263,12 +263,15 @@ class Library:
             )
             old_ids = self.records.old_paper_ids(db, file_id)
             self.records.drop_records(db, file_id)
-        items = read_dump(path, forced, as_of)
+        # One guarded iterator for the whole file: a fresh _guarded() per batch would close the
+        # parser when the previous wrapper is collected (yield from forwards close()), silently
+        # ending the file after the first batch.
+        items = iter(_guarded(read_dump(path, forced, as_of), path, problems))
         seq = 0
         finished = False
         while not finished:
             with self.records.transaction() as db:
-                for item in _guarded(items, path, problems):
+                for item in items:
                     if isinstance(item, ParseProblem):
                         problems.append(item)
                         continue

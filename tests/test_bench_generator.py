@@ -92,3 +92,21 @@ def test_vocabulary_is_zipf_like(gen: Generator) -> None:
     # occur once.
     assert common[0] > 10 * common[-1]
     assert sum(1 for n in words.values() if n == 1) > 1000
+
+
+def test_a_dump_longer_than_one_read_batch_is_read_whole(tmp_path: Path, monkeypatch) -> None:
+    """Regression: every record store batch after the first was dropped (the parser got closed)."""
+    from search import library as library_module
+    from search.library import Library
+    from search.paths import Locations
+
+    monkeypatch.setattr(library_module, "READ_BATCH", 40)
+    path = write_dump(tmp_path / "arxiv.jsonl", 130)
+    lib = Library(Locations.resolve(tmp_path / "data"))
+    try:
+        report = lib.ingest([path])
+        assert report.papers_read == 130
+        assert lib.count() == 130
+        assert lib.search("", limit=None).total == 130
+    finally:
+        lib.close()
