@@ -245,7 +245,7 @@ class Library:
             report.files_unchanged += 1
             return
         try:
-            digest = _digest(path)
+            digest, lines = _digest_and_lines(path)
         except OSError as exc:
             report.files_skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
             return
@@ -267,6 +267,8 @@ class Library:
         # parser when the previous wrapper is collected (yield from forwards close()), silently
         # ending the file after the first batch.
         items = iter(_guarded(read_dump(path, forced, as_of), path, problems))
+        # JSON lines hold one paper a line: the count gives the bar a total, hence an ETA.
+        read_total = report.papers_read + lines if detected == "arxiv-jsonl" else None
         seq = 0
         finished = False
         while not finished:
@@ -300,7 +302,7 @@ class Library:
                         self.records.finish_file(db, file_id, papers_in_file)
                     finished = True
             if progress:
-                progress("read", report.papers_read, None)
+                progress("read", report.papers_read, read_total)
         report.problems.extend(problems)
         if seq == 0 and problems:
             report.files_skipped.append((str(path), problems[0].message))
@@ -362,12 +364,16 @@ def _guarded(items: Iterable, path: Path, problems: list[ParseProblem]) -> Itera
         problems.append(ParseProblem(str(path), f"{_INTERNAL}: {type(exc).__name__}: {exc}"))
 
 
-def _digest(path: Path) -> str:
+def _digest_and_lines(path: Path) -> tuple[str, int]:
+    """A content digest (to tell a touched file from a changed one) and the newline count, in
+    one pass over the file."""
     h = hashlib.blake2b(digest_size=16)
+    lines = 0
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+            lines += chunk.count(b"\n")
+    return h.hexdigest(), lines
 
 
 def _cut(text: str, start: int, length: int) -> str:
