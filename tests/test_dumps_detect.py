@@ -279,3 +279,16 @@ def test_detection_of_edge_shapes(tmp_path):
     assert isinstance(one, Paper) and one.id == "2407.01906"
     [huge] = list(read_dump(tmp_path / "huge_first_line.jsonl"))
     assert isinstance(huge, Paper) and len(huge.authors) == 3000
+
+
+def test_page_fragment_is_recognised_by_its_byline(tmp_path):
+    path = tmp_path / "fragment.txt"
+    path.write_text(
+        "Dec 12\n\nA Study of Environment Variables\n\nWe study them.\n\n  • 1 author\n·\nDec 3\n",
+        encoding="utf-8",
+    )
+    assert detect_format(path) == "hf-text"
+    [paper] = list(read_dump(path, as_of=date(2025, 12, 20)))
+    assert isinstance(paper, Paper)
+    assert (paper.title, paper.abstract) == ("A Study of Environment Variables", "We study them.")
+    assert (paper.n_authors, paper.published) == (1, date(2025, 12, 3))

@@ -164,6 +164,12 @@ def _looks_like_hf_text(text: str) -> bool:
         for a, b in zip(nonblank, nonblank[1:], strict=False)
     ):
         return True
+    # A fragment of a page: its bylines ("• 2 authors", then "·" and a date) give it away.
+    if any(
+        line.startswith("•") and following == "·"
+        for line, following in zip(nonblank, nonblank[1:], strict=False)
+    ):
+        return True
     # A copy without any header: titles (short lines) alternate with abstracts (long lines).
     pairs = sum(
         1
