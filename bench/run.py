@@ -1,0 +1,731 @@
+"""The paperbrowse benchmark suite: writes docs/benchmarks.md (issue #5).
+
+    python bench/run.py --sizes 10000,100000            # full runs, regenerates docs/benchmarks.md
+    python bench/run.py --sizes 10000 --parse-only 1000000   # plus phase-1 figures for 1M
+
+For each size it generates (once, cached under --workdir) an arXiv-snapshot-shaped dump with
+``bench/generate.py`` and measures, each in a fresh child process so that peak RSS and cold
+start-up are honest:
+
+- ingest: paperbrowse (``Library.ingest``: parse + record store, then index) against a naive
+  baseline (one plain single-process Whoosh writer, same schema and documents, same dump);
+- re-ingest of the unchanged dump, and of the same file grown by 1% new papers;
+- cold ``paperbrowse search`` processes over a query mix against a bare
+  ``python -c "import whoosh.index, typer"``;
+- in-process ``Library.search`` latency (top 20 with snippets) over the same mix;
+- the TUI under ``run_test()``: first paint, keystroke-to-results, memory.
+
+Only the tables between the ``bench:begin``/``bench:end`` markers of docs/benchmarks.md are
+rewritten; the analysis around them is kept. Raw figures go to bench/results.json.
+Timings are wall-clock on a shared machine: the load average is recorded with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DOC = ROOT / "docs" / "benchmarks.md"
+RESULTS = ROOT / "bench" / "results.json"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+#: (label, query, sort, filters): the mix the issue asks for. Filters are Filters kwargs.
+QUERY_MIX: list[tuple[str, str, str, dict]] = [
+    ("single term", "learning", "relevance", {}),
+    ("rare term", "magnetization", "relevance", {}),
+    ("AND of two", "graph neural", "relevance", {}),
+    ("phrase", '"language model"', "relevance", {}),
+    ("prefix", "quant*", "relevance", {}),
+    ("wide prefix", "re*", "relevance", {}),
+    ("fuzzy", "transformr~", "relevance", {}),
+    ("field", "title:diffusion", "relevance", {}),
+    ("author", "author:wang", "relevance", {}),
+    ("sorted by date", "quantum", "date", {}),
+    ("filters", "learning", "relevance", {"since": "2020-01-01", "categories": ["cs.LG"]}),
+    ("everything, by date", "", "relevance", {}),
+]
+QUERY_REPS = 5
+CLI_REPS = 3
+TUI_QUERY = "diffusion model"
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _rss_mb() -> dict[str, float]:
+    """Peak RSS of this process and of its biggest waited-for child (Linux: KiB)."""
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"rss_mb": round(me, 1), "child_rss_mb": round(kids, 1)}
+
+
+def _du_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 2**20
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def _pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def _child(*args: str, timeout: float | None = None) -> dict:
+    """Run one of this script's probes in a fresh interpreter; its last stdout line is JSON."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def _filters(spec: dict):
+    from search.models import Filters
+
+    kw: dict = {}
+    if "since" in spec:
+        kw["since"] = date.fromisoformat(spec["since"])
+    if "categories" in spec:
+        kw["categories"] = frozenset(spec["categories"])
+    return Filters(**kw)
+
+
+# -- probes (run in child processes) ---------------------------------------------------------
+
+
+def probe_ingest(data_dir: str, dump: str) -> dict:
+    """paperbrowse's ingest of ``dump`` into ``data_dir``, with its two phases timed apart."""
+    from search.library import Library
+    from search.paths import Locations
+
+    lib = Library(Locations.resolve(data_dir))
+    phases = {"index": 0.0}
+    index_pending = lib._index_pending
+
+    def timed_index(progress):
+        start = time.perf_counter()
+        try:
+            return index_pending(progress)
+        finally:
+            phases["index"] += time.perf_counter() - start
+
+    lib._index_pending = timed_index  # type: ignore[method-assign]
+    start = time.perf_counter()
+    report = lib.ingest([dump])
+    seconds = time.perf_counter() - start
+    out = {
+        "seconds": seconds,
+        "read_seconds": seconds - phases["index"],
+        "index_seconds": phases["index"],
+        "papers_read": report.papers_read,
+        "papers_new": report.papers_new,
+        "files_unchanged": report.files_unchanged,
+        "problems": len(report.problems),
+        "count": lib.count(),
+    }
+    lib.close()
+    return out | _rss_mb()
+
+
+def probe_parse_only(data_dir: str, dump: str) -> dict:
+    """Phase 1 alone (parse + record store), for sizes whose index would not fit the time."""
+    from search.library import Library
+    from search.paths import Locations
+
+    lib = Library(Locations.resolve(data_dir))
+    lib._index_pending = lambda progress: None  # type: ignore[method-assign]
+    rss: list[float] = []
+
+    def progress(phase, done, total):
+        if done % 50_000 < 2000:
+            rss.append(_current_rss_mb())
+
+    start = time.perf_counter()
+    report = lib.ingest([dump], progress=progress)
+    seconds = time.perf_counter() - start
+    out = {
+        "seconds": seconds,
+        "papers_read": report.papers_read,
+        "rss_samples_mb": rss,
+        "store_mb": round(_du_mb(lib.locations.library_db), 1),
+    }
+    lib.close()
+    return out | _rss_mb()
+
+
+def probe_parse_alone(dump: str) -> dict:
+    """Just the streaming parser over the dump (no store, no index)."""
+    from search.dumps import arxiv_jsonl
+
+    start = time.perf_counter()
+    n = sum(1 for _ in arxiv_jsonl.read(Path(dump)))
+    return {"seconds": time.perf_counter() - start, "records": n} | _rss_mb()
+
+
+def _current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def probe_naive(index_dir: str, dump: str) -> dict:
+    """The baseline: the same documents through one default single-process Whoosh writer."""
+    from whoosh import index
+
+    from search.dumps import arxiv_jsonl
+    from search.index import _document, _schema
+    from search.models import Paper
+
+    path = Path(index_dir)
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    start = time.perf_counter()
+    ix = index.create_in(str(path), _schema())
+    writer = ix.writer()
+    n = 0
+    for item in arxiv_jsonl.read(Path(dump)):
+        if isinstance(item, Paper):
+            writer.add_document(**_document(item))
+            n += 1
+    writer.commit()
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "papers": n, "index_mb": round(_du_mb(path), 1)} | _rss_mb()
+
+
+def probe_queries(data_dir: str) -> dict:
+    """In-process latency of the query mix: top 20 with snippets, a shared searcher."""
+    from search.library import Library
+    from search.paths import Locations
+
+    start = time.perf_counter()
+    lib = Library(Locations.resolve(data_dir))
+    lib.search("warmup")  # opens the index and the searcher, as any front end does once
+    open_ms = (time.perf_counter() - start) * 1000
+    rows = []
+    every: list[float] = []
+    for label, q, sort, spec in QUERY_MIX:
+        flt = _filters(spec)
+        times = []
+        total = 0
+        for rep in range(QUERY_REPS + 1):
+            t = time.perf_counter()
+            result = lib.search(q, flt, sort=sort, limit=20, snippets=True)
+            ms = (time.perf_counter() - t) * 1000
+            total = result.total
+            if rep == 0:
+                first = ms
+            else:
+                times.append(ms)
+        every += times
+        rows.append(
+            {
+                "label": label,
+                "query": q,
+                "sort": sort,
+                "filters": spec,
+                "hits": total,
+                "first_ms": first,
+                "p50_ms": statistics.median(times),
+                "max_ms": max(times),
+            }
+        )
+    # Paging through all ids of a big result (what the TUI's list does when scrolled far).
+    t = time.perf_counter()
+    result = lib.search("learning", limit=20)
+    n_ids = len(list(result.ids))
+    ids_ms = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    lib.get_many(list(result.ids[:100]))
+    get_many_ms = (time.perf_counter() - t) * 1000
+    lib.close()
+    return {
+        "open_ms": open_ms,
+        "queries": rows,
+        "p50_ms": statistics.median(every),
+        "p95_ms": _pct(every, 95),
+        "max_ms": max(every),
+        "all_ids": n_ids,
+        "all_ids_ms": ids_ms,
+        "get_many_100_ms": get_many_ms,
+    } | _rss_mb()
+
+
+def probe_tui(data_dir: str) -> dict:
+    """The app under run_test(): first paint, keystroke-to-results and memory."""
+    t0 = time.perf_counter()
+    from search.services import build_services
+    from tui.app import PaperBrowseApp
+
+    import_ms = (time.perf_counter() - t0) * 1000
+    return asyncio.run(_tui(data_dir, t0, import_ms, build_services, PaperBrowseApp))
+
+
+async def _tui(data_dir, t0, import_ms, build_services, app_class) -> dict:
+    t1 = time.perf_counter()
+    services = build_services(data_dir)
+    app = app_class(services, poll_seconds=0)
+    out: dict = {"import_ms": import_ms, "debounce_ms": getattr(app, "debounce", 0) * 1000}
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen_stack[0]
+        await _until(pilot, lambda: getattr(screen, "result", None) is not None)
+        out["first_paint_ms"] = (time.perf_counter() - t1) * 1000
+        out["first_paint_from_start_ms"] = (time.perf_counter() - t0) * 1000
+        out["first_total"] = screen.result.total
+        await pilot.press("slash")
+        await pilot.pause()
+        samples = []
+        for text in (TUI_QUERY, "quantum", "graph neural"):
+            # Type all but the last key, let that settle, then time the last keystroke.
+            for ch in text[:-1]:
+                await pilot.press("space" if ch == " " else ch)
+            await _until(pilot, lambda t=text: screen.result.query == t[:-1], timeout=30)
+            t = time.perf_counter()
+            await pilot.press(text[-1])
+            await _until(pilot, lambda t=text: screen.result.query == t, timeout=30)
+            samples.append((time.perf_counter() - t) * 1000)
+            for _ in text:
+                await pilot.press("backspace")
+            await _until(pilot, lambda: screen.result.query == "", timeout=30)
+        out["keystroke_ms"] = samples
+        out["rss_now_mb"] = _current_rss_mb()
+    services.close()
+    return out | _rss_mb()
+
+
+async def _until(pilot, cond, timeout: float = 60.0) -> None:
+    end = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > end:
+            raise TimeoutError("the app did not get there in time")
+        await pilot.pause(0.002)
+
+
+PROBES = {
+    "_ingest": probe_ingest,
+    "_parse_only": probe_parse_only,
+    "_parse_alone": probe_parse_alone,
+    "_naive": probe_naive,
+    "_queries": probe_queries,
+    "_tui": probe_tui,
+}
+
+
+# -- the runner ------------------------------------------------------------------------------
+
+
+def _timed_run(args: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall ms, CPU ms of the child: user + system) of one process run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(args, capture_output=True, env=env, check=True)
+    wall = (time.perf_counter() - t) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+    return wall, cpu
+
+
+def _cli_times(data_dir: Path) -> dict:
+    """Cold ``paperbrowse search`` processes over the mix, and the bare-import baseline.
+
+    Each search run is paired with a bare ``import whoosh.index, typer`` run right before it, so
+    that both see the same load on a shared machine; CPU time is kept too (less load-sensitive).
+    """
+    exe = Path(sys.executable).with_name("paperbrowse")
+    base = [str(exe)] if exe.exists() else [sys.executable, "-m", "tui.cli"]
+    env = dict(os.environ, COLUMNS="100")
+    bare_cmd = [sys.executable, "-c", "import whoosh.index, typer"]
+    per_query = []
+    walls: list[float] = []
+    cpus: list[float] = []
+    bare_walls: list[float] = []
+    bare_cpus: list[float] = []
+    for label, q, sort, spec in QUERY_MIX:
+        if not q:
+            continue  # the CLI needs words
+        args = [*base, "--data-dir", str(data_dir), "search", q, "--sort", sort]
+        if "since" in spec:
+            args += ["--since", spec["since"]]
+        times = []
+        for _ in range(CLI_REPS):
+            wall, cpu = _timed_run(bare_cmd)
+            bare_walls.append(wall)
+            bare_cpus.append(cpu)
+            wall, cpu = _timed_run(args, env)
+            walls.append(wall)
+            cpus.append(cpu)
+            times.append(wall)
+        per_query.append({"label": label, "p50_ms": statistics.median(times)})
+    return {
+        "p50_ms": statistics.median(walls),
+        "p95_ms": _pct(walls, 95),
+        "cpu_p50_ms": statistics.median(cpus),
+        "bare_p50_ms": statistics.median(bare_walls),
+        "bare_p95_ms": _pct(bare_walls, 95),
+        "bare_cpu_p50_ms": statistics.median(bare_cpus),
+        "queries": per_query,
+    }
+
+
+def run_size(n: int, workdir: Path, *, naive: bool, tui: bool) -> dict:
+    from bench.generate import write_dump
+
+    res: dict = {"papers": n, "load_before": _loadavg()}
+    dump = workdir / f"arxiv-{n}.jsonl"
+    if not dump.exists():
+        t = time.perf_counter()
+        write_dump(dump, n)
+        res["generate_s"] = time.perf_counter() - t
+    res["dump_mb"] = round(_du_mb(dump), 1)
+
+    lib_dir = workdir / f"lib-{n}"
+    if lib_dir.exists():
+        shutil.rmtree(lib_dir)
+    lib_dir.mkdir(parents=True)
+    # The library reads its own link to the dump, so that the "grown" dump can replace it.
+    own = lib_dir / "arxiv.jsonl"
+    os.link(dump, own)
+    data = lib_dir / "data"
+    _say(f"{n}: ingest")
+    res["ingest"] = _child("_ingest", str(data), str(own))
+    res["ingest"]["index_mb"] = round(_du_mb(data / "index"), 1)
+    res["ingest"]["store_mb"] = round(_du_mb(data / "library.sqlite3"), 1)
+    if naive:
+        _say(f"{n}: naive baseline")
+        res["naive"] = _child("_naive", str(lib_dir / "naive-index"), str(dump))
+        shutil.rmtree(lib_dir / "naive-index", ignore_errors=True)
+    _say(f"{n}: re-ingest unchanged")
+    res["reingest_same"] = _child("_ingest", str(data), str(own))
+    _say(f"{n}: queries")
+    res["queries"] = _child("_queries", str(data))
+    _say(f"{n}: cold CLI")
+    res["cli"] = _cli_times(data)
+    if tui:
+        _say(f"{n}: TUI")
+        try:
+            res["tui"] = _child("_tui", str(data), timeout=600)
+        except Exception as exc:  # noqa: BLE001 - the app is young; report, don't abort
+            res["tui"] = {"error": str(exc)[-500:]}
+    _say(f"{n}: re-ingest with 1% new")
+    grown = lib_dir / "grown.tmp"
+    write_dump(grown, n, extra=max(1, n // 100))
+    os.replace(grown, own)
+    res["reingest_grown"] = _child("_ingest", str(data), str(own))
+    res["load_after"] = _loadavg()
+    return res
+
+
+def run_parse_only(n: int, workdir: Path) -> dict:
+    from bench.generate import write_dump
+
+    res: dict = {"papers": n, "load_before": _loadavg()}
+    dump = workdir / f"arxiv-{n}.jsonl"
+    if not dump.exists():
+        _say(f"{n}: generating")
+        t = time.perf_counter()
+        write_dump(dump, n)
+        res["generate_s"] = time.perf_counter() - t
+    res["dump_mb"] = round(_du_mb(dump), 1)
+    _say(f"{n}: parser alone")
+    res["parse"] = _child("_parse_alone", str(dump))
+    data = workdir / f"lib-{n}-store"
+    shutil.rmtree(data, ignore_errors=True)
+    _say(f"{n}: parse + record store")
+    res["store"] = _child("_parse_only", str(data), str(dump))
+    shutil.rmtree(data, ignore_errors=True)
+    res["load_after"] = _loadavg()
+    return res
+
+
+def _say(text: str) -> None:
+    print(f"[{datetime.now().strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    from importlib.metadata import version
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{kb / 2**20:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram": ram,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "whoosh": version("whoosh-reloaded"),
+        "textual": version("textual"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def _f(x: float, digits: int = 0) -> str:
+    return f"{x:,.{digits}f}"
+
+
+def render(results: dict) -> str:
+    """The generated part of docs/benchmarks.md."""
+    m = results["machine"]
+    out = [
+        BEGIN,
+        "",
+        f"_Generated by `python bench/run.py {results['argv']}` on {m['date']}._",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM; {m['os']}; Python "
+        f"{m['python']}, whoosh-reloaded {m['whoosh']}, textual {m['textual']}. Shared with "
+        "other work: the load average (1/5/15 min) before and after each size is shown.",
+        "",
+    ]
+    full = [r for r in results["sizes"] if "ingest" in r]
+    if full:
+        out += [
+            "### Ingest (fresh library)",
+            "",
+            "| papers | dump MB | paperbrowse papers/s | wall s (read + index) | peak RSS MB "
+            "(main / worker) | index MB | store MB | naive papers/s | naive wall s | naive RSS MB "
+            "| naive index MB | speed vs naive |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in full:
+            i = r["ingest"]
+            pb_rate = r["papers"] / i["seconds"]
+            row = (
+                f"| {_f(r['papers'])} | {_f(r['dump_mb'])} | {_f(pb_rate)} | "
+                f"{_f(i['seconds'], 1)} ({_f(i['read_seconds'], 1)} + {_f(i['index_seconds'], 1)})"
+                f" | {_f(i['rss_mb'])} / {_f(i['child_rss_mb'])} | {_f(i['index_mb'], 1)} | "
+                f"{_f(i['store_mb'], 1)} | "
+            )
+            nv = r.get("naive")
+            if nv:
+                nv_rate = nv["papers"] / nv["seconds"]
+                row += (
+                    f"{_f(nv_rate)} | {_f(nv['seconds'], 1)} | {_f(nv['rss_mb'])} | "
+                    f"{_f(nv['index_mb'], 1)} | **{pb_rate / nv_rate:.2f}x** |"
+                )
+            else:
+                row += "– | – | – | – | – |"
+            out.append(row)
+        out += [
+            "",
+            "### Re-ingest",
+            "",
+            "| papers | full ingest s | unchanged s | unchanged / full | +1% new: s | +1% new: "
+            "papers new | +1% / full |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in full:
+            full_s = r["ingest"]["seconds"]
+            same = r["reingest_same"]["seconds"]
+            grown = r["reingest_grown"]
+            out.append(
+                f"| {_f(r['papers'])} | {_f(full_s, 1)} | {same:.3f} | **{same / full_s:.2%}** | "
+                f"{_f(grown['seconds'], 1)} ({_f(grown['read_seconds'], 1)} + "
+                f"{_f(grown['index_seconds'], 1)}) | {_f(grown['papers_new'])} | "
+                f"{grown['seconds'] / full_s:.0%} |"
+            )
+        out += [
+            "",
+            "### Cold `paperbrowse search` (a new process per query)",
+            "",
+            f"{CLI_REPS} runs of each query of the mix (all but the empty one), each paired with a "
+            'run of the bare `python -c "import whoosh.index, typer"` just before it.',
+            "",
+            "| papers | search p50 ms | search p95 ms | bare import p50 ms | **p50 ratio** | "
+            "p95 / bare p50 | search CPU p50 ms | bare CPU p50 ms | CPU ratio |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in full:
+            c = r["cli"]
+            out.append(
+                f"| {_f(r['papers'])} | {_f(c['p50_ms'])} | {_f(c['p95_ms'])} | "
+                f"{_f(c['bare_p50_ms'])} | **{c['p50_ms'] / c['bare_p50_ms']:.2f}x** | "
+                f"{c['p95_ms'] / c['bare_p50_ms']:.2f}x | {_f(c['cpu_p50_ms'])} | "
+                f"{_f(c['bare_cpu_p50_ms'])} | {c['cpu_p50_ms'] / c['bare_cpu_p50_ms']:.2f}x |"
+            )
+        out += [
+            "",
+            "### In-process queries (top 20, snippets, shared searcher)",
+            "",
+            f"p50/p95 over {QUERY_REPS} runs of each query after a first run (shown apart: "
+            "it includes loading the query's posting lists from disk).",
+            "",
+        ]
+        labels = [q[0] for q in QUERY_MIX]
+        head = "| query | " + " | ".join(
+            f"{_f(r['papers'])}: hits | first ms | p50 ms | max ms" for r in full
+        )
+        out += [head + " |", "|---|" + "---:|---:|---:|---:|" * len(full)]
+        for k, label in enumerate(labels):
+            q = full[0]["queries"]["queries"][k]
+            shown = q["query"] or "(empty)"
+            if q["sort"] != "relevance":
+                shown += f" --sort {q['sort']}"
+            if q["filters"]:
+                shown += " + " + ", ".join(f"{a}={b}" for a, b in q["filters"].items())
+            cells = []
+            for r in full:
+                qq = r["queries"]["queries"][k]
+                cells.append(
+                    f"{_f(qq['hits'])} | {_f(qq['first_ms'], 1)} | {_f(qq['p50_ms'], 1)} | "
+                    f"{_f(qq['max_ms'], 1)}"
+                )
+            out.append(f"| {label}: `{shown}` | " + " | ".join(cells) + " |")
+        out.append(
+            "| **whole mix p50 / p95** | "
+            + " | ".join(
+                f" | | **{_f(r['queries']['p50_ms'], 1)}** | **{_f(r['queries']['p95_ms'], 1)}** "
+                f"(p95)"
+                for r in full
+            )
+            + " |"
+        )
+        out.append("")
+        for r in full:
+            q = r["queries"]
+            out.append(
+                f"- {_f(r['papers'])}: opening the library + first search "
+                f"{_f(q['open_ms'])} ms; all {_f(q['all_ids'])} ids of `learning` "
+                f"{_f(q['all_ids_ms'])} ms; `get_many` of 100 papers "
+                f"{_f(q['get_many_100_ms'], 1)} ms; peak RSS {_f(q['rss_mb'])} MB."
+            )
+        out += ["", "### TUI (`run_test()`, 120x36, headless)", ""]
+        out += [
+            "| papers | import app ms | first paint ms (services + app → first results shown) "
+            "| keystroke → results ms (incl. debounce) | debounce ms | RSS MB |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in full:
+            t = r.get("tui")
+            if not t:
+                continue
+            if "error" in t:
+                out.append(f"| {_f(r['papers'])} | failed: {t['error'].splitlines()[-1]} |||||")
+                continue
+            ks = ", ".join(_f(x) for x in t["keystroke_ms"])
+            out.append(
+                f"| {_f(r['papers'])} | {_f(t['import_ms'])} | **{_f(t['first_paint_ms'])}** | "
+                f"{ks} | {_f(t['debounce_ms'])} | {_f(t['rss_now_mb'])} |"
+            )
+        out += ["", "Load average before → after each size:", ""]
+        for r in full:
+            out.append(f"- {_f(r['papers'])}: {r['load_before']} → {r['load_after']}")
+    parse = [r for r in results["sizes"] if "store" in r]
+    if parse:
+        out += [
+            "",
+            "### Phase 1 only (parse + record store; no index) — for sizes not fully run",
+            "",
+            "| papers | dump MB | parser alone papers/s | parser RSS MB | parse + store "
+            "papers/s | wall s | peak RSS MB | RSS samples during the run MB | store MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in parse:
+            p, s = r["parse"], r["store"]
+            rss = s["rss_samples_mb"]
+            samples = ", ".join(_f(x) for x in rss[:: max(1, len(rss) // 8)])
+            out.append(
+                f"| {_f(r['papers'])} | {_f(r['dump_mb'])} | {_f(p['records'] / p['seconds'])} | "
+                f"{_f(p['rss_mb'])} | {_f(s['papers_read'] / s['seconds'])} | "
+                f"{_f(s['seconds'], 1)} | {_f(s['rss_mb'])} | {samples} | {_f(s['store_mb'])} |"
+            )
+        for r in parse:
+            out.append(f"- {_f(r['papers'])}: load {r['load_before']} → {r['load_after']}")
+    out += ["", END]
+    return "\n".join(out)
+
+
+def write_doc(results: dict) -> None:
+    generated = render(results)
+    if DOC.exists():
+        text = DOC.read_text(encoding="utf-8")
+        if BEGIN in text and END in text:
+            head, rest = text.split(BEGIN, 1)
+            tail = rest.split(END, 1)[1]
+            DOC.write_text(head + generated + tail, encoding="utf-8")
+            return
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(
+        "# Benchmarks\n\nHow fast paperbrowse is at arXiv scale (issue #5). Regenerate the tables "
+        "with `python bench/run.py --sizes 10000,100000`.\n\n" + generated + "\n",
+        encoding="utf-8",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in PROBES:
+        print(json.dumps(PROBES[argv[0]](*argv[1:])))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="full runs, comma-separated")
+    parser.add_argument("--parse-only", default="", help="sizes measured for phase 1 only")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/paperbrowse-bench"))
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    parser.add_argument("--no-tui", action="store_true", help="skip the TUI probe")
+    parser.add_argument("--no-doc", action="store_true", help="print, don't write the doc")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    parse_only = [int(s) for s in args.parse_only.split(",") if s]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+
+    results = {"machine": machine(), "argv": " ".join(argv), "sizes": []}
+    for n in sizes:
+        res = run_size(n, args.workdir, naive=not args.no_naive, tui=not args.no_tui)
+        results["sizes"].append(res)
+        _save(results, args)
+    for n in parse_only:
+        results["sizes"].append(run_parse_only(n, args.workdir))
+        _save(results, args)
+    if args.no_doc:
+        print(render(results))
+    return 0
+
+
+def _save(results: dict, args) -> None:
+    """After each size: a crash later still leaves figures behind."""
+    target = RESULTS if not args.no_doc else args.workdir / "results.json"
+    target.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if not args.no_doc:
+        write_doc(results)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
