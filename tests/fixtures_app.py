@@ -125,3 +125,13 @@ def pilot_test(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., 
         asyncio.run(test(*args, **kwargs))
 
     return run
+
+
+def posted_once(messages: list[Any], kind: type) -> list[Any]:
+    """Messages of ``kind`` from a ``message_hook`` log, each once (the hook sees a message at
+    every node it bubbles through)."""
+    seen: dict[int, Any] = {}
+    for message in messages:
+        if isinstance(message, kind):
+            seen.setdefault(id(message), message)
+    return list(seen.values())

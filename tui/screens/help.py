@@ -55,12 +55,12 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: Iterable[Binding]) -> None:
         super().__init__()
-        self._bindings = list(bindings)
+        self._help_bindings = list(bindings)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("paperbrowse keys", id="help-title")
-            yield Static(key_table(self._bindings), id="help-keys")
+            yield Static(key_table(self._help_bindings), id="help-keys")
             yield Static(
                 Text(
                     "Queries: words match titles, abstracts and authors; "

@@ -189,13 +189,23 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="query")
     def _query_worker(self, query: str, filters: Filters, sort: str, keep: str | None) -> None:
         worker = get_current_worker()
+        library = self.services.library
         try:
-            result = self.services.library.search(
-                query, filters, sort=sort, limit=SNIPPET_HITS, snippets=True
-            )
+            if library.count() == 0:
+                # Nothing to search: skip the index, which may not even exist yet.
+                result = SearchResult(query, sort, filters, 0, ())
+            else:
+                result = library.search(
+                    query, filters, sort=sort, limit=SNIPPET_HITS, snippets=True
+                )
         except QueryError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_query_error, query, str(error))
+            return
+        except Exception as error:  # noqa: BLE001 - an index problem must not kill the app
+            if not worker.is_cancelled:
+                message = f"search failed: {type(error).__name__}: {error}"
+                self.app.call_from_thread(self._show_query_error, query, message)
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_result, result, keep)
@@ -478,12 +488,16 @@ class MainScreen(Screen[None]):
     def _export_worker(self, path: Path) -> None:
         from search.bibtex import render_bibtex
 
-        bookmarks = self.services.bookmarks.list()
-        if not bookmarks:
+        store = self.services.bookmarks
+        if not store.ids():
             self.app.call_from_thread(
                 self.notify, "No bookmarks to export yet.", severity="warning"
             )
             return
+        # Keys are stored on first export (as `paperbrowse bookmark export` does), so a paper
+        # is cited the same way ever after.
+        store.assign_keys()
+        bookmarks = sorted(store.list(), key=lambda b: b.key or "")
         export = render_bibtex(bookmarks)
         try:
             write_atomic(path, export.text)
@@ -517,9 +531,8 @@ class MainScreen(Screen[None]):
     def action_toggle_filters(self) -> None:
         self.show_filters = not self.show_filters
         if self.show_filters:
+            # Focus the pane, not its first field, so that f (or x, s…) still acts as a key.
             self.query_one(FiltersPane).focus()
-            first = self.query_one(FiltersPane).query("Input").first()
-            first.focus()
         elif self.focused is None or self.focused in self.query_one(FiltersPane).walk_children():
             self.query_one(ResultsList).focus()
 

@@ -60,6 +60,14 @@ class BookmarksPane(Vertical):
     def focus_list(self) -> None:
         self.query_one(OptionList).focus()
 
+    def on_descendant_focus(self) -> None:
+        # Coming back to the list makes its highlighted bookmark the current paper again.
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            option = options.get_option_at_index(options.highlighted)
+            if option.id:
+                self.post_message(self.PaperHighlighted(option.id))
+
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

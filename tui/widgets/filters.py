@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Label, Select, SelectionList
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 KIND_LABELS = {
@@ -111,7 +111,7 @@ class FiltersPane(VerticalScroll):
         yield Checkbox("Bookmarked only", id="bookmarked-only")
         yield Label("Tag")
         yield Select[str]([], prompt="any tag", id="tag", compact=True)
-        yield Label("x clears every filter", id="hint")
+        yield Static("Tab moves between fields · x clears all · f hides", id="hint")
 
     @property
     def choice(self) -> FilterChoice:

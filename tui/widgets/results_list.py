@@ -269,6 +269,10 @@ class ResultsList(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self._move_to(self.cursor - max(1, self.size.height // self._row_height - 1))
 
+    def on_focus(self) -> None:
+        # Coming back to the list makes its highlighted paper the current one again.
+        self.post_message(self.PaperHighlighted(self.highlighted_id))
+
     def action_select(self) -> None:
         if self.highlighted_id is not None:
             self.post_message(self.PaperSelected(self.highlighted_id))

@@ -1,0 +1,207 @@
+"""Pilot tests: each filter, their combination with the query, facets, clearing them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import Checkbox, Input, Select, SelectionList
+
+from tests.fixtures_app import (
+    make_app,
+    pilot_test,
+    sample_services,
+    settle,
+    static_text,
+    write_extra_dump,
+)
+from tui.widgets.filters import FilterChoice, FiltersPane, parse_date
+from tui.widgets.results_list import ResultsList
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def services(tmp_path):
+    services = sample_services(tmp_path)
+    services.library.ingest([write_extra_dump(tmp_path)])
+    yield services
+    services.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_blink(monkeypatch):
+    monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+def shown_papers(app, services):
+    return services.library.get_many(list(app.screen.query_one(ResultsList)._ids))
+
+
+async def open_filters(pilot):
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+    return pilot.app.screen.query_one(FiltersPane)
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    pilot.app.screen.query_one(selector, Input).focus()
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+def test_parse_date_accepts_year_month_day():
+    assert parse_date("2024") == date(2024, 1, 1)
+    assert parse_date("2024-05") == date(2024, 5, 1)
+    assert parse_date(" 2024-05-17 ") == date(2024, 5, 17)
+    assert parse_date("") is None
+    for junk in ("20x4", "2024-13", "2024-1-1-1"):
+        with pytest.raises(ValueError):
+            parse_date(junk)
+
+
+def test_filter_choice_describes_itself():
+    choice = FilterChoice(min_upvotes=10, years=frozenset({2024}), has_code=True, tag="ml")
+    assert choice.active
+    assert choice.describe() == "≥10▲ · 2024 · code · #ml"
+    assert not FilterChoice().active
+
+
+@pilot_test
+async def test_f_shows_filters_with_facet_counts(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_filters(pilot)
+        assert app.screen.has_class("-show-filters")
+        assert pane.is_on_screen
+        facets = services.library.facets("")
+        years = pane.query_one("#years", SelectionList)
+        labels = [str(years.get_option_at_index(i).prompt) for i in range(years.option_count)]
+        year, count = max((y, n) for y, n in facets["year"].items() if y.isdigit())
+        assert f"{year}  ({count})" in labels
+        kinds = pane.query_one("#kinds", SelectionList)
+        assert kinds.option_count == len(facets["kind"])
+        await pilot.press("f")
+        assert not app.screen.has_class("-show-filters")
+
+
+@pilot_test
+async def test_date_range_filter(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_filters(pilot)
+        await type_into(pilot, "#since", "2025-06")
+        papers = shown_papers(app, services)
+        assert papers and all(p.published and p.published >= date(2025, 6, 1) for p in papers)
+        await type_into(pilot, "#until", "2025-10-31")
+        papers = shown_papers(app, services)
+        assert papers
+        assert all(date(2025, 6, 1) <= p.published <= date(2025, 10, 31) for p in papers)
+        assert "2025-06-01–2025-10-31" in static_text(app.screen.query_one("#status"))
+
+
+@pilot_test
+async def test_bad_date_is_marked_and_ignored(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_filters(pilot)
+        await type_into(pilot, "#since", "20x5")
+        assert pane.query_one("#since").has_class("-invalid")
+        assert app.screen.query_one(ResultsList).row_count == services.library.count()
+
+
+@pilot_test
+async def test_minimum_upvotes_filter(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_filters(pilot)
+        await type_into(pilot, "#min-upvotes", "5")
+        papers = shown_papers(app, services)
+        assert papers and all((p.upvotes or 0) >= 5 for p in papers)
+        assert "≥5▲" in static_text(app.screen.query_one("#status"))
+
+
+@pilot_test
+async def test_year_filter(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_filters(pilot)
+        years = pane.query_one("#years", SelectionList)
+        years.focus()
+        years.highlighted = 0
+        await pilot.press("space")  # toggles the highlighted (newest) year
+        await settle(pilot)
+        chosen = pane.choice.years
+        assert len(chosen) == 1
+        papers = shown_papers(app, services)
+        assert papers and all(p.year in chosen for p in papers)
+
+
+@pilot_test
+async def test_source_filter(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_filters(pilot)
+        pane.query_one("#kinds", SelectionList).select("hf-json")
+        await settle(pilot)
+        papers = shown_papers(app, services)
+        assert len(papers) == 2
+        assert all("hf-json" in p.kinds for p in papers)
+
+
+@pilot_test
+async def test_has_code_filter(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_filters(pilot)
+        pane.query_one("#has-code", Checkbox).focus()
+        await pilot.press("space")
+        await settle(pilot)
+        papers = shown_papers(app, services)
+        assert papers and all(p.has_code for p in papers)
+        assert len(papers) < services.library.count()
+
+
+@pilot_test
+async def test_bookmarked_only_and_tag_filters(services):
+    library, store = services.library, services.bookmarks
+    ids = list(library.search("", limit=None).ids)
+    store.add(library.get(ids[3]), tags=["ml"])
+    store.add(library.get(ids[7]), tags=["ml", "later"])
+    store.add(library.get(ids[9]))
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_filters(pilot)
+        pane.query_one("#bookmarked-only", Checkbox).value = True
+        await settle(pilot)
+        assert {p.id for p in shown_papers(app, services)} == {ids[3], ids[7], ids[9]}
+        pane.query_one("#tag", Select).value = "later"
+        await settle(pilot)
+        assert [p.id for p in shown_papers(app, services)] == [ids[7]]
+        pane.query_one("#bookmarked-only", Checkbox).value = False
+        pane.query_one("#tag", Select).value = "ml"
+        await settle(pilot)
+        assert {p.id for p in shown_papers(app, services)} == {ids[3], ids[7]}
+
+
+@pilot_test
+async def test_filters_combine_with_the_query_and_x_clears_them(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zebrafish", "enter")
+        await settle(pilot)
+        everything = services.library.search("zebrafish", limit=None).total
+        assert everything == 2
+        await pilot.press("f")
+        await type_into(pilot, "#min-upvotes", "10")
+        papers = shown_papers(app, services)
+        assert [p.upvotes for p in papers] == [42]
+        app.screen.query_one(ResultsList).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert not app.screen.query_one(FiltersPane).choice.active
+        assert app.screen.query_one("#min-upvotes", Input).value == ""
+        assert app.screen.query_one(ResultsList).row_count == everything
+        assert "filters" not in static_text(app.screen.query_one("#status"))

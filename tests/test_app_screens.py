@@ -1,0 +1,180 @@
+"""Pilot tests: help, command palette, similar papers, library updates, the 100k-row list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.command import CommandPalette
+from textual.widgets import Input, OptionList
+
+from search.models import Paper
+from tests.fixtures_app import (
+    make_app,
+    pilot_test,
+    posted_once,
+    sample_services,
+    screen_text,
+    settle,
+    static_text,
+    write_extra_dump,
+)
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.widgets.detail import DetailPane
+from tui.widgets.results_list import PAGE, ResultsList
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def services(tmp_path):
+    services = sample_services(tmp_path)
+    yield services
+    services.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_blink(monkeypatch):
+    monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+@pilot_test
+async def test_help_lists_every_key(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for binding in MainScreen.BINDINGS:
+            if binding.description:
+                assert binding.description in text
+        for words in ("Command palette", "Cycle between panes", "Quit"):
+            assert words in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+@pilot_test
+async def test_palette_offers_and_runs_every_action(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for binding in MainScreen.BINDINGS:
+            if binding.description:
+                assert binding.description in titles
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Sort")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.sort == "date"
+        assert "sort: date" in static_text(app.screen.query_one("#status"))
+
+
+@pilot_test
+async def test_similar_papers_can_be_opened(services):
+    posted = []
+    app = make_app(services)
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"quantization", "enter")
+        await settle(pilot)
+        detail = app.screen.query_one(DetailPane)
+        first = detail.paper.id
+        similar = detail.query_one("#similar", OptionList)
+        expected = services.library.similar(first, limit=5)
+        assert expected, "the sample should have papers like a quantization paper"
+        assert similar.option_count == len(expected)
+        assert similar.get_option_at_index(0).id == expected[0].id
+        similar.focus()
+        similar.highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [m.paper_id for m in posted_once(posted, DetailPane.SimilarChosen)] == [
+            expected[0].id
+        ]
+        assert detail.paper.id == expected[0].id
+        assert expected[0].title.split()[0] in static_text(detail.query_one("#detail-body"))
+
+
+@pilot_test
+async def test_library_update_is_noticed_and_r_refreshes(services, tmp_path):
+    app = make_app(services, poll_seconds=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.screen.query_one(ResultsList).row_count
+        assert not app.screen.has_class("-updated")
+        services.library.ingest([write_extra_dump(tmp_path)])
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert app.screen.has_class("-updated")
+        assert "press r" in static_text(app.screen.query_one("#notice"))
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.query_one(ResultsList).row_count == before + 2
+        assert not app.screen.has_class("-updated")
+
+
+@pilot_test
+async def test_empty_library_says_how_to_ingest(tmp_path):
+    from search.services import build_services
+
+    services = build_services(tmp_path / "empty")
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("-no-results")
+        assert "paperbrowse ingest" in static_text(app.screen.query_one("#empty-message"))
+    services.close()
+
+
+class _ListApp(App):
+    """Just a results list over a fake loader, to count what it fetches."""
+
+    def __init__(self, ids, loader) -> None:
+        super().__init__()
+        self.ids, self.loader = ids, loader
+
+    def compose(self) -> ComposeResult:
+        yield ResultsList(self.loader)
+
+    def on_mount(self) -> None:
+        self.query_one(ResultsList).show(self.ids)
+        self.query_one(ResultsList).focus()
+
+
+@pilot_test
+async def test_results_list_stays_lazy_over_100k_rows():
+    ids = [f"2401.{i:05d}" for i in range(100_000)]
+    fetched: list[int] = []
+
+    def loader(batch):
+        fetched.append(len(batch))
+        return [
+            Paper(id=i, title=f"Paper {i}", published=date(2024, 1, 1), upvotes=n)
+            for n, i in enumerate(batch)
+        ]
+
+    app = _ListApp(ids, loader)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        results = app.query_one(ResultsList)
+        assert results.row_count == 100_000
+        assert sum(fetched) <= 2 * PAGE  # only the rows on screen were loaded
+        await pilot.press("G")
+        await pilot.pause()
+        assert results.cursor == 99_999
+        assert "Paper 2401.99999" in screen_text(app)
+        await pilot.press("pageup", "k")
+        await pilot.pause()
+        assert sum(fetched) <= 6 * PAGE
+        # No widget per row: the list draws lines.
+        assert len(list(results.walk_children())) == 0
