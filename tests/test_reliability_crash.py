@@ -1,0 +1,251 @@
+"""Kill -9 during ingest, at every phase: nothing is lost and the next ingest just works.
+
+Each test ingests a generated arXiv snapshot dump in a subprocess that stops itself at a chosen
+point (the pause is patched in by the driver script below, in the child only: the library has no
+test hooks), announces it on stdout, and is then SIGKILLed. Afterwards, in this process:
+
+* the library and its index open, and a search sees either the old or the new index state;
+* the bookmarks are exactly as before (and their SQLite file passes an integrity check);
+* a plain ``ingest`` of the same dump completes and leaves every paper indexed exactly once.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from search.lock import IngestLock, IngestRunning
+from search.services import build_services
+from tests.reliability_tools import REPO, child_env, run_cli, wait_for_line, write_jsonl
+
+#: Papers in the library before the killed ingest, and in the dump it reads.
+OLD, NEW = 150, 2400
+
+DRIVER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+
+    data_dir, dump, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+
+    def pause(what):
+        print("PAUSE", what, flush=True)
+        time.sleep(600)  # the test kills us here
+
+    import search.records as records
+    import whoosh.index
+    import whoosh.writing
+
+    if mode == "parse-mid-transaction":
+        # Inside the record store's second write transaction (the first 2000 records committed).
+        original = records.RecordStore.add_record
+        calls = [0]
+        def add_record(self, db, file_id, seq, record):
+            calls[0] += 1
+            if calls[0] == 2200:
+                pause("parse")
+            return original(self, db, file_id, seq, record)
+        records.RecordStore.add_record = add_record
+    elif mode == "segment-written":
+        # The new segment is on disk, the table of contents that would publish it is not.
+        original_toc = whoosh.writing.SegmentWriter._commit_toc
+        def commit_toc(self, segments):
+            pause("segment")
+            return original_toc(self, segments)
+        whoosh.writing.SegmentWriter._commit_toc = commit_toc
+    elif mode == "toc-written":
+        # The index committed, but old files are not cleaned and the store was not told.
+        original_write = whoosh.index.TOC.write
+        def write(self, storage, indexname):
+            original_write(self, storage, indexname)
+            pause("toc")
+        whoosh.index.TOC.write = write
+    elif mode == "before-unflag":
+        original_mark = records.RecordStore.mark_indexed
+        def mark_indexed(self, ids):
+            pause("unflag")
+        records.RecordStore.mark_indexed = mark_indexed
+
+    from search.services import build_services
+
+    services = build_services(data_dir)
+
+    def progress(phase, done, total):
+        print("PROGRESS", phase, done, total, flush=True)
+        if mode == "parse-between-batches" and phase == "read" and done >= 2000:
+            pause("read")
+        if mode == "index-mid-write" and phase == "index" and done >= 1000:
+            pause("index")
+
+    services.library.ingest([dump], progress=progress)
+    print("DONE", flush=True)
+    """
+)
+
+
+@pytest.fixture
+def old_library(tmp_path: Path):
+    """A data dir holding OLD papers and two bookmarks; returns (data dir, bookmarks before)."""
+    data = tmp_path / "data"
+    old = write_jsonl(tmp_path / "old.jsonl", 0, OLD, marker="oldpaper")
+    services = build_services(data)
+    services.library.ingest([old])
+    papers = services.library.search("", limit=2).hits
+    services.bookmarks.add(papers[0].paper, tags=["keep"], note="precious note")
+    services.bookmarks.add(papers[1].paper)
+    before = services.bookmarks.list()
+    services.close()
+    return data, before
+
+
+def _kill_at(tmp_path: Path, data: Path, dump: Path, mode: str) -> None:
+    script = tmp_path / "driver.py"
+    script.write_text(DRIVER)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(data), str(dump), mode],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env(),
+        cwd=REPO,
+    )
+    try:
+        wait_for_line(proc, "PAUSE", timeout=120)
+    except AssertionError:
+        proc.kill()
+        _, err = proc.communicate()
+        raise AssertionError(
+            f"driver never reached {mode}: {err.decode(errors='replace')}"
+        ) from None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def _check_consistent(data: Path, bookmarks_before, allowed_totals: set[int]) -> None:
+    services = build_services(data)
+    try:
+        lib = services.library
+        everything = lib.search("", limit=None)
+        assert everything.total in allowed_totals
+        ids = list(everything.ids)
+        assert len(ids) == len(set(ids)), "a paper is in the index twice"
+        # Every hit the index returns can be shown.
+        assert len(lib.get_many(ids)) == len(ids)
+        assert lib.search("oldpaper", limit=None).total == OLD
+        assert services.bookmarks.list() == bookmarks_before
+    finally:
+        services.close()
+    for name in ("library.sqlite3", "bookmarks.sqlite3"):
+        with sqlite3.connect(data / name) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _check_next_ingest_completes(
+    data: Path, dump: Path, bookmarks_before, *, cli: bool = False
+) -> None:
+    if cli:
+        result = run_cli(data, "ingest", str(dump))
+        assert result.returncode == 0, result.stderr.decode()
+    services = build_services(data)
+    try:
+        lib = services.library
+        if not cli:
+            report = lib.ingest([dump])
+            assert not report.failed
+        assert lib.count() == OLD + NEW
+        assert lib.stats()["pending_index"] == 0
+        everything = lib.search("", limit=None)
+        assert everything.total == OLD + NEW
+        assert len(set(everything.ids)) == OLD + NEW
+        assert lib.index.doc_count() == OLD + NEW, "stale or duplicate documents in the index"
+        assert lib.search("newpaper", limit=None).total == NEW
+        assert services.bookmarks.list() == bookmarks_before
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize(
+    ("mode", "index_after_kill"),
+    [
+        ("parse-mid-transaction", "old"),
+        ("parse-between-batches", "old"),
+        ("index-mid-write", "old"),
+        ("segment-written", "old"),
+        ("toc-written", "new"),
+        ("before-unflag", "new"),
+    ],
+)
+def test_kill_during_ingest_keeps_old_or_new_state(
+    tmp_path: Path, old_library, mode: str, index_after_kill: str
+) -> None:
+    data, bookmarks_before = old_library
+    dump = write_jsonl(tmp_path / "new.jsonl", 10_000, NEW, marker="newpaper")
+    _kill_at(tmp_path, data, dump, mode)
+    allowed = {OLD} if index_after_kill == "old" else {OLD + NEW}
+    _check_consistent(data, bookmarks_before, allowed)
+    _check_next_ingest_completes(data, dump, bookmarks_before)
+
+
+def test_kill_during_cli_ingest_on_observed_state(tmp_path: Path, old_library) -> None:
+    """The real command, killed as soon as it has committed part of the dump to the store."""
+    data, bookmarks_before = old_library
+    dump = write_jsonl(tmp_path / "new.jsonl", 10_000, NEW, marker="newpaper")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--data-dir", str(data), "ingest", str(dump)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=child_env(),
+        cwd=REPO,
+    )
+    try:
+        db = sqlite3.connect(data / "library.sqlite3", timeout=30)
+        import time
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            (n,) = db.execute("SELECT COUNT(*) FROM papers").fetchone()
+            if n > OLD:
+                break
+            time.sleep(0.02)
+        db.close()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    _check_consistent(data, bookmarks_before, {OLD, OLD + NEW})
+    _check_next_ingest_completes(data, dump, bookmarks_before, cli=True)
+
+
+def test_lock_of_a_killed_ingest_is_not_stale(tmp_path: Path) -> None:
+    """The ingest lock (flock) is held while its owner lives and free the moment it dies."""
+    lock_file = tmp_path / "ingest.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from search.lock import IngestLock\n"
+            "with IngestLock(__import__('pathlib').Path(sys.argv[1])):\n"
+            "    print('HELD', flush=True); time.sleep(600)\n",
+            str(lock_file),
+        ],
+        stdout=subprocess.PIPE,
+        env=child_env(),
+        cwd=REPO,
+    )
+    try:
+        wait_for_line(holder, "HELD", timeout=60)
+        with pytest.raises(IngestRunning, match=f"pid {holder.pid}"):
+            with IngestLock(lock_file, wait=0.3):
+                pass
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+    assert lock_file.exists()  # left behind by the dead owner ...
+    with IngestLock(lock_file):  # ... and taken at once: flock died with its process
+        pass
