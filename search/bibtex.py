@@ -266,44 +266,61 @@ class _Escaper:
         return r"\textbackslash{}" + name
 
     def _math(self, body: str) -> str:
-        """Source math, made safe: balanced, no comment/alignment characters, kernel commands."""
-        depth = 0
-        for m in re.finditer(r"\\.|[{}]", body):
-            if m.group() == "{":
-                depth += 1
-            elif m.group() == "}":
-                depth -= 1
-                if depth < 0:
-                    break
-        if depth != 0:
-            # Not TeX after all: write it as text.
-            return _ESCAPES["$"] + self.text(body) + _ESCAPES["$"]
-        out: list[str] = []
+        """Source math, made safe for pdflatex without packages, or written as text if it is not
+        TeX after all (``$5 and $``) or would stop LaTeX (``x^2^3``, ``\\left(`` alone)."""
+        warned = len(self.warnings)
+        tokens: list[tuple[str, str]] = []
         for m in re.finditer(r"\\[A-Za-z]+|\\.|.", body, re.DOTALL):
             tok = m.group()
-            if tok.startswith("\\") and tok[1:].isalpha():
-                out.append(self._math_command(tok[1:]))
+            if re.fullmatch(r"\\[A-Za-z]+", tok):
+                command = self._math_command(tok[1:])
+                tokens.append(_math_token(command))
             elif tok == "\\\\":
-                out.append(" ")
-            elif tok in ("\\{", "\\}"):
-                out.append(r"\lbrace " if tok == "\\{" else r"\rbrace ")
-            elif tok in ("%", "#", "&"):
-                out.append("\\" + tok)
-            elif not tok.isascii():
-                sym = math_symbol(tok)
-                if sym is not None:
-                    out.append(sym + (" " if sym[-1].isalpha() else ""))
-                elif self.unicode:
-                    out.append(tok)
+                tokens.append(("char", " "))  # a line break means nothing in a title
+            elif tok.startswith("\\"):
+                if tok in ("\\{", "\\}"):
+                    # Not \{ \}: BibTeX counts every brace, escaped or not.
+                    tokens.append(("cmd", r"\lbrace" if tok == "\\{" else r"\rbrace"))
+                elif tok[1] in _MATH_PUNCT:
+                    tokens.append(("cmd", tok))
                 else:
-                    latex, warning = char_to_latex(tok)
-                    if warning:
-                        self._warn(warning)
-                    out.append(r"\mbox{" + latex + "}")
+                    tokens.append(("cmd", r"\backslash"))
+                    tokens.extend(self._math_chars(tok[1]))
             else:
-                out.append(tok)
+                tokens.extend(self._math_chars(tok))
+        if not _math_is_safe(tokens):
+            del self.warnings[warned:]
+            return _ESCAPES["$"] + self.text(body) + _ESCAPES["$"]
+        out = ""
+        prev_kind = ""
+        for kind, text in tokens:
+            if prev_kind == "cmd" and out[-1:].isalpha() and text[:1].isalpha():
+                out += " "  # \alpha followed by b: keep them apart
+            out += text
+            prev_kind = kind
         # Braced so that styles which lowercase titles leave \Lambda alone.
-        return "{$" + "".join(out).strip() + "$}"
+        return "{$" + out.strip() + "$}"
+
+    def _math_chars(self, ch: str) -> list[tuple[str, str]]:
+        if ch == "{":
+            return [("open", ch)]
+        if ch == "}":
+            return [("close", ch)]
+        if ch in "%#&":
+            return [("cmd", "\\" + ch)]
+        if ch == "\\":
+            return [("cmd", r"\backslash")]
+        if ch.isascii():
+            return [("char", ch)]
+        sym = math_symbol(ch)
+        if sym is not None:
+            return [_math_token(sym)]
+        if self.unicode:
+            return [("char", ch)]
+        latex, warning = char_to_latex(ch)
+        if warning:
+            self._warn(warning)
+        return [_math_token(r"\mbox{" + latex + "}")]
 
     def _math_command(self, name: str) -> str:
         if name in _MATH_COMMANDS:
@@ -320,6 +337,134 @@ class _Escaper:
             return r"\mathbf{" + name + "}"
         self._warn(f"TeX command \\{name} needs a package; written as its name")
         return r"\mathrm{" + name + "}"
+
+
+# Control symbols that are valid in math mode (\, \; \! \: \| \  \> \_ \# \% \& \$).
+_MATH_PUNCT = frozenset(",;!:| >_#%&$")
+_ONE_ARG = frozenset(
+    """sqrt mathrm mathbf mathit mathcal mathsf mathtt mathnormal bar hat tilde vec dot ddot check
+    breve acute grave overline underline widetilde widehat overbrace underbrace mbox hbox textrm
+    textit textbf not pmod""".split()
+)
+_TWO_ARGS = frozenset({"frac", "stackrel", "overset"})
+_ARG_CHARS = frozenset("+-*/=<>()|.,;:!?[]")
+_TEXT_ARG = frozenset({"mbox", "hbox", "textrm", "textit", "textbf"})
+_TEXT_SAFE = frozenset({r"\&", r"\%", r"\#", r"\$", r"\_", r"\,"})
+_DELIMITED = frozenset({"left", "right", "big", "Big", "bigg", "Bigg"})
+_INFIX = frozenset({"over", "atop", "choose"})
+_DELIMITERS = frozenset(
+    r"""( ) [ ] | . / < > \lbrace \rbrace \langle \rangle \vert \Vert \lfloor \rfloor \lceil
+    \rceil \backslash \uparrow \downarrow""".split()
+)
+
+
+def _math_token(latex: str) -> tuple[str, str]:
+    """A command token, or an atom braced so that it is one argument (``x^{\\mbox{é}}``)."""
+    if re.fullmatch(r"\\[A-Za-z]+", latex):
+        return ("cmd", latex)
+    return ("atom", "{" + latex + "}")
+
+
+def _math_is_safe(tokens: list[tuple[str, str]]) -> bool:
+    """False for math that would stop pdflatex: double scripts, missing arguments, unpaired
+    ``\\left``/``\\right``, two ``\\over`` in one group, unbalanced braces."""
+    match: dict[int, int] = {}
+    opened: list[int] = []
+    for i, (kind, _) in enumerate(tokens):
+        if kind == "open":
+            opened.append(i)
+        elif kind == "close":
+            if not opened:
+                return False
+            match[opened.pop()] = i
+    if opened:
+        return False
+
+    def skip_spaces(j: int) -> int:
+        while j < len(tokens) and tokens[j] == ("char", " "):
+            j += 1  # TeX skips spaces looking for an argument
+        return j
+
+    def unit_end(j: int) -> int | None:
+        """Index after the argument starting at j, or None if no argument starts there."""
+        j = skip_spaces(j)
+        if j >= len(tokens):
+            return None
+        kind, text = tokens[j]
+        if kind == "close" or text in ("^", "_", "'", "["):  # \sqrt[ opens an optional argument
+            return None
+        if kind == "char" and not (text.isalnum() or text in _ARG_CHARS):
+            return None  # ~ and ` are active or odd as arguments: x_~ stops LaTeX
+        if kind == "cmd" and text[1:] in _INFIX | _DELIMITED | _ONE_ARG | _TWO_ARGS:
+            return None  # a command that wants arguments of its own: too easy to get wrong
+        return match[j] + 1 if kind == "open" else j + 1
+
+    # Per open group: [superscript taken, subscript taken, infix seen, \left depth, script arg]
+    groups = [[False, False, False, 0, False]]
+    script_arg_groups: set[int] = set()
+    prev: tuple[str, str] = ("", "")
+    for i, (kind, text) in enumerate(tokens):
+        if (kind, text) == ("char", " "):
+            continue  # math ignores spaces
+        after_script = prev in (("char", "^"), ("char", "_"))
+        prev = (kind, text)
+        state = groups[-1]
+        name = text[1:] if kind == "cmd" else ""
+        if kind == "open":
+            groups.append([False, False, False, 0, i in script_arg_groups])
+            continue
+        if kind == "close":
+            done = groups.pop()
+            if done[3]:
+                return False
+            if not done[4]:
+                groups[-1][0] = groups[-1][1] = False  # a group is a new atom
+            continue
+        if text in ("^", "_"):
+            slot = 0 if text == "^" else 1
+            end = unit_end(i + 1)
+            if state[slot] or end is None:
+                return False
+            state[slot] = True
+            if tokens[skip_spaces(i + 1)][0] == "open":
+                script_arg_groups.add(skip_spaces(i + 1))
+            continue
+        if text == "'":
+            if state[0]:
+                return False
+            continue
+        if after_script:
+            continue  # the script's own argument, not a new atom
+        if name in _INFIX:
+            if state[2]:
+                return False
+            state[2] = True
+        elif name in _DELIMITED:
+            j = skip_spaces(i + 1)
+            if j >= len(tokens) or tokens[j][1] not in _DELIMITERS:
+                return False
+            if name == "left":
+                state[3] += 1
+            elif name == "right":
+                if not state[3]:
+                    return False
+                state[3] -= 1
+        elif name in _TEXT_ARG:
+            # Text inside math: a braced group of plain characters, nothing math-only in it.
+            j = skip_spaces(i + 1)
+            if j >= len(tokens) or tokens[j][0] != "open":
+                return False
+            inner = tokens[j + 1 : match[j]]
+            if any(k != "char" and t not in _TEXT_SAFE for k, t in inner) or any(
+                t in ("^", "_") for _, t in inner
+            ):
+                return False
+        elif name in _ONE_ARG or name in _TWO_ARGS:
+            end = unit_end(i + 1)
+            if end is None or (name in _TWO_ARGS and unit_end(end) is None):
+                return False
+        state[0] = state[1] = False
+    return not groups[0][3]
 
 
 def _is_acronym(word: str) -> bool:
@@ -365,11 +510,17 @@ def format_author(name: str, escaper: _Escaper | None = None) -> str:
     if clean(name).count(",") > 2:
         # BibTeX reads at most "von Last, Jr, First": anything else is kept whole, as one name.
         return "{" + esc.text(name) + "}"
-    first, last, suffix = (esc.text(part) for part in _split_name(name))
+    # A part without letters or digits ("----", "~") reads as empty to BibTeX: a name error.
+    parts = [p if re.search(r"[^\W_]", p) else "" for p in _split_name(name)]
     # A bare "and" inside a name would split it into two authors.
-    first, last, suffix = (re.sub(r"\band\b", "{and}", p) for p in (first, last, suffix))
-    if not first and not suffix:
-        return last
+    first, last, suffix = (
+        re.sub(r"\band\b", "{and}", esc.text(p), flags=re.IGNORECASE) for p in parts
+    )
+    if not last:
+        last, first = first or suffix, ""
+        suffix = ""
+    if not first:
+        return f"{last}, {suffix}" if suffix else last
     if suffix:
         return f"{last}, {suffix}, {first}"
     return f"{last}, {first}"
@@ -394,16 +545,16 @@ def _bare_doi(doi: str) -> str:
 def _entry(paper: Paper, key: str, esc: _Escaper) -> str:
     fields: list[tuple[str, str]] = []
     fields.append(("title", esc.text(paper.title, protect_acronyms=True)))
-    names = [format_author(a, esc) for a in paper.authors if clean(a)]
+    names = [n for n in (format_author(a, esc) for a in paper.authors) if n]
     if names:
         if paper.n_authors and paper.n_authors > len(names):
             names.append("others")  # a listing that names only the first few
-        fields.append(("author", " and\n    ".join(names)))
+        # One name a line (BibTeX limits line length); "and" first so no line starts with "@".
+        fields.append(("author", "\n    and ".join(names)))
     else:
         # Without authors, styles sort and label (alpha: "Uni23") by this field; it is not printed.
         words = _plain_words(paper.title)[:4]
-        if words:
-            fields.append(("key", " ".join(words).capitalize()))
+        fields.append(("key", " ".join(words).capitalize() if words else key))
     if paper.year:
         fields.append(("year", str(paper.year)))
     arxiv = paper.arxiv_id or bare_arxiv_id(paper.id)
