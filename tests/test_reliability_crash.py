@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,7 @@ def _check_consistent(data: Path, bookmarks_before, allowed_totals: set[int]) ->
     finally:
         services.close()
     for name in ("library.sqlite3", "bookmarks.sqlite3"):
-        with sqlite3.connect(data / name) as db:
+        with closing(sqlite3.connect(data / name)) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
@@ -219,6 +220,41 @@ def test_kill_during_cli_ingest_on_observed_state(tmp_path: Path, old_library) -
         proc.wait(timeout=30)
     _check_consistent(data, bookmarks_before, {OLD, OLD + NEW})
     _check_next_ingest_completes(data, dump, bookmarks_before, cli=True)
+
+
+def test_index_write_lock_is_kept_while_its_owner_lives_and_freed_when_it_dies(
+    tmp_path: Path, old_library
+) -> None:
+    """Whoosh's write lock is an flock too: never stolen from a live writer, never stale."""
+    from whoosh.index import LockError, open_dir
+
+    data, _ = old_library
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from search.services import build_services\n"
+            "services = build_services(sys.argv[1])\n"
+            "with services.library.index.writer():\n"
+            "    print('HELD', flush=True); time.sleep(600)\n",
+            str(data),
+        ],
+        stdout=subprocess.PIPE,
+        env=child_env(),
+        cwd=REPO,
+    )
+    ix = open_dir(str(data / "index"))
+    try:
+        wait_for_line(holder, "HELD", timeout=60)
+        with pytest.raises(LockError):
+            ix.writer(timeout=0.5)
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+    writer = ix.writer(timeout=5)  # the dead owner's lock file is still there, and free
+    writer.cancel()
+    ix.close()
 
 
 def test_lock_of_a_killed_ingest_is_not_stale(tmp_path: Path) -> None:
