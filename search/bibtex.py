@@ -15,6 +15,7 @@ styles which lowercase titles keep them. By default non-ASCII becomes LaTeX (see
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -203,7 +204,24 @@ class _Escaper:
 
     def text(self, value: str, *, protect_acronyms: bool = False) -> str:
         """A text field: specials escaped, source TeX kept safe, braces balanced."""
-        tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(clean(value))]
+        value = clean(value)
+        tokens: list[tuple[str | None, str]] = []
+        pos = 0
+        while pos < len(value):
+            m = _TOKEN.match(value, pos)
+            assert m is not None  # the last alternative matches any character
+            kind, tok = m.lastgroup, m.group()
+            if kind in ("accent", "laccent", "letter"):
+                char = _tex_letter(tok)
+                if char is None:
+                    # Not an accent any language uses (\^M): a backslash in plain text.
+                    tokens.append(("other", "\\"))
+                    pos += 1
+                    continue
+                # As Unicode, so that one path writes it (LaTeX, or UTF-8 with --unicode).
+                kind, tok = "other", char
+            tokens.append((kind, tok))
+            pos = m.end()
         # Source braces that pair up are TeX grouping (kept); the rest are escaped.
         paired: set[int] = set()
         stack: list[int] = []
@@ -217,13 +235,6 @@ class _Escaper:
         for i, (kind, tok) in enumerate(tokens):
             if kind == "math":
                 out.append(self._math(tok[1:-1]))
-            elif kind == "laccent":
-                letter = re.sub(r"[\s{}]", "", tok[2:])
-                out.append("{" + tok[:2] + "{" + letter + "}}")  # {\v{S}}, also from "\v S"
-            elif kind == "accent":
-                out.append("{" + tok[:2] + re.sub(r"[\s{}]", "", tok[2:]) + "}")  # {\'a}
-            elif kind == "letter":
-                out.append("{" + re.sub(r"\s+", "", tok).removesuffix("{}") + "}")
             elif kind == "escaped":
                 out.append(_ESCAPES.get(tok[1], tok))
             elif kind == "command":
@@ -356,6 +367,29 @@ _DELIMITERS = frozenset(
     r"""( ) [ ] | . / < > \lbrace \rbrace \langle \rangle \vert \Vert \lfloor \rfloor \lceil
     \rceil \backslash \uparrow \downarrow""".split()
 )
+
+
+_TEX_ACCENTS = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+    '"': "\u0308", "u": "\u0306", "r": "\u030a", "H": "\u030b", "v": "\u030c", "c": "\u0327",
+    "d": "\u0323", "b": "\u0331", "k": "\u0328", "t": "\u0361",
+}  # fmt: skip
+_TEX_LETTERS = {
+    "ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å",
+    "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ",
+}  # fmt: skip
+
+
+def _tex_letter(tok: str) -> str | None:
+    """The letter a source TeX accent or letter command stands for (``\\"o`` -> ``ö``), or
+    None when no language has it (``\\^M``), which means the backslash was plain text."""
+    name = re.sub(r"[\s{}]", "", tok[1:])
+    if name in _TEX_LETTERS:
+        return _TEX_LETTERS[name]
+    accent, letter = name[0], name[1:]
+    letter = {"\\i": "i", "\\j": "j"}.get(letter, letter)
+    composed = unicodedata.normalize("NFC", letter + _TEX_ACCENTS[accent])
+    return composed if len(composed) == 1 else None
 
 
 def _math_token(latex: str) -> tuple[str, str]:
