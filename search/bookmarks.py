@@ -40,8 +40,11 @@ class UnknownBookmark(KeyError):
         return f"not bookmarked: {self.paper_id}"
 
 
-class StoreTooNew(RuntimeError):
-    """The bookmark file was written by a newer paperbrowse; we refuse to touch it."""
+class StoreTooNew(sqlite3.DatabaseError):
+    """The bookmark file was written by a newer paperbrowse; we refuse to touch it.
+
+    A DatabaseError so that front ends report it like any other unusable database file.
+    """
 
 
 @dataclass(frozen=True)
@@ -162,10 +165,12 @@ class BookmarkStore:
 
     @property
     def schema_version(self) -> int:
+        """The schema version of the open file (``PRAGMA user_version``)."""
         with self._lock:
             return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        """Close the connection; committed bookmarks are on disk already."""
         with self._lock:
             self._db.close()
 
@@ -309,6 +314,7 @@ class BookmarkStore:
             return dict(rows.fetchall())
 
     def ids_with_tag(self, tag: str) -> frozenset[str]:
+        """The ids of the bookmarks carrying ``tag``."""
         with self._lock:
             rows = self._db.execute("SELECT id FROM tags WHERE tag = ?", (normalize_tag(tag),))
             return frozenset(r[0] for r in rows)

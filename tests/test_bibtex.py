@@ -111,6 +111,24 @@ def test_unicode_becomes_latex(source: str, latex: str) -> None:
     assert escape_text(source, unicode=True) == source
 
 
+@pytest.mark.parametrize(
+    ("source", "latex", "utf8"),
+    [
+        (r"the Gr\"obner basis", r"the Gr{\"o}bner basis", "the Gröbner basis"),
+        (r"\v{S}r\'amek", r"{\v{S}}r{\'a}mek", "Šrámek"),
+        (r"\k{a}", "{a}", "ą"),  # OT1 has no ogonek: dropped, with a warning
+        (
+            r"\^MARK",
+            r"\textbackslash{}\textasciicircum{}MARK",
+            r"\textbackslash{}\textasciicircum{}MARK",
+        ),
+    ],
+)
+def test_source_accents_follow_the_output_mode(source: str, latex: str, utf8: str) -> None:
+    assert escape_text(source) == latex
+    assert escape_text(source, unicode=True) == utf8
+
+
 def test_characters_without_latex_form_warn() -> None:
     p = Paper(id="2401.00001", title="ʕ the bear ʔ and 漢字", arxiv_id="2401.00001")
     export = render_bibtex([bm(p)])
