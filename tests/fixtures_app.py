@@ -135,3 +135,54 @@ def posted_once(messages: list[Any], kind: type) -> list[Any]:
         if isinstance(message, kind):
             seen.setdefault(id(message), message)
     return list(seen.values())
+
+
+# -- scenes: the states the snapshot tests check and the screenshot script draws ----------------
+
+
+def bookmark_a_few(services: Services) -> None:
+    """Three bookmarks with tags and notes, always the same papers."""
+    library, store = services.library, services.bookmarks
+    ids = list(library.search("", limit=None).ids)
+    store.add(library.get(ids[1]), tags=["video", "to-read"], note="Compare with TimeSformer.")
+    store.add(library.get(ids[4]), tags=["ml"])
+    store.add(library.get(ids[0]), note="Segmentation baseline for the [lab] meeting")
+
+
+async def scene_search(pilot: Any) -> None:
+    """Results for a query typed in the search bar, focus on the results."""
+    await settle(pilot)
+    await pilot.press("slash", *"diffusion", "enter")
+    await settle(pilot)
+
+
+async def scene_detail(pilot: Any) -> None:
+    """A paper opened from the results of a query."""
+    await settle(pilot)
+    await pilot.press("slash", *"quantization", "enter")
+    await settle(pilot)
+    await pilot.press("j", "enter")
+    await settle(pilot)
+
+
+async def scene_filters(pilot: Any) -> None:
+    """The filters pane open, with a minimum upvote count set."""
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+    pilot.app.screen.query_one("#min-upvotes").value = "1"
+    await settle(pilot)
+
+
+async def scene_bookmarks(pilot: Any) -> None:
+    """The bookmarks pane open (call bookmark_a_few on the services first)."""
+    await settle(pilot)
+    await pilot.press("B")
+    await settle(pilot)
+
+
+async def scene_help(pilot: Any) -> None:
+    """The help screen."""
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await settle(pilot)

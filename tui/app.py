@@ -26,8 +26,8 @@ class PaperBrowseApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "paperbrowse"
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit", tooltip="Quit (when not typing)"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="This list of keys"),
     ]
 
     def __init__(

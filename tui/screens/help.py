@@ -33,7 +33,8 @@ def key_table(bindings: Iterable[Binding]) -> Table:
     for binding in bindings:
         if binding.description:
             key = binding.key_display or binding.key.split(",")[0]
-            table.add_row(Text(key), Text(binding.description))
+            key = {"escape": "Esc"}.get(key, key)
+            table.add_row(Text(key), Text(binding.tooltip or binding.description))
     return table
 
 
@@ -64,7 +65,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Text(
                     "Queries: words match titles, abstracts and authors; "
-                    '"quoted phrases", AND/OR/NOT, field:word.\nEscape closes this help.',
+                    '"quoted phrases", AND / OR / NOT, prefix*, and fields such as '
+                    "title:word or authors:name.\nEscape closes this help.",
                     style="dim",
                 ),
                 id="help-foot",

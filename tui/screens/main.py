@@ -22,10 +22,12 @@ from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
+from search.text import arxiv_abs_url, clean
 from tui.messages import BookmarksChanged, LibraryUpdated
 from tui.screens.edit import NoteScreen, TagsScreen
 from tui.widgets.bookmarks import BookmarksPane
@@ -51,8 +53,10 @@ class MainScreen(Screen[None]):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("escape", "back", "Back", show=False),
+        Binding("slash", "focus_search", "Search", key_display="/", tooltip="Type a query"),
+        Binding(
+            "escape", "back", "Back", show=False, tooltip="Back: leave the detail or the search"
+        ),
         Binding("b", "toggle_bookmark", "Bookmark", tooltip="Bookmark the paper, or remove it"),
         Binding("t", "edit_tags", "Tags", tooltip="Edit the paper's bookmark tags"),
         Binding("n", "edit_note", "Note", tooltip="Edit the paper's bookmark note"),
@@ -72,7 +76,7 @@ class MainScreen(Screen[None]):
             "toggle_bookmarks",
             "Bookmarks",
             key_display="B",
-            tooltip="Show or hide the bookmarks pane",
+            tooltip="Show or hide the bookmarks pane (Enter opens one)",
         ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Reload and run the query again"),
@@ -94,7 +98,6 @@ class MainScreen(Screen[None]):
         self.query_error: str | None = None
         self._query_timer: Timer | None = None
         self._similar_timer: Timer | None = None
-        self._focus_results_on_result = False
         self._updated_generation: int | None = None
 
     @property
@@ -125,7 +128,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self._refresh_bookmarks()
         self.run_query()
-        self.query_one(ResultsList).focus()
+        self._focus(self.query_one(ResultsList))
 
     @on(Resize)
     def _resized(self, event: Resize) -> None:
@@ -229,9 +232,6 @@ class MainScreen(Screen[None]):
         if empty:
             self.query_one("#empty-message", Static).update(self._empty_message())
             self._set_current(None)
-        if self._focus_results_on_result:
-            self._focus_results_on_result = False
-            results.focus()
 
     def _empty_message(self) -> Text:
         if self.services.library.count() == 0:
@@ -302,12 +302,23 @@ class MainScreen(Screen[None]):
     @on(SearchBar.QuerySubmitted)
     def _query_submitted(self, event: SearchBar.QuerySubmitted) -> None:
         self.query_text = event.query
-        self._focus_results_on_result = True
-        self.run_query()
+        results = self.query_one(ResultsList)
+        # Focus moves at once, so keys typed right after Enter (b, j…) reach the results.
+        self._focus(results)
+        shown = self.result
+        if (
+            self._query_timer is None
+            and self.query_error is None
+            and shown is not None
+            and shown.query == event.query
+        ):
+            results.action_first()
+        else:
+            self.run_query()
 
     @on(SearchBar.Left)
     def _search_left(self) -> None:
-        self.query_one(ResultsList).focus()
+        self._focus(self.query_one(ResultsList))
 
     @on(FiltersPane.Changed)
     def _filters_changed(self, event: FiltersPane.Changed) -> None:
@@ -341,7 +352,7 @@ class MainScreen(Screen[None]):
         self._set_current(paper_id)
         if self.narrow:
             self.detail_open = True
-        self.query_one(DetailPane).focus()
+        self._focus(self.query_one(DetailPane))
 
     def _set_current(self, paper_id: str | None) -> None:
         self.current_id = paper_id
@@ -464,7 +475,7 @@ class MainScreen(Screen[None]):
             self.notify("This paper has no web link.", severity="warning")
             return
         self._open_in_browser(url)
-        self.notify(f"Opening {url}", markup=False)
+        self.notify(f"Opening {clean(url)}", markup=False)
 
     @work(thread=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
@@ -513,35 +524,40 @@ class MainScreen(Screen[None]):
 
     # -- panes and navigation -------------------------------------------------------------------
 
+    def _focus(self, widget: Widget) -> None:
+        # Screen.set_focus acts now, where Widget.focus() waits for the next idle moment: keys
+        # typed right after `/` or Enter must already reach the newly focused widget.
+        self.set_focus(widget)
+
     def action_focus_search(self) -> None:
         self.detail_open = False
-        self.query_one(SearchBar).focus_query()
+        self._focus(self.query_one(SearchBar).input)
 
     def action_back(self) -> None:
         focused = self.focused
         results = self.query_one(ResultsList)
         if self.detail_open:
             self.detail_open = False
-            results.focus()
+            self._focus(results)
         elif focused is results:
-            self.query_one(SearchBar).focus_query()
+            self._focus(self.query_one(SearchBar).input)
         else:
-            results.focus()
+            self._focus(results)
 
     def action_toggle_filters(self) -> None:
         self.show_filters = not self.show_filters
         if self.show_filters:
             # Focus the pane, not its first field, so that f (or x, s…) still acts as a key.
-            self.query_one(FiltersPane).focus()
+            self._focus(self.query_one(FiltersPane))
         elif self.focused is None or self.focused in self.query_one(FiltersPane).walk_children():
-            self.query_one(ResultsList).focus()
+            self._focus(self.query_one(ResultsList))
 
     def action_toggle_bookmarks(self) -> None:
         self.show_bookmarks = not self.show_bookmarks
         if self.show_bookmarks:
-            self.query_one(BookmarksPane).focus_list()
+            self._focus(self.query_one(BookmarksPane).options)
         else:
-            self.query_one(ResultsList).focus()
+            self._focus(self.query_one(ResultsList))
 
     def action_clear_filters(self) -> None:
         self.query_one(FiltersPane).clear()
@@ -568,8 +584,6 @@ def paper_link(paper: Paper) -> str | None:
         if "arxiv.org/abs/" in url:
             return url
     if paper.arxiv_id:
-        from search.text import arxiv_abs_url
-
         return arxiv_abs_url(paper.arxiv_id)
     return web[0] if web else None
 
@@ -587,7 +601,5 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _short(title: str, width: int = 60) -> str:
-    from search.text import clean
-
     title = clean(title)
     return title if len(title) <= width else title[: width - 1] + "…"

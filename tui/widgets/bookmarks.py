@@ -52,13 +52,17 @@ class BookmarksPane(Vertical):
                 Option(Text("No bookmarks yet: press b on a paper.", style="dim"), disabled=True)
             )
             return
-        for bookmark in bookmarks:
+        for number, bookmark in enumerate(bookmarks):
+            if number:
+                options.add_option(None)  # a separator line between (wrapped) entries
             options.add_option(Option(bookmark_label(bookmark), id=bookmark.id))
         if highlighted is not None:
             options.highlighted = min(highlighted, len(bookmarks) - 1)
 
-    def focus_list(self) -> None:
-        self.query_one(OptionList).focus()
+    @property
+    def options(self) -> OptionList:
+        """The list of bookmarks (the screen focuses it)."""
+        return self.query_one(OptionList)
 
     def on_descendant_focus(self) -> None:
         # Coming back to the list makes its highlighted bookmark the current paper again.

@@ -13,6 +13,8 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from tui.widgets.highlight import literal
+
 KIND_LABELS = {
     "hf-text": "HF page text",
     "hf-json": "HF API JSON",
@@ -148,9 +150,10 @@ class FiltersPane(VerticalScroll):
         """Offer the bookmark tags (with counts) in the tag selector."""
         select = self.query_one("#tag", Select)
         current = self._choice.tag
-        options = [(f"#{t} ({n})", t) for t, n in sorted(tags.items())]
+        # Tags are the user's own text: Text keeps "[x]" in a tag from being read as markup.
+        options = [(literal(f"#{t} ({n})"), t) for t, n in sorted(tags.items())]
         if current and current not in tags:
-            options.append((f"#{current} (0)", current))
+            options.append((literal(f"#{current} (0)"), current))
         with self.prevent(Select.Changed):
             select.set_options(options)
             if current:

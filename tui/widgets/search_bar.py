@@ -50,8 +50,10 @@ class SearchBar(Vertical):
     def query_text(self) -> str:
         return self.query_one(Input).value
 
-    def focus_query(self) -> None:
-        self.query_one(Input).focus()
+    @property
+    def input(self) -> Input:
+        """The query input (the screen focuses it)."""
+        return self.query_one(Input)
 
     def set_status(self, text: Text | str, *, error: bool = False) -> None:
         """Show the status line; ``error`` paints it as a problem with the query."""

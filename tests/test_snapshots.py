@@ -1,0 +1,90 @@
+"""Snapshot tests of the app's main states at 120x36, over the fixed sample library.
+
+Update the pictures after an intended change with ``pytest tests/test_snapshots.py
+--snapshot-update`` and look at them (``snapshot_report.html``) before committing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from tests.fixtures_app import (
+    bookmark_a_few,
+    make_app,
+    sample_services,
+    scene_bookmarks,
+    scene_detail,
+    scene_filters,
+    scene_help,
+    scene_search,
+    settle,
+)
+
+SIZE = (120, 36)
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_terminal(monkeypatch):
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    # Dump paths are shown relative to the working dir: keep them the same on every machine.
+    monkeypatch.chdir(REPO)
+
+
+@pytest.fixture
+def services(tmp_path):
+    services = sample_services(tmp_path, sample=True)
+    yield services
+    services.close()
+
+
+def test_main_view(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=settle)
+
+
+def test_search_results(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_search)
+
+
+def test_detail(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_detail)
+
+
+def test_filters(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_filters)
+
+
+def test_bookmarks(snap_compare, services):
+    bookmark_a_few(services)
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_bookmarks)
+
+
+def test_help(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_help)
+
+
+def test_no_results(snap_compare, services):
+    async def nothing(pilot):
+        await settle(pilot)
+        await pilot.press("slash", *"qqxyzzy", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=nothing)
+
+
+def test_query_error_keeps_results(snap_compare, services):
+    async def bad_query(pilot):
+        await settle(pilot)
+        pilot.app.screen.query_one("#query", Input).value = "diffusion"
+        await settle(pilot)
+        pilot.app.screen.query_one("#query", Input).value = "the"
+        await settle(pilot)
+
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=bad_query)
+
+
+def test_narrow_terminal(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=(80, 24), run_before=settle)

@@ -1,0 +1,109 @@
+"""The real `paperbrowse` binary in a real terminal (tmux): search, bookmark, quit, then the CLI
+sees the bookmark. Skipped when tmux is not installed (CI installs it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+TMUX = shutil.which("tmux")
+BINARY = shutil.which("paperbrowse") or str(Path(sys.executable).parent / "paperbrowse")
+
+
+class Terminal:
+    """One tmux session on a private server socket, so no user session is ever touched."""
+
+    def __init__(self, socket: str, env: dict[str, str]) -> None:
+        self.socket = socket
+        self.env = env
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            [TMUX, "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=30,
+        )
+        return done.stdout
+
+    def start(self, command: str) -> None:
+        self.tmux("new-session", "-d", "-x", "120", "-y", "36", "-s", "pb", command)
+        self.tmux("set-option", "-t", "pb", "remain-on-exit", "on")
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "pb")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.tmux("send-keys", "-t", "pb", *(["-l"] if literal else []), *keys)
+
+    def wait_for(self, test, what: str, timeout: float = 45.0) -> str:
+        """Poll the screen until ``test(screen)`` holds; fail with the screen shown if never."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if test(screen):
+                return screen
+            time.sleep(0.2)
+        pytest.fail(f"timed out waiting for {what}; the terminal shows:\n{screen}")
+
+    def exited(self) -> bool:
+        return self.tmux("display-message", "-p", "-t", "pb", "#{pane_dead}").strip() == "1"
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
+@pytest.mark.skipif(not Path(BINARY).exists(), reason="the paperbrowse script is not installed")
+def test_search_bookmark_quit_in_a_real_terminal(tmp_path):
+    data = tmp_path / "data"
+    env = {**os.environ, "PAPERBROWSE_DATA_DIR": str(data), "TERM": "xterm-256color"}
+    env.pop("TMUX", None)
+    term = Terminal(f"paperbrowse-test-{os.getpid()}", env)
+    try:
+        # A new user: the app opens over the bundled sample.
+        term.start(f"{BINARY}")
+        term.wait_for(lambda s: "results" in s and "bundled sample" in s, "the first paint")
+        # Keys are paced like a person's (tmux would otherwise deliver them all at once).
+        for step in ("/", "quantization"):
+            term.keys(step, literal=True)
+            time.sleep(0.3)
+        term.wait_for(lambda s: "10 results" in s, "results while typing")
+        term.keys("Enter")
+        time.sleep(0.5)
+        term.keys("b")
+        screen = term.wait_for(lambda s: "★" in s, "the bookmark mark")
+        term.keys("q")
+        deadline = time.monotonic() + 20
+        while not term.exited() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert term.exited(), f"q did not quit; the terminal shows:\n{term.screen()}"
+    finally:
+        term.close()
+
+    listed = subprocess.run(
+        [BINARY, "bookmark", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert listed.returncode == 0, listed.stderr
+    bookmarks = json.loads(listed.stdout)
+    assert len(bookmarks) == 1
+    title = json.dumps(bookmarks[0])
+    assert "Quantization" in title
+    # The bookmarked paper is the one the terminal showed with its mark.
+    marked = next(line for line in screen.splitlines() if "★" in line)
+    assert any(word in marked for word in ("Quantization", "Oscillation"))
