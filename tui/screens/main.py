@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import webbrowser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,7 +99,9 @@ class MainScreen(Screen[None]):
         self.query_error: str | None = None
         self._query_timer: Timer | None = None
         self._similar_timer: Timer | None = None
-        self._updated_generation: int | None = None
+        # The library shares one Whoosh searcher and one SQLite connection between threads, and
+        # neither promises to be thread-safe: the workers take turns.
+        self._library_lock = threading.Lock()
 
     @property
     def pb_app(self) -> PaperBrowseApp:
@@ -194,18 +197,19 @@ class MainScreen(Screen[None]):
         worker = get_current_worker()
         library = self.services.library
         try:
-            if library.count() == 0:
-                # Nothing to search: skip the index, which may not even exist yet.
-                result = SearchResult(query, sort, filters, 0, ())
-            else:
-                result = library.search(
-                    query, filters, sort=sort, limit=SNIPPET_HITS, snippets=True
-                )
+            with self._library_lock:
+                if library.count() == 0:
+                    # Nothing to search: skip the index, which may not even exist yet.
+                    result = SearchResult(query, sort, filters, 0, ())
+                else:
+                    result = library.search(
+                        query, filters, sort=sort, limit=SNIPPET_HITS, snippets=True
+                    )
         except QueryError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_query_error, query, str(error))
             return
-        except Exception as error:  # noqa: BLE001 - an index problem must not kill the app
+        except Exception as error:  # an index problem must not kill the app
             if not worker.is_cancelled:
                 message = f"search failed: {type(error).__name__}: {error}"
                 self.app.call_from_thread(self._show_query_error, query, message)
@@ -272,8 +276,9 @@ class MainScreen(Screen[None]):
     def _facets_worker(self, query: str, filters: Filters) -> None:
         worker = get_current_worker()
         try:
-            facets = self.services.library.facets(query, filters)
-        except QueryError:
+            with self._library_lock:
+                facets = self.services.library.facets(query, filters)
+        except Exception:  # no counts is better than a crash; the query says why
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self.query_one(FiltersPane).set_facets, facets)
@@ -389,7 +394,11 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="similar")
     def _similar_worker(self, paper_id: str) -> None:
         worker = get_current_worker()
-        papers = self.services.library.similar(paper_id, limit=5)
+        try:
+            with self._library_lock:
+                papers = self.services.library.similar(paper_id, limit=5)
+        except Exception:  # similar papers are a nicety: show none
+            papers = []
         if not worker.is_cancelled:
             self.app.call_from_thread(self.query_one(DetailPane).show_similar, paper_id, papers)
 
