@@ -19,6 +19,22 @@ class Services:
     #: True when ``library`` is the bundled sample because the user has none yet.
     sample: bool = False
 
+    def refresh_bookmarks(self) -> int:
+        """After an ingest: bookmarks follow their papers — fresh metadata copies, and the
+        paper's current id when a rebuild gave it another one (matched by arXiv id, or by title
+        for papers that have none). Returns how many bookmarks were refreshed."""
+        papers = []
+        for bookmark in self.bookmarks.list():
+            old = bookmark.paper
+            paper = self.library.get(old.id)
+            if paper is None and old.arxiv_id:
+                paper = self.library.get(old.arxiv_id)
+            if paper is None and not old.arxiv_id:
+                paper = self.library.find_by_title(old.title)
+            if paper is not None and paper != old:
+                papers.append(paper)
+        return self.bookmarks.refresh(papers) if papers else 0
+
     def close(self) -> None:
         self.library.close()
         self.bookmarks.close()

@@ -104,13 +104,14 @@ def ingest(
     for m in missing:
         typer.echo(f"paperbrowse: {m}: no such file or folder", err=True)
     existing = [p for p in paths if p.exists()]
-    library = _services(ctx).library
+    services = _services(ctx)
     from tui.progress import IngestProgress
 
     with IngestProgress(sys.stderr) as progress:
-        report = library.ingest(
+        report = services.library.ingest(
             existing, fmt=fmt, as_of=as_of_date, rebuild=rebuild, progress=progress, wait=wait
         )
+    services.refresh_bookmarks()
     for problem in report.problems:
         typer.echo(f"paperbrowse: {_plain(str(problem))}", err=True)
     typer.echo(_summary(report))

@@ -1,0 +1,50 @@
+"""Services built in one place, and bookmarks that follow their papers through re-ingests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from search.services import build_services
+from search.text import title_id
+from tests.test_library import JSONL, write_jsonl, write_page
+
+AS_OF = date(2025, 12, 20)
+
+
+def test_bookmark_follows_its_paper_to_a_new_id_after_rebuild(tmp_path):
+    (tmp_path / "dumps").mkdir()
+    page = write_page(tmp_path / "dumps" / "b-page.txt")
+    services = build_services(tmp_path / "data")
+    services.library.ingest([page], as_of=AS_OF)
+    page_id = title_id("Equivariant Flows on SE(n): Learning Rigid Motions")
+    services.bookmarks.add(services.library.get(page_id), tags=["flows"], note="read it")
+
+    # The arXiv record joins the same paper: the id stays, the bookmark's copy gains the arXiv id.
+    write_jsonl(tmp_path / "dumps" / "a-arxiv.jsonl", [JSONL])
+    services.library.ingest([tmp_path / "dumps"], as_of=AS_OF)
+    assert services.refresh_bookmarks() == 1
+    assert services.bookmarks.get(page_id).paper.arxiv_id == "2412.01234"
+
+    # A rebuild reads the arXiv dump first (sorted paths), so the paper's id is now the arXiv id:
+    # the bookmark moves with it, tags and note intact.
+    services.library.ingest([tmp_path / "dumps"], rebuild=True, as_of=AS_OF)
+    assert services.library.get(page_id) is None
+    assert services.refresh_bookmarks() == 1
+    moved = services.bookmarks.get("2412.01234")
+    assert moved is not None and moved.id == "2412.01234"
+    assert moved.tags == ("flows",) and moved.note == "read it"
+    assert services.bookmarks.ids() == frozenset({"2412.01234"})
+    services.close()
+
+
+def test_sample_library_when_the_user_has_none(tmp_path):
+    services = build_services(tmp_path / "data", use_sample_if_empty=True)
+    assert services.sample
+    assert services.library.count() == 462  # the five bundled pages, one record per paper
+    assert services.library.search("segmentation").total > 0
+    # The user's own library stays empty; bookmarks go to the user's store.
+    own = build_services(tmp_path / "data")
+    assert not own.sample and own.library.count() == 0
+    own.close()
+    assert services.locations.bookmarks_db == tmp_path / "data" / "bookmarks.sqlite3"
+    services.close()
