@@ -46,6 +46,8 @@ SNIPPET_HITS = 40
 NARROW_WIDTH = 100
 #: From this height rows get a second line with the matched words in context.
 TWO_LINE_HEIGHT = 30
+#: Seconds the detail pane waits after the cursor moves before it redraws.
+DETAIL_DELAY = 0.04
 EXPORT_NAME = "paperbrowse-bookmarks.bib"
 SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
 
@@ -99,6 +101,7 @@ class MainScreen(Screen[None]):
         self.query_error: str | None = None
         self._query_timer: Timer | None = None
         self._similar_timer: Timer | None = None
+        self._detail_timer: Timer | None = None
         # The library shares one Whoosh searcher and one SQLite connection between threads, and
         # neither promises to be thread-safe: the workers take turns.
         self._library_lock = threading.Lock()
@@ -334,7 +337,7 @@ class MainScreen(Screen[None]):
 
     @on(ResultsList.PaperHighlighted)
     def _result_highlighted(self, event: ResultsList.PaperHighlighted) -> None:
-        self._set_current(event.paper_id)
+        self._set_current(event.paper_id, now=False)
 
     @on(ResultsList.PaperSelected)
     def _result_selected(self, event: ResultsList.PaperSelected) -> None:
@@ -346,7 +349,7 @@ class MainScreen(Screen[None]):
 
     @on(BookmarksPane.PaperHighlighted)
     def _bookmark_highlighted(self, event: BookmarksPane.PaperHighlighted) -> None:
-        self._set_current(event.paper_id)
+        self._set_current(event.paper_id, now=False)
 
     @on(DetailPane.SimilarChosen)
     def _similar_chosen(self, event: DetailPane.SimilarChosen) -> None:
@@ -359,16 +362,20 @@ class MainScreen(Screen[None]):
             self.detail_open = True
         self._focus(self.query_one(DetailPane))
 
-    def _set_current(self, paper_id: str | None) -> None:
+    def _set_current(self, paper_id: str | None, *, now: bool = True) -> None:
+        """Make ``paper_id`` the paper the actions act on, and show it in the detail pane.
+
+        ``now=False`` (the cursor moving) redraws the detail a moment later, so that holding j
+        lays the detail pane out once at the end rather than once per row.
+        """
         self.current_id = paper_id
-        self._show_detail()
-        if self._similar_timer is not None:
-            self._similar_timer.stop()
-        if paper_id is not None:
-            # Waiting a moment means holding j down does not queue a more-like-this per row.
-            self._similar_timer = self.set_timer(
-                self.pb_app.debounce, lambda: self._similar_worker(paper_id)
-            )
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if now:
+            self._show_detail()
+        else:
+            self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
 
     def current_paper(self) -> Paper | None:
         if self.current_id is None:
@@ -383,13 +390,24 @@ class MainScreen(Screen[None]):
     def _show_detail(self) -> None:
         paper = self.current_paper()
         bookmark = self.services.bookmarks.get(paper.id) if paper else None
-        self.query_one(DetailPane).show(
+        detail = self.query_one(DetailPane)
+        before = detail.paper.id if detail.paper else None
+        detail.show(
             paper,
             terms=self.result.terms if self.result else (),
             tags=bookmark.tags if bookmark else (),
             note=bookmark.note if bookmark else "",
             bookmarked=bookmark is not None,
         )
+        if paper is not None and paper.id != before:
+            # Asked only once the pane shows the paper (the answer is dropped otherwise), and a
+            # moment later, so that holding j does not queue a more-like-this per row.
+            if self._similar_timer is not None:
+                self._similar_timer.stop()
+            paper_id = paper.id
+            self._similar_timer = self.set_timer(
+                self.pb_app.debounce, lambda: self._similar_worker(paper_id)
+            )
 
     @work(thread=True, exclusive=True, group="similar")
     def _similar_worker(self, paper_id: str) -> None:

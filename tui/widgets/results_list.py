@@ -80,7 +80,7 @@ class ResultsList(ScrollView, can_focus=True):
         paper_id: str
 
     #: Index of the highlighted row.
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
     #: Show a second row per paper with the matched words in context.
     two_line: reactive[bool] = reactive(False, init=False)
 
@@ -237,8 +237,11 @@ class ResultsList(ScrollView, can_focus=True):
     # -- moving ---------------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_cursor_into_view()
-        self.refresh()
+        self._scroll_cursor_into_view()  # a scroll repaints everything by itself
+        # Otherwise only the two rows whose look changed need drawing again.
+        h = self._row_height
+        for index in (old, new):
+            self.refresh_lines(index * h, h)
         self.post_message(self.PaperHighlighted(self.highlighted_id))
 
     def _scroll_cursor_into_view(self) -> None:
