@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh import fields, index, qparser, query, sorting
+from whoosh import fields, index, matching, qparser, query, sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
@@ -74,16 +74,56 @@ def _document(paper: Paper) -> dict:
     }
 
 
+#: An expansion also stops adding terms once they would read more than this many postings in
+#: all (the commonest term always counts): a pure-Python union costs about a microsecond a
+#: posting, and `re*` on 100k abstracts otherwise reads millions of them.
+EXPANSION_POSTINGS = 50_000
+
+
 def _bounded(cls: type) -> type:
-    """A subclass of a multi-term query class that keeps only its MAX_EXPANSION commonest terms."""
+    """A subclass of a multi-term query class that keeps only its commonest terms (at most
+    MAX_EXPANSION of them, and EXPANSION_POSTINGS postings), and unions them in one flat pass."""
 
     class Bounded(cls):  # type: ignore[misc, valid-type]
         def _btexts(self, ixreader):
+            # One query asks several times (matcher, count, highlight terms): expanding scans
+            # the term list (fuzzy: an edit distance per term), so remember it per reader.
+            memo = self.__dict__.setdefault("_memo", {})
+            key = id(ixreader)
+            if key not in memo or memo[key][0] is not ixreader:
+                memo[key] = (ixreader, self._bounded_btexts(ixreader))
+            return memo[key][1]
+
+        def _bounded_btexts(self, ixreader):
             texts = super()._btexts(ixreader)
             field = self.field()
-            return heapq.nlargest(
-                MAX_EXPANSION, texts, key=lambda t: ixreader.doc_frequency(field, t)
+            common = heapq.nlargest(
+                MAX_EXPANSION, ((ixreader.doc_frequency(field, t), t) for t in texts)
             )
+            kept: list = []
+            postings = 0
+            for df, text in common:
+                if kept and postings + df > EXPANSION_POSTINGS:
+                    continue
+                kept.append(text)
+                postings += df
+            return kept
+
+        def matcher(self, searcher, context=None):
+            reader = searcher.reader()
+            texts = [t for t in self._btexts(reader) if t]
+            if len(texts) < 2 or not self.constantscore:
+                return super().matcher(searcher, context)
+            # Whoosh's union is a binary tree of matchers re-checking block quality at every
+            # document, which degenerates on dozens of big posting lists (seconds at 100k
+            # papers). Every match scores the same here, so one sorted list of doc numbers,
+            # read a posting block at a time, does the job.
+            docs: set[int] = set()
+            for text in texts:
+                docs |= _segment_term_docs(reader, self.field(), text)
+            if not docs:
+                return matching.NullMatcher()
+            return matching.ListMatcher(sorted(docs), all_weights=self.boost)
 
     Bounded.__name__ = "Bounded" + cls.__name__
     return Bounded
@@ -159,6 +199,7 @@ class PaperIndex:
         self.path = Path(path)
         self._ix = None
         self._searcher = None
+        self._views: _Views | None = None
         self._parser = None
 
     # -- opening -----------------------------------------------------------------------------
@@ -209,7 +250,14 @@ class PaperIndex:
             self._searcher = ix.searcher()
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
+        if self._views is None or self._views.searcher is not self._searcher:
+            self._views = _Views(self._searcher)
         return self._searcher
+
+    def views(self) -> _Views:
+        """Doc sets and orders cached for the current searcher (see :class:`_Views`)."""
+        self.searcher()
+        return self._views  # type: ignore[return-value]
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -294,23 +342,53 @@ class PaperIndex:
     def search(
         self, q: query.Query, filters: Filters, sort: str, limit: int | None
     ) -> tuple[int, list[tuple[str, float]], IdList]:
-        """Run a parsed query: (total, [(id, score)] for the first ``limit``, all ids lazily)."""
+        """Run a parsed query: (total, [(id, score)] for the first ``limit``, all ids lazily).
+
+        Counting, filtering and the date/upvotes sorts use doc-number sets and cached orders
+        (C-speed set operations over whole posting blocks) instead of Whoosh's per-document
+        collectors; Whoosh scores only relevance-ranked pages.
+        """
         s = self.searcher()
-        flt = self._filter(filters)
-        if flt is query.NullQuery:
-            return 0, [], IdList(0, [], lambda: [])
-        kwargs = _sort_args(sort, q)
+        views = self.views()
+        if filters.ids is not None and not filters.ids:
+            return 0, [], IdList(0, [], list)
+        ids = self._ids_reader(s)
+        every = isinstance(q, query.Every)
         try:
-            results = s.search(q, filter=flt, limit=limit, **kwargs)
+            allowed = views.filter_set(filters, self._filter(filters))
+            # Every paper, unfiltered: the cached order is the answer (the app's first screen).
+            docs = None if every and allowed is None else views.docs(q)
         except Exception as exc:  # e.g. a field name that is not in the schema
             raise QueryError(f"cannot run query: {exc}") from exc
-        ids = self._ids_reader(s)
+        if allowed is not None and docs is not None:
+            docs &= allowed
+        key = _sort_key(sort, q)
+        if key is not None:
+            if docs is None:
+                ordered: Sequence[int] = views.order(key)
+            else:
+                ordered = sorted(docs, key=views.rank(key).__getitem__)
+            first_docs = ordered if limit is None else ordered[:limit]
+            first = [(ids[d], 0.0) for d in first_docs]
+            return (
+                len(ordered),
+                first,
+                IdList(len(ordered), [i for i, _ in first], lambda: [ids[d] for d in ordered]),
+            )
+        kwargs = _sort_args(sort, q)
+        # Block-quality skipping only pays for plain terms; with an array union inside (bounded
+        # expansions) Whoosh re-checks it per document, which costs more than it saves.
+        optimize = not _has_expansion(q)
+        try:
+            results = s.search(q, filter=allowed, limit=limit, optimize=optimize, **kwargs)
+        except Exception as exc:
+            raise QueryError(f"cannot run query: {exc}") from exc
         scored = not kwargs
-        first = [(ids[d], float(key) if scored else 0.0) for key, d in results.top_n]
-        total = len(results)
+        first = [(ids[d], float(k) if scored else 0.0) for k, d in results.top_n]
+        total = len(docs) if docs is not None else len(results)
 
         def all_ids() -> list[str]:
-            full = s.search(q, filter=flt, limit=None, **kwargs)
+            full = s.search(q, filter=allowed, limit=None, optimize=optimize, **kwargs)
             return [ids[d] for _, d in full.top_n]
 
         return total, first, IdList(total, [i for i, _ in first], all_ids)
@@ -330,9 +408,9 @@ class PaperIndex:
 
     def facets(self, q: query.Query, filters: Filters) -> dict[str, dict[str, int]]:
         s = self.searcher()
-        flt = self._filter(filters)
-        if flt is query.NullQuery:
+        if filters.ids is not None and not filters.ids:
             return {"year": {}, "kind": {}, "category": {}}
+        flt = self.views().filter_set(filters, self._filter(filters))
         facet_map = {
             "year": sorting.FieldFacet("year", maptype=sorting.Count),
             "kind": sorting.FieldFacet("kind", allow_overlap=True, maptype=sorting.Count),
@@ -433,3 +511,160 @@ def _sort_args(sort: str, q: query.Query) -> dict:
             ]
         }
     return {}
+
+
+def _sort_key(sort: str, q: query.Query) -> str | None:
+    """Which cached order a sort uses ("date" or "upvotes"), or None for relevance.
+
+    A query of only prefixes/wildcards/fuzzy words has no relevance to rank by (every match
+    scores the same), so it comes newest first, like the empty query.
+    """
+    if sort == "date" or (sort == "relevance" and (isinstance(q, query.Every) or _unscored(q))):
+        return "date"
+    if sort == "upvotes":
+        return "upvotes"
+    return None
+
+
+def _has_expansion(q: query.Query) -> bool:
+    return any(type(node) in _BOUNDED_CLASSES for node in q.leaves()) or (
+        type(q) in _BOUNDED_CLASSES
+    )
+
+
+def _unscored(q: query.Query) -> bool:
+    leaves = list(q.leaves()) if q.is_leaf() is False else [q]
+    return bool(leaves) and all(
+        type(node) in _BOUNDED_CLASSES and node.constantscore for node in leaves
+    )
+
+
+_BOUNDED_CLASSES = frozenset(_BOUNDED.values())
+
+
+class _Views:
+    """What one searcher answers once and reuses until the index changes.
+
+    - doc-number sets of queries, built from whole posting blocks with set operations (Whoosh's
+      own counting walks every posting through Python matchers: 60% of a query's time at 100k);
+    - the order of all documents by date and by upvotes (Whoosh's sorting reads both columns
+      for every matching document on every query);
+    - the doc sets of recent filters (a date range is a union of dozens of trie terms).
+    """
+
+    FILTER_CACHE = 16
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self._orders: dict[str, list[int]] = {}
+        self._ranks: dict[str, list[int]] = {}
+        self._filters: dict[Filters, set[int]] = {}
+        subs = searcher.subsearchers  # None for a single-segment index
+        self._segments = (
+            [(sub.reader(), offset) for sub, offset in subs] if subs else [(searcher.reader(), 0)]
+        )
+
+    # -- orders --------------------------------------------------------------------------------
+
+    def _column(self, field: str) -> list[int]:
+        return list(self.searcher.reader().column_reader(field))
+
+    def order(self, key: str) -> list[int]:
+        """Every live document, newest (or most upvoted) first; ties by the other, then docnum."""
+        order = self._orders.get(key)
+        if order is None:
+            published, upvotes = self._column("published"), self._column("upvotes")
+            first, second = (published, upvotes) if key == "date" else (upvotes, published)
+            live = self.searcher.reader().all_doc_ids()
+            order = sorted(live, key=lambda d: (-first[d], -second[d], d))
+            self._orders[key] = order
+        return order
+
+    def rank(self, key: str) -> list[int]:
+        """rank[docnum] = position of the document in :meth:`order` (sort keys for subsets)."""
+        rank = self._ranks.get(key)
+        if rank is None:
+            order = self.order(key)
+            rank = [0] * self.searcher.reader().doc_count_all()
+            for position, docnum in enumerate(order):
+                rank[docnum] = position
+            self._ranks[key] = rank
+        return rank
+
+    # -- sets ----------------------------------------------------------------------------------
+
+    def filter_set(self, filters: Filters, flt: query.Query | None) -> set[int] | None:
+        """The documents ``filters`` allow (None: all of them), cached: never modify it."""
+        if flt is None:
+            return None
+        if filters not in self._filters:
+            if len(self._filters) >= self.FILTER_CACHE:
+                self._filters.pop(next(iter(self._filters)))
+            docs = self.docs(flt)
+            # A set (not frozenset): Whoosh's filter argument accepts only that type.
+            self._filters[filters] = docs if docs is not None else set()
+        return self._filters[filters]
+
+    def docs(self, q: query.Query) -> set[int] | None:
+        """Doc numbers matching ``q`` (deleted ones excluded), or None if ``q`` is empty."""
+        if isinstance(q, query.Every):
+            return set(self.searcher.reader().all_doc_ids())
+        kind = type(q)
+        if kind is query.Term:
+            return self._term(q.fieldname, q.text)
+        if kind in _BOUNDED_CLASSES:
+            out: set[int] = set()
+            field = q.field()
+            for text in q._btexts(self.searcher.reader()):
+                out |= self._term(field, text)
+            return out
+        if kind is query.Or:
+            out = set()
+            for sub in q.subqueries:
+                part = self.docs(sub)
+                if part:
+                    out |= part
+            return out
+        if kind is query.And:
+            parts = [self.docs(sub) for sub in q.subqueries]
+            parts.sort(key=len)
+            out = set(parts[0]) if parts else set()
+            for part in parts[1:]:
+                out &= part
+            return out
+        if kind is query.AndNot:
+            return self.docs(q.a) - self.docs(q.b)
+        if q is query.NullQuery:
+            return set()
+        # Phrases, ranges, nested queries: Whoosh's own matcher (per document, but exact).
+        return set(self.searcher.docs_for_query(q))
+
+    def _term(self, field: str, text) -> set[int]:
+        out: set[int] = set()
+        for reader, offset in self._segments:
+            docs = _segment_term_docs(reader, field, text)
+            out.update(map(offset.__add__, docs) if offset else docs)
+        return out
+
+
+def _segment_term_docs(reader, field: str, text) -> set[int]:
+    """Doc numbers (in one segment) of a term, read a whole posting block at a time."""
+    schema = reader.schema
+    if field not in schema:
+        return set()
+    btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
+    if (field, btext) not in reader:
+        return set()
+    m = reader.postings(field, btext)
+    if not all(hasattr(m, a) for a in ("_read_ids", "_ids", "_next_block", "_lastblock")):
+        return set(m.all_ids())  # a segment with deletions, or an inlined short list
+    out: set[int] = set()
+    # Whoosh's W3 codec internals (whoosh-reloaded 2.7): one decode per block of 128 postings
+    # instead of three Python calls per posting.
+    while m.is_active():
+        m._read_ids()  # fills m._ids with the whole block's doc numbers
+        out.update(m._ids)
+        if m._lastblock:
+            break
+        m._next_block()
+    return out
