@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, OptionList, TextArea
 
+from search.models import Paper
 from tests.fixtures_app import (
     make_app,
     pilot_test,
@@ -15,8 +16,8 @@ from tests.fixtures_app import (
     write_extra_dump,
 )
 from tui.messages import BookmarksChanged
+from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
 from tui.screens.edit import NoteScreen, TagsScreen, parse_tags
-from tui.screens.main import EXPORT_NAME
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
 from tui.widgets.results_list import ResultsList
@@ -35,6 +36,26 @@ def services(tmp_path):
 @pytest.fixture(autouse=True)
 def _no_blink(monkeypatch):
     monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+def test_paper_link_prefers_arxiv_and_takes_only_web_links():
+    paper = Paper(id="x", title="t", urls=("javascript:alert(1)", "file:///etc/passwd"))
+    assert paper_link(paper) is None
+    paper = Paper(id="x", title="t", urls=("file:///a", "https://github.com/a/b"))
+    assert paper_link(paper) == "https://github.com/a/b"
+    paper = Paper(id="x", title="t", urls=("https://github.com/a/b",), arxiv_id="2401.00001")
+    assert paper_link(paper) == "https://arxiv.org/abs/2401.00001"
+
+
+def test_short_title_is_one_clean_line():
+    assert short_title("A\x1b[31m title\nover lines") == "A[31m title over lines"
+    assert len(short_title("word " * 40)) == 60
+
+
+def test_export_with_no_bookmarks_writes_nothing(services, tmp_path):
+    out = tmp_path / EXPORT_NAME
+    assert export_bookmarks(services.bookmarks, out) == "No bookmarks to export yet."
+    assert not out.exists()
 
 
 def test_parse_tags():

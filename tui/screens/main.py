@@ -7,8 +7,6 @@ attributes (``show(...)``) and send messages back.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 import webbrowser
 from pathlib import Path
@@ -28,8 +26,9 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
-from search.text import arxiv_abs_url, clean
+from search.text import clean
 from tui.messages import BookmarksChanged, LibraryUpdated
+from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
 from tui.screens.edit import NoteScreen, TagsScreen
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
@@ -48,7 +47,6 @@ NARROW_WIDTH = 100
 TWO_LINE_HEIGHT = 30
 #: Seconds the detail pane waits after the cursor moves before it redraws.
 DETAIL_DELAY = 0.04
-EXPORT_NAME = "paperbrowse-bookmarks.bib"
 SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
 
 
@@ -446,9 +444,8 @@ class MainScreen(Screen[None]):
         if paper is None:
             return
         now = self.services.bookmarks.toggle(paper)
-        self.notify(
-            ("Bookmarked: " if now else "Bookmark removed: ") + _short(paper.title), markup=False
-        )
+        verb = "Bookmarked: " if now else "Bookmark removed: "
+        self.notify(verb + short_title(paper.title), markup=False)
         self.post_message(BookmarksChanged(paper.id))
 
     def action_edit_tags(self) -> None:
@@ -524,29 +521,12 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def _export_worker(self, path: Path) -> None:
-        from search.bibtex import render_bibtex
-
-        store = self.services.bookmarks
-        if not store.ids():
-            self.app.call_from_thread(
-                self.notify, "No bookmarks to export yet.", severity="warning"
-            )
-            return
-        # Keys are stored on first export (as `paperbrowse bookmark export` does), so a paper
-        # is cited the same way ever after.
-        store.assign_keys()
-        bookmarks = sorted(store.list(), key=lambda b: b.key or "")
-        export = render_bibtex(bookmarks)
         try:
-            write_atomic(path, export.text)
+            message = export_bookmarks(self.services.bookmarks, path)
         except OSError as error:
-            self.app.call_from_thread(
-                self.notify, f"Could not write {path}: {error}", severity="error", markup=False
-            )
+            message = f"Could not write {path}: {error}"
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
-        message = f"Exported {len(bookmarks)} bookmarks to {path}"
-        if export.warnings:
-            message += f" ({len(export.warnings)} warnings)"
         self.app.call_from_thread(self.notify, message, markup=False)
 
     # -- panes and navigation -------------------------------------------------------------------
@@ -602,31 +582,3 @@ class MainScreen(Screen[None]):
     def _library_updated(self, event: LibraryUpdated) -> None:
         self.query_one("#notice", Static).update(Text("Library updated — press r to refresh"))
         self.add_class("-updated")
-
-
-def paper_link(paper: Paper) -> str | None:
-    """The link `o` opens: the arXiv abstract page if there is one, else the first web link."""
-    web = [u for u in paper.urls if u.lower().startswith(("http://", "https://"))]
-    for url in web:
-        if "arxiv.org/abs/" in url:
-            return url
-    if paper.arxiv_id:
-        return arxiv_abs_url(paper.arxiv_id)
-    return web[0] if web else None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _short(title: str, width: int = 60) -> str:
-    title = clean(title)
-    return title if len(title) <= width else title[: width - 1] + "…"
