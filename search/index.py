@@ -111,7 +111,10 @@ def _bounded(cls: type) -> type:
 
         def matcher(self, searcher, context=None):
             reader = searcher.reader()
-            texts = [t for t in self._btexts(reader) if t]
+            # The terms are chosen over the whole index, not per segment, so that every
+            # segment (and the count) agrees on what the expansion means.
+            top = searcher.get_parent() if searcher.has_parent() else searcher
+            texts = [t for t in self._btexts(top.reader()) if t]
             if len(texts) < 2 or not self.constantscore:
                 return super().matcher(searcher, context)
             # Whoosh's union is a binary tree of matchers re-checking block quality at every
