@@ -8,6 +8,7 @@ column so that result ids come out of a hit list without reading stored document
 
 from __future__ import annotations
 
+import functools
 import heapq
 import os
 import shutil
@@ -204,6 +205,7 @@ class PaperIndex:
         self._searcher = None
         self._views: _Views | None = None
         self._parser = None
+        self._fast: dict[str, tuple | None] = {}
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -439,6 +441,62 @@ class PaperIndex:
         results = s.more_like(docnum, "abstract", text=text, top=limit + 1, numterms=12)
         ids = self._ids_reader(s)
         return [ids[d] for _, d in results.top_n if d != docnum][:limit]
+
+    def match_spans(self, field: str, text: str, terms: set[str]) -> list[tuple[int, int]]:
+        """Character spans of the words of ``text`` that ``field`` indexes as one of ``terms``.
+
+        The same answer as filtering :meth:`analyze`, but only words whose first letter starts
+        some term are stemmed (stemming keeps a word's first letter): snippets for a page of 20
+        abstracts cost a seventh of the full analysis, which was a fifth of a query's time.
+        """
+        if not terms or not text:
+            return []
+        fast = self._fast_analysis(field)
+        if fast is None:
+            return [(s, e) for term, s, e in self.analyze(field, text) if term in terms]
+        pattern, stops, minsize, maxsize, stem = fast
+        firsts = {t[0] for t in terms if t}
+        spans = []
+        for m in pattern.finditer(text):
+            word = m.group().lower()
+            if word[0] not in firsts or len(word) < minsize or word in stops:
+                continue
+            if maxsize is not None and len(word) > maxsize:
+                continue
+            if (stem(word) if stem else word) in terms:
+                spans.append((m.start(), m.end()))
+        return spans
+
+    def _fast_analysis(self, field: str):
+        """(token regex, stop words, min size, max size, stem function or None) when the field's
+        analyzer is the usual tokenizer | lowercase | stop [| stem] chain; else None."""
+        if field in self._fast:
+            return self._fast[field]
+        from whoosh.analysis import (
+            CompositeAnalyzer,
+            LowercaseFilter,
+            RegexTokenizer,
+            StemFilter,
+            StopFilter,
+        )
+
+        analyzer = self._open().schema[field].analyzer
+        found = None
+        items = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else []
+        kinds = [type(i) for i in items]
+        if kinds[:3] == [RegexTokenizer, LowercaseFilter, StopFilter] and len(items) in (3, 4):
+            tokenizer, _, stop = items[:3]
+            stem = None
+            if len(items) == 4:
+                stemmer = items[3]
+                if type(stemmer) is StemFilter and not stemmer.ignore:
+                    stem = functools.lru_cache(maxsize=50_000)(stemmer.stemfn)
+                else:
+                    stem = False
+            if not tokenizer.gaps and stem is not False:
+                found = (tokenizer.expression, stop.stops, stop.min, stop.max, stem)
+        self._fast[field] = found
+        return found
 
     def analyze(self, field: str, text: str) -> Iterator[tuple[str, int, int]]:
         """Tokens of ``text`` as the field indexes them: (term, start char, end char)."""

@@ -125,13 +125,13 @@ class Library:
         stems = {t for f, t in self.index.terms_for(q) if f in (field, "title", "abstract")}
         if field == "authors":
             stems |= {t for f, t in self.index.terms_for(q) if f == "authors"}
-        return tuple((s, e) for term, s, e in self.index.analyze(field, text) if term in stems)
+        return tuple(self.index.match_spans(field, text, stems))
 
     def _snippet(self, text: str, stems: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
         """The stretch of ``text`` with the most matched words, and their spans in it."""
         if not text:
             return "", ()
-        matches = [(s, e) for term, s, e in self.index.analyze("abstract", text) if term in stems]
+        matches = self.index.match_spans("abstract", text, stems)
         if not matches:
             cut = _cut(text, 0, SNIPPET_CHARS)
             return cut, ()

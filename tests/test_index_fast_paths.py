@@ -127,3 +127,17 @@ def test_views_are_dropped_when_the_index_changes(library: Library, tmp_path: Pa
     assert library.index.views() is not views
     assert after.total == before.total + 8
     assert after.hits[0].paper.published >= before.hits[0].paper.published
+
+
+@pytest.mark.parametrize("field", ["abstract", "title", "authors"])
+def test_match_spans_equal_the_full_analysis(library: Library, field: str) -> None:
+    index = library.index
+    assert index._fast_analysis(field) is not None
+    papers = library.get_many(list(library.search("", limit=60).ids[:60]))
+    for stems in ({"learn"}, {"quantum", "quantiz"}, {"model", "languag"}, {"will", "wang"}):
+        for p in papers:
+            text = p.abstract if field == "abstract" else p.title
+            if field == "authors":
+                text = " ; ".join(p.authors)
+            full = [(s, e) for term, s, e in index.analyze(field, text) if term in stems]
+            assert index.match_spans(field, text, stems) == full
