@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,6 +13,9 @@ from textual.screen import Screen
 from tui.messages import LibraryUpdated
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from search.services import Services
 
 
 class PaperBrowseApp(App[None]):
@@ -32,7 +35,7 @@ class PaperBrowseApp(App[None]):
 
     def __init__(
         self,
-        services: Any,
+        services: Services,
         *,
         show_timings: bool = True,
         poll_seconds: float = 3.0,
@@ -49,8 +52,6 @@ class PaperBrowseApp(App[None]):
         return MainScreen()
 
     def on_mount(self) -> None:
-        if self.services.sample:
-            self.sub_title = "sample library"
         if self.poll_seconds > 0:
             self._generation = self.services.library.generation()
             self.set_interval(self.poll_seconds, self._poll_generation)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from search.services import Services
 
 
-def run_app(services: Any) -> None:
+def run_app(services: Services) -> None:
     """Open the app over ``services`` (from ``search.services.build_services``) until it quits."""
     from tui.app import PaperBrowseApp
 

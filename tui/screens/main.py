@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import webbrowser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -37,6 +37,7 @@ from tui.widgets.results_list import ResultsList
 from tui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
+    from search.services import Services
     from tui.app import PaperBrowseApp
 
 #: Hits loaded with snippets per query; rows further down get a locally made excerpt.
@@ -109,7 +110,7 @@ class MainScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Services:
         return self.pb_app.services
 
     # -- layout ---------------------------------------------------------------------------------
