@@ -79,7 +79,9 @@ def test_search_bookmark_quit_in_a_real_terminal(tmp_path):
         for step in ("/", "quantization"):
             term.keys(step, literal=True)
             time.sleep(0.3)
-        term.wait_for(lambda s: "10 results" in s, "results while typing")
+        term.wait_for(
+            lambda s: "sort: relevance" in s and "Quantization" in s, "results while typing"
+        )
         term.keys("Enter")
         time.sleep(0.5)
         term.keys("b")
@@ -102,8 +104,7 @@ def test_search_bookmark_quit_in_a_real_terminal(tmp_path):
     assert listed.returncode == 0, listed.stderr
     bookmarks = json.loads(listed.stdout)
     assert len(bookmarks) == 1
-    title = json.dumps(bookmarks[0])
-    assert "Quantization" in title
-    # The bookmarked paper is the one the terminal showed with its mark.
+    title = bookmarks[0]["title"]
+    # The bookmarked paper is the first result, the one the terminal showed with its mark.
     marked = next(line for line in screen.splitlines() if "★" in line)
-    assert any(word in marked for word in ("Quantization", "Oscillation"))
+    assert title[:20] in marked
