@@ -362,12 +362,15 @@ class PaperIndex:
         try:
             allowed = views.filter_set(filters, self._filter(filters))
             # Every paper, unfiltered: the cached order is the answer (the app's first screen).
-            docs = None if every and allowed is None else views.docs(q)
+            key = _sort_key(sort, q)
+            # A phrase (or other query the sets cannot answer) is matched once, by Whoosh,
+            # collecting everything: counting it apart would match every phrase twice.
+            once = key is None and not _set_friendly(q)
+            docs = None if (every and allowed is None) or once else views.docs(q)
         except Exception as exc:  # e.g. a field name that is not in the schema
             raise QueryError(f"cannot run query: {exc}") from exc
         if allowed is not None and docs is not None:
             docs &= allowed
-        key = _sort_key(sort, q)
         if key is not None:
             if docs is None:
                 ordered: Sequence[int] = views.order(key)
@@ -385,10 +388,17 @@ class PaperIndex:
         # expansions) Whoosh re-checks it per document, which costs more than it saves.
         optimize = not _has_expansion(q)
         try:
-            results = s.search(q, filter=allowed, limit=limit, optimize=optimize, **kwargs)
+            results = s.search(
+                q, filter=allowed, limit=None if once else limit, optimize=optimize, **kwargs
+            )
         except Exception as exc:
             raise QueryError(f"cannot run query: {exc}") from exc
         scored = not kwargs
+        if once:
+            everything = [ids[d] for _, d in results.top_n]
+            top = results.top_n if limit is None else results.top_n[:limit]
+            first = [(ids[d], float(k) if scored else 0.0) for k, d in top]
+            return len(everything), first, IdList(len(everything), everything, list)
         first = [(ids[d], float(k) if scored else 0.0) for k, d in results.top_n]
         total = len(docs) if docs is not None else len(results)
 
@@ -591,6 +601,18 @@ def _has_expansion(q: query.Query) -> bool:
     return any(type(node) in _BOUNDED_CLASSES for node in q.leaves()) or (
         type(q) in _BOUNDED_CLASSES
     )
+
+
+def _set_friendly(q: query.Query) -> bool:
+    """True when :meth:`_Views.docs` answers ``q`` with set operations alone."""
+    kind = type(q)
+    if kind in (query.Every, query.Term) or kind in _BOUNDED_CLASSES or q is query.NullQuery:
+        return True
+    if kind in (query.And, query.Or):
+        return all(_set_friendly(sub) for sub in q.subqueries)
+    if kind is query.AndNot:
+        return _set_friendly(q.a) and _set_friendly(q.b)
+    return False
 
 
 def _unscored(q: query.Query) -> bool:
