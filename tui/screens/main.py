@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import webbrowser
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -207,6 +208,9 @@ class MainScreen(Screen[None]):
                     result = library.search(
                         query, filters, sort=sort, limit=SNIPPET_HITS, snippets=True
                     )
+                    # result.ids may be computed from the index on first access past the first
+                    # page: do it here, so that scrolling never runs Whoosh on the event loop.
+                    result = replace(result, ids=list(result.ids))
         except QueryError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_query_error, query, str(error))
