@@ -34,6 +34,7 @@ from tui.screens.edit import NoteScreen, TagsScreen
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
 from tui.widgets.filters import FilterChoice, FiltersPane
+from tui.widgets.highlight import literal
 from tui.widgets.results_list import ResultsList
 from tui.widgets.search_bar import SearchBar
 
@@ -161,7 +162,7 @@ class MainScreen(Screen[None]):
         self.set_class(value, "-detail-open")
 
     def watch_sort(self) -> None:
-        self.run_query(keep_position=True)
+        self.run_query()  # a new order starts at its top
 
     # -- querying -------------------------------------------------------------------------------
 
@@ -240,19 +241,19 @@ class MainScreen(Screen[None]):
         empty = result.total == 0
         self.set_class(empty, "-no-results")
         if empty:
-            self.query_one("#empty-message", Static).update(self._empty_message())
+            self.query_one("#empty-message", Static).update(self._empty_message(result))
             self._set_current(None)
 
-    def _empty_message(self) -> Text:
+    def _empty_message(self, result: SearchResult) -> Text:
         if self.services.library.count() == 0:
             return Text(
                 "Your library is empty.\nAdd listings with: paperbrowse ingest PATH…",
                 justify="center",
             )
         text = Text("No papers match", justify="center")
-        if self.query_text.strip():
+        if result.query.strip():
             text.append(" “")
-            text.append(self.query_text.strip())
+            text.append_text(literal(result.query.strip()))
             text.append("”")
         if self.choice.active:
             text.append("\nwith these filters — press x to clear them")
@@ -261,7 +262,7 @@ class MainScreen(Screen[None]):
     def _show_query_error(self, query: str, message: str) -> None:
         # Keep the last results on screen: a half-typed query should not blank the list.
         self.query_error = message
-        self.query_one(SearchBar).set_status(Text(f"⚠ {message}"), error=True)
+        self.query_one(SearchBar).set_status(literal(f"⚠ {message}"), error=True)
 
     def _update_status(self) -> None:
         result = self.result
@@ -270,10 +271,10 @@ class MainScreen(Screen[None]):
         parts = [f"{result.total:,} result{'s' if result.total != 1 else ''}"]
         if self.pb_app.show_timings:
             parts.append(f"{result.elapsed_ms:.0f} ms")
-        if self.sort == "relevance" and not result.terms:
+        if result.sort == "relevance" and not result.terms:
             parts.append("newest first")  # an empty query has no relevance to sort by
         else:
-            parts.append(f"sort: {self.sort}")
+            parts.append(f"sort: {result.sort}")
         if self.choice.active:
             parts.append(f"filters: {self.choice.describe()}")
         self.query_one(SearchBar).set_status(Text(" · ".join(parts)))
