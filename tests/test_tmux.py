@@ -16,7 +16,9 @@ import pytest
 pytestmark = pytest.mark.slow
 
 TMUX = shutil.which("tmux")
-BINARY = shutil.which("paperbrowse") or str(Path(sys.executable).parent / "paperbrowse")
+# The script installed next to this Python first: a `paperbrowse` on PATH may be another install.
+_BESIDE = Path(sys.executable).parent / "paperbrowse"
+BINARY = str(_BESIDE) if _BESIDE.exists() else (shutil.which("paperbrowse") or str(_BESIDE))
 
 
 class Terminal:
