@@ -251,3 +251,22 @@ async def test_narrow_terminal_stacks_detail_over_results(services):
         await settle(pilot)
         assert results.is_on_screen
         assert app.focused is results
+
+
+@pilot_test
+async def test_tab_cycles_between_panes(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        assert app.focused is results
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one(DetailPane)
+        seen = set()
+        for _ in range(6):
+            await pilot.press("tab")
+            seen.add(type(app.focused))
+            if app.focused is results:
+                break
+        assert app.focused is results  # round the panes and back
+        assert Input in seen  # the search bar is one stop
