@@ -145,7 +145,8 @@ def render_paper(
     if paper.upvotes is not None:
         facts.append(Text(f"▲ {paper.upvotes}", style="green"))
     if paper.github_stars is not None:
-        facts.append(Text(f"★ {paper.github_stars} stars"))
+        stars = paper.github_stars
+        facts.append(Text(f"{stars} GitHub star{'s' if stars != 1 else ''}"))
     if paper.categories:
         facts.append(literal(" ".join(paper.categories), "cyan"))
     if facts:

@@ -24,6 +24,8 @@ from tui.widgets.highlight import excerpt, highlight, literal, spans_text
 
 #: Papers fetched per loader call; a screenful is ~30 rows.
 PAGE = 64
+#: Cells for the first author (or the author count) at the end of each row.
+AUTHOR_COLUMN = 18
 
 Loader = Callable[[Sequence[str]], list[Paper]]
 
@@ -202,15 +204,16 @@ class ResultsList(ScrollView, can_focus=True):
             (upvotes, style("results-list--upvotes")),
             "  ",
         )
-        author = _author_label(paper) if width >= 70 else ""
-        author_width = min(len(author), 24)
-        title_width = max(8, width - left.cell_len - (author_width + 2 if author else 0))
+        # A fixed author column keeps the titles' ends and the authors lined up; with a snippet
+        # line the author leads that line instead, leaving the title the whole width.
+        author_width = AUTHOR_COLUMN if width >= 60 and not self.two_line else 0
+        title_width = max(8, width - left.cell_len - (author_width + 2 if author_width else 0))
         title = literal(paper.title)
         highlight(title, self._terms, style("results-list--match"))
         title.truncate(title_width, overflow="ellipsis", pad=True)
         row = left + title
-        if author:
-            label = literal(author, style("results-list--author"))
+        if author_width:
+            label = literal(_author_label(paper), style("results-list--author"))
             label.truncate(author_width, overflow="ellipsis")
             row.append("  ")
             row.append_text(label)
@@ -229,7 +232,14 @@ class ResultsList(ScrollView, can_focus=True):
         else:
             text = literal(excerpt(paper.abstract, self._terms, width))
             highlight(text, self._terms, match_style)
-        text = Text(" " * indent) + text
+        author = _author_label(paper)
+        lead = Text(" " * indent)
+        if author:
+            label = literal(author, self.get_component_rich_style("results-list--author"))
+            label.truncate(AUTHOR_COLUMN, overflow="ellipsis")
+            lead.append_text(label)
+            lead.append(" · ")
+        text = lead + text
         text.stylize_before(self.get_component_rich_style("results-list--snippet"))
         text.truncate(width, overflow="ellipsis")
         return text
