@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -15,6 +15,9 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.widgets.highlight import literal
+
+if TYPE_CHECKING:
+    from search.bookmarks import Bookmark
 
 
 class BookmarksPane(Vertical):
@@ -41,8 +44,8 @@ class BookmarksPane(Vertical):
         yield Label("Bookmarks", id="bookmarks-title")
         yield OptionList(id="bookmark-list")
 
-    def show(self, bookmarks: Sequence[Any]) -> None:
-        """List ``bookmarks`` (``search.bookmarks.Bookmark`` records), keeping the cursor."""
+    def show(self, bookmarks: Sequence[Bookmark]) -> None:
+        """List ``bookmarks`` (newest first, as the store gives them), keeping the cursor."""
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()
@@ -85,10 +88,10 @@ class BookmarksPane(Vertical):
             self.post_message(self.PaperHighlighted(event.option.id))
 
 
-def bookmark_label(bookmark: Any) -> Text:
+def bookmark_label(bookmark: Bookmark) -> Text:
     """Title, then a dim line of tags and note (all literal text)."""
     label = Text()
-    if getattr(bookmark, "read", False):
+    if bookmark.read:
         label.append("✓ ", style="green")
     label.append_text(literal(bookmark.paper.title, "bold"))
     extra = Text()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -290,7 +291,8 @@ class ResultsList(ScrollView, can_focus=True):
         if self.highlighted_id is not None:
             self.post_message(self.PaperSelected(self.highlighted_id))
 
-    def on_click(self, event) -> None:
+    def on_click(self, event: events.Click) -> None:
+        # A click selects a row; a click on the selected row opens it.
         index = (event.y + self.scroll_offset.y) // self._row_height
         if 0 <= index < len(self._ids):
             if index == self.cursor:
