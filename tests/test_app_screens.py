@@ -183,3 +183,14 @@ async def test_results_list_stays_lazy_over_100k_rows():
         assert sum(fetched) <= 6 * PAGE
         # No widget per row: the list draws lines.
         assert len(list(results.walk_children())) == 0
+
+
+def test_launch_module_loads_textual_only_when_the_app_runs():
+    """The CLI imports tui.launch; Textual must wait until run_app is called."""
+    import subprocess
+    import sys
+
+    code = "import sys, tui.launch; print('textual' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
