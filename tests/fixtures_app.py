@@ -7,6 +7,7 @@ the bundled sample pages ingested into a fresh data dir with a pinned "today".
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import json
 import shutil
@@ -43,7 +44,9 @@ _TEMPLATE: list[Path] = []
 def _template() -> Path:
     """The sample ingested once per test session; each test gets a copy (ingest takes a while)."""
     if not _TEMPLATE:
-        folder = Path(tempfile.mkdtemp(prefix="paperbrowse-app-fixture-")) / "data"
+        root = Path(tempfile.mkdtemp(prefix="paperbrowse-app-fixture-"))
+        atexit.register(shutil.rmtree, root, True)
+        folder = root / "data"
         services = build_services(folder)
         services.library.ingest(sample_paths(), as_of=AS_OF)
         services.close()  # closing checkpoints SQLite's WAL, so a plain file copy is complete
