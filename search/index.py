@@ -203,6 +203,8 @@ class PaperIndex:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._ix = None
+        #: Which index on disk ``_ix`` is (see :meth:`_identity`).
+        self._opened: tuple[int, int] | None = None
         self._searcher = None
         self._views: _Views | None = None
         self._parser = None
@@ -234,11 +236,20 @@ class PaperIndex:
         tmp.write_text(str(SCHEMA_VERSION))
         os.replace(tmp, self._version_file())
 
+    def _identity(self) -> tuple[int, int] | None:
+        """Which index is on disk: :meth:`create` writes a new version file every time."""
+        try:
+            st = self._version_file().stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
     def _open(self):
         if self._ix is None:
             if self.needs_rebuild():
                 self.create()
             self._ix = FileStorage(str(self.path)).open_index()
+            self._opened = self._identity()
         return self._ix
 
     def close(self) -> None:
@@ -251,11 +262,17 @@ class PaperIndex:
 
     def searcher(self):
         """A shared searcher, refreshed when another writer has committed since."""
+        if self._ix is not None:
+            current = self._identity()
+            if current is not None and current != self._opened:
+                # Another process re-created the index (ingest --rebuild): its generation numbers
+                # start again, so up_to_date() could call the deleted index current. Reopen.
+                self.close()
         ix = self._open()
         if self._searcher is None:
             self._searcher = ix.searcher()
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            self._refresh()
         if self._views is None or self._views.searcher is not self._searcher:
             self._views = _Views(self._searcher)
         return self._searcher
@@ -282,7 +299,10 @@ class PaperIndex:
             else:
                 w = ix.writer(**options)
         except LockError as exc:
-            raise IndexBusy(str(self.path)) from exc
+            raise IndexBusy(
+                f"the index in {self.path} stays locked by another paperbrowse process; "
+                "try again when it is done"
+            ) from exc
         wrapper = IndexWriter(w)
         try:
             yield wrapper
@@ -293,9 +313,24 @@ class PaperIndex:
             w.cancel()
             raise
         else:
-            w.commit()
+            try:
+                w.commit()
+            except BaseException:
+                _abandon(w)  # e.g. disk full: the old index stays; the lock must not
+                raise
         if self._searcher is not None:
-            self._searcher = self._searcher.refresh()
+            self._refresh()
+
+    def _refresh(self) -> None:
+        """Move the shared searcher to the index's latest commit."""
+        old = self._searcher
+        if old.reader().segments() is None:
+            # A searcher over an empty index cannot be refreshed (Whoosh reuses the old reader's
+            # segments, and an empty reader has none: TypeError). Open a new one instead.
+            old.close()
+            self._searcher = self._open().searcher()
+        else:
+            self._searcher = old.refresh()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -414,7 +449,10 @@ class PaperIndex:
         return total, first, IdList(total, [i for i, _ in first], all_ids)
 
     def _ids_reader(self, s):
-        return s.reader().column_reader("id")
+        reader = s.reader()
+        if reader.segments() is None:  # an empty index has no columns (Whoosh's EmptyReader)
+            return []
+        return reader.column_reader("id")
 
     def terms_for(self, q: query.Query) -> list[tuple[str, str]]:
         """The index terms a query matches (expanded prefixes/fuzzy), as (field, text)."""
@@ -518,6 +556,16 @@ class PaperIndex:
         analyzer = self._open().schema[field].analyzer
         for token in analyzer(text, chars=True, positions=True, mode="index"):
             yield token.text, token.startchar, token.endchar
+
+
+def _abandon(writer) -> None:
+    """Drop a writer whose commit failed, releasing its write lock even if cancel fails."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - half-committed; only the lock matters now
+        lock = getattr(writer, "writelock", None)
+        if lock is not None and getattr(lock, "fd", None) is not None:
+            lock.release()
 
 
 class IndexBusy(RuntimeError):
@@ -648,9 +696,11 @@ class _Views:
         self._ranks: dict[str, list[int]] = {}
         self._filters: dict[Filters, set[int]] = {}
         subs = searcher.subsearchers  # None for a single-segment index
-        self._segments = (
+        segments = (
             [(sub.reader(), offset) for sub, offset in subs] if subs else [(searcher.reader(), 0)]
         )
+        # An empty index has a reader without columns (Whoosh's EmptyReader): no segments at all.
+        self._segments = [(r, offset) for r, offset in segments if r.segments() is not None]
 
     # -- orders --------------------------------------------------------------------------------
 
