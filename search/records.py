@@ -14,6 +14,8 @@ Tables
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
@@ -64,6 +66,16 @@ CREATE TABLE IF NOT EXISTS removed (id TEXT PRIMARY KEY);
 """
 
 
+def _raise_if_unwritable(folder: Path) -> None:
+    """SQLite reports a folder it cannot write in (WAL files live next to the database) as
+    "unable to open database file"; raise the real reason instead, if that is it."""
+    if os.access(folder, os.W_OK):
+        return
+    read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    code = errno.EROFS if read_only else errno.EACCES
+    raise OSError(code, os.strerror(code), str(folder))
+
+
 def _pack(paper: Paper) -> bytes:
     return zlib.compress(paper_to_json(paper).encode(), 1)
 
@@ -78,18 +90,24 @@ class RecordStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in `transaction`).
-        self.db = sqlite3.connect(
-            str(self.path), isolation_level=None, timeout=30.0, check_same_thread=False
-        )
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
-            # Derived data from another version: drop it; the next ingest rebuilds it.
-            self._drop_all()
-        self.db.executescript(_SCHEMA)
-        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        try:
+            # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in `transaction`).
+            self.db = sqlite3.connect(
+                str(self.path), isolation_level=None, timeout=30.0, check_same_thread=False
+            )
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                # Derived data from another version: drop it; the next ingest rebuilds it.
+                self._drop_all()
+            self.db.executescript(_SCHEMA)
+            if version != SCHEMA_VERSION:
+                # Only then: this write would stop a library on a full disk from even opening.
+                self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.OperationalError:
+            _raise_if_unwritable(self.path.parent)
+            raise
 
     def _drop_all(self) -> None:
         for table in ("meta", "files", "records", "papers", "removed"):
@@ -107,7 +125,13 @@ class RecordStore:
             self.db.execute("ROLLBACK")
             raise
         else:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (disk full) leaves the transaction open, holding the lock.
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
 
     def clear(self) -> None:
         """Forget everything (``ingest --rebuild``)."""

@@ -7,6 +7,7 @@ and never import it: tests/test_import_hygiene.py proves it).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import sys
@@ -57,6 +58,7 @@ def root(
 ) -> None:
     """Search, read, bookmark and cite papers from saved listings. No command opens the app."""
     built: dict[str, Any] = {}
+    _in_use["data_dir"] = data_dir
 
     def services(*, use_sample_if_empty: bool = False):
         if "s" not in built:
@@ -102,7 +104,7 @@ def ingest(
     as_of_date = _date_option("--as-of", as_of)
     missing = [str(p) for p in paths if not p.exists()]
     for m in missing:
-        typer.echo(f"paperbrowse: {m}: no such file or folder", err=True)
+        typer.echo(f"paperbrowse: {_plain(m)}: no such file or folder", err=True)
     existing = [p for p in paths if p.exists()]
     services = _services(ctx)
     from tui.progress import IngestProgress
@@ -170,7 +172,7 @@ def search(
         raise fail(str(exc)) from None
     if as_json:
         rows = [dict(_json_paper(h.paper), score=round(h.score, 4)) for h in result.hits]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(_json_text(rows))
         return
     if not result.hits:
         typer.echo(f"No papers match {_plain(query)!r}.", err=True)
@@ -235,7 +237,7 @@ def show(
     if paper is None:
         raise fail(f"no paper with id {paper_id!r} in the library")
     if as_json:
-        typer.echo(json.dumps(_json_paper(paper), ensure_ascii=False, indent=2))
+        typer.echo(_json_text(_json_paper(paper)))
         return
     typer.echo(_plain(render_record(paper)))
 
@@ -281,7 +283,7 @@ def stats(
     """Counts: papers, files, by source kind and by year."""
     data = _services(ctx).library.stats()
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(_json_text(data))
         return
     typer.echo(f"{data['papers']} papers from {data['files']} files in {data['data_dir']}")
     for title, key in (("By source", "by_kind"), ("By year", "by_year")):
@@ -298,6 +300,17 @@ def _json_paper(paper: Paper) -> dict[str, Any]:
 def _plain(text: str) -> str:
     """Dump text on its way to a terminal: no control sequences, ever."""
     return strip_controls(text)
+
+
+# json.dumps escapes C0 controls itself; these it writes raw with ensure_ascii=False, and a
+# terminal may act on them (8-bit CSI, bidi overrides). Escaped, the JSON value is unchanged.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _json_text(data: Any) -> str:
+    """``--json`` output: UTF-8 text kept readable, every character a terminal acts on escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _date_option(name: str, value: str | None, *, end: bool = False) -> date | None:
@@ -319,6 +332,25 @@ def _register_subapps() -> None:
 _register_subapps()
 
 
+#: The --data-dir given to this run, for error messages (main() sees only the exception).
+_in_use: dict[str, Path | None] = {}
+
+
+def _disk_note() -> str:
+    """A note that the disk holding the data dir is full, when that explains an error; else ""."""
+    from search.paths import Locations
+
+    try:
+        folder = Locations.resolve(_in_use.get("data_dir")).data_dir
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if shutil.disk_usage(folder).free < 1 << 20:
+            return f" (the disk holding {folder} is full)"
+    except OSError:
+        pass
+    return ""
+
+
 def main() -> None:
     """Entry point: known failures become one clear line and a non-zero exit, not a traceback."""
     from search.index import IndexBusy
@@ -327,14 +359,16 @@ def main() -> None:
     try:
         app()
     except (IngestRunning, IndexBusy) as exc:
-        typer.echo(f"paperbrowse: {exc}", err=True)
+        typer.echo(f"paperbrowse: {_plain(str(exc))}", err=True)
         sys.exit(1)
     except sqlite3.Error as exc:
-        typer.echo(f"paperbrowse: library database error: {exc}", err=True)
+        message = f"library database error: {exc}{_disk_note()}"
+        typer.echo(f"paperbrowse: {_plain(message)}", err=True)
         sys.exit(1)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
-        typer.echo(f"paperbrowse: cannot use{where}: {exc.strerror or exc}", err=True)
+        message = f"cannot use{where}: {exc.strerror or exc}{_disk_note()}"
+        typer.echo(f"paperbrowse: {_plain(message)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("paperbrowse: interrupted", err=True)

@@ -17,12 +17,15 @@ _BRACES = re.compile(r"[{}]")
 
 
 def unique_urls(*groups: Iterable[str | None]) -> tuple[str, ...]:
-    """Links from several sources in order, each once, empty ones dropped."""
+    """Links from several sources in order, each once, empty ones dropped.
+
+    Cleaned like every text field: a link straight from a dump's JSON may carry escape codes.
+    """
     seen: dict[str, None] = {}
     for group in groups:
         for url in group:
-            if url and isinstance(url, str) and url.strip():
-                seen.setdefault(url.strip(), None)
+            if url and isinstance(url, str) and clean(url):
+                seen.setdefault(clean(url), None)
     return tuple(seen)
 
 
