@@ -357,3 +357,28 @@ def test_bad_queries_raise_query_error_or_run(dumps_library, bad):
         lib.search(bad)
     except QueryError as exc:
         assert str(exc)
+
+
+def test_an_empty_library_answers_every_call(tmp_path):
+    lib = new_library(tmp_path)
+    for query in ("", "model", "quant*", "title:xyz OR wyz"):
+        result = lib.search(query, Filters(min_upvotes=1), sort="date")
+        assert result.total == 0 and result.hits == () and list(result.ids) == []
+    assert lib.facets("") == {"year": {}, "kind": {}, "category": {}}
+    assert lib.stats()["papers"] == 0
+    assert lib.similar("2401.00001") == []
+
+
+def test_papers_waiting_for_the_index_do_not_break_search(tmp_path):
+    """A crash between the two ingest phases leaves records the index has not seen yet."""
+    lib = new_library(tmp_path)
+    page = write_page(tmp_path / "page.txt")
+    lib.ingest([page], as_of=AS_OF)
+    lib.close()
+    lib = new_library(tmp_path)
+    lib.index.create()  # an empty index of the right version; the records still say CLEAN
+    with lib.records.transaction() as db:
+        db.execute("UPDATE papers SET state=1")
+    assert lib.search("equivariant").total == 0  # not yet indexed: no hit, and no crash
+    lib.ingest([page], as_of=AS_OF)  # the next ingest indexes what was pending
+    assert lib.search("equivariant").total == 1
