@@ -20,7 +20,7 @@ from pathlib import Path
 from whoosh import fields, index, matching, qparser, query, sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
+from whoosh.index import EmptyIndexError, LockError
 
 from search.models import Filters, Paper, QueryError
 
@@ -31,6 +31,9 @@ SCHEMA_VERSION = 3
 #: A prefix, wildcard or fuzzy term expands to at most this many index terms (the most frequent
 #: ones); without a bound `re*` expands to thousands of terms and a query takes seconds.
 MAX_EXPANSION = 64
+
+#: A relevance-sorted result ranks this many hits by score; the others follow, newest first.
+RANKED_DEPTH = 200
 
 #: Fields a query searches when it names none, and the names users may type for them.
 DEFAULT_FIELDS = ("title", "abstract", "authors")
@@ -223,7 +226,7 @@ class PaperIndex:
             return True
         if version != SCHEMA_VERSION:
             return True
-        return not index.exists_in(str(self.path))
+        return not _exists_in(self.path)
 
     def create(self) -> None:
         """Start an empty index (dropping any old one)."""
@@ -266,13 +269,22 @@ class PaperIndex:
             current = self._identity()
             if current is not None and current != self._opened:
                 # Another process re-created the index (ingest --rebuild): its generation numbers
-                # start again, so up_to_date() could call the deleted index current. Reopen.
-                self.close()
+                # start again, so up_to_date() could call the deleted index current. Reopen it;
+                # the old searcher is left open for results still holding it.
+                try:
+                    self._ix = FileStorage(str(self.path)).open_index()
+                    self._opened = current
+                    self._searcher = None
+                except (EmptyIndexError, OSError):
+                    pass  # caught mid-creation: keep the last good view, retry next time
         ix = self._open()
         if self._searcher is None:
             self._searcher = ix.searcher()
         elif not self._searcher.up_to_date():
-            self._refresh()
+            try:
+                self._refresh()
+            except (EmptyIndexError, OSError):
+                pass  # the index is being re-created: keep the last good view meanwhile
         if self._views is None or self._views.searcher is not self._searcher:
             self._views = _Views(self._searcher)
         return self._searcher
@@ -327,8 +339,8 @@ class PaperIndex:
         if old.reader().segments() is None:
             # A searcher over an empty index cannot be refreshed (Whoosh reuses the old reader's
             # segments, and an empty reader has none: TypeError). Open a new one instead.
-            old.close()
             self._searcher = self._open().searcher()
+            old.close()
         else:
             self._searcher = old.refresh()
 
@@ -427,24 +439,25 @@ class PaperIndex:
         # Block-quality skipping only pays for plain terms; with an array union inside (bounded
         # expansions) Whoosh re-checks it per document, which costs more than it saves.
         optimize = not _has_expansion(q)
+        # Relevance ranks the first RANKED_DEPTH hits (ranking them all means scoring every
+        # match: half a second for a common word at 100k papers); the rest follow newest first.
+        depth = None if once or limit is None or docs is None else max(limit, RANKED_DEPTH)
         try:
-            results = s.search(
-                q, filter=allowed, limit=None if once else limit, optimize=optimize, **kwargs
-            )
+            results = s.search(q, filter=allowed, limit=depth, optimize=optimize, **kwargs)
         except Exception as exc:
             raise QueryError(f"cannot run query: {exc}") from exc
         scored = not kwargs
-        if once:
+        top = results.top_n if limit is None else results.top_n[:limit]
+        first = [(ids[d], float(k) if scored else 0.0) for k, d in top]
+        if docs is None:
             everything = [ids[d] for _, d in results.top_n]
-            top = results.top_n if limit is None else results.top_n[:limit]
-            first = [(ids[d], float(k) if scored else 0.0) for k, d in top]
             return len(everything), first, IdList(len(everything), everything, list)
-        first = [(ids[d], float(k) if scored else 0.0) for k, d in results.top_n]
-        total = len(docs) if docs is not None else len(results)
+        ranked = [d for _, d in results.top_n]
+        total = len(docs)
 
         def all_ids() -> list[str]:
-            full = s.search(q, filter=allowed, limit=None, optimize=optimize, **kwargs)
-            return [ids[d] for _, d in full.top_n]
+            rest = sorted(docs.difference(ranked), key=views.rank("date").__getitem__)
+            return [ids[d] for d in ranked] + [ids[d] for d in rest]
 
         return total, first, IdList(total, [i for i, _ in first], all_ids)
 
@@ -556,6 +569,21 @@ class PaperIndex:
         analyzer = self._open().schema[field].analyzer
         for token in analyzer(text, chars=True, positions=True, mode="index"):
             yield token.text, token.startchar, token.endchar
+
+
+def _exists_in(path: Path) -> bool:
+    """Whoosh's ``exists_in``, safe while another process commits.
+
+    It lists the table-of-contents files and then reads the newest; a commit in between
+    replaces that file (FileNotFoundError). A listed TOC means an index: never report "none"
+    for that, since the caller would then re-create the index under the writer.
+    """
+    for _ in range(5):
+        try:
+            return index.exists_in(str(path))
+        except FileNotFoundError:
+            continue
+    return True
 
 
 def _abandon(writer) -> None:

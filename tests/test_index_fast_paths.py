@@ -141,3 +141,18 @@ def test_match_spans_equal_the_full_analysis(library: Library, field: str) -> No
                 text = " ; ".join(p.authors)
             full = [(s, e) for term, s, e in index.analyze(field, text) if term in stems]
             assert index.match_spans(field, text, stems) == full
+
+
+def test_relevance_ranks_the_first_hits_then_newest_first(library: Library, monkeypatch) -> None:
+    from search import index as index_module
+
+    monkeypatch.setattr(index_module, "RANKED_DEPTH", 30)
+    result = library.search("learning", limit=20)
+    assert result.total > 60
+    ids = list(result.ids)
+    scored = _whoosh_ids(library, "learning", Filters())
+    assert ids[:30] == scored[:30]
+    assert [h.paper.id for h in result.hits] == scored[:20]
+    rest = library.get_many(ids[30:])
+    assert [p.published for p in rest] == sorted((p.published for p in rest), reverse=True)
+    assert sorted(ids) == sorted(scored)
