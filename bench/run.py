@@ -67,10 +67,16 @@ TUI_QUERY = "diffusion model"
 
 
 def _rss_mb() -> dict[str, float]:
-    """Peak RSS of this process and of its biggest waited-for child (Linux: KiB)."""
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"rss_mb": round(me, 1), "child_rss_mb": round(kids, 1)}
+    """Peak RSS of this process and of its biggest waited-for child (Linux: KiB), and the CPU
+    seconds both used (on a shared machine CPU time says more than wall time)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return {
+        "rss_mb": round(me.ru_maxrss / 1024, 1),
+        "child_rss_mb": round(kids.ru_maxrss / 1024, 1),
+        "cpu_s": round(cpu, 2),
+    }
 
 
 def _du_mb(path: Path) -> float:
@@ -514,15 +520,21 @@ def render(results: dict) -> str:
         "other work: the load average (1/5/15 min) before and after each size is shown.",
         "",
     ]
-    full = [r for r in results["sizes"] if "ingest" in r]
+    if results.get("kept_from"):
+        out += [
+            f"Sizes not measured by this command are kept from the run of "
+            f"{results['kept_from']} (`--keep`).",
+            "",
+        ]
+    full = sorted((r for r in results["sizes"] if "ingest" in r), key=lambda r: r["papers"])
     if full:
         out += [
             "### Ingest (fresh library)",
             "",
             "| papers | dump MB | paperbrowse papers/s | wall s (read + index) | peak RSS MB "
             "(main / worker) | index MB | store MB | naive papers/s | naive wall s | naive RSS MB "
-            "| naive index MB | speed vs naive |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| naive index MB | **speed vs naive** | CPU s: paperbrowse / naive |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in full:
             i = r["ingest"]
@@ -536,12 +548,17 @@ def render(results: dict) -> str:
             nv = r.get("naive")
             if nv:
                 nv_rate = nv["papers"] / nv["seconds"]
+                cpu = (
+                    f"{_f(i['cpu_s'])} / {_f(nv['cpu_s'])}"
+                    if "cpu_s" in i and "cpu_s" in nv
+                    else "–"
+                )
                 row += (
                     f"{_f(nv_rate)} | {_f(nv['seconds'], 1)} | {_f(nv['rss_mb'])} | "
-                    f"{_f(nv['index_mb'], 1)} | **{pb_rate / nv_rate:.2f}x** |"
+                    f"{_f(nv['index_mb'], 1)} | **{pb_rate / nv_rate:.2f}x** | {cpu} |"
                 )
             else:
-                row += "– | – | – | – | – |"
+                row += "– | – | – | – | – | – |"
             out.append(row)
         out += [
             "",
@@ -647,7 +664,7 @@ def render(results: dict) -> str:
         out += ["", "Load average before → after each size:", ""]
         for r in full:
             out.append(f"- {_f(r['papers'])}: {r['load_before']} → {r['load_after']}")
-    parse = [r for r in results["sizes"] if "store" in r]
+    parse = sorted((r for r in results["sizes"] if "store" in r), key=lambda r: r["papers"])
     if parse:
         out += [
             "",
@@ -701,12 +718,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
     parser.add_argument("--no-tui", action="store_true", help="skip the TUI probe")
     parser.add_argument("--no-doc", action="store_true", help="print, don't write the doc")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep other sizes' figures from bench/results.json"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     parse_only = [int(s) for s in args.parse_only.split(",") if s]
     args.workdir.mkdir(parents=True, exist_ok=True)
 
     results = {"machine": machine(), "argv": " ".join(argv), "sizes": []}
+    if args.keep and RESULTS.exists():
+        # Figures of sizes this run does not measure again stay in the report.
+        old = json.loads(RESULTS.read_text(encoding="utf-8"))
+        redo = {(n, "full") for n in sizes} | {(n, "store") for n in parse_only}
+        results["sizes"] = [
+            r
+            for r in old["sizes"]
+            if (r["papers"], "store" if "store" in r else "full") not in redo
+        ]
+        results["kept_from"] = old.get("machine", {}).get("date")
     for n in sizes:
         res = run_size(n, args.workdir, naive=not args.no_naive, tui=not args.no_tui)
         results["sizes"].append(res)
