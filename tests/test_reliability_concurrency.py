@@ -124,6 +124,29 @@ def test_reader_opened_on_an_empty_library_sees_the_first_ingest(tmp_path: Path)
         services.close()
 
 
+def test_a_result_stays_usable_after_another_process_commits(
+    tmp_path: Path, library_dir: Path
+) -> None:
+    """The TUI keeps a result and scrolls it later (ids load lazily past the first page); an
+    ingest committing in between, and the next query moving to the new index state, must not
+    break the older result."""
+    services = build_services(library_dir)
+    try:
+        lib = services.library
+        kept = lib.search("oldpaper", limit=5)
+        kept_by_date = lib.search("", sort="date", limit=5)
+        for n in range(3):  # several commits: Whoosh merges segments and closes old readers
+            more = write_jsonl(tmp_path / f"more{n}.jsonl", 20_000 + 100 * n, 50, marker="oldpaper")
+            done = run_cli(library_dir, "ingest", str(more))
+            assert done.returncode == 0, done.stderr.decode()
+            assert lib.search("oldpaper", limit=5).total == OLD + 50 * (n + 1)  # the new state
+        assert len(list(kept.ids)) == OLD  # ... and the old result still scrolls
+        assert len(lib.get_many(list(kept.ids))) == OLD
+        assert len(list(kept_by_date.ids)) == OLD
+    finally:
+        services.close()
+
+
 def test_second_ingest_says_one_is_running_or_waits(tmp_path: Path, library_dir: Path) -> None:
     dump = write_jsonl(tmp_path / "new.jsonl", 10_000, NEW, marker="newpaper")
     small = write_jsonl(tmp_path / "small.jsonl", 50_000, 5, marker="smallone")
