@@ -29,3 +29,21 @@ def pytest_runtest_makereport(item, call):
 def _no_real_home(monkeypatch, tmp_path_factory):
     """No test may touch the user's real data dir: the default points into a temp dir."""
     monkeypatch.setenv("PAPERBROWSE_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
+
+
+@pytest.fixture
+def services(tmp_path):
+    """The app tests' fixed data: the bundled sample library in a temp data dir."""
+    from tests.fixtures_app import sample_services  # Textual loads only for the tests using it
+
+    services = sample_services(tmp_path)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def no_blink(monkeypatch):
+    """A blinking cursor would make screens differ from one frame to the next."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "cursor_blink", False)

@@ -23,15 +23,15 @@ SIZE = (120, 36)
 
 @pytest.fixture
 def services(tmp_path):
+    """The sample library plus the extra API dump (arXiv ids, authors, a hostile title)."""
     services = sample_services(tmp_path)
     services.library.ingest([write_extra_dump(tmp_path)])
     yield services
     services.close()
 
 
-@pytest.fixture(autouse=True)
-def _no_blink(monkeypatch):
-    monkeypatch.setattr(Input, "cursor_blink", False)
+# Cursor blink off: the fixture is in tests/conftest.py.
+pytestmark = pytest.mark.usefixtures("no_blink")
 
 
 def shown_papers(app, services):

@@ -9,14 +9,13 @@ import pytest
 from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 
 from search.models import Paper
 from tests.fixtures_app import (
     make_app,
     pilot_test,
     posted_once,
-    sample_services,
     screen_text,
     settle,
     static_text,
@@ -30,16 +29,8 @@ from tui.widgets.results_list import PAGE, ResultsList
 SIZE = (120, 36)
 
 
-@pytest.fixture
-def services(tmp_path):
-    services = sample_services(tmp_path)
-    yield services
-    services.close()
-
-
-@pytest.fixture(autouse=True)
-def _no_blink(monkeypatch):
-    monkeypatch.setattr(Input, "cursor_blink", False)
+# The sample library as `services`, cursor blink off: fixtures in tests/conftest.py.
+pytestmark = pytest.mark.usefixtures("no_blink")
 
 
 @pilot_test

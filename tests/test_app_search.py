@@ -23,16 +23,8 @@ from tui.widgets.search_bar import SearchBar
 SIZE = (120, 36)
 
 
-@pytest.fixture
-def services(tmp_path):
-    services = sample_services(tmp_path)
-    yield services
-    services.close()
-
-
-@pytest.fixture(autouse=True)
-def _no_blink(monkeypatch):
-    monkeypatch.setattr(Input, "cursor_blink", False)
+# The sample library as `services`, cursor blink off: fixtures in tests/conftest.py.
+pytestmark = pytest.mark.usefixtures("no_blink")
 
 
 def status(app) -> str:
