@@ -441,7 +441,8 @@ class PaperIndex:
         optimize = not _has_expansion(q)
         # Relevance ranks the first RANKED_DEPTH hits (ranking them all means scoring every
         # match: half a second for a common word at 100k papers); the rest follow newest first.
-        depth = None if once or limit is None or docs is None else max(limit, RANKED_DEPTH)
+        # The order is the same whatever the limit: `limit=None` gets the same list as paging.
+        depth = None if once or docs is None else max(limit or 0, RANKED_DEPTH)
         try:
             results = s.search(q, filter=allowed, limit=depth, optimize=optimize, **kwargs)
         except Exception as exc:
@@ -459,6 +460,10 @@ class PaperIndex:
             rest = sorted(docs.difference(ranked), key=views.rank("date").__getitem__)
             return [ids[d] for d in ranked] + [ids[d] for d in rest]
 
+        if limit is None and total > len(ranked):
+            everything = all_ids()
+            first += [(pid, 0.0) for pid in everything[len(ranked) :]]
+            return total, first, IdList(total, everything, list)
         return total, first, IdList(total, [i for i, _ in first], all_ids)
 
     def _ids_reader(self, s):

@@ -382,3 +382,13 @@ def test_papers_waiting_for_the_index_do_not_break_search(tmp_path):
     assert lib.search("equivariant").total == 0  # not yet indexed: no hit, and no crash
     lib.ingest([page], as_of=AS_OF)  # the next ingest indexes what was pending
     assert lib.search("equivariant").total == 1
+
+
+@needs_dumps
+def test_relevance_order_does_not_depend_on_the_limit(dumps_library):
+    lib, _ = dumps_library
+    everything = lib.search("model", limit=None)
+    paged = lib.search("model", limit=20)
+    assert everything.total == paged.total > 200  # past the depth ranked by score
+    assert [h.paper.id for h in everything.hits] == list(everything.ids) == list(paged.ids)
+    assert [h.paper.id for h in paged.hits] == list(everything.ids[:20])
