@@ -42,6 +42,17 @@ def services(tmp_path):
 
 
 @pytest.fixture
+def extra_services(tmp_path):
+    """The sample library plus the extra API dump (arXiv ids, authors, a hostile title)."""
+    from tests.fixtures_app import sample_services, write_extra_dump
+
+    services = sample_services(tmp_path)
+    services.library.ingest([write_extra_dump(tmp_path)])
+    yield services
+    services.close()
+
+
+@pytest.fixture
 def no_blink(monkeypatch):
     """A blinking cursor would make screens differ from one frame to the next."""
     from textual.widgets import Input

@@ -10,10 +10,8 @@ from textual.widgets import Checkbox, Input, Select, SelectionList
 from tests.fixtures_app import (
     make_app,
     pilot_test,
-    sample_services,
     settle,
     static_text,
-    write_extra_dump,
 )
 from tui.widgets.filters import FilterChoice, FiltersPane, parse_date
 from tui.widgets.results_list import ResultsList
@@ -22,12 +20,8 @@ SIZE = (120, 36)
 
 
 @pytest.fixture
-def services(tmp_path):
-    """The sample library plus the extra API dump (arXiv ids, authors, a hostile title)."""
-    services = sample_services(tmp_path)
-    services.library.ingest([write_extra_dump(tmp_path)])
-    yield services
-    services.close()
+def services(extra_services):
+    return extra_services
 
 
 # Cursor blink off: the fixture is in tests/conftest.py.
