@@ -211,7 +211,9 @@ def probe_naive(index_dir: str, dump: str) -> dict:
         shutil.rmtree(path)
     path.mkdir(parents=True)
     start = time.perf_counter()
-    ix = index.create_in(str(path), _schema())
+    # Plain Whoosh TEXT fields with the same analyzers and options (paperbrowse's schema
+    # computes the same postings faster: see search/analysis.py).
+    ix = index.create_in(str(path), _schema(stock=True))
     writer = ix.writer()
     n = 0
     for item in arxiv_jsonl.read(Path(dump)):
