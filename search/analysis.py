@@ -18,11 +18,13 @@ import re
 import struct
 from collections.abc import Callable
 
-#: Whoosh's default token pattern (``whoosh.analysis.tokenizers.default_pattern``), and the same
-#: pattern without its capturing group, which ``findall`` needs to return whole matches. A group
-#: never changes what a regex matches, only what it reports.
-WHOOSH_DEFAULT_PATTERN = r"\w+(\.?\w+)*"
-_DEFAULT_PATTERN_NO_GROUP = re.compile(r"\w+(?:\.?\w+)*")
+#: Default token patterns of Whoosh (2.7; whoosh-reloaded adds ``*`` to the word characters),
+#: each with the same pattern without its capturing group, which ``findall`` needs to return
+#: whole matches. A group never changes what a regex matches, only what it reports.
+_WITHOUT_GROUP = {
+    r"\w+(\.?\w+)*": re.compile(r"\w+(?:\.?\w+)*"),
+    r"[\w\*]+(\.?[\w\*]+)*": re.compile(r"[\w\*]+(?:\.?[\w\*]+)*"),
+}
 
 #: Distinct words whose stems are remembered (Whoosh's StemFilter keeps 50,000 in a
 #: pure-Python LFU cache; ``functools.lru_cache`` is C code). A generated 100k-paper corpus has
@@ -55,13 +57,16 @@ class PostingsAnalyzer:
         stem: Callable[[str], str] | None,
         field_boost: float,
     ) -> None:
-        if pattern.groups == 0:
-            self._findall = pattern.findall
-        elif pattern.pattern == WHOOSH_DEFAULT_PATTERN and pattern.flags == re.UNICODE:
-            self._findall = _DEFAULT_PATTERN_NO_GROUP.findall
+        one_pass = pattern.groups == 0 and pattern
+        if not one_pass and pattern.pattern in _WITHOUT_GROUP and pattern.flags == re.UNICODE:
+            one_pass = _WITHOUT_GROUP[pattern.pattern]
+        #: Whether the words come from one ``findall`` (the fast case), not from match objects.
+        self.one_pass = bool(one_pass)
+        if one_pass:
+            self._words = one_pass.findall
         else:
             # findall would return the groups, not the matches: walk the matches instead.
-            self._findall = lambda text: [m.group() for m in pattern.finditer(text)]
+            self._words = lambda text: [m.group() for m in pattern.finditer(text)]
         self._stops = stops
         self._minsize = minsize
         self._maxsize = maxsize
@@ -81,7 +86,7 @@ class PostingsAnalyzer:
         # Whoosh's StopFilter (renumber=True) gives the first kept word its index among all
         # the words, stop words included, and numbers the kept words after it consecutively.
         pos = -1
-        for index, word in enumerate(self._findall(text)):
+        for index, word in enumerate(self._words(text)):
             word = word.lower()
             size = len(word)
             if size < minsize or word in stops or (maxsize is not None and size > maxsize):
