@@ -31,7 +31,7 @@ _WITHOUT_GROUP = {
 #: ~130k distinct words; 200k entries cost ~30 MB per writer process at most.
 STEM_CACHE = 200_000
 
-#: Positions below this whose one-position encoding is remembered (abstracts are far shorter).
+#: Positions below this whose pickled one-position list is remembered (abstracts are shorter).
 SINGLE_CACHE = 4096
 
 # Whoosh's Positions format encodes a posting's positions as the count (``whoosh.system.pack_uint``,
@@ -72,8 +72,9 @@ class PostingsAnalyzer:
         self._maxsize = maxsize
         self._stem = functools.lru_cache(maxsize=STEM_CACHE)(stem) if stem else None
         self._boost = field_boost
-        # Most words occur once in a text; their encoded position lists repeat across papers.
+        # Most words occur once in a text; their pickled position lists repeat across papers.
         self._single: dict[int, bytes] = {}
+        self._one = _pack_count(1)
 
     def postings(self, text: str) -> list[tuple[bytes, int, float, bytes]]:
         """(term bytes, frequency, weight, encoded positions) for each distinct term of
@@ -106,11 +107,15 @@ class PostingsAnalyzer:
             count = len(poslist)
             if count == 1:
                 first = poslist[0]
-                encoded = single.get(first)
-                if encoded is None:
-                    encoded = _pack_count(1) + _dumps(poslist, 2)
+                pickled = single.get(first)
+                if pickled is None:
+                    pickled = _dumps(poslist, 2)
                     if first < SINGLE_CACHE:
-                        single[first] = encoded
+                        single[first] = pickled
+                # A new bytes object each time, as Whoosh makes: the writer pickles a block's
+                # values, and pickle would write a shared object once and refer to it after
+                # (the same positions, other bytes on disk).
+                encoded = self._one + pickled
             else:
                 deltas = [poslist[0]]
                 deltas.extend([b - a for a, b in zip(poslist, poslist[1:], strict=False)])
