@@ -41,6 +41,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.analysis import PostingsAnalyzer
 from search.models import Filters, Paper, QueryError
+from search.postpool import FastPostingPool
 
 #: Bump whenever the schema or what goes into a field changes: an index built with another version
 #: is rebuilt from the library's records (which the dumps can always re-create).
@@ -391,9 +392,12 @@ class PaperIndex:
         options = {"limitmb": 256, "timeout": 30.0, "compound": False, "codec": FastW3Codec()}
         try:
             if procs > 1:
-                w = ix.writer(procs=procs, multisegment=True, **options)
+                w = _mp_classes()["_MpWriter"](ix, procs=procs, multisegment=True, **options)
             else:
-                w = ix.writer(**options)
+                from whoosh.writing import SegmentWriter  # (ix.writer() imports it the same way)
+
+                w = SegmentWriter(ix, **options)
+            _use_fast_pool(w)
         except LockError as exc:
             raise IndexBusy(
                 f"the index in {self.path} stays locked by another paperbrowse process; "
@@ -808,6 +812,59 @@ class _FastFieldWriter(W3FieldWriter):
 
 
 _FIELD_AND_TERM = operator.itemgetter(0, 1)
+
+
+def _use_fast_pool(writer) -> None:
+    """Give a Whoosh writer that holds no posting yet a :class:`FastPostingPool`."""
+    pool = writer.pool
+    if not isinstance(pool, FastPostingPool) and not pool.current and not pool.runs:
+        writer.pool = FastPostingPool(pool.tempstore, pool.segment, limitmb=pool.limit // 2**20)
+
+
+#: Whoosh's multiprocess writer classes with the fast pool, built on first use: importing
+#: whoosh.multiproc loads multiprocessing, which searching never needs.
+_MP_CLASSES: dict[str, type] = {}
+
+
+def _mp_classes() -> dict[str, type]:
+    if not _MP_CLASSES:
+        from whoosh.multiproc import MpWriter, SubWriterTask
+
+        class _SubWriterTask(SubWriterTask):
+            """A writer process whose segment writer gets a :class:`FastPostingPool`."""
+
+            def _process_file(self, filename, doc_count):
+                _use_fast_pool(self.writer)
+                super()._process_file(filename, doc_count)
+
+        class _MpWriter(MpWriter):
+            """Whoosh's multiprocess writer, with :class:`_SubWriterTask` processes."""
+
+            def _new_task(self):
+                task = _SubWriterTask(
+                    self.storage,
+                    self.indexname,
+                    self.jobqueue,
+                    self.resultqueue,
+                    self.subargs,
+                    self.multisegment,
+                )
+                self.tasks.append(task)
+                task.start()
+                return task
+
+        for cls in (_SubWriterTask, _MpWriter):
+            # Found by name through this module's __getattr__ when multiprocessing pickles a
+            # task (the spawn and forkserver start methods).
+            cls.__qualname__ = cls.__name__
+            _MP_CLASSES[cls.__name__] = cls
+    return _MP_CLASSES
+
+
+def __getattr__(name: str):
+    if name in ("_SubWriterTask", "_MpWriter"):
+        return _mp_classes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _length_table(lengths, fieldname: str) -> list | None:

@@ -18,8 +18,15 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.generate import write_dump  # noqa: E402
 from search.dumps import read_dump  # noqa: E402
-from search.index import FastW3Codec, PaperIndex, _document, _schema  # noqa: E402
+from search.index import (  # noqa: E402
+    FastW3Codec,
+    PaperIndex,
+    _document,
+    _schema,
+    _use_fast_pool,
+)
 from search.models import Filters, Paper  # noqa: E402
+from search.postpool import FastPostingPool  # noqa: E402
 from tests.dumps_paths import DUMPS  # noqa: E402
 
 
@@ -49,14 +56,20 @@ def _segment_files(path: Path) -> dict[str, bytes]:
     return out
 
 
-def _build(path: Path, steps, codec, schema=None) -> dict[str, bytes]:
+def _build(path: Path, steps, codec, schema=None, pool_items=None) -> dict[str, bytes]:
     """Run writer ``steps`` (each a function of a Whoosh writer, committed with the merge
-    options it returns) on a new index with ``codec`` (None: Whoosh's default)."""
+    options it returns) on a new index with ``codec`` (None: Whoosh's default); with
+    ``pool_items``, the writer's pool is a FastPostingPool holding that many postings in memory
+    (the rest goes to run files)."""
     path.mkdir()
     ix = index.create_in(str(path), schema or _schema())
     for step in steps:
         extra = {} if codec is None else {"codec": codec}
-        w = ix.writer(compound=False, **extra)
+        # Whoosh's own pool never spills to run files here (a limit far above the postings).
+        w = ix.writer(compound=False, limitmb=2048, **extra)
+        if pool_items is not None:
+            _use_fast_pool(w)
+            w.pool.maxitems = pool_items
         commit = step(w) or {}
         w.commit(**commit)
     ix.close()
@@ -71,23 +84,26 @@ def _adds(papers):
     return step
 
 
-def _same(tmp_path: Path, steps, schema=None) -> dict[str, bytes]:
+def _same(tmp_path: Path, steps, schema=None, pool_items=None) -> dict[str, bytes]:
     stock = _build(tmp_path / "stock", steps, None, schema)
-    fast = _build(tmp_path / "fast", steps, FastW3Codec(), schema)
+    fast = _build(tmp_path / "fast", steps, FastW3Codec(), schema, pool_items)
     assert stock.keys() == fast.keys()
     for name in stock:
         assert stock[name] == fast[name], name
     return fast
 
 
-def test_one_commit_writes_the_same_files(tmp_path, papers):
-    files = _same(tmp_path, [_adds(papers)])
+@pytest.mark.parametrize("pool_items", [None, 1000, 7777, 10**7])
+def test_one_commit_writes_the_same_files(tmp_path, papers, pool_items):
+    """Also with the fast pool, keeping everything in memory or spilling to dozens of runs."""
+    files = _same(tmp_path, [_adds(papers)], pool_items=pool_items)
     assert any(name.endswith(":pst") for name in files)
     assert any(name.endswith(":trm") for name in files)
     assert sum(len(b) for b in files.values()) > 500_000
 
 
-def test_deletions_and_merges_write_the_same_files(tmp_path, papers):
+@pytest.mark.parametrize("pool_items", [None, 1000, 10**7])
+def test_deletions_and_merges_write_the_same_files(tmp_path, papers, pool_items):
     def replace_some(w):
         for p in papers[:50]:
             w.delete_by_term("id", p.id)
@@ -99,7 +115,7 @@ def test_deletions_and_merges_write_the_same_files(tmp_path, papers):
         replace_some,
         lambda w: {"optimize": True},  # everything merged into one segment
     ]
-    _same(tmp_path, steps)
+    _same(tmp_path, steps, pool_items=pool_items)
 
 
 def test_other_compression_levels_and_block_sizes_write_the_same_files(tmp_path, papers):
@@ -157,8 +173,10 @@ def _content_by_id(path: Path) -> tuple:
     return postings, lengths
 
 
-def test_the_two_process_writer_indexes_the_same_content(tmp_path, papers):
-    """What an ingest of 20k papers or more uses: two worker processes, one segment each."""
+def test_the_two_process_writer_indexes_the_same_content(tmp_path, papers, monkeypatch):
+    """What an ingest of 20k papers or more uses: two worker processes, one segment each, their
+    pools spilling to run files (as they do from ~10k papers each)."""
+    monkeypatch.setattr("search.postpool.POSTING_BYTES", 2**40)  # the 1,000-posting minimum
     idx = PaperIndex(tmp_path / "mp")
     idx.create()
     with idx.writer(procs=2) as w:
@@ -195,3 +213,67 @@ def test_search_results_are_unchanged(tmp_path, papers):
             assert list(a[2]) == list(b[2])
     stock.close()
     fast.close()
+
+
+class _Storage:
+    """The temporary storage interface the pool writes its runs through."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def create_file(self, name):
+        return _Raw(open(self.root / name, "wb"))  # noqa: SIM115 - closed by the pool
+
+    def open_file(self, name):
+        return _Raw(open(self.root / name, "rb"))  # noqa: SIM115 - closed by the pool
+
+    def delete_file(self, name):
+        (self.root / name).unlink()
+
+
+class _Raw:
+    def __init__(self, f) -> None:
+        self.f = f
+
+    def raw_file(self):
+        return self.f
+
+
+def _postings(n_docs: int, seed: int) -> list[tuple]:
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for doc in range(n_docs):
+        for field in ("abstract", "authors", "title"):
+            for term in {f"t{rng.randrange(60)}".encode() for _ in range(rng.randrange(8))}:
+                out.append((field, term, doc, rng.choice([1.0, 2.5, 3.0]), b"v%d" % doc))
+    return out
+
+
+@pytest.mark.parametrize("maxitems", [1, 5, 64, 100_000])
+@pytest.mark.parametrize("maxfiles", [2, 3, 128])
+def test_the_pool_yields_the_postings_sorted(tmp_path, maxitems, maxfiles):
+    postings = _postings(300, seed=maxitems)
+    pool = FastPostingPool(_Storage(tmp_path))
+    pool.maxitems = maxitems
+    for item in postings:
+        pool.add(item)
+    assert pool.fieldnames == {"abstract", "authors", "title"}
+    assert list(pool.items(maxfiles=maxfiles)) == sorted(postings)
+    assert list(tmp_path.iterdir()) == []  # every run file was deleted once read
+
+
+def test_a_cancelled_pool_leaves_no_run_files(tmp_path):
+    pool = FastPostingPool(_Storage(tmp_path))
+    pool.maxitems = 10
+    for item in _postings(50, seed=1):
+        pool.add(item)
+    assert len(list(tmp_path.iterdir())) >= 2
+    pool.cleanup()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_pool_rejects_a_reduction_to_nothing(tmp_path):
+    with pytest.raises(ValueError):
+        FastPostingPool(_Storage(tmp_path)).reduce_to(0, 2)
