@@ -36,7 +36,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
-from whoosh.system import pack_ushort
+from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.analysis import PostingsAnalyzer
@@ -723,6 +723,9 @@ class _FastFieldWriter(W3FieldWriter):
         blocklimit = self._codec._blocklimit
         comp = self._codec._compression
         postfile = self._postfile
+        # Nothing else writes to the postings file meanwhile: its offset is counted, and a
+        # term's blocks go out in one write.
+        offset = postfile.tell()
         tindex_add = self._tindex.add
         lastfn = None
         table: list | None = None
@@ -739,7 +742,7 @@ class _FastFieldWriter(W3FieldWriter):
                 lastfn = fieldname
             _, _, docs, weights, values = zip(*group, strict=True)
             n = len(docs)
-            startoffset = postfile.tell()
+            parts = [WHOOSH3_HEADER_MAGIC]
             info = W3TermInfo()
             for start in range(0, n, blocklimit):
                 end = min(start + blocklimit, n)
@@ -794,24 +797,25 @@ class _FastFieldWriter(W3FieldWriter):
                         bdocs[-1],
                         maxweight,
                         comp,
-                        length_to_byte(minlength),
-                        length_to_byte(maxlength),
+                        _length_byte(minlength),
+                        _length_byte(maxlength),
                     ),
                     2,
                 )
-                if start == 0:
-                    postfile.write(WHOOSH3_HEADER_MAGIC)
                 blocklength = len(infobytes) + len(databytes)
-                postfile.write_int(-blocklength if end == n else blocklength)
-                postfile.write(infobytes)
-                postfile.write(databytes)
-            info.set_extent(startoffset, postfile.tell() - startoffset)
+                parts += (pack_int(-blocklength if end == n else blocklength), infobytes, databytes)
+            blob = b"".join(parts)
+            postfile.write(blob)
+            info.set_extent(offset, len(blob))
+            offset += len(blob)
             tindex_add(pack_ushort(fieldid) + btext, info.to_bytes())
         if lastfn is not None:
             self.finish_field()
 
 
 _FIELD_AND_TERM = operator.itemgetter(0, 1)
+#: Whoosh's length byte (a bisection in Python) of the few lengths fields have, remembered.
+_length_byte = functools.lru_cache(maxsize=4096)(length_to_byte)
 
 
 def _use_fast_pool(writer) -> None:
