@@ -247,3 +247,54 @@ def test_a_small_posting_cache_gives_the_same_answers(library: Library, monkeypa
             result = library.search(text, limit=None)
             assert list(result.ids) == [i for i, _ in want], text
     assert len(library.index.views()._cache) <= 2
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: str(f)[:60])
+@pytest.mark.parametrize("text", ["", "learning", "quant* learning", "learning NOT quantum"])
+def test_facet_counts_match_whoosh_grouping(library: Library, text: str, filters) -> None:
+    index = library.index
+    q = index.parse(text)
+    expected = index._whoosh_facets(q, index.views().filter_set(filters, index._filter(filters)))
+    assert index.facets(q, filters) == expected
+    assert list(index.facets(q, filters)["category"].items()) == list(expected["category"].items())
+
+
+def test_facets_of_a_query_whoosh_must_match_still_work(library: Library) -> None:
+    index = library.index
+    q = index.parse("published:[20200101 TO 20221231] learning")
+    counts = index.facets(q, Filters())
+    assert counts == index._whoosh_facets(q, None)
+    assert (
+        sum(counts["year"].values())
+        == library.search("published:[20200101 TO 20221231] learning").total
+    )
+
+
+@pytest.fixture(scope="module")
+def real_library(tmp_path_factory) -> Library:
+    """Every example dump (all four kinds), ingested in place."""
+    from tests.dumps_paths import DUMPS
+
+    if not DUMPS.is_dir():
+        pytest.skip(f"example dumps not found at {DUMPS}")
+    lib = Library(Locations.resolve(tmp_path_factory.mktemp("real") / "data"))
+    lib.ingest([DUMPS])
+    yield lib
+    lib.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "model", "language model", '"language model"', "learn* model", "author:wang", "diffusion"],
+)
+def test_real_dumps_scores_and_facets_match_whoosh(real_library: Library, text: str) -> None:
+    index = real_library.index
+    expected = _whoosh_scored(real_library, text, Filters()) if text else None
+    if expected is not None:
+        total, first, ids = index.search(index.parse(text), Filters(), "relevance", None)
+        assert [i for i, _ in first] == [i for i, _ in expected]
+        assert [sc for _, sc in first] == pytest.approx([sc for _, sc in expected], rel=1e-9)
+    q = index.parse(text)
+    facets = index.facets(q, Filters())
+    assert facets == index._whoosh_facets(q, None)
+    assert len(facets["kind"]) >= (4 if not text else 1)
