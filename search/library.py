@@ -85,11 +85,15 @@ class Library:
         snippets: bool = False,
     ) -> SearchResult:
         """Run a query (Whoosh syntax; "" = every paper). Raises QueryError for a bad query."""
-        start = time.perf_counter()
+        clock = _Stopwatch()
         self._ensure_index()
+        clock.lap("open index")
         q = self.index.parse(query)
+        clock.lap("parse")
         total, first, ids = self.index.search(q, filters, sort, limit)
+        clock.lap("match and rank")
         papers = {p.id: p for p in self.records.get_many([i for i, _ in first])}
+        clock.lap("read papers")
         terms = self.index.terms_for(q) if query.strip() else []
         stems = {text for field, text in terms if field in ("title", "abstract")}
         hits = []
@@ -99,6 +103,7 @@ class Library:
                 continue
             snippet, spans = self._snippet(paper.abstract, stems) if snippets else ("", ())
             hits.append(SearchHit(paper, score, snippet, spans))
+        clock.lap("highlight")
         words = tuple(dict.fromkeys(text for _, text in terms))
         return SearchResult(
             query=query,
@@ -108,7 +113,8 @@ class Library:
             hits=tuple(hits),
             ids=ids,
             terms=words,
-            elapsed_ms=(time.perf_counter() - start) * 1000,
+            elapsed_ms=clock.total_ms(),
+            timings=tuple(clock.laps),
         )
 
     def highlight(
@@ -362,6 +368,22 @@ def _guarded(items: Iterable, path: Path, problems: list[ParseProblem]) -> Itera
         yield from items
     except Exception as exc:  # noqa: BLE001 - reported to the user, other files go on
         problems.append(ParseProblem(str(path), f"{_INTERNAL}: {type(exc).__name__}: {exc}"))
+
+
+class _Stopwatch:
+    """Milliseconds spent in each step of a call, in order."""
+
+    def __init__(self) -> None:
+        self.start = self._last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((step, (now - self._last) * 1000))
+        self._last = now
+
+    def total_ms(self) -> float:
+        return (time.perf_counter() - self.start) * 1000
 
 
 def _digest_and_lines(path: Path) -> tuple[str, int]:
