@@ -261,13 +261,13 @@ class Library:
             return
 
         problems: list[ParseProblem] = []
-        touched: set[str] = set()
         papers_in_file = 0
         with self.records.transaction() as db:
             file_id = self.records.begin_file(
                 db, key, st.st_size, st.st_mtime_ns, digest, detected or "unknown"
             )
-            old_ids = self.records.old_paper_ids(db, file_id)
+            # Kept in SQLite, not in sets: memory stays flat however long the file is.
+            self.records.remember_old_papers(db, file_id)
             self.records.drop_records(db, file_id)
         # One guarded iterator for the whole file: a fresh _guarded() per batch would close the
         # parser when the previous wrapper is collected (yield from forwards close()), silently
@@ -284,14 +284,15 @@ class Library:
                         problems.append(item)
                         continue
                     pid, what = self.records.add_record(db, file_id, seq, item)
+                    # A paper new to the library cannot have been seen earlier in this file.
+                    first = what == "new" or not self.records.seen_in_file(db, file_id, pid, seq)
                     seq += 1
                     report.papers_read += 1
-                    if pid not in touched:
-                        touched.add(pid)
+                    if first:
                         papers_in_file += 1
                         if what == "new":
                             report.papers_new += 1
-                        elif pid in old_ids:
+                        elif self.records.fed_before(db, pid):
                             report.papers_updated += what == "changed"
                         else:
                             report.papers_merged += 1
@@ -299,7 +300,7 @@ class Library:
                         break
                 else:
                     # The file is done: papers it no longer mentions lose its contribution.
-                    for pid in old_ids - touched:
+                    for pid in self.records.no_longer_fed(db, file_id):
                         self.records.recompute(db, pid)
                     # A file that gave nothing but problems, or hit a parser bug, stays
                     # unfinished: the next ingest reads it again and reports it again.
