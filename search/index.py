@@ -353,7 +353,7 @@ class PaperIndex:
         options = {"limitmb": 256, "timeout": 30.0, "compound": False}
         try:
             if procs > 1:
-                w = ix.writer(procs=procs, multisegment=True, **options)
+                w = _mp_writer_class()(ix, procs=procs, multisegment=True, **options)
             else:
                 w = ix.writer(**options)
         except LockError as exc:
@@ -648,6 +648,66 @@ class PaperIndex:
         analyzer = self._open().schema[field].analyzer
         for token in analyzer(text, chars=True, positions=True, mode="index"):
             yield token.text, token.startchar, token.endchar
+
+
+@functools.cache
+def _mp_writer_class() -> type:
+    """Whoosh's multiprocess writer, with worker processes that die with their parent.
+
+    Forked workers inherit the open files that hold the ingest lock and the index's write
+    lock. When an ingest was killed (kill -9, OOM killer, a closed terminal), its workers lived
+    on, holding both locks: every later ingest reported "another ingest is running" until they
+    were found and killed by hand.
+    """
+    from whoosh.multiproc import MpWriter, SubWriterTask
+
+    class Task(SubWriterTask):
+        def run(self) -> None:
+            _die_with_parent()
+            super().run()
+
+    class Writer(MpWriter):
+        def _new_task(self):  # MpWriter._new_task, starting a Task
+            task = Task(
+                self.storage,
+                self.indexname,
+                self.jobqueue,
+                self.resultqueue,
+                self.subargs,
+                self.multisegment,
+            )
+            self.tasks.append(task)
+            task.start()
+            return task
+
+    return Writer
+
+
+def _die_with_parent() -> None:
+    """End this process when its parent ends: the kernel's parent-death signal where there is
+    one (Linux), else a thread watching the parent's pid."""
+    parent = os.getppid()
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL) == 0:
+            if os.getppid() != parent:  # the parent died before the signal was armed
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _exists_in(path: Path) -> bool:

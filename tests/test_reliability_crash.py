@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -34,6 +35,11 @@ DRIVER = textwrap.dedent(
     from pathlib import Path
 
     data_dir, dump, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+    if mode.startswith("mp-"):
+        # Whoosh's multiprocess writer (from 20k papers in real use) for this small dump.
+        import search.library
+        search.library.MULTIPROCESS_FROM = 1000
+        mode = mode[3:]
 
     def pause(what):
         print("PAUSE", what, flush=True)
@@ -191,6 +197,40 @@ def test_kill_during_ingest_keeps_old_or_new_state(
     allowed = {OLD} if index_after_kill == "old" else {OLD + NEW}
     _check_consistent(data, bookmarks_before, allowed)
     _check_next_ingest_completes(data, dump, bookmarks_before)
+
+
+@pytest.mark.parametrize("mode", ["mp-index-mid-write", "mp-segment-written"])
+def test_kill_during_a_multiprocess_index_write_leaves_no_workers_behind(
+    tmp_path: Path, old_library, mode: str
+) -> None:
+    """Whoosh's writer processes die with the killed ingest: they held its locks (the next
+    ingest said another one was running) and went on burning CPU."""
+    data, bookmarks_before = old_library
+    dump = write_jsonl(tmp_path / "new.jsonl", 10_000, NEW, marker="newpaper")
+    driver = tmp_path / "driver.py"
+    _kill_at(tmp_path, data, dump, mode)
+    deadline = time.monotonic() + 15
+    while _processes_running(driver) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_running(driver), "writer processes outlived the killed ingest"
+    _check_consistent(data, bookmarks_before, {OLD})
+    _check_next_ingest_completes(data, dump, bookmarks_before, cli=True)
+
+
+def _processes_running(script: Path) -> list[int]:
+    """Pids of live processes running ``script`` (a killed driver's forked workers)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if str(script).encode() in cmdline and state != "Z":
+            pids.append(int(proc.name))
+    return pids
 
 
 def test_kill_during_cli_ingest_on_observed_state(tmp_path: Path, old_library) -> None:
