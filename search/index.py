@@ -13,6 +13,7 @@ import functools
 import heapq
 import os
 import shutil
+import signal
 import struct
 from array import array
 from collections import OrderedDict
@@ -652,7 +653,8 @@ class PaperIndex:
 
 @functools.cache
 def _mp_writer_class() -> type:
-    """Whoosh's multiprocess writer, with worker processes that die with their parent.
+    """Whoosh's multiprocess writer, with worker processes that die with their parent and
+    leave Ctrl-C to it.
 
     Forked workers inherit the open files that hold the ingest lock and the index's write
     lock. When an ingest was killed (kill -9, OOM killer, a closed terminal), its workers lived
@@ -664,6 +666,10 @@ def _mp_writer_class() -> type:
     class Task(SubWriterTask):
         def run(self) -> None:
             _die_with_parent()
+            # Ctrl-C in a terminal reaches the whole process group. A worker that died of it
+            # left the parent's commit waiting for its results forever; the parent decides
+            # (it commits what the workers have, see PaperIndex.writer).
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             super().run()
 
     class Writer(MpWriter):
@@ -689,7 +695,6 @@ def _die_with_parent() -> None:
     parent = os.getppid()
     try:
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1

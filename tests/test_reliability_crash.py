@@ -11,6 +11,7 @@ test hooks), announces it on stdout, and is then SIGKILLed. Afterwards, in this 
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -214,6 +215,52 @@ def test_kill_during_a_multiprocess_index_write_leaves_no_workers_behind(
         time.sleep(0.2)
     assert not _processes_running(driver), "writer processes outlived the killed ingest"
     _check_consistent(data, bookmarks_before, {OLD})
+    _check_next_ingest_completes(data, dump, bookmarks_before, cli=True)
+
+
+def test_ctrl_c_during_a_multiprocess_index_write_stops_cleanly(
+    tmp_path: Path, old_library
+) -> None:
+    """Ctrl-C in a terminal interrupts the whole process group, Whoosh's writer processes too.
+    Those died of it and the ingest then waited for them forever; now they leave it to the
+    ingest, which says at once that it is saving, keeps what was indexed and exits 130."""
+    data, bookmarks_before = old_library
+    dump = write_jsonl(tmp_path / "new.jsonl", 10_000, NEW, marker="newpaper")
+    script = tmp_path / "cli.py"
+    # The real entry point; only the size from which the multiprocess writer is used is lowered.
+    script.write_text(
+        "import sys\n"
+        "import search.library\n"
+        "search.library.MULTIPROCESS_FROM = 1000\n"
+        "from tui.cli import main\n"
+        "sys.argv[0] = 'paperbrowse'\n"
+        "main()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(script), "--data-dir", str(data), "ingest", str(dump)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env(),
+        cwd=REPO,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(_processes_running(script)) < 3:  # the ingest and its two writer processes
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the multiprocess writer never started"
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = err.decode()
+    assert proc.returncode == 130, text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text
+    assert "paperbrowse: stopping: keeping what is read and indexed so far" in text
+    assert text.rstrip().endswith("the same ingest again finishes the job")
+    assert not _processes_running(script)
     _check_next_ingest_completes(data, dump, bookmarks_before, cli=True)
 
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
 import sqlite3
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -111,16 +115,48 @@ def ingest(
     services = _services(ctx)
     from tui.progress import IngestProgress
 
-    with IngestProgress(sys.stderr) as progress:
-        report = services.library.ingest(
-            existing, fmt=fmt, as_of=as_of_date, rebuild=rebuild, progress=progress, wait=wait
+    try:
+        with IngestProgress(sys.stderr) as progress, _saying_what_ctrl_c_does():
+            report = services.library.ingest(
+                existing, fmt=fmt, as_of=as_of_date, rebuild=rebuild, progress=progress, wait=wait
+            )
+    except KeyboardInterrupt:
+        typer.echo(
+            "paperbrowse: interrupted; what was read and indexed is kept: "
+            "the same ingest again finishes the job",
+            err=True,
         )
+        raise typer.Exit(130) from None
     services.refresh_bookmarks()
     for problem in report.problems:
         typer.echo(f"paperbrowse: {_plain(str(problem))}", err=True)
     typer.echo(_summary(report))
     if report.failed or missing:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _saying_what_ctrl_c_does() -> Iterator[None]:
+    """On the first Ctrl-C, say at once that the ingest is saving its work (committing the
+    papers the index has, which takes a while with big dumps); a second one quits at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def first_interrupt(signum, frame) -> None:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        typer.echo(
+            "\npaperbrowse: stopping: keeping what is read and indexed so far "
+            "(Ctrl-C again to quit at once)",
+            err=True,
+        )
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGINT, first_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _summary(report) -> str:
