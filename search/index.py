@@ -584,9 +584,18 @@ class PaperIndex:
         if docnum is None:
             return []
         text = f"{paper.title} {paper.title} {paper.abstract}"
-        results = s.more_like(docnum, "abstract", text=text, top=limit + 1, numterms=12)
-        ids = self._ids_reader(s)
-        return [ids[d] for _, d in results.top_n if d != docnum][:limit]
+        # Whoosh's more_like: the text's key terms (Bo1 model), OR-ed with their weights as
+        # boosts; scored here over cached posting blocks like any query.
+        key_terms = s.key_terms_from_text("abstract", text, numterms=12)
+        q = query.Or([query.Term("abstract", word, boost=weight) for word, weight in key_terms])
+        views = self.views()
+        docs = views.docs(q)
+        docs.discard(docnum)
+        scores = views.scores(q, docs)
+        if scores is None:
+            results = s.search(q, limit=limit, mask={docnum})
+            return [views.id_of(d) for _, d in results.top_n]
+        return [views.id_of(d) for _, d in ranking.best(scores, limit)]
 
     def match_spans(self, field: str, text: str, terms: set[str]) -> list[tuple[int, int]]:
         """Character spans of the words of ``text`` that ``field`` indexes as one of ``terms``.
@@ -1053,11 +1062,11 @@ class _Views:
             else:
                 ranking.add_constant(out, self.docs(q) & docs, q.boost)
             return True
-        if q.boost != 1.0:  # Whoosh wraps boosted parts; rare in typed queries: let it score
-            return False
         if kind is query.Term:
-            self._add_term(q.fieldname, q.text, docs, out)
+            self._add_term(q.fieldname, q.text, docs, out, q.boost)
             return True
+        if q.boost != 1.0:  # a boosted group or phrase (rare in typed queries): Whoosh scores it
+            return False
         if kind is query.And or (kind is query.Or and not q.minmatch and q.scale is None):
             return all(self._add_scores(sub, docs, out) for sub in q.subqueries)
         if kind is query.Not:
@@ -1073,7 +1082,9 @@ class _Views:
             return True
         return q is query.NullQuery
 
-    def _add_term(self, field: str, text, docs: set[int], out: dict[int, float]) -> None:
+    def _add_term(
+        self, field: str, text, docs: set[int], out: dict[int, float], boost: float = 1.0
+    ) -> None:
         schema = self.searcher.schema
         if field not in schema or not docs:
             return
@@ -1081,7 +1092,7 @@ class _Views:
         btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
         blocks = ((ids, weights) for ids, weights, _ in self._postings(field, btext))
         if not fieldobj.scorable:
-            ranking.add_weights(out, blocks, docs)
+            ranking.add_weights(out, blocks, docs, boost)
             return
         weighting = self.searcher.weighting
         k1 = weighting.K1
@@ -1091,7 +1102,7 @@ class _Views:
             avgfl = self.searcher.avg_field_length(field) or 1
             norms = self._norms[field] = ranking.length_norms(byte_to_length, avgfl, b, k1)
         idf = self.searcher.idf(field, btext)
-        ranking.add_bm25(out, blocks, docs, self.lengths(field), norms, idf, k1)
+        ranking.add_bm25(out, blocks, docs, self.lengths(field), norms, idf, k1, boost)
 
     def facet_counts(self, field: str, docs: set[int] | None) -> dict[str, int]:
         """How many of ``docs`` (None: every live document) hold each value of ``field``."""

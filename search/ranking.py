@@ -30,29 +30,33 @@ def add_bm25(
     norms: Sequence[float],
     idf: float,
     k1: float,
+    boost: float = 1.0,
 ) -> None:
     """Add one term's BM25 score to ``scores[doc]`` for each of its postings whose doc is in
     ``docs``. ``blocks`` yields (global doc numbers, weights); ``lengths[doc]`` is the doc's
-    field-length byte. Same expression as Whoosh's ``scoring.bm25``, term by term."""
+    field-length byte. Same expression as Whoosh's ``scoring.bm25``, term by term, times the
+    term's boost as Whoosh's wrapping matcher applies it (times 1.0 changes nothing)."""
     k1p1 = k1 + 1
     get = scores.get
     for ids, weights in blocks:
         for doc, tf in zip(ids, weights, strict=True):
             if doc in docs:
-                scores[doc] = get(doc, 0.0) + idf * ((tf * k1p1) / (tf + norms[lengths[doc]]))
+                score = idf * ((tf * k1p1) / (tf + norms[lengths[doc]])) * boost
+                scores[doc] = get(doc, 0.0) + score
 
 
 def add_weights(
     scores: dict[int, float],
     blocks: Iterable[tuple[Sequence[int], Sequence[float]]],
     docs: set[int] | frozenset[int],
+    boost: float = 1.0,
 ) -> None:
     """Add the raw posting weight (how Whoosh scores fields without lengths: ids, keywords)."""
     get = scores.get
     for ids, weights in blocks:
         for doc, tf in zip(ids, weights, strict=True):
             if doc in docs:
-                scores[doc] = get(doc, 0.0) + tf
+                scores[doc] = get(doc, 0.0) + tf * boost
 
 
 def add_constant(scores: dict[int, float], docs: Iterable[int], value: float) -> None:

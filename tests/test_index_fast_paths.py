@@ -298,3 +298,17 @@ def test_real_dumps_scores_and_facets_match_whoosh(real_library: Library, text: 
     facets = index.facets(q, Filters())
     assert facets == index._whoosh_facets(q, None)
     assert len(facets["kind"]) >= (4 if not text else 1)
+
+
+def test_similar_papers_are_whooshs_more_like_this(library: Library) -> None:
+    index = library.index
+    s = index.searcher()
+    ids = s.reader().column_reader("id")
+    papers = library.get_many(list(library.search("learning", limit=12).ids[:12]))
+    for paper in papers:
+        docnum = s.document_number(id=paper.id)
+        text = f"{paper.title} {paper.title} {paper.abstract}"
+        results = s.more_like(docnum, "abstract", text=text, top=6, numterms=12)
+        expected = [ids[d] for _, d in results.top_n if d != docnum][:5]
+        assert index.similar(paper, 5) == expected
+        assert paper.id not in index.similar(paper, 50)
