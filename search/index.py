@@ -8,6 +8,7 @@ column so that result ids come out of a hit list without reading stored document
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import itertools
@@ -15,14 +16,18 @@ import operator
 import os
 import pickle
 import shutil
+import signal
 import struct
 import zlib
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import accumulate
 from pathlib import Path
+from pickle import loads
 
-from whoosh import fields, formats, index, matching, qparser, query, sorting
+from whoosh import fields, formats, index, matching, qparser, query, scoring, sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
@@ -39,6 +44,7 @@ from whoosh.index import EmptyIndexError, LockError
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from search import ranking
 from search.analysis import PostingsAnalyzer
 from search.models import Filters, Paper, QueryError
 from search.postpool import FastPostingPool
@@ -51,8 +57,14 @@ SCHEMA_VERSION = 3
 #: ones); without a bound `re*` expands to thousands of terms and a query takes seconds.
 MAX_EXPANSION = 64
 
+#: Decoded posting blocks of recent terms kept per searcher, in postings (~40 bytes each).
+CACHED_POSTINGS = 600_000
+
 #: A relevance-sorted result ranks this many hits by score; the others follow, newest first.
 RANKED_DEPTH = 200
+
+#: The fields the filters pane counts papers by.
+FACETS = ("year", "kind", "category")
 
 #: Fields a query searches when it names none, and the names users may type for them.
 DEFAULT_FIELDS = ("title", "abstract", "authors")
@@ -163,6 +175,9 @@ def _document(paper: Paper) -> dict:
     }
 
 
+#: Expansions remembered per index reader (each a short list of terms).
+EXPANSION_MEMO = 256
+
 #: An expansion also stops adding terms once they would read more than this many postings in
 #: all (the commonest term always counts): a pure-Python union costs about a microsecond a
 #: posting, and `re*` on 100k abstracts otherwise reads millions of them.
@@ -175,20 +190,28 @@ def _bounded(cls: type) -> type:
 
     class Bounded(cls):  # type: ignore[misc, valid-type]
         def _btexts(self, ixreader):
-            # One query asks several times (matcher, count, highlight terms): expanding scans
-            # the term list (fuzzy: an edit distance per term), so remember it per reader.
-            memo = self.__dict__.setdefault("_memo", {})
-            key = id(ixreader)
-            if key not in memo or memo[key][0] is not ixreader:
-                memo[key] = (ixreader, self._bounded_btexts(ixreader))
-            return memo[key][1]
+            # A query asks several times (doc set, scores, highlight terms) and the next
+            # keystroke asks again: expanding scans the term list (fuzzy: an edit distance per
+            # term), so the answer is kept with the reader (a new commit: a new reader).
+            memo = ixreader.__dict__.setdefault("_paperbrowse_expansions", {})
+            key = (
+                cls,
+                self.fieldname,
+                self.text,
+                getattr(self, "maxdist", None),
+                getattr(self, "prefixlength", None),
+            )
+            if key not in memo:
+                if len(memo) >= EXPANSION_MEMO:
+                    memo.pop(next(iter(memo)))
+                memo[key] = self._bounded_btexts(ixreader)
+            return memo[key]
 
         def _bounded_btexts(self, ixreader):
-            texts = super()._btexts(ixreader)
+            texts = list(super()._btexts(ixreader))
             field = self.field()
-            common = heapq.nlargest(
-                MAX_EXPANSION, ((ixreader.doc_frequency(field, t), t) for t in texts)
-            )
+            frequency = _doc_frequencies(ixreader, field, texts)
+            common = heapq.nlargest(MAX_EXPANSION, ((frequency[t], t) for t in texts))
             kept: list = []
             postings = 0
             for df, text in common:
@@ -221,6 +244,27 @@ def _bounded(cls: type) -> type:
     return Bounded
 
 
+def _doc_frequencies(ixreader, field: str, texts: list[bytes]) -> dict[bytes, int]:
+    """How many documents hold each of ``texts`` (terms of ``field``).
+
+    Hundreds of terms (``re*``) are counted in one sequential pass over each segment's term
+    list from their common prefix; a look-up each (a hashed read per term and segment) costs
+    ~25 microseconds apiece: a third of a second for ``re*`` at 100k papers.
+    """
+    if len(texts) < 64:
+        return {t: ixreader.doc_frequency(field, t) for t in texts}
+    counts = dict.fromkeys(texts, 0)
+    prefix = os.path.commonprefix(texts)
+    for reader, _ in ixreader.leaf_readers():
+        if reader.segments() is None or field not in reader.schema:
+            continue
+        for text, info in reader.iter_prefix(field, prefix):
+            if text in counts:
+                counts[text] += info.doc_frequency()
+    return counts
+
+
+@functools.lru_cache(maxsize=65_536)
 def _distance(a: str, b: str, limit: int) -> int:
     """Edit distance of a and b counting a swap of neighbours as one edit (optimal string
     alignment); anything above ``limit`` is reported as ``limit + 1`` (exits early)."""
@@ -392,7 +436,7 @@ class PaperIndex:
         options = {"limitmb": 256, "timeout": 30.0, "compound": False, "codec": FastW3Codec()}
         try:
             if procs > 1:
-                w = _mp_classes()["_MpWriter"](ix, procs=procs, multisegment=True, **options)
+                w = _mp_writer_class()(ix, procs=procs, multisegment=True, **options)
             else:
                 from whoosh.writing import SegmentWriter  # (ix.writer() imports it the same way)
 
@@ -423,14 +467,12 @@ class PaperIndex:
 
     def _refresh(self) -> None:
         """Move the shared searcher to the index's latest commit."""
-        old = self._searcher
-        if old.reader().segments() is None:
-            # A searcher over an empty index cannot be refreshed (Whoosh reuses the old reader's
-            # segments, and an empty reader has none: TypeError). Open a new one instead.
-            self._searcher = self._open().searcher()
-            old.close()
-        else:
-            self._searcher = old.refresh()
+        # Always a new searcher, never Whoosh's ``refresh()``: it reuses the old segment
+        # readers, so papers that an ingest replaced stayed live in their old segment
+        # (whoosh-reloaded 2.7.5 compares segments by id, not by their deletions): duplicates in
+        # every result until the process restarted. Opening costs a few milliseconds. The old
+        # searcher is left to the garbage collector: a result may still read through it.
+        self._searcher = self._open().searcher()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -497,7 +539,7 @@ class PaperIndex:
         views = self.views()
         if filters.ids is not None and not filters.ids:
             return 0, [], IdList(0, [], list)
-        ids = views.ids()
+        id_of = views.id_of
         every = isinstance(q, query.Every)
         try:
             allowed = views.filter_set(filters, self._filter(filters))
@@ -515,14 +557,21 @@ class PaperIndex:
             if docs is None:
                 ordered: Sequence[int] = views.order(key)
             else:
-                ordered = sorted(docs, key=views.rank(key).__getitem__)
+                ordered = views.sort(docs, key)
             first_docs = ordered if limit is None else ordered[:limit]
-            first = [(ids[d], 0.0) for d in first_docs]
+            first = [(id_of(d), 0.0) for d in first_docs]
             return (
                 len(ordered),
                 first,
-                IdList(len(ordered), [i for i, _ in first], lambda: [ids[d] for d in ordered]),
+                IdList(len(ordered), [i for i, _ in first], lambda: _ids_of(views, ordered)),
             )
+        if docs is not None:
+            try:
+                scores = views.scores(q, docs)
+            except Exception as exc:  # e.g. a phrase over a field without positions
+                raise QueryError(f"cannot run query: {exc}") from exc
+            if scores is not None:
+                return _ranked(scores, docs, limit, views)
         kwargs = _sort_args(sort, q)
         # Block-quality skipping only pays for plain terms; with an array union inside (bounded
         # expansions) Whoosh re-checks it per document, which costs more than it saves.
@@ -537,16 +586,16 @@ class PaperIndex:
             raise QueryError(f"cannot run query: {exc}") from exc
         scored = not kwargs
         top = results.top_n if limit is None else results.top_n[:limit]
-        first = [(ids[d], float(k) if scored else 0.0) for k, d in top]
+        first = [(id_of(d), float(k) if scored else 0.0) for k, d in top]
         if docs is None:
-            everything = [ids[d] for _, d in results.top_n]
+            everything = _ids_of(views, [d for _, d in results.top_n])
             return len(everything), first, IdList(len(everything), everything, list)
         ranked = [d for _, d in results.top_n]
         total = len(docs)
 
         def all_ids() -> list[str]:
-            rest = sorted(docs.difference(ranked), key=views.rank("date").__getitem__)
-            return [ids[d] for d in ranked] + [ids[d] for d in rest]
+            rest = views.sort(docs.difference(ranked), "date")
+            return _ids_of(views, ranked + rest)
 
         if limit is None and total > len(ranked):
             everything = all_ids()
@@ -571,10 +620,31 @@ class PaperIndex:
         return out
 
     def facets(self, q: query.Query, filters: Filters) -> dict[str, dict[str, int]]:
-        s = self.searcher()
+        """Counts of the matching papers by year, kind and category, commonest first.
+
+        Counted by intersecting the matches with each value's posting list (cached per
+        searcher) at C speed: Whoosh's grouping walks every match through Python (0.4–1 s for
+        a common word at 100k papers, and the app asks on every query).
+        """
         if filters.ids is not None and not filters.ids:
-            return {"year": {}, "kind": {}, "category": {}}
-        flt = self.views().filter_set(filters, self._filter(filters))
+            return {name: {} for name in FACETS}
+        views = self.views()
+        flt = views.filter_set(filters, self._filter(filters))
+        if not _set_friendly(q):
+            return self._whoosh_facets(q, flt)
+        docs = None if isinstance(q, query.Every) else views.docs(q)
+        if docs is not None and flt is not None:
+            docs &= flt
+        elif docs is None:
+            docs = flt
+        out: dict[str, dict[str, int]] = {}
+        for name in FACETS:
+            counts = views.facet_counts(name, docs)
+            out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return out
+
+    def _whoosh_facets(self, q: query.Query, flt: set[int] | None) -> dict[str, dict[str, int]]:
+        s = self.searcher()
         facet_map = {
             "year": sorting.FieldFacet("year", maptype=sorting.Count),
             "kind": sorting.FieldFacet("kind", allow_overlap=True, maptype=sorting.Count),
@@ -584,9 +654,11 @@ class PaperIndex:
         out: dict[str, dict[str, int]] = {}
         for name in facet_map:
             groups = results.groups(name)
+            # Papers without a value (no arXiv category) are not a category named "None".
             out[name] = {
                 (k.decode() if isinstance(k, bytes) else str(k)): v
                 for k, v in sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0])))
+                if k is not None
             }
         return out
 
@@ -597,9 +669,18 @@ class PaperIndex:
         if docnum is None:
             return []
         text = f"{paper.title} {paper.title} {paper.abstract}"
-        results = s.more_like(docnum, "abstract", text=text, top=limit + 1, numterms=12)
-        ids = self._ids_reader(s)
-        return [ids[d] for _, d in results.top_n if d != docnum][:limit]
+        # Whoosh's more_like: the text's key terms (Bo1 model), OR-ed with their weights as
+        # boosts; scored here over cached posting blocks like any query.
+        key_terms = s.key_terms_from_text("abstract", text, numterms=12)
+        q = query.Or([query.Term("abstract", word, boost=weight) for word, weight in key_terms])
+        views = self.views()
+        docs = views.docs(q)
+        docs.discard(docnum)
+        scores = views.scores(q, docs)
+        if scores is None:
+            results = s.search(q, limit=limit, mask={docnum})
+            return [views.id_of(d) for _, d in results.top_n]
+        return [views.id_of(d) for _, d in ranking.best(scores, limit)]
 
     def match_spans(self, field: str, text: str, terms: set[str]) -> list[tuple[int, int]]:
         """Character spans of the words of ``text`` that ``field`` indexes as one of ``terms``.
@@ -662,6 +743,76 @@ class PaperIndex:
         analyzer = self._open().schema[field].analyzer
         for token in analyzer(text, chars=True, positions=True, mode="index"):
             yield token.text, token.startchar, token.endchar
+
+
+@functools.cache
+def _mp_writer_class() -> type:
+    """Whoosh's multiprocess writer, with worker processes that die with their parent, leave
+    Ctrl-C to it and sort their postings in a :class:`FastPostingPool`.
+
+    Forked workers inherit the open files that hold the ingest lock and the index's write
+    lock. When an ingest was killed (kill -9, OOM killer, a closed terminal), its workers lived
+    on, holding both locks: every later ingest reported "another ingest is running" until they
+    were found and killed by hand.
+    """
+    from whoosh.multiproc import MpWriter, SubWriterTask
+
+    class Task(SubWriterTask):
+        def run(self) -> None:
+            _die_with_parent()
+            # Ctrl-C in a terminal reaches the whole process group. A worker that died of it
+            # left the parent's commit waiting for its results forever; the parent decides
+            # (it commits what the workers have, see PaperIndex.writer).
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            super().run()
+
+        def _process_file(self, filename, doc_count):
+            # The segment writer is made in run(); it gets the fast pool before its first
+            # posting (see FastPostingPool).
+            _use_fast_pool(self.writer)
+            super()._process_file(filename, doc_count)
+
+    class Writer(MpWriter):
+        def _new_task(self):  # MpWriter._new_task, starting a Task
+            task = Task(
+                self.storage,
+                self.indexname,
+                self.jobqueue,
+                self.resultqueue,
+                self.subargs,
+                self.multisegment,
+            )
+            self.tasks.append(task)
+            task.start()
+            return task
+
+    return Writer
+
+
+def _die_with_parent() -> None:
+    """End this process when its parent ends: the kernel's parent-death signal where there is
+    one (Linux), else a thread watching the parent's pid."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL) == 0:
+            if os.getppid() != parent:  # the parent died before the signal was armed
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _exists_in(path: Path) -> bool:
@@ -825,52 +976,6 @@ def _use_fast_pool(writer) -> None:
         writer.pool = FastPostingPool(pool.tempstore, pool.segment, limitmb=pool.limit // 2**20)
 
 
-#: Whoosh's multiprocess writer classes with the fast pool, built on first use: importing
-#: whoosh.multiproc loads multiprocessing, which searching never needs.
-_MP_CLASSES: dict[str, type] = {}
-
-
-def _mp_classes() -> dict[str, type]:
-    if not _MP_CLASSES:
-        from whoosh.multiproc import MpWriter, SubWriterTask
-
-        class _SubWriterTask(SubWriterTask):
-            """A writer process whose segment writer gets a :class:`FastPostingPool`."""
-
-            def _process_file(self, filename, doc_count):
-                _use_fast_pool(self.writer)
-                super()._process_file(filename, doc_count)
-
-        class _MpWriter(MpWriter):
-            """Whoosh's multiprocess writer, with :class:`_SubWriterTask` processes."""
-
-            def _new_task(self):
-                task = _SubWriterTask(
-                    self.storage,
-                    self.indexname,
-                    self.jobqueue,
-                    self.resultqueue,
-                    self.subargs,
-                    self.multisegment,
-                )
-                self.tasks.append(task)
-                task.start()
-                return task
-
-        for cls in (_SubWriterTask, _MpWriter):
-            # Found by name through this module's __getattr__ when multiprocessing pickles a
-            # task (the spawn and forkserver start methods).
-            cls.__qualname__ = cls.__name__
-            _MP_CLASSES[cls.__name__] = cls
-    return _MP_CLASSES
-
-
-def __getattr__(name: str):
-    if name in ("_SubWriterTask", "_MpWriter"):
-        return _mp_classes()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def _length_table(lengths, fieldname: str) -> list | None:
     """Every document's length of ``fieldname`` as Whoosh's ``doc_field_length`` reports it
     (None for a stored length byte of 0), or None when the field stores no lengths (Whoosh
@@ -931,6 +1036,29 @@ class IdList(Sequence[str]):
         return self._all[i]
 
 
+def _ranked(
+    scores: dict[int, float], docs: set[int], limit: int | None, views: _Views
+) -> tuple[int, list[tuple[str, float]], IdList]:
+    """A search's answer from every match's score: the first ``limit`` at once, the whole
+    list (all of it by score, ties by doc number) when someone reads past them."""
+    if len(scores) != len(docs):  # every match scores > 0; never let the count and list differ
+        for doc in docs.difference(scores):
+            scores[doc] = 0.0
+    top = ranking.best(scores, limit)
+    first = [(views.id_of(d), score) for score, d in top]
+    total = len(docs)
+
+    def all_ids() -> list[str]:
+        return _ids_of(views, [d for _, d in ranking.best(scores, None)])
+
+    return total, first, IdList(total, [i for i, _ in first], all_ids)
+
+
+def _ids_of(views: _Views, docs: Iterable[int]) -> list[str]:
+    ids = views.ids()
+    return [ids[d] for d in docs]
+
+
 def _sort_args(sort: str, q: query.Query) -> dict:
     if sort == "date" or (sort == "relevance" and isinstance(q, query.Every)):
         return {
@@ -971,12 +1099,16 @@ def _has_expansion(q: query.Query) -> bool:
 def _set_friendly(q: query.Query) -> bool:
     """True when :meth:`_Views.docs` answers ``q`` with set operations alone."""
     kind = type(q)
-    if kind in (query.Every, query.Term) or kind in _BOUNDED_CLASSES or q is query.NullQuery:
+    if kind in (query.Every, query.Term, query.Phrase) or kind in _BOUNDED_CLASSES:
+        return True
+    if q is query.NullQuery:
         return True
     if kind in (query.And, query.Or):
         return all(_set_friendly(sub) for sub in q.subqueries)
     if kind is query.AndNot:
         return _set_friendly(q.a) and _set_friendly(q.b)
+    if kind is query.Not:
+        return _set_friendly(q.query)
     return False
 
 
@@ -1005,9 +1137,15 @@ class _Views:
     def __init__(self, searcher) -> None:
         self.searcher = searcher
         self._orders: dict[str, list[int]] = {}
-        self._ranks: dict[str, list[int]] = {}
+        self._keys: dict[str, list[int]] = {}
         self._filters: dict[Filters, set[int]] = {}
         self._ids: list[str] | None = None
+        self._id_columns: list[tuple[int, object]] | None = None
+        self._lengths: dict[str, list[int]] = {}
+        self._phrases: dict[tuple, set[int]] = {}
+        self._facet_values: dict[str, dict[str, array]] = {}
+        self._cache: OrderedDict[tuple[str, bytes], tuple[list, bool, int]] = OrderedDict()
+        self._norms: dict[str, list[float]] = {}
         subs = searcher.subsearchers  # None for a single-segment index
         segments = (
             [(sub.reader(), offset) for sub, offset in subs] if subs else [(searcher.reader(), 0)]
@@ -1028,21 +1166,43 @@ class _Views:
             values.extend(bulk if bulk is not None else raw)
         return values
 
+    def sort_keys(self, key: str) -> list[int]:
+        """sort_keys[docnum]: one integer per document that sorts newest (or most upvoted)
+        first, ties by the other field (both fields are 32-bit, so one key sorts at C speed)."""
+        keys = self._keys.get(key)
+        if keys is None:
+            published, upvotes = self._column("published"), self._column("upvotes")
+            first, second = (published, upvotes) if key == "date" else (upvotes, published)
+            keys = self._keys[key] = [-((a << 32) | b) for a, b in zip(first, second, strict=True)]
+        return keys
+
+    def sort(self, docs: Iterable[int], key: str) -> list[int]:
+        """``docs`` in :meth:`order`'s order (sorted() is stable: equal keys stay by doc number)."""
+        return sorted(sorted(docs), key=self.sort_keys(key).__getitem__)
+
     def order(self, key: str) -> list[int]:
         """Every live document, newest (or most upvoted) first; ties by the other, then docnum."""
         order = self._orders.get(key)
         if order is None:
-            published, upvotes = self._column("published"), self._column("upvotes")
-            first, second = (published, upvotes) if key == "date" else (upvotes, published)
-            # One integer key per document (both fields are 32-bit) sorts at C speed; sorted()
-            # is stable, so equal keys stay in doc-number order.
-            keys = [-((a << 32) | b) for a, b in zip(first, second, strict=True)]
+            keys = self.sort_keys(key)
             order = sorted(range(len(keys)), key=keys.__getitem__)
             reader = self.searcher.reader()
             if reader.has_deletions():
                 order = [d for d in order if not reader.is_deleted(d)]
             self._orders[key] = order
         return order
+
+    def id_of(self, doc: int) -> str:
+        """The paper id of one doc number: a column read, until the whole list is loaded (a
+        command-line search shows 20 ids; loading all of them cost 50 ms at 100k papers)."""
+        if self._ids is not None:
+            return self._ids[doc]
+        if self._id_columns is None:
+            self._id_columns = [(o, r.column_reader("id")) for r, o in self._segments]
+        offsets = [o for o, _ in self._id_columns]
+        offset, column = self._id_columns[bisect.bisect_right(offsets, doc) - 1]
+        value = column[doc - offset]
+        return value.decode("utf-8") if isinstance(value, bytes) else value
 
     def ids(self) -> list[str]:
         """Paper id by doc number, for every document (deleted ones included).
@@ -1057,17 +1217,6 @@ class _Views:
                     values.extend(_id_column_values(reader.column_reader("id")))
             self._ids = values
         return self._ids
-
-    def rank(self, key: str) -> list[int]:
-        """rank[docnum] = position of the document in :meth:`order` (sort keys for subsets)."""
-        rank = self._ranks.get(key)
-        if rank is None:
-            order = self.order(key)
-            rank = [0] * self.searcher.reader().doc_count_all()
-            for position, docnum in enumerate(order):
-                rank[docnum] = position
-            self._ranks[key] = rank
-        return rank
 
     # -- sets ----------------------------------------------------------------------------------
 
@@ -1112,16 +1261,223 @@ class _Views:
             return out
         if kind is query.AndNot:
             return self.docs(q.a) - self.docs(q.b)
+        if kind is query.Not:
+            return set(self.searcher.reader().all_doc_ids()) - self.docs(q.query)
         if q is query.NullQuery:
             return set()
-        # Phrases, ranges, nested queries: Whoosh's own matcher (per document, but exact).
+        if kind is query.Phrase and self._positional(q.fieldname):
+            return self._phrase_docs(q)
+        # Ranges, nested queries: Whoosh's own matcher (per document, but exact).
         return set(self.searcher.docs_for_query(q))
 
+    # -- relevance -------------------------------------------------------------------------------
+
+    def scores(self, q: query.Query, docs: set[int]) -> dict[int, float] | None:
+        """BM25F score of every doc in ``docs`` (the docs ``q`` matches, maybe filtered), as
+        Whoosh would score it, or None for a query this cannot score (Whoosh then does).
+
+        Whoosh sums the scores of a compound query's matching parts; a term scores BM25 over
+        its field (raw weight in fields without lengths), a phrase the sum of its words, an
+        expansion a constant. Here each term's postings are read a block at a time and scored
+        with table look-ups: a fifth to a tenth of the time of Whoosh's matcher tree, and every
+        match gets its score (Whoosh's top-n skips blocks that cannot make the first page).
+        """
+        if type(self.searcher.weighting) is not scoring.BM25F:
+            return None
+        out: dict[int, float] = {}
+        return out if self._add_scores(q, docs, out) else None
+
+    def _add_scores(self, q: query.Query, docs: set[int], out: dict[int, float]) -> bool:
+        kind = type(q)
+        if kind in _BOUNDED_CLASSES:
+            if not q.constantscore:
+                return False
+            texts = [t for t in q._btexts(self.searcher.reader()) if t]
+            if len(texts) == 1 and q.boost == 1.0:  # Whoosh scores a lone expansion as a term
+                self._add_term(q.field(), texts[0], docs, out)
+            else:
+                ranking.add_constant(out, self.docs(q) & docs, q.boost)
+            return True
+        if kind is query.Term:
+            self._add_term(q.fieldname, q.text, docs, out, q.boost)
+            return True
+        if q.boost != 1.0:  # a boosted group or phrase (rare in typed queries): Whoosh scores it
+            return False
+        if kind is query.And or (kind is query.Or and not q.minmatch and q.scale is None):
+            return all(self._add_scores(sub, docs, out) for sub in q.subqueries)
+        if kind is query.Not:
+            # ``a NOT b`` parses as And([a, Not(b)]); Whoosh's inverse matcher scores 1 a doc.
+            ranking.add_constant(out, self.docs(q) & docs, 1.0)
+            return True
+        if kind is query.AndNot:
+            return self._add_scores(q.a, docs, out)
+        if kind is query.Phrase and self._positional(q.fieldname):
+            matched = self._phrase_docs(q) & docs
+            for word in q.words:
+                self._add_term(q.fieldname, word, matched, out)
+            return True
+        return q is query.NullQuery
+
+    def _add_term(
+        self, field: str, text, docs: set[int], out: dict[int, float], boost: float = 1.0
+    ) -> None:
+        schema = self.searcher.schema
+        if field not in schema or not docs:
+            return
+        fieldobj = schema[field]
+        btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
+        blocks = ((ids, weights) for ids, weights, _ in self._postings(field, btext))
+        if not fieldobj.scorable:
+            ranking.add_weights(out, blocks, docs, boost)
+            return
+        weighting = self.searcher.weighting
+        k1 = weighting.K1
+        norms = self._norms.get(field)
+        if norms is None:
+            b = weighting._field_B.get(field, weighting.B)
+            avgfl = self.searcher.avg_field_length(field) or 1
+            norms = self._norms[field] = ranking.length_norms(byte_to_length, avgfl, b, k1)
+        idf = self.searcher.idf(field, btext)
+        ranking.add_bm25(out, blocks, docs, self.lengths(field), norms, idf, k1, boost)
+
+    def facet_counts(self, field: str, docs: set[int] | None) -> dict[str, int]:
+        """How many of ``docs`` (None: every live document) hold each value of ``field``."""
+        values = self._facet_values.get(field)
+        if values is None:
+            values = {}
+            reader = self.searcher.reader()
+            if reader.segments() is not None and field in reader.schema:
+                fieldobj = reader.schema[field]
+                for btext in reader.lexicon(field):
+                    # Kept apart from the posting cache: a facet value's doc numbers are read
+                    # on every query, as a compact array (4 bytes a posting).
+                    ids = array("I")
+                    for block_ids, _, _ in self._postings(field, btext, cache=False):
+                        ids.extend(block_ids)
+                    if ids:
+                        values[fieldobj.from_bytes(btext)] = ids
+            self._facet_values[field] = values
+        counts: dict[str, int] = {}
+        for value, ids in values.items():
+            n = len(ids) if docs is None else len(docs.intersection(ids))
+            if n:
+                counts[value] = n
+        return counts
+
+    def lengths(self, field: str) -> list[int]:
+        """The field-length byte of every document (Whoosh's per-document length column)."""
+        lengths = self._lengths.get(field)
+        if lengths is None:
+            lengths = []
+            name = _lenfield(field)
+            for reader, _ in self._segments:
+                count = reader.doc_count_all()
+                perdoc = getattr(reader, "_perdoc", None)
+                if perdoc is None or not perdoc.has_column(name):
+                    lengths.extend([0] * count)
+                    continue
+                column = perdoc.column_reader(name, LENGTHS_COLUMN)
+                values = _numeric_column_values(column)
+                lengths.extend(values if values is not None else column)
+            self._lengths[field] = lengths
+        return lengths
+
+    # -- phrases -------------------------------------------------------------------------------
+
+    def _positional(self, field: str) -> bool:
+        schema = self.searcher.schema
+        return field in schema and schema[field].format.supports("positions")
+
+    def _phrase_docs(self, q: query.Phrase) -> set[int]:
+        """Docs where the phrase's words occur in order, each within ``slop`` of the last
+        (remembered: a query asks for its doc set and then for its scores)."""
+        key = (q.fieldname, tuple(q.words), q.slop)
+        docs = self._phrases.pop(key, None)
+        if docs is None:
+            docs = self._match_phrase(q)
+        self._phrases[key] = docs
+        if len(self._phrases) > self.FILTER_CACHE:
+            self._phrases.pop(next(iter(self._phrases)))
+        return docs
+
+    def _match_phrase(self, q: query.Phrase) -> set[int]:
+        """Candidates are the docs holding every word (a set intersection); only their positions
+        are decoded, from the cached posting blocks. Whoosh's phrase matcher instead walks an
+        intersection of matchers and builds span objects for every candidate."""
+        field = q.fieldname
+        fieldobj = self.searcher.schema[field]
+        try:
+            words = [w if isinstance(w, bytes) else fieldobj.to_bytes(w) for w in q.words]
+        except ValueError:
+            return set()
+        if not words:
+            return set()
+        candidates: set[int] | None = None
+        for word in sorted(set(words), key=lambda w: self.searcher.doc_frequency(field, w)):
+            docs = self._term(field, word)
+            candidates = docs if candidates is None else candidates & docs
+            if not candidates:
+                return set()
+        if len(words) == 1:
+            return candidates or set()
+        decode = _decode_positions if type(fieldobj.format) is formats.Positions else None
+        decode = decode or fieldobj.format.decode_positions
+        positions: dict[bytes, dict[int, list[int]]] = {}
+        for word in set(words):
+            found = positions[word] = {}
+            for ids, _, values in self._postings(field, word, values=True):
+                for doc, value in zip(ids, values, strict=True):
+                    if doc in candidates:
+                        found[doc] = decode(value)
+        return {
+            doc
+            for doc in candidates
+            if ranking.phrase_at([positions[w][doc] for w in words], q.slop)
+        }
+
+    # -- postings --------------------------------------------------------------------------------
+
+    def _postings(
+        self, field: str, btext: bytes, *, values: bool = False, cache: bool = True
+    ) -> list[tuple]:
+        """A term's postings over every segment, a block at a time: (global doc numbers, weights,
+        values or None), deleted documents left out.
+
+        Decoded blocks are kept for the recent terms (up to CACHED_POSTINGS postings in all):
+        a query reads a term for its doc set, its scores and maybe its positions, and typing
+        ``diffusion m``, ``diffusion mo``… asks for ``diffusion`` again at every keystroke.
+        Whoosh unpickles a whole block (positions included) whatever part is wanted.
+        """
+        key = (field, btext)
+        entry = self._cache.pop(key, None)
+        if entry is None or (values and not entry[1]):
+            blocks = []
+            count = 0
+            for reader, offset in self._segments:
+                if (field, btext) not in reader:
+                    continue
+                for ids, weights, vals in _segment_postings(reader, field, btext, values):
+                    if offset:
+                        ids = array("I", [d + offset for d in ids])
+                    blocks.append((ids, weights, vals))
+                    count += len(ids)
+            entry = (blocks, values, count)
+        if not cache:
+            return entry[0]
+        self._cache[key] = entry
+        while len(self._cache) > 1 and sum(e[2] for e in self._cache.values()) > CACHED_POSTINGS:
+            self._cache.popitem(last=False)  # the least recently used term
+        return entry[0]
+
     def _term(self, field: str, text) -> set[int]:
+        """Doc numbers of a term (a set built from whole blocks at C speed)."""
+        schema = self.searcher.schema
+        if field not in schema:
+            return set()
+        btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
         out: set[int] = set()
-        for reader, offset in self._segments:
-            docs = _segment_term_docs(reader, field, text)
-            out.update(map(offset.__add__, docs) if offset else docs)
+        for ids, _, _ in self._postings(field, btext):
+            out.update(ids)
         return out
 
 
@@ -1160,16 +1516,51 @@ def _segment_term_docs(reader, field: str, text) -> set[int]:
     btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
     if (field, btext) not in reader:
         return set()
-    m = reader.postings(field, btext)
-    if not all(hasattr(m, a) for a in ("_read_ids", "_ids", "_next_block", "_lastblock")):
-        return set(m.all_ids())  # a segment with deletions, or an inlined short list
     out: set[int] = set()
-    # Whoosh's W3 codec internals (whoosh-reloaded 2.7): one decode per block of 128 postings
-    # instead of three Python calls per posting.
+    for ids, _, _ in _segment_postings(reader, field, btext, False):
+        out.update(ids)
+    return out
+
+
+def _segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator[tuple]:
+    """(doc numbers, weights, values or None) of a term in one segment, a block at a time."""
+    m = reader.postings(field, btext)
+    if not all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_lastblock")):
+        # A segment with deletions (a filtering wrapper) or a short list stored inline with the
+        # term: walk it posting by posting.
+        ids = array("I")
+        weights = array("f")
+        vals: list | None = [] if values else None
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            if vals is not None:
+                vals.append(m.value())
+            m.next()
+        if ids:
+            yield ids, weights, vals
+        return
+    # Whoosh's W3 codec internals (whoosh-reloaded 2.7): one unpickled tuple per block of
+    # postings; its delta-coded doc numbers are summed at C speed (Whoosh's own decoding is a
+    # Python generator, a step per posting).
     while m.is_active():
-        m._read_ids()  # fills m._ids with the whole block's doc numbers
-        out.update(m._ids)
+        if m._data is None:
+            m._read_data()
+        if m._byteids:
+            m._read_ids()
+            ids = array("I", m._ids)
+        else:
+            ids = array("I", accumulate(m._data[0]))
+        m._read_weights()
+        if values:
+            m._read_values()
+        yield ids, m._weights, (m._values if values else None)
         if m._lastblock:
             break
         m._next_block()
-    return out
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """Positions of a Whoosh ``Positions`` posting value (its own decoding, at C speed):
+    4 bytes of count, then a pickled list of deltas."""
+    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))

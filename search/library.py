@@ -85,11 +85,15 @@ class Library:
         snippets: bool = False,
     ) -> SearchResult:
         """Run a query (Whoosh syntax; "" = every paper). Raises QueryError for a bad query."""
-        start = time.perf_counter()
+        clock = _Stopwatch()
         self._ensure_index()
+        clock.lap("open index")
         q = self.index.parse(query)
+        clock.lap("parse")
         total, first, ids = self.index.search(q, filters, sort, limit)
+        clock.lap("match and rank")
         papers = {p.id: p for p in self.records.get_many([i for i, _ in first])}
+        clock.lap("read papers")
         terms = self.index.terms_for(q) if query.strip() else []
         stems = {text for field, text in terms if field in ("title", "abstract")}
         hits = []
@@ -99,6 +103,7 @@ class Library:
                 continue
             snippet, spans = self._snippet(paper.abstract, stems) if snippets else ("", ())
             hits.append(SearchHit(paper, score, snippet, spans))
+        clock.lap("highlight")
         words = tuple(dict.fromkeys(text for _, text in terms))
         return SearchResult(
             query=query,
@@ -108,7 +113,8 @@ class Library:
             hits=tuple(hits),
             ids=ids,
             terms=words,
-            elapsed_ms=(time.perf_counter() - start) * 1000,
+            elapsed_ms=clock.total_ms(),
+            timings=tuple(clock.laps),
         )
 
     def highlight(
@@ -255,13 +261,13 @@ class Library:
             return
 
         problems: list[ParseProblem] = []
-        touched: set[str] = set()
         papers_in_file = 0
         with self.records.transaction() as db:
             file_id = self.records.begin_file(
                 db, key, st.st_size, st.st_mtime_ns, digest, detected or "unknown"
             )
-            old_ids = self.records.old_paper_ids(db, file_id)
+            # Kept in SQLite, not in sets: memory stays flat however long the file is.
+            self.records.remember_old_papers(db, file_id)
             self.records.drop_records(db, file_id)
         # One guarded iterator for the whole file: a fresh _guarded() per batch would close the
         # parser when the previous wrapper is collected (yield from forwards close()), silently
@@ -278,14 +284,15 @@ class Library:
                         problems.append(item)
                         continue
                     pid, what = self.records.add_record(db, file_id, seq, item)
+                    # A paper new to the library cannot have been seen earlier in this file.
+                    first = what == "new" or not self.records.seen_in_file(db, file_id, pid, seq)
                     seq += 1
                     report.papers_read += 1
-                    if pid not in touched:
-                        touched.add(pid)
+                    if first:
                         papers_in_file += 1
                         if what == "new":
                             report.papers_new += 1
-                        elif pid in old_ids:
+                        elif self.records.fed_before(db, pid):
                             report.papers_updated += what == "changed"
                         else:
                             report.papers_merged += 1
@@ -293,7 +300,7 @@ class Library:
                         break
                 else:
                     # The file is done: papers it no longer mentions lose its contribution.
-                    for pid in old_ids - touched:
+                    for pid in self.records.no_longer_fed(db, file_id):
                         self.records.recompute(db, pid)
                     # A file that gave nothing but problems, or hit a parser bug, stays
                     # unfinished: the next ingest reads it again and reports it again.
@@ -362,6 +369,22 @@ def _guarded(items: Iterable, path: Path, problems: list[ParseProblem]) -> Itera
         yield from items
     except Exception as exc:  # noqa: BLE001 - reported to the user, other files go on
         problems.append(ParseProblem(str(path), f"{_INTERNAL}: {type(exc).__name__}: {exc}"))
+
+
+class _Stopwatch:
+    """Milliseconds spent in each step of a call, in order."""
+
+    def __init__(self) -> None:
+        self.start = self._last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((step, (now - self._last) * 1000))
+        self._last = now
+
+    def total_ms(self) -> float:
+        return (time.perf_counter() - self.start) * 1000
 
 
 def _digest_and_lines(path: Path) -> tuple[str, int]:

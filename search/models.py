@@ -151,6 +151,8 @@ class SearchResult:
     #: The query's words (stemmed-match terms as typed), for highlighting in front ends.
     terms: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
+    #: Where ``elapsed_ms`` went: (step, ms) in order (``paperbrowse search --timing``).
+    timings: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(slots=True)

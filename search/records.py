@@ -188,6 +188,37 @@ class RecordStore:
         rows = db.execute("SELECT DISTINCT paper_id FROM records WHERE file_id=?", (file_id,))
         return {r[0] for r in rows}
 
+    def remember_old_papers(self, db, file_id: int) -> None:
+        """Note the papers a file fed before it is read again (in a temporary table, not in
+        memory: a million-paper file would hold ~90 MB of ids in a Python set)."""
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS old_papers (id TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM temp.old_papers")
+        db.execute(
+            "INSERT INTO temp.old_papers SELECT DISTINCT paper_id FROM records WHERE file_id=?",
+            (file_id,),
+        )
+
+    def fed_before(self, db, pid: str) -> bool:
+        """Whether the file being read fed this paper before (see remember_old_papers)."""
+        return db.execute("SELECT 1 FROM temp.old_papers WHERE id=?", (pid,)).fetchone() is not None
+
+    def seen_in_file(self, db, file_id: int, pid: str, seq: int) -> bool:
+        """Whether a record of this file before position ``seq`` is of the same paper."""
+        row = db.execute(
+            "SELECT 1 FROM records WHERE paper_id=? AND file_id=? AND seq<? LIMIT 1",
+            (pid, file_id, seq),
+        ).fetchone()
+        return row is not None
+
+    def no_longer_fed(self, db, file_id: int) -> list[str]:
+        """Papers the file fed before and no longer mentions now that it has been read."""
+        rows = db.execute(
+            "SELECT id FROM temp.old_papers "
+            "WHERE id NOT IN (SELECT paper_id FROM records WHERE file_id=?)",
+            (file_id,),
+        )
+        return [r[0] for r in rows]
+
     def drop_records(self, db, file_id: int) -> None:
         db.execute("DELETE FROM records WHERE file_id=?", (file_id,))
 

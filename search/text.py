@@ -30,8 +30,10 @@ def title_key(title: str) -> str:
     Case, accents, punctuation, whitespace and TeX math markers (``SE$(n)$`` vs ``SE(n)``) are
     ignored, so the same paper's title from an arXiv dump and from a page copy gives one key.
     """
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = title
+    if not text.isascii():  # ASCII has no decompositions: most titles skip a step per character
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"\\[a-zA-Z]+", "", text)  # TeX commands such as \mathcal
     return re.sub(r"[\W_]+", "", text.casefold())
 

@@ -328,3 +328,30 @@ def test_store_and_reader_in_one_process_share_writes(tmp_path: Path) -> None:
         assert tui.ids() == {"2401.00001"}
         tui.tag("2401.00001", "x")
         assert cli.get("2401.00001").tags == ("x",)
+
+
+def test_title_key_is_the_same_with_and_without_the_ascii_shortcut() -> None:
+    import unicodedata
+
+    from search.text import title_key
+
+    def slow(title: str) -> str:  # the key without the ASCII shortcut
+        import re
+
+        text = unicodedata.normalize("NFKD", title)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = re.sub(r"\\[a-zA-Z]+", "", text)
+        return re.sub(r"[\W_]+", "", text.casefold())
+
+    titles = [
+        "Attention Is All You Need",
+        "SE$(n)$ equivariant \\mathcal{L} networks",
+        "Über die Élan vital: naïve café",
+        "ﬁne-tuning ½ of a model",  # compatibility forms: ligature, fraction
+        "",
+        "   ",
+        "Ǆ and ß casefold",
+    ]
+    for title in titles:
+        assert title_key(title) == slow(title)
+    assert title_key("Über naïve") == title_key("Uber naive")

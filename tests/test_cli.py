@@ -92,6 +92,31 @@ def test_search_json_contract(library):
 
 
 @needs_dumps
+def test_search_timing_says_where_the_time_went(library):
+    result = run("search", "luttinger", "--json", "--timing", data_dir=library)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)  # the output for scripts is untouched: timing is on stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("timing: ")
+    total, steps = line.removeprefix("timing: ").split(" ms: ")
+    named = dict(step.rsplit(" ", 1) for step in steps.split(", "))
+    assert list(named) == [
+        "start-up and imports",
+        "open library",
+        "open index",
+        "parse",
+        "match and rank",
+        "read papers",
+        "highlight",
+        "print",
+    ]
+    assert all(ms.isdigit() for ms in named.values())
+    assert sum(int(ms) for ms in named.values()) <= int(total) + len(named)  # rounding only
+    plain = run("search", "luttinger", "--json", data_dir=library)
+    assert "timing" not in plain.stderr
+
+
+@needs_dumps
 def test_search_table_sort_and_filters(library):
     result = run("search", "", "--sort", "upvotes", "--limit", "3", data_dir=library)
     assert result.returncode == 0, result.stderr

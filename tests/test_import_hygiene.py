@@ -16,9 +16,7 @@ import pytest
 
 import search
 
-CORE_MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(search.__path__, prefix="search.")
-)
+CORE_MODULES = sorted(m.name for m in pkgutil.walk_packages(search.__path__, prefix="search."))
 
 
 def loaded_after(code: str) -> set[str]:

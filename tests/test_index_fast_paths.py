@@ -121,12 +121,24 @@ def test_empty_id_filter_matches_nothing(library: Library) -> None:
 
 def test_views_are_dropped_when_the_index_changes(library: Library, tmp_path: Path) -> None:
     before = library.search("", limit=1)
+    learning = library.search("learning", limit=None)
     views = library.index.views()
+    assert before.total == library.count()
+    # Eight papers, all new versions of papers the library has (seed 9 shares their ids).
     library.ingest([write_dump(tmp_path / "c.jsonl", 5, extra=3, seed=9)])
     after = library.search("", limit=1)
     assert library.index.views() is not views
-    assert after.total == before.total + 8
+    assert after.total == library.count()
     assert after.hits[0].paper.published >= before.hits[0].paper.published
+    # Replaced papers are not listed twice (Whoosh's searcher refresh kept their old copies).
+    again = library.search("learning", limit=None)
+    assert len(set(again.ids)) == again.total
+    fresh = Library(library.locations)
+    try:
+        assert list(fresh.search("learning", limit=None).ids) == list(again.ids)
+    finally:
+        fresh.close()
+    assert again.total >= learning.total
 
 
 @pytest.mark.parametrize("field", ["abstract", "title", "authors"])
@@ -143,16 +155,160 @@ def test_match_spans_equal_the_full_analysis(library: Library, field: str) -> No
             assert index.match_spans(field, text, stems) == full
 
 
-def test_relevance_ranks_the_first_hits_then_newest_first(library: Library, monkeypatch) -> None:
+#: Queries the index scores itself (terms, and/or/not, phrases, fields, expansions mixed with
+#: words) and ones it hands to Whoosh (boosts, ranges).
+SCORED = [
+    "learning",
+    "graph neural",
+    "quantum OR magnetization",
+    "learning NOT quantum",
+    '"language model"',
+    '"neural network" learning',
+    '"deep neural network"',
+    '"model language"~3',
+    '"learning learning"',
+    "title:diffusion",
+    "author:wang",
+    "abstract:model title:learning",
+    "cat:cs.LG quantum",
+    "quant* learning",
+    "transformr~ model",
+    "learning^2 quantum",
+    "published:[20200101 TO 20221231] learning",
+]
+
+
+def _whoosh_scored(lib: Library, text: str, filters: Filters) -> list[tuple[str, float]]:
+    """Whoosh's own answer, every match scored (limit=None): (id, score) best first."""
+    index = lib.index
+    s = index.searcher()
+    results = s.search(index.parse(text), filter=index._filter(filters), limit=None)
+    ids = s.reader().column_reader("id")
+    return [(ids[d], score) for score, d in results.top_n]
+
+
+@pytest.mark.parametrize("filters", FILTERS[:3], ids=lambda f: str(f)[:60])
+@pytest.mark.parametrize("text", SCORED)
+def test_relevance_order_and_scores_match_whoosh(library: Library, text, filters) -> None:
+    expected = _whoosh_scored(library, text, filters)
+    total, first, ids = library.index.search(library.index.parse(text), filters, "relevance", 20)
+    assert total == len(expected)
+    assert list(ids) == [i for i, _ in expected]
+    assert [i for i, _ in first] == [i for i, _ in expected[:20]]
+    assert [score for _, score in first] == pytest.approx([sc for _, sc in expected[:20]], rel=1e-9)
+    _, everything, _ = library.index.search(library.index.parse(text), filters, "relevance", None)
+    assert [score for _, score in everything] == pytest.approx(
+        [score for _, score in expected], rel=1e-9
+    )
+
+
+def test_the_common_queries_are_scored_by_the_index_not_whoosh(library: Library) -> None:
+    views = library.index.views()
+    docs = views.docs(library.index.parse("learning"))
+    for text in SCORED[:-2]:
+        q = library.index.parse(text)
+        assert views.scores(q, views.docs(q)) is not None, text
+    assert views.scores(library.index.parse("learning^2 quantum"), docs) is None
+
+
+def test_phrases_match_whoosh(library: Library) -> None:
+    """Every adjacent word pair and triple of some abstracts, and the same words out of order
+    or apart, match the same documents as Whoosh's phrase matcher."""
+    from whoosh import query
+
+    index = library.index
+    views = index.views()
+    searcher = index.searcher()
+    phrases: set[tuple[str, ...]] = set()
+    for paper in library.get_many(list(library.search("", limit=40).ids[:40])):
+        words = [term for term, _, _ in index.analyze("abstract", paper.abstract)]
+        phrases.update(tuple(words[i : i + 2]) for i in range(0, len(words) - 1, 7))
+        phrases.update(tuple(words[i : i + 3]) for i in range(0, len(words) - 2, 11))
+        phrases.update((b, a) for a, b in zip(words[::13], words[1::13], strict=False))
+    assert len(phrases) > 200
+    matched = 0
+    for words in sorted(phrases):
+        for slop in (1, 2):
+            q = query.Phrase("abstract", list(words), slop=slop)
+            expected = set(searcher.docs_for_query(q))
+            assert views._match_phrase(q) == expected, (words, slop)
+            matched += bool(expected)
+    assert matched > 200  # most of them occur somewhere: the test compares real matches
+
+
+def test_a_small_posting_cache_gives_the_same_answers(library: Library, monkeypatch) -> None:
     from search import index as index_module
 
-    monkeypatch.setattr(index_module, "RANKED_DEPTH", 30)
-    result = library.search("learning", limit=20)
-    assert result.total > 60
-    ids = list(result.ids)
-    scored = _whoosh_ids(library, "learning", Filters())
-    assert ids[:30] == scored[:30]
-    assert [h.paper.id for h in result.hits] == scored[:20]
-    rest = library.get_many(ids[30:])
-    assert [p.published for p in rest] == sorted((p.published for p in rest), reverse=True)
-    assert sorted(ids) == sorted(scored)
+    expected = {t: _whoosh_scored(library, t, Filters()) for t in SCORED[:9]}
+    monkeypatch.setattr(index_module, "CACHED_POSTINGS", 50)
+    library.index.close()  # a fresh searcher, with an empty cache
+    for _ in range(2):
+        for text, want in expected.items():
+            result = library.search(text, limit=None)
+            assert list(result.ids) == [i for i, _ in want], text
+    assert len(library.index.views()._cache) <= 2
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: str(f)[:60])
+@pytest.mark.parametrize("text", ["", "learning", "quant* learning", "learning NOT quantum"])
+def test_facet_counts_match_whoosh_grouping(library: Library, text: str, filters) -> None:
+    index = library.index
+    q = index.parse(text)
+    expected = index._whoosh_facets(q, index.views().filter_set(filters, index._filter(filters)))
+    assert index.facets(q, filters) == expected
+    assert list(index.facets(q, filters)["category"].items()) == list(expected["category"].items())
+
+
+def test_facets_of_a_query_whoosh_must_match_still_work(library: Library) -> None:
+    index = library.index
+    q = index.parse("published:[20200101 TO 20221231] learning")
+    counts = index.facets(q, Filters())
+    assert counts == index._whoosh_facets(q, None)
+    assert (
+        sum(counts["year"].values())
+        == library.search("published:[20200101 TO 20221231] learning").total
+    )
+
+
+@pytest.fixture(scope="module")
+def real_library(tmp_path_factory) -> Library:
+    """Every example dump (all four kinds), ingested in place."""
+    from tests.dumps_paths import DUMPS
+
+    if not DUMPS.is_dir():
+        pytest.skip(f"example dumps not found at {DUMPS}")
+    lib = Library(Locations.resolve(tmp_path_factory.mktemp("real") / "data"))
+    lib.ingest([DUMPS])
+    yield lib
+    lib.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "model", "language model", '"language model"', "learn* model", "author:wang", "diffusion"],
+)
+def test_real_dumps_scores_and_facets_match_whoosh(real_library: Library, text: str) -> None:
+    index = real_library.index
+    expected = _whoosh_scored(real_library, text, Filters()) if text else None
+    if expected is not None:
+        total, first, ids = index.search(index.parse(text), Filters(), "relevance", None)
+        assert [i for i, _ in first] == [i for i, _ in expected]
+        assert [sc for _, sc in first] == pytest.approx([sc for _, sc in expected], rel=1e-9)
+    q = index.parse(text)
+    facets = index.facets(q, Filters())
+    assert facets == index._whoosh_facets(q, None)
+    assert len(facets["kind"]) >= (4 if not text else 1)
+
+
+def test_similar_papers_are_whooshs_more_like_this(library: Library) -> None:
+    index = library.index
+    s = index.searcher()
+    ids = s.reader().column_reader("id")
+    papers = library.get_many(list(library.search("learning", limit=12).ids[:12]))
+    for paper in papers:
+        docnum = s.document_number(id=paper.id)
+        text = f"{paper.title} {paper.title} {paper.abstract}"
+        results = s.more_like(docnum, "abstract", text=text, top=6, numterms=12)
+        expected = [ids[d] for _, d in results.top_n if d != docnum][:5]
+        assert index.similar(paper, 5) == expected
+        assert paper.id not in index.similar(paper, 50)

@@ -222,6 +222,26 @@ def test_changed_dump_updates_its_papers_and_drops_what_it_no_longer_has(tmp_pat
     assert lib.search("equivariant").total == 1
 
 
+def test_a_paper_twice_in_one_file_counts_once_and_a_regrown_file_is_counted_right(tmp_path):
+    lib = new_library(tmp_path)
+    a, b = dict(JSONL, id="2501.00001"), dict(JSONL, id="2501.00002", title="Other paper")
+    dump = write_jsonl(tmp_path / "a.jsonl", [a, b, dict(a, abstract="  A later copy.")])
+    report = lib.ingest([dump])
+    assert (report.papers_read, report.papers_new, report.papers_merged) == (3, 2, 0)
+    papers_in_file = lib.records.db.execute("SELECT papers FROM files").fetchone()[0]
+    assert papers_in_file == 2  # A once, B
+
+    # The file again: A changed (twice in it), B gone, C new; another file mentions A too.
+    c = dict(JSONL, id="2501.00003", title="Third paper")
+    write_jsonl(dump, [dict(a, title="Renamed"), c, dict(a, title="Renamed")])
+    other = write_jsonl(tmp_path / "b.jsonl", [dict(a, title="Renamed")])
+    report = lib.ingest([dump, other])
+    assert (report.papers_new, report.papers_updated, report.papers_merged) == (1, 1, 1)
+    assert lib.get("2501.00002") is None  # no file mentions B any more
+    assert lib.get("2501.00001").title == "Renamed"
+    assert lib.count() == 2
+
+
 def test_rebuild_starts_from_scratch(tmp_path):
     lib = new_library(tmp_path)
     lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)

@@ -11,11 +11,13 @@ test hooks), announces it on stdout, and is then SIGKILLed. Afterwards, in this 
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -34,6 +36,11 @@ DRIVER = textwrap.dedent(
     from pathlib import Path
 
     data_dir, dump, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+    if mode.startswith("mp-"):
+        # Whoosh's multiprocess writer (from 20k papers in real use) for this small dump.
+        import search.library
+        search.library.MULTIPROCESS_FROM = 1000
+        mode = mode[3:]
 
     def pause(what):
         print("PAUSE", what, flush=True)
@@ -191,6 +198,86 @@ def test_kill_during_ingest_keeps_old_or_new_state(
     allowed = {OLD} if index_after_kill == "old" else {OLD + NEW}
     _check_consistent(data, bookmarks_before, allowed)
     _check_next_ingest_completes(data, dump, bookmarks_before)
+
+
+@pytest.mark.parametrize("mode", ["mp-index-mid-write", "mp-segment-written"])
+def test_kill_during_a_multiprocess_index_write_leaves_no_workers_behind(
+    tmp_path: Path, old_library, mode: str
+) -> None:
+    """Whoosh's writer processes die with the killed ingest: they held its locks (the next
+    ingest said another one was running) and went on burning CPU."""
+    data, bookmarks_before = old_library
+    dump = write_jsonl(tmp_path / "new.jsonl", 10_000, NEW, marker="newpaper")
+    driver = tmp_path / "driver.py"
+    _kill_at(tmp_path, data, dump, mode)
+    deadline = time.monotonic() + 15
+    while _processes_running(driver) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_running(driver), "writer processes outlived the killed ingest"
+    _check_consistent(data, bookmarks_before, {OLD})
+    _check_next_ingest_completes(data, dump, bookmarks_before, cli=True)
+
+
+def test_ctrl_c_during_a_multiprocess_index_write_stops_cleanly(
+    tmp_path: Path, old_library
+) -> None:
+    """Ctrl-C in a terminal interrupts the whole process group, Whoosh's writer processes too.
+    Those died of it and the ingest then waited for them forever; now they leave it to the
+    ingest, which says at once that it is saving, keeps what was indexed and exits 130."""
+    data, bookmarks_before = old_library
+    dump = write_jsonl(tmp_path / "new.jsonl", 10_000, NEW, marker="newpaper")
+    script = tmp_path / "cli.py"
+    # The real entry point; only the size from which the multiprocess writer is used is lowered.
+    script.write_text(
+        "import sys\n"
+        "import search.library\n"
+        "search.library.MULTIPROCESS_FROM = 1000\n"
+        "from tui.cli import main\n"
+        "sys.argv[0] = 'paperbrowse'\n"
+        "main()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(script), "--data-dir", str(data), "ingest", str(dump)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env(),
+        cwd=REPO,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(_processes_running(script)) < 3:  # the ingest and its two writer processes
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the multiprocess writer never started"
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = err.decode()
+    assert proc.returncode == 130, text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text
+    assert "paperbrowse: stopping: keeping what is read and indexed so far" in text
+    assert text.rstrip().endswith("the same ingest again finishes the job")
+    assert not _processes_running(script)
+    _check_next_ingest_completes(data, dump, bookmarks_before, cli=True)
+
+
+def _processes_running(script: Path) -> list[int]:
+    """Pids of live processes running ``script`` (a killed driver's forked workers)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if str(script).encode() in cmdline and state != "Z":
+            pids.append(int(proc.name))
+    return pids
 
 
 def test_kill_during_cli_ingest_on_observed_state(tmp_path: Path, old_library) -> None:

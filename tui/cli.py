@@ -9,8 +9,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
 import sqlite3
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +26,7 @@ from search.datearg import parse_date_arg
 from search.models import FORMATS, SORTS, Filters, Paper, QueryError
 from search.serialize import paper_to_dict
 from search.text import strip_controls
+from tui import STARTED
 
 app = typer.Typer(
     name="paperbrowse",
@@ -109,16 +115,48 @@ def ingest(
     services = _services(ctx)
     from tui.progress import IngestProgress
 
-    with IngestProgress(sys.stderr) as progress:
-        report = services.library.ingest(
-            existing, fmt=fmt, as_of=as_of_date, rebuild=rebuild, progress=progress, wait=wait
+    try:
+        with IngestProgress(sys.stderr) as progress, _saying_what_ctrl_c_does():
+            report = services.library.ingest(
+                existing, fmt=fmt, as_of=as_of_date, rebuild=rebuild, progress=progress, wait=wait
+            )
+    except KeyboardInterrupt:
+        typer.echo(
+            "paperbrowse: interrupted; what was read and indexed is kept: "
+            "the same ingest again finishes the job",
+            err=True,
         )
+        raise typer.Exit(130) from None
     services.refresh_bookmarks()
     for problem in report.problems:
         typer.echo(f"paperbrowse: {_plain(str(problem))}", err=True)
     typer.echo(_summary(report))
     if report.failed or missing:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _saying_what_ctrl_c_does() -> Iterator[None]:
+    """On the first Ctrl-C, say at once that the ingest is saving its work (committing the
+    papers the index has, which takes a while with big dumps); a second one quits at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def first_interrupt(signum, frame) -> None:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        typer.echo(
+            "\npaperbrowse: stopping: keeping what is read and indexed so far "
+            "(Ctrl-C again to quit at once)",
+            err=True,
+        )
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGINT, first_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _summary(report) -> str:
@@ -157,8 +195,12 @@ def search(
     min_upvotes: Annotated[
         int | None, typer.Option("--min-upvotes", min=0, help="At least N upvotes.")
     ] = None,
+    timing: Annotated[
+        bool, typer.Option("--timing", help="Say on stderr where the time went.")
+    ] = False,
 ) -> None:
     """Search the library; prints a table, or JSON for scripts."""
+    began = time.perf_counter()
     if sort not in SORTS:
         raise fail(f"unknown --sort {sort!r}; choose one of {', '.join(SORTS)}", 2)
     filters = Filters(
@@ -167,19 +209,31 @@ def search(
         min_upvotes=min_upvotes,
     )
     try:
-        result = _services(ctx).library.search(query, filters, sort=sort, limit=limit)
+        library = _services(ctx).library
+        opened = time.perf_counter()
+        result = library.search(query, filters, sort=sort, limit=limit)
     except QueryError as exc:
         raise fail(str(exc)) from None
+    printed = time.perf_counter()
     if as_json:
         rows = [dict(_json_paper(h.paper), score=round(h.score, 4)) for h in result.hits]
         typer.echo(_json_text(rows))
-        return
-    if not result.hits:
+    elif not result.hits:
         typer.echo(f"No papers match {_plain(query)!r}.", err=True)
-        return
-    typer.echo(_table(result.hits))
-    if result.total > len(result.hits):
-        typer.echo(f"{len(result.hits)} of {result.total} results (--limit for more)", err=True)
+    else:
+        typer.echo(_table(result.hits))
+        if result.total > len(result.hits):
+            typer.echo(f"{len(result.hits)} of {result.total} results (--limit for more)", err=True)
+    if timing:
+        steps = [("start-up and imports", (began - STARTED) * 1000)]
+        steps.append(("open library", (opened - began) * 1000))
+        steps += list(result.timings)
+        steps.append(("print", (time.perf_counter() - printed) * 1000))
+        total = (time.perf_counter() - STARTED) * 1000
+        typer.echo(
+            f"timing: {total:.0f} ms: " + ", ".join(f"{step} {ms:.0f}" for step, ms in steps),
+            err=True,
+        )
 
 
 def _table(hits) -> str:
