@@ -53,13 +53,11 @@ class Debouncer:
     def due(self) -> float | None:
         """The wait is over: ``None`` to run the query now, else the seconds still to wait.
 
-        The wait counts from the latest change, so a burst only ends once no key has come for
-        a whole interval.
+        Ask only while :attr:`pending`. The wait counts from the latest change, so a burst
+        only ends once no key has come for a whole interval.
         """
         left = self._last_change + self.interval - self._clock()
-        if self._pending and left > SLACK:
-            return left
-        return None
+        return left if left > SLACK else None
 
     def dispatched(self) -> None:
         """A query with the current text was started (by a change, Enter, a sort…)."""

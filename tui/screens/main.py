@@ -281,7 +281,7 @@ class MainScreen(Screen[None]):
             # once the typing pauses, so that the next keystroke's query does not queue behind
             # counts for a text already gone.
             self._stop_facets_timer()
-            self._facets_timer = self.set_timer(self.pb_app.debounce, self._run_facets)
+            self._facets_timer = self.set_timer(self.pb_app.debounce, self._facets_due)
 
     def _empty_message(self, result: SearchResult) -> Text:
         if self.services.library.count() == 0:
@@ -343,6 +343,12 @@ class MainScreen(Screen[None]):
             self._facets_timer.stop()
             self._facets_timer = None
 
+    def _facets_due(self) -> None:
+        # The timer's callback may have been queued just before a new query stopped it: counts
+        # for a text whose results are not on screen yet would be wasted.
+        if self.show_filters and not self.query_in_flight:
+            self._run_facets()
+
     def _run_facets(self) -> None:
         self._stop_facets_timer()
         # Counts per year/source ignore the year/source picks themselves, so the user sees what
@@ -366,8 +372,9 @@ class MainScreen(Screen[None]):
             self._schedule_query(self._debounce.change())
 
     def _query_due(self) -> None:
-        self._query_timer = None
-        if self._debounce is not None:
+        # A timer's callback may already be queued when the timer is stopped (Enter ran the
+        # query meanwhile): then nothing is pending, and there is nothing to do.
+        if self._debounce is not None and self._debounce.pending:
             self._schedule_query(self._debounce.due())
 
     def _schedule_query(self, delay: float | None) -> None:
@@ -386,7 +393,8 @@ class MainScreen(Screen[None]):
         results = self.query_one(ResultsList)
         # Focus moves at once, so keys typed right after Enter (b, j…) reach the results.
         self._focus(results)
-        if self._query_timer is not None or self._latest_query != event.query:
+        pending = self._debounce is not None and self._debounce.pending
+        if pending or self._latest_query != event.query:
             self.run_query()
         elif self.query_in_flight:
             pass  # the query for this text is running: its results arrive with the top row current
