@@ -272,7 +272,7 @@ class MainScreen(Screen[None]):
         )
         self._update_status()
         empty = result.total == 0
-        self.set_class(empty, "-no-results")
+        self.query_one("#results-area").set_class(empty, "-no-results")
         if empty:
             self.query_one("#empty-message", Static).update(self._empty_message(result))
             self._set_current(None)
