@@ -16,6 +16,7 @@ from textual.widgets import Input
 from tests.fixtures_app import make_app, pilot_test, settle, static_text
 from tui.widgets.filters import FiltersPane
 from tui.widgets.results_list import ResultsList
+from tui.widgets.search_bar import SearchBar
 
 SIZE = (120, 36)
 #: Real seconds between the debounce timer's checks of the (hand-moved) clock.
@@ -289,3 +290,41 @@ async def test_facet_counts_follow_the_final_text_not_every_key(recorded):
         assert recorded.library.facet_queries == ["diffusion"]
         pane = app.screen.query_one(FiltersPane)
         assert pane.is_on_screen
+
+
+@pilot_test
+async def test_a_problem_with_a_text_typed_past_leaves_the_status(recorded):
+    """ "d" alone has no searchable words: said at once, and gone with the next key (the
+    results on screen are still those of the last good query)."""
+    clock = Clock()
+    app = typing_app(recorded, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_typing(pilot, recorded, clock)
+        bar = app.screen.query_one(SearchBar)
+        await pilot.press("d")
+        await until(pilot, lambda: bar.has_class("-error"), "the problem shown")
+        assert "⚠" in static_text(bar.query_one("#status"))
+        await pilot.press("i")  # within the burst: "di" waits for the pause
+        await until(pilot, lambda: not bar.has_class("-error"), "the problem cleared")
+        status = static_text(bar.query_one("#status"))
+        assert "⚠" not in status
+        assert f"{recorded.library.count():,} results" in status
+        assert recorded.library.searches == ["d"]
+        clock.advance()
+        await until(pilot, lambda: app.screen.result.query == "di", "trailing run")
+
+
+@pilot_test
+async def test_enter_on_a_text_with_a_problem_says_it_again(recorded):
+    clock = Clock()
+    app = typing_app(recorded, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_typing(pilot, recorded, clock)
+        bar = app.screen.query_one(SearchBar)
+        await pilot.press("d")
+        await until(pilot, lambda: bar.has_class("-error"), "the problem shown")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert recorded.library.searches == ["d", "d"]
+        assert bar.has_class("-error")
+        assert app.focused is app.screen.query_one(ResultsList)

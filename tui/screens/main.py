@@ -368,6 +368,11 @@ class MainScreen(Screen[None]):
     @on(SearchBar.QueryChanged)
     def _query_changed(self, event: SearchBar.QueryChanged) -> None:
         self.query_text = event.query
+        if self.query_error is not None:
+            # The problem was with a text the user has since typed past ("d" of "diffusion":
+            # no searchable words yet): back to the status of the results still on screen.
+            # query_error stays set, so that Enter on that same text shows it again.
+            self._update_status()
         if self._debounce is not None:
             self._schedule_query(self._debounce.change())
 
