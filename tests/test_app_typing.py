@@ -14,6 +14,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.fixtures_app import make_app, pilot_test, settle, static_text
+from tui.widgets.detail import DetailPane
 from tui.widgets.filters import FiltersPane
 from tui.widgets.results_list import ResultsList
 from tui.widgets.search_bar import SearchBar
@@ -51,6 +52,7 @@ class RecordingLibrary:
         self.real = library  # for the tests' own searches, which are not to be recorded
         self.searches: list[str] = []
         self.facet_queries: list[str] = []
+        self.similar_ids: list[str] = []
         self._hold: str | None = None
         self.held = threading.Event()
         self._release = threading.Event()
@@ -70,6 +72,10 @@ class RecordingLibrary:
             self.held.set()
             assert self._release.wait(30), "the test never released the held query"
         return self.real.search(query, *args, **kwargs)
+
+    def similar(self, paper_id: str, *args: Any, **kwargs: Any):
+        self.similar_ids.append(paper_id)
+        return self.real.similar(paper_id, *args, **kwargs)
 
     def facets(self, query: str, *args: Any, **kwargs: Any):
         self.facet_queries.append(query)
@@ -328,3 +334,51 @@ async def test_enter_on_a_text_with_a_problem_says_it_again(recorded):
         assert recorded.library.searches == ["d", "d"]
         assert bar.has_class("-error")
         assert app.focused is app.screen.query_one(ResultsList)
+
+
+async def move_down(pilot, app) -> str:
+    """Move the cursor one row down and wait for the detail pane to show that paper."""
+    results = app.screen.query_one(ResultsList)
+    detail = app.screen.query_one(DetailPane)
+    await pilot.press("j")
+    paper_id = results.highlighted_id
+    await until(pilot, lambda: detail.paper and detail.paper.id == paper_id, "the detail")
+    return paper_id
+
+
+@pilot_test
+async def test_similar_papers_are_asked_at_once_after_a_pause(recorded):
+    clock = Clock()
+    app = make_app(recorded, debounce=600, clock=clock)  # no timer fires during the test
+    library = recorded.library
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        library.similar_ids.clear()
+        clock.advance()
+        paper_id = await move_down(pilot, app)
+        await until(pilot, lambda: library.similar_ids == [paper_id], "asked at once")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        similar = app.screen.query_one(DetailPane).query_one("#similar")
+        assert "…" not in str(similar.get_option_at_index(0).prompt)
+
+
+@pilot_test
+async def test_a_run_of_moves_asks_for_the_first_and_last_papers_similar_only(recorded):
+    """Holding j: the first paper's similar papers at once, then only the last paper's."""
+    clock = Clock()
+    app = typing_app(recorded, clock)
+    library = recorded.library
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        library.similar_ids.clear()
+        clock.advance()
+        first = await move_down(pilot, app)
+        await until(pilot, lambda: library.similar_ids == [first], "asked at once")
+        for _ in range(3):  # the clock stands still: one run of moves
+            last = await move_down(pilot, app)
+        await pilot.pause(TICK * 5)  # the timer fires, sees no pause yet, and waits again
+        assert library.similar_ids == [first]
+        clock.advance()
+        await until(pilot, lambda: len(library.similar_ids) == 2, "the run's last paper")
+        assert library.similar_ids == [first, last]

@@ -106,6 +106,8 @@ class MainScreen(Screen[None]):
         self._detail_timer: Timer | None = None
         self._facets_timer: Timer | None = None
         self._debounce: Debouncer | None = None
+        self._similar_debounce: Debouncer | None = None
+        self._similar_id: str | None = None  # the paper whose similar papers are to be asked
         # Every query dispatched gets the next number; a result (or error) is shown only if it
         # carries the latest one. Cancelling the worker is not enough: a thread worker that was
         # already past its cancellation check can still hand over its result after a newer
@@ -145,6 +147,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
+        self._similar_debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._refresh_bookmarks()
         self.run_query()
         self._focus(self.query_one(ResultsList))
@@ -483,15 +486,27 @@ class MainScreen(Screen[None]):
             note=bookmark.note if bookmark else "",
             bookmarked=bookmark is not None,
         )
-        if paper is not None and paper.id != before:
-            # Asked only once the pane shows the paper (the answer is dropped otherwise), and a
-            # moment later, so that holding j does not queue a more-like-this per row.
-            if self._similar_timer is not None:
-                self._similar_timer.stop()
-            paper_id = paper.id
-            self._similar_timer = self.set_timer(
-                self.pb_app.debounce, lambda: self._similar_worker(paper_id)
-            )
+        if paper is not None and paper.id != before and self._similar_debounce is not None:
+            # Asked only once the pane shows the paper (the answer is dropped otherwise). Like
+            # the query: at once after a pause, and for the first and last paper of a run of
+            # moves (holding j), so that it does not queue a more-like-this per row.
+            self._similar_id = paper.id
+            self._schedule_similar(self._similar_debounce.change())
+
+    def _similar_due(self) -> None:
+        # As for the query: a callback queued before its timer was stopped finds nothing due.
+        if self._similar_debounce is not None and self._similar_debounce.pending:
+            self._schedule_similar(self._similar_debounce.due())
+
+    def _schedule_similar(self, delay: float | None) -> None:
+        if self._similar_timer is not None:
+            self._similar_timer.stop()
+            self._similar_timer = None
+        if delay is not None:
+            self._similar_timer = self.set_timer(delay, self._similar_due)
+        elif self._similar_id is not None and self._similar_debounce is not None:
+            self._similar_debounce.dispatched()
+            self._similar_worker(self._similar_id)
 
     @work(thread=True, exclusive=True, group="similar")
     def _similar_worker(self, paper_id: str) -> None:
