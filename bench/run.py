@@ -283,7 +283,8 @@ def probe_queries(data_dir: str) -> dict:
 
 
 def probe_tui(data_dir: str) -> dict:
-    """The app under run_test(): first paint, keystroke-to-results and memory."""
+    """The app under run_test(): first paint, keystroke-to-results (after a pause, while typing),
+    key echo, the worker-to-frame hand-over, and memory."""
     t0 = time.perf_counter()
     from search.services import build_services
     from tui.app import PaperBrowseApp
