@@ -127,7 +127,7 @@ async def test_empty_library_says_how_to_ingest(tmp_path):
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.screen.has_class("-no-results")
+        assert app.screen.query_one("#results-area").has_class("-no-results")
         assert "paperbrowse ingest" in static_text(app.screen.query_one("#empty-message"))
     services.close()
 

@@ -140,11 +140,18 @@ async def test_no_results_shows_a_message(services):
         await settle(pilot)
         await pilot.press("slash", *"qqxyzzy", "enter")
         await settle(pilot)
-        assert app.screen.has_class("-no-results")
+        assert app.screen.query_one("#results-area").has_class("-no-results")
         message = static_text(app.screen.query_one("#empty-message"))
         assert "No papers match" in message and "qqxyzzy" in message
+        assert "No papers match" in screen_text(app)
+        assert not app.screen.query_one(ResultsList).display
         assert "0 results" in status(app)
         assert app.screen.query_one(DetailPane).paper is None
+        # A query with results brings the list back in place of the message.
+        await pilot.press("slash", "ctrl+u", *"diffusion", "enter")
+        await settle(pilot)
+        assert app.screen.query_one(ResultsList).display
+        assert "No papers match" not in screen_text(app)
 
 
 @pilot_test

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,11 @@ class PaperBrowseApp(App[None]):
     """Browse the library in ``services`` (a ``search.services.Services``).
 
     ``show_timings=False`` hides the query time (for snapshots); ``poll_seconds`` is how often the
-    app checks whether an ingest changed the library (0 turns it off); ``debounce`` is the pause
-    after a keystroke before the query runs.
+    app checks whether an ingest changed the library (0 turns it off). ``debounce`` is how long
+    a pause in typing must be: a key after such a pause runs its query at once, keys typed
+    closer together run the text they end on once the typing pauses that long (see
+    tui/debounce.py). ``clock`` (monotonic seconds) is what those pauses are measured with;
+    tests pass one they control.
     """
 
     CSS_PATH = "app.tcss"
@@ -40,12 +44,14 @@ class PaperBrowseApp(App[None]):
         show_timings: bool = True,
         poll_seconds: float = 3.0,
         debounce: float = 0.15,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.services = services
         self.show_timings = show_timings
         self.poll_seconds = poll_seconds
         self.debounce = debounce
+        self.clock = clock
         self._generation: int | None = None
 
     def get_default_screen(self) -> Screen:

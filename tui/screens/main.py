@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
 from search.text import clean
+from tui.debounce import Debouncer
 from tui.messages import BookmarksChanged, LibraryUpdated
 from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
 from tui.screens.edit import NoteScreen, TagsScreen
@@ -103,6 +104,18 @@ class MainScreen(Screen[None]):
         self._query_timer: Timer | None = None
         self._similar_timer: Timer | None = None
         self._detail_timer: Timer | None = None
+        self._facets_timer: Timer | None = None
+        self._debounce: Debouncer | None = None
+        self._similar_debounce: Debouncer | None = None
+        self._similar_id: str | None = None  # the paper whose similar papers are to be asked
+        # Every query dispatched gets the next number; a result (or error) is shown only if it
+        # carries the latest one. Cancelling the worker is not enough: a thread worker that was
+        # already past its cancellation check can still hand over its result after a newer
+        # query's, and that older result must not overwrite the newer one.
+        self._query_seq = 0
+        self._shown_seq = 0
+        self._latest_query: str | None = None  # the text of the latest dispatched query
+        self._facets_seq = 0
         # The library shares one Whoosh searcher and one SQLite connection between threads, and
         # neither promises to be thread-safe: the workers take turns.
         self._library_lock = threading.Lock()
@@ -133,6 +146,8 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
+        self._similar_debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._refresh_bookmarks()
         self.run_query()
         self._focus(self.query_one(ResultsList))
@@ -151,6 +166,8 @@ class MainScreen(Screen[None]):
         self.set_class(value, "-show-filters")
         if value:
             self._run_facets()
+        else:
+            self._stop_facets_timer()
 
     def watch_show_bookmarks(self, value: bool) -> None:
         self.set_class(value, "-show-bookmarks")
@@ -191,17 +208,33 @@ class MainScreen(Screen[None]):
         if self._query_timer is not None:
             self._query_timer.stop()
             self._query_timer = None
+        if self._debounce is not None:
+            self._debounce.dispatched()
+        # The facet counts follow the results once they are shown (see _show_result).
+        self._stop_facets_timer()
         keep = self.current_id if keep_position else None
-        self._query_worker(self.query_text, self.current_filters(), self.sort, keep)
-        if self.show_filters:
-            self._run_facets()
+        self._query_seq += 1
+        self._latest_query = self.query_text
+        filters = self.current_filters()
+        self._query_worker(self._query_seq, self.query_text, filters, self.sort, keep)
+
+    @property
+    def query_in_flight(self) -> bool:
+        """The latest query has been dispatched and its result (or error) is not shown yet."""
+        return self._shown_seq != self._query_seq
 
     @work(thread=True, exclusive=True, group="query")
-    def _query_worker(self, query: str, filters: Filters, sort: str, keep: str | None) -> None:
+    def _query_worker(
+        self, seq: int, query: str, filters: Filters, sort: str, keep: str | None
+    ) -> None:
         worker = get_current_worker()
         library = self.services.library
         try:
             with self._library_lock:
+                if worker.is_cancelled:
+                    # A newer query was dispatched while this one waited for its turn: running
+                    # it would only delay the newer one (a burst must not queue a query per key).
+                    return
                 if library.count() == 0:
                     # Nothing to search: skip the index, which may not even exist yet.
                     result = SearchResult(query, sort, filters, 0, ())
@@ -214,17 +247,20 @@ class MainScreen(Screen[None]):
                     result = replace(result, ids=list(result.ids))
         except QueryError as error:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_query_error, query, str(error))
+                self.app.call_from_thread(self._show_query_error, seq, query, str(error))
             return
         except Exception as error:  # an index problem must not kill the app
             if not worker.is_cancelled:
                 message = f"search failed: {type(error).__name__}: {error}"
-                self.app.call_from_thread(self._show_query_error, query, message)
+                self.app.call_from_thread(self._show_query_error, seq, query, message)
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_result, result, keep)
+            self.app.call_from_thread(self._show_result, seq, result, keep)
 
-    def _show_result(self, result: SearchResult, keep: str | None) -> None:
+    def _show_result(self, seq: int, result: SearchResult, keep: str | None) -> None:
+        if seq != self._query_seq:
+            return  # an older query's result, handed over late: the newer one's is coming
+        self._shown_seq = seq
         self.result = result
         self.query_error = None
         results = self.query_one(ResultsList)
@@ -239,10 +275,16 @@ class MainScreen(Screen[None]):
         )
         self._update_status()
         empty = result.total == 0
-        self.set_class(empty, "-no-results")
+        self.query_one("#results-area").set_class(empty, "-no-results")
         if empty:
             self.query_one("#empty-message", Static).update(self._empty_message(result))
             self._set_current(None)
+        if self.show_filters:
+            # Counting facets at 100k papers takes ~0.3-0.6 s and holds the library: run them
+            # once the typing pauses, so that the next keystroke's query does not queue behind
+            # counts for a text already gone.
+            self._stop_facets_timer()
+            self._facets_timer = self.set_timer(self.pb_app.debounce, self._facets_due)
 
     def _empty_message(self, result: SearchResult) -> Text:
         if self.services.library.count() == 0:
@@ -259,7 +301,10 @@ class MainScreen(Screen[None]):
             text.append("\nwith these filters — press x to clear them")
         return text
 
-    def _show_query_error(self, query: str, message: str) -> None:
+    def _show_query_error(self, seq: int, query: str, message: str) -> None:
+        if seq != self._query_seq:
+            return  # an older query's problem: the newer query's answer is coming
+        self._shown_seq = seq
         # Keep the last results on screen: a half-typed query should not blank the list.
         self.query_error = message
         self.query_one(SearchBar).set_status(literal(f"⚠ {message}"), error=True)
@@ -280,17 +325,35 @@ class MainScreen(Screen[None]):
         self.query_one(SearchBar).set_status(Text(" · ".join(parts)))
 
     @work(thread=True, exclusive=True, group="facets")
-    def _facets_worker(self, query: str, filters: Filters) -> None:
+    def _facets_worker(self, seq: int, query: str, filters: Filters) -> None:
         worker = get_current_worker()
         try:
             with self._library_lock:
+                if worker.is_cancelled:
+                    return  # newer counts were asked for while this waited its turn
                 facets = self.services.library.facets(query, filters)
         except Exception:  # no counts is better than a crash; the query says why
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.query_one(FiltersPane).set_facets, facets)
+            self.app.call_from_thread(self._show_facets, seq, facets)
+
+    def _show_facets(self, seq: int, facets: dict[str, dict[str, int]]) -> None:
+        if seq == self._facets_seq:  # older counts handed over late are dropped
+            self.query_one(FiltersPane).set_facets(facets)
+
+    def _stop_facets_timer(self) -> None:
+        if self._facets_timer is not None:
+            self._facets_timer.stop()
+            self._facets_timer = None
+
+    def _facets_due(self) -> None:
+        # The timer's callback may have been queued just before a new query stopped it: counts
+        # for a text whose results are not on screen yet would be wasted.
+        if self.show_filters and not self.query_in_flight:
+            self._run_facets()
 
     def _run_facets(self) -> None:
+        self._stop_facets_timer()
         # Counts per year/source ignore the year/source picks themselves, so the user sees what
         # each other choice would give.
         base = self.current_filters()
@@ -302,14 +365,35 @@ class MainScreen(Screen[None]):
             categories=base.categories,
             ids=base.ids,
         )
-        self._facets_worker(self.query_text, facet_filters)
+        self._facets_seq += 1
+        self._facets_worker(self._facets_seq, self.query_text, facet_filters)
 
     @on(SearchBar.QueryChanged)
     def _query_changed(self, event: SearchBar.QueryChanged) -> None:
         self.query_text = event.query
+        if self.query_error is not None:
+            # The problem was with a text the user has since typed past ("d" of "diffusion":
+            # no searchable words yet): back to the status of the results still on screen.
+            # query_error stays set, so that Enter on that same text shows it again.
+            self._update_status()
+        if self._debounce is not None:
+            self._schedule_query(self._debounce.change())
+
+    def _query_due(self) -> None:
+        # A timer's callback may already be queued when the timer is stopped (Enter ran the
+        # query meanwhile): then nothing is pending, and there is nothing to do.
+        if self._debounce is not None and self._debounce.pending:
+            self._schedule_query(self._debounce.due())
+
+    def _schedule_query(self, delay: float | None) -> None:
+        """Run the query now (``delay`` None) or when ``delay`` seconds have passed."""
         if self._query_timer is not None:
             self._query_timer.stop()
-        self._query_timer = self.set_timer(self.pb_app.debounce, self.run_query)
+            self._query_timer = None
+        if delay is None:
+            self.run_query()
+        else:
+            self._query_timer = self.set_timer(delay, self._query_due)
 
     @on(SearchBar.QuerySubmitted)
     def _query_submitted(self, event: SearchBar.QuerySubmitted) -> None:
@@ -317,16 +401,15 @@ class MainScreen(Screen[None]):
         results = self.query_one(ResultsList)
         # Focus moves at once, so keys typed right after Enter (b, j…) reach the results.
         self._focus(results)
-        shown = self.result
-        if (
-            self._query_timer is None
-            and self.query_error is None
-            and shown is not None
-            and shown.query == event.query
-        ):
+        pending = self._debounce is not None and self._debounce.pending
+        if pending or self._latest_query != event.query:
+            self.run_query()
+        elif self.query_in_flight:
+            pass  # the query for this text is running: its results arrive with the top row current
+        elif self.query_error is None:
             results.action_first()
         else:
-            self.run_query()
+            self.run_query()  # try again, and show why it fails
 
     @on(SearchBar.Left)
     def _search_left(self) -> None:
@@ -403,21 +486,35 @@ class MainScreen(Screen[None]):
             note=bookmark.note if bookmark else "",
             bookmarked=bookmark is not None,
         )
-        if paper is not None and paper.id != before:
-            # Asked only once the pane shows the paper (the answer is dropped otherwise), and a
-            # moment later, so that holding j does not queue a more-like-this per row.
-            if self._similar_timer is not None:
-                self._similar_timer.stop()
-            paper_id = paper.id
-            self._similar_timer = self.set_timer(
-                self.pb_app.debounce, lambda: self._similar_worker(paper_id)
-            )
+        if paper is not None and paper.id != before and self._similar_debounce is not None:
+            # Asked only once the pane shows the paper (the answer is dropped otherwise). Like
+            # the query: at once after a pause, and for the first and last paper of a run of
+            # moves (holding j), so that it does not queue a more-like-this per row.
+            self._similar_id = paper.id
+            self._schedule_similar(self._similar_debounce.change())
+
+    def _similar_due(self) -> None:
+        # As for the query: a callback queued before its timer was stopped finds nothing due.
+        if self._similar_debounce is not None and self._similar_debounce.pending:
+            self._schedule_similar(self._similar_debounce.due())
+
+    def _schedule_similar(self, delay: float | None) -> None:
+        if self._similar_timer is not None:
+            self._similar_timer.stop()
+            self._similar_timer = None
+        if delay is not None:
+            self._similar_timer = self.set_timer(delay, self._similar_due)
+        elif self._similar_id is not None and self._similar_debounce is not None:
+            self._similar_debounce.dispatched()
+            self._similar_worker(self._similar_id)
 
     @work(thread=True, exclusive=True, group="similar")
     def _similar_worker(self, paper_id: str) -> None:
         worker = get_current_worker()
         try:
             with self._library_lock:
+                if worker.is_cancelled:
+                    return  # the detail moved on to another paper while this waited its turn
                 papers = self.services.library.similar(paper_id, limit=5)
         except Exception:  # similar papers are a nicety: show none
             papers = []

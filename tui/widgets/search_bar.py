@@ -58,7 +58,10 @@ class SearchBar(Vertical):
     def set_status(self, text: Text | str, *, error: bool = False) -> None:
         """Show the status line; ``error`` paints it as a problem with the query."""
         self.set_class(error, "-error")
-        self.query_one("#status", Static).update(Text(text) if isinstance(text, str) else text)
+        # The line is one row high whatever it says: no layout pass (which costs a whole-screen
+        # reflow) for a text that changes with every query.
+        status = self.query_one("#status", Static)
+        status.update(Text(text) if isinstance(text, str) else text, layout=False)
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
