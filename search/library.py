@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -28,6 +29,7 @@ from search.models import (
 )
 from search.paths import Locations
 from search.records import NEW, RecordStore
+from search.serialize import paper_from_json, paper_to_json
 
 #: progress(phase, done, total): phase is "read" (records parsed) or "index" (papers indexed).
 Progress = Callable[[str, int, int | None], None]
@@ -286,7 +288,21 @@ class Library:
                     if isinstance(item, ParseProblem):
                         problems.append(item)
                         continue
-                    pid, what = self.records.add_record(db, file_id, seq, item)
+                    try:
+                        pid, what = self.records.add_record(db, file_id, seq, item)
+                    except UnicodeEncodeError:
+                        # A lone surrogate (a JSON "\\ud800" escape with no pair) cannot be
+                        # stored or shown: mark the spot and keep the record. Nothing was
+                        # written before the failure (text is encoded before each statement).
+                        item = _without_surrogates(item)
+                        problems.append(
+                            ParseProblem(
+                                str(path),
+                                "invalid Unicode (a lone surrogate) replaced by U+FFFD",
+                                record=f"record {seq + 1}",
+                            )
+                        )
+                        pid, what = self.records.add_record(db, file_id, seq, item)
                     # A paper new to the library cannot have been seen earlier in this file.
                     first = what == "new" or not self.records.seen_in_file(db, file_id, pid, seq)
                     seq += 1
@@ -372,6 +388,14 @@ def _guarded(items: Iterable, path: Path, problems: list[ParseProblem]) -> Itera
         yield from items
     except Exception as exc:  # noqa: BLE001 - reported to the user, other files go on
         problems.append(ParseProblem(str(path), f"{_INTERNAL}: {type(exc).__name__}: {exc}"))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(paper: Paper) -> Paper:
+    """The paper with every lone surrogate replaced by U+FFFD, in whatever field it is."""
+    return paper_from_json(_SURROGATE.sub("\ufffd", paper_to_json(paper)))
 
 
 class _Stopwatch:

@@ -381,3 +381,64 @@ def test_a_dump_bigger_than_one_read_batch_is_ingested_whole(tmp_path: Path) -> 
         assert services.library.search("bulk", limit=None).total == n
     finally:
         services.close()
+
+
+def test_lone_surrogates_are_replaced_and_reported_never_a_crash(tmp_path: Path) -> None:
+    """A JSON "\\ud800" escape with no pair decodes to a lone surrogate, which cannot be encoded:
+    ingest crashed with a traceback. Now the record is kept with U+FFFD in its place, the spot
+    is named (file and record), the rest of the file is read, and the paper prints."""
+    lone = "\ud800"
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    jsonl = dumps / "arxiv.jsonl"
+    records = [
+        jsonl_record(1, title=f"Lone {lone} surrogate", abstract=f"  An abstract {lone}."),
+        jsonl_record(2, marker="untouched"),
+        jsonl_record(3, marker="authorbroken", authors_parsed=[[f"Love{lone}lace", "Ada", ""]]),
+        jsonl_record(4, marker="catbroken", categories=f"cs.LG{lone}"),
+    ]
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert "\\ud800" in jsonl.read_text()  # the escape as a dump has it
+    hf = dumps / "daily.json"
+    hf.write_text(
+        json.dumps(
+            [
+                {
+                    "paper": {
+                        "id": "2501.00007",
+                        "title": f"Hugging {lone} face",
+                        "summary": "A summary.",
+                        "authors": [{"name": f"X{lone}"}],
+                        "publishedAt": "2025-01-01T00:00:00.000Z",
+                        "upvotes": 3,
+                    },
+                    "title": f"Hugging {lone} face",
+                    "publishedAt": "2025-01-01T00:00:00.000Z",
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    services = build_services(tmp_path / "data")
+    try:
+        report = services.library.ingest([dumps])
+        lib = services.library
+        assert lib.count() == 5
+        messages = sorted(str(p) for p in report.problems)
+        assert messages == sorted(
+            [
+                f"{jsonl} (record 1): invalid Unicode (a lone surrogate) replaced by U+FFFD",
+                f"{jsonl} (record 3): invalid Unicode (a lone surrogate) replaced by U+FFFD",
+                f"{jsonl} (record 4): invalid Unicode (a lone surrogate) replaced by U+FFFD",
+                f"{hf} (record 1): invalid Unicode (a lone surrogate) replaced by U+FFFD",
+            ]
+        )
+        hit = lib.search("surrogate").hits[0].paper
+        assert hit.title == "Lone \ufffd surrogate" and hit.abstract == "An abstract \ufffd."
+        assert lib.search("untouched").total == 1
+        assert lib.search("authorbroken").hits[0].paper.authors[0] == "Ada Love\ufffdlace"
+        assert lib.search("hugging face").hits[0].paper.authors == ("X\ufffd",)
+        for paper in lib.get_many(list(lib.search("", limit=None).ids)):
+            json.dumps(paper.title).encode("utf-8")  # nothing left that cannot be encoded
+    finally:
+        services.close()
