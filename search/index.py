@@ -1267,7 +1267,19 @@ class _Views:
             return set()
         if kind is query.Phrase and self._positional(q.fieldname):
             return self._phrase_docs(q)
-        # Ranges, nested queries: Whoosh's own matcher (per document, but exact).
+        if kind is query.NumericRange:
+            # Whoosh walks the range's trie terms per document (0.2 s for a date filter at 100k
+            # papers); the same terms as sets take a few milliseconds.
+            return self.docs(q.simplify(self.searcher.reader()))
+        if kind is query.ConstantScoreQuery:
+            return self.docs(q.child)
+        if kind is query.TermRange:
+            field = q.field()
+            out = set()
+            for text in q._btexts(self.searcher.reader()):
+                out |= self._term(field, text)
+            return out
+        # Other nested queries: Whoosh's own matcher (per document, but exact).
         return set(self.searcher.docs_for_query(q))
 
     # -- relevance -------------------------------------------------------------------------------
