@@ -96,9 +96,11 @@ class FastText(fields.TEXT):
         return postings.postings(value)
 
 
-def _postings_analyzer(field: fields.FieldType) -> PostingsAnalyzer | None:
-    """A :class:`PostingsAnalyzer` reproducing ``field``'s indexing exactly, or None when the
-    field's analysis or format is one it does not reproduce (Whoosh's own path is used)."""
+def _simple_chain(analyzer) -> tuple | None:
+    """(tokenizer, stop filter, stem filter or None) when ``analyzer`` is exactly Whoosh's
+    tokenizer | lowercase | stop [| stem] chain with a word-matching (not gap) tokenizer and a
+    stemmer that stems; else None. Indexing (:class:`FastText`) and snippets (``match_spans``)
+    reproduce that chain without Whoosh's token stream."""
     from whoosh.analysis import (
         CompositeAnalyzer,
         LowercaseFilter,
@@ -107,9 +109,6 @@ def _postings_analyzer(field: fields.FieldType) -> PostingsAnalyzer | None:
         StopFilter,
     )
 
-    analyzer = field.analyzer
-    if type(field.format) is not formats.Positions or field.vector:
-        return None
     if type(analyzer) is not CompositeAnalyzer:
         return None
     items = analyzer.items
@@ -120,16 +119,31 @@ def _postings_analyzer(field: fields.FieldType) -> PostingsAnalyzer | None:
     ):
         return None
     tokenizer, _, stop = items[:3]
-    if tokenizer.gaps or not stop.renumber:
+    stemmer = items[3] if len(items) == 4 else None
+    if tokenizer.gaps or (stemmer is not None and stemmer.ignore):
         return None
-    stem = None
-    if len(items) == 4:
-        stemmer = items[3]
-        if stemmer.ignore or stemmer.lang:
-            return None
-        stem = stemmer.stemfn
+    return tokenizer, stop, stemmer
+
+
+def _postings_analyzer(field: fields.FieldType) -> PostingsAnalyzer | None:
+    """A :class:`PostingsAnalyzer` reproducing ``field``'s indexing exactly, or None when the
+    field's analysis or format is one it does not reproduce (Whoosh's own path is used)."""
+    if type(field.format) is not formats.Positions or field.vector:
+        return None
+    chain = _simple_chain(field.analyzer)
+    if chain is None:
+        return None
+    tokenizer, stop, stemmer = chain
+    # Positions must be renumbered past stop words; a language stemmer is not reproduced.
+    if not stop.renumber or (stemmer is not None and stemmer.lang):
+        return None
     return PostingsAnalyzer(
-        tokenizer.expression, stop.stops, stop.min, stop.max, stem, field.format.field_boost
+        tokenizer.expression,
+        stop.stops,
+        stop.min,
+        stop.max,
+        stemmer.stemfn if stemmer is not None else None,
+        field.format.field_boost,
     )
 
 
@@ -603,12 +617,6 @@ class PaperIndex:
             return total, first, IdList(total, everything, list)
         return total, first, IdList(total, [i for i, _ in first], all_ids)
 
-    def _ids_reader(self, s):
-        reader = s.reader()
-        if reader.segments() is None:  # an empty index has no columns (Whoosh's EmptyReader)
-            return []
-        return reader.column_reader("id")
-
     def terms_for(self, q: query.Query) -> list[tuple[str, str]]:
         """The index terms a query matches (expanded prefixes/fuzzy), as (field, text)."""
         reader = self.searcher().reader()
@@ -710,33 +718,17 @@ class PaperIndex:
     def _fast_analysis(self, field: str):
         """(token regex, stop words, min size, max size, stem function or None) when the field's
         analyzer is the usual tokenizer | lowercase | stop [| stem] chain; else None."""
-        if field in self._fast:
-            return self._fast[field]
-        from whoosh.analysis import (
-            CompositeAnalyzer,
-            LowercaseFilter,
-            RegexTokenizer,
-            StemFilter,
-            StopFilter,
-        )
-
-        analyzer = self._open().schema[field].analyzer
-        found = None
-        items = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else []
-        kinds = [type(i) for i in items]
-        if kinds[:3] == [RegexTokenizer, LowercaseFilter, StopFilter] and len(items) in (3, 4):
-            tokenizer, _, stop = items[:3]
-            stem = None
-            if len(items) == 4:
-                stemmer = items[3]
-                if type(stemmer) is StemFilter and not stemmer.ignore:
+        if field not in self._fast:
+            chain = _simple_chain(self._open().schema[field].analyzer)
+            found = None
+            if chain is not None:
+                tokenizer, stop, stemmer = chain
+                stem = None
+                if stemmer is not None:
                     stem = functools.lru_cache(maxsize=50_000)(stemmer.stemfn)
-                else:
-                    stem = False
-            if not tokenizer.gaps and stem is not False:
                 found = (tokenizer.expression, stop.stops, stop.min, stop.max, stem)
-        self._fast[field] = found
-        return found
+            self._fast[field] = found
+        return self._fast[field]
 
     def analyze(self, field: str, text: str) -> Iterator[tuple[str, int, int]]:
         """Tokens of ``text`` as the field indexes them: (term, start char, end char)."""
