@@ -751,11 +751,14 @@ def _mp_writer_class() -> type:
 
     class Task(SubWriterTask):
         def run(self) -> None:
-            _die_with_parent()
             # Ctrl-C in a terminal reaches the whole process group. A worker that died of it
             # left the parent's commit waiting for its results forever; the parent decides
-            # (it commits what the workers have, see PaperIndex.writer).
+            # (it commits what the workers have, see PaperIndex.writer). The worker was born
+            # with SIGINT blocked (see _new_task): one sent since stays pending until it is
+            # ignored here, and is then discarded.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            _die_with_parent()
             super().run()
 
         def _process_file(self, filename, doc_count):
@@ -775,7 +778,14 @@ def _mp_writer_class() -> type:
                 self.multisegment,
             )
             self.tasks.append(task)
-            task.start()
+            # Between fork and the first line of run() the worker would die of a Ctrl-C with
+            # a traceback (multiprocessing's bootstrap): it is forked with SIGINT blocked, and
+            # this process gets a Ctrl-C from that moment as soon as the fork is done.
+            before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                task.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, before)
             return task
 
     return Writer
