@@ -9,6 +9,7 @@ the index has committed them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -29,7 +30,8 @@ from search.models import (
 )
 from search.paths import Locations
 from search.records import NEW, RecordStore
-from search.serialize import paper_from_json, paper_to_json
+from search.serialize import paper_from_json, paper_to_json, without_controls
+from search.text import path_text
 
 #: progress(phase, done, total): phase is "read" (records parsed) or "index" (papers indexed).
 Progress = Callable[[str, int, int | None], None]
@@ -211,7 +213,7 @@ class Library:
         Raises ``search.lock.IngestRunning`` when another ingest holds the library for longer
         than ``wait`` seconds, and ``IndexBusy`` if the index stays locked.
         """
-        from search.dumps import detect_format, iter_dump_files  # parsers load only for ingest
+        from search.dumps import iter_dump_files  # parsers load only for ingest
 
         started = time.perf_counter()
         report = IngestReport()
@@ -228,7 +230,7 @@ class Library:
             # Absolute paths: a paper's sources must name its dumps from anywhere.
             for path in iter_dump_files(Path(p).resolve() for p in paths):
                 report.files += 1
-                self._ingest_file(path, fmt or detect_format(path), fmt, as_of, report, progress)
+                self._ingest_file(path, fmt, as_of, report, progress)
             self._index_pending(progress)
         self.records.bump_generation()
         report.seconds = time.perf_counter() - started
@@ -237,19 +239,29 @@ class Library:
     def _ingest_file(
         self,
         path: Path,
-        detected: str | None,
         forced: str | None,
         as_of: date | None,
         report: IngestReport,
         progress: Progress | None,
     ) -> None:
         from search.dumps import read_dump
+        from search.dumps.filekind import not_a_dump_file, refused_by_shape
 
-        key = str(path)
+        # The name shown and stored in papers (escaped), and the key the manifest finds the
+        # file by: its text, or its bytes when the name is not UTF-8 (SQLite cannot hold lone
+        # surrogates as text; a BLOB keeps the name exactly).
+        name = path_text(path)
+        key = _file_key(path)
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError as exc:
-            report.files_skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
+            self._skip(report, name, f"cannot read: {exc.strerror or exc}")
+            return
+        # Before anything opens the file: a FIFO would block the open (holding the ingest
+        # lock) and a device or a sparse giant would be hashed for ever.
+        refused = not_a_dump_file(st) or refused_by_shape(path, st)
+        if refused:
+            self._skip(report, name, refused)
             return
         row = self.records.file_row(key)
         if row is not None and row[4] and row[1] == st.st_size and row[2] == st.st_mtime_ns:
@@ -258,13 +270,14 @@ class Library:
         try:
             digest, lines = _digest_and_lines(path)
         except OSError as exc:
-            report.files_skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
+            self._skip(report, name, f"cannot read: {exc.strerror or exc}")
             return
         if row is not None and row[4] and row[3] == digest:
             self.records.touch_file(row[0], st.st_size, st.st_mtime_ns)
             report.files_unchanged += 1
             return
 
+        detected = forced or _detect(path)
         problems: list[ParseProblem] = []
         papers_in_file = 0
         with self.records.transaction() as db:
@@ -277,7 +290,9 @@ class Library:
         # One guarded iterator for the whole file: a fresh _guarded() per batch would close the
         # parser when the previous wrapper is collected (yield from forwards close()), silently
         # ending the file after the first batch.
-        items = iter(_guarded(read_dump(path, forced, as_of), path, problems))
+        items = iter(_guarded(read_dump(path, forced, as_of), name, problems))
+        if name != str(path):
+            items = _named(items, name)
         # JSON lines hold one paper a line: the count gives the bar a total, hence an ETA.
         read_total = report.papers_read + lines if detected == "arxiv-jsonl" else None
         seq = 0
@@ -288,6 +303,7 @@ class Library:
                     if isinstance(item, ParseProblem):
                         problems.append(item)
                         continue
+                    item = without_controls(item)  # whatever field a parser left uncleaned
                     try:
                         pid, what = self.records.add_record(db, file_id, seq, item)
                     except UnicodeEncodeError:
@@ -297,7 +313,7 @@ class Library:
                         item = _without_surrogates(item)
                         problems.append(
                             ParseProblem(
-                                str(path),
+                                name,
                                 "invalid Unicode (a lone surrogate) replaced by U+FFFD",
                                 record=f"record {seq + 1}",
                             )
@@ -321,17 +337,24 @@ class Library:
                     # The file is done: papers it no longer mentions lose its contribution.
                     for pid in self.records.no_longer_fed(db, file_id):
                         self.records.recompute(db, pid)
-                    # A file that gave nothing but problems, or hit a parser bug, stays
-                    # unfinished: the next ingest reads it again and reports it again.
+                    # A file that gave nothing but problems, or whose reading stopped early
+                    # (a parser bug, a record too deep to read), stays unfinished: the next
+                    # ingest reads it again and reports it again.
                     skipped = seq == 0 and problems
-                    if not skipped and not any(p.message.startswith(_INTERNAL) for p in problems):
+                    if not skipped and not any(p.stopped for p in problems):
                         self.records.finish_file(db, file_id, papers_in_file)
                     finished = True
             if progress:
                 progress("read", report.papers_read, read_total)
         report.problems.extend(problems)
         if seq == 0 and problems:
-            report.files_skipped.append((str(path), problems[0].message))
+            report.files_skipped.append((name, problems[0].message))
+
+    @staticmethod
+    def _skip(report: IngestReport, name: str, reason: str) -> None:
+        """A file not read at all: one problem line, and a place in the summary's skipped."""
+        report.problems.append(ParseProblem(name, reason))
+        report.files_skipped.append((name, reason))
 
     def _index_pending(self, progress: Progress | None) -> None:
         """Phase 2: write every flagged paper to the index; unflag what the index committed."""
@@ -379,7 +402,7 @@ class Library:
 _INTERNAL = "internal error while parsing"
 
 
-def _guarded(items: Iterable, path: Path, problems: list[ParseProblem]) -> Iterable:
+def _guarded(items: Iterable, name: str, problems: list[ParseProblem]) -> Iterable:
     """The parser's items; a parser bug becomes a problem for this file, not a traceback.
 
     The file is then not marked complete, so the next ingest reads it again.
@@ -387,7 +410,37 @@ def _guarded(items: Iterable, path: Path, problems: list[ParseProblem]) -> Itera
     try:
         yield from items
     except Exception as exc:  # noqa: BLE001 - reported to the user, other files go on
-        problems.append(ParseProblem(str(path), f"{_INTERNAL}: {type(exc).__name__}: {exc}"))
+        problems.append(
+            ParseProblem(name, f"{_INTERNAL}: {type(exc).__name__}: {exc}", stopped=True)
+        )
+
+
+def _named(items: Iterable, name: str) -> Iterable:
+    """Items of a file whose name needs escaping, naming it by ``name`` (see path_text)."""
+    for item in items:
+        if isinstance(item, ParseProblem):
+            yield dataclasses.replace(item, source=name)
+        else:
+            yield dataclasses.replace(item, sources=(name,))
+
+
+def _file_key(path: Path) -> str | bytes:
+    text = str(path)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return text
+
+
+def _detect(path: Path) -> str | None:
+    """The format detected from the content, for the manifest; reading reports the problems."""
+    from search.dumps import detect_format
+
+    try:
+        return detect_format(path)
+    except Exception:  # noqa: BLE001 - e.g. RecursionError on a deeply nested sample
+        return None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

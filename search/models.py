@@ -97,6 +97,9 @@ class ParseProblem:
     line: int | None = None
     #: Record number or description (``entry 3``, ``item 7``) when a line number does not apply.
     record: str | None = None
+    #: Reading of the file stopped here (a parser error, an I/O error): what follows was not
+    #: read, so the file is not marked complete and the next ingest reads it again.
+    stopped: bool = False
 
     def __str__(self) -> str:
         where = self.source

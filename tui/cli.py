@@ -6,8 +6,6 @@ and never import it: tests/test_import_hygiene.py proves it).
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import signal
 import sqlite3
@@ -27,6 +25,7 @@ from search.models import FORMATS, SORTS, Filters, Paper, QueryError
 from search.serialize import paper_to_dict
 from search.text import strip_controls
 from tui import STARTED
+from tui.jsonout import json_text
 
 app = typer.Typer(
     name="paperbrowse",
@@ -217,7 +216,7 @@ def search(
     printed = time.perf_counter()
     if as_json:
         rows = [dict(_json_paper(h.paper), score=round(h.score, 4)) for h in result.hits]
-        typer.echo(_json_text(rows))
+        typer.echo(json_text(rows))
     elif not result.hits:
         typer.echo(f"No papers match {_plain(query)!r}.", err=True)
     else:
@@ -291,7 +290,7 @@ def show(
     if paper is None:
         raise fail(f"no paper with id {paper_id!r} in the library")
     if as_json:
-        typer.echo(_json_text(_json_paper(paper)))
+        typer.echo(json_text(_json_paper(paper)))
         return
     typer.echo(_plain(render_record(paper)))
 
@@ -337,7 +336,7 @@ def stats(
     """Counts: papers, files, by source kind and by year."""
     data = _services(ctx).library.stats()
     if as_json:
-        typer.echo(_json_text(data))
+        typer.echo(json_text(data))
         return
     typer.echo(f"{data['papers']} papers from {data['files']} files in {data['data_dir']}")
     for title, key in (("By source", "by_kind"), ("By year", "by_year")):
@@ -354,17 +353,6 @@ def _json_paper(paper: Paper) -> dict[str, Any]:
 def _plain(text: str) -> str:
     """Dump text on its way to a terminal: no control sequences, ever."""
     return strip_controls(text)
-
-
-# json.dumps escapes C0 controls itself; these it writes raw with ensure_ascii=False, and a
-# terminal may act on them (8-bit CSI, bidi overrides). Escaped, the JSON value is unchanged.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-def _json_text(data: Any) -> str:
-    """``--json`` output: UTF-8 text kept readable, every character a terminal acts on escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _date_option(name: str, value: str | None, *, end: bool = False) -> date | None:

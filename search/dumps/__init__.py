@@ -236,12 +236,16 @@ def _jsonl_with_bad_lines(head: bytes) -> bool:
 
 def _read_with(path: Path, fmt: str, as_of: date | None) -> Iterator[Paper | ParseProblem]:
     """Run one format's reader, turning anything it raises into a problem."""
+    # Each of these ends the reading of the file early: ``stopped`` keeps it from being marked
+    # complete, so that the rest of it is read by a later ingest instead of being lost for good.
     source = str(path)
     try:
         yield from _READERS[fmt](path, as_of)
     except OSError as exc:
-        yield ParseProblem(source, f"cannot read file: {exc.strerror or exc}")
+        yield ParseProblem(source, f"cannot read file: {exc.strerror or exc}", stopped=True)
     except BinaryFile as exc:
-        yield ParseProblem(source, str(exc))
+        yield ParseProblem(source, str(exc), stopped=True)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not abort a whole ingest
-        yield ParseProblem(source, f"could not read as {fmt}: {type(exc).__name__}: {exc}")
+        yield ParseProblem(
+            source, f"could not read as {fmt}: {type(exc).__name__}: {exc}", stopped=True
+        )

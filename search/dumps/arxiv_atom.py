@@ -105,11 +105,12 @@ def _entry(entry: Element, source: str, number: int) -> Paper | ParseProblem:
         )
 
     categories: dict[str, None] = {}
+    # Terms are attributes, which _text does not see: cleaned here like every text field.
     primary = entry.find(f"{ARXIV}primary_category")
-    if primary is not None and primary.get("term"):
-        categories[primary.get("term", "")] = None
+    if primary is not None and clean(primary.get("term")):
+        categories[clean(primary.get("term"))] = None
     for category in entry.findall(f"{ATOM}category"):
-        term = category.get("term")
+        term = clean(category.get("term"))
         if term:
             categories.setdefault(term, None)
 

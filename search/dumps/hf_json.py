@@ -8,6 +8,7 @@ off mid-download still gives every complete item, plus a problem saying where it
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -73,6 +74,9 @@ def _iter_items(text: str, source: str) -> Iterator[tuple[int, int, Any] | Parse
         except json.JSONDecodeError as exc:
             yield ParseProblem(source, _message(exc, text), line=exc.lineno)
             return
+        except RecursionError:
+            yield ParseProblem(source, _TOO_DEEP, line=_line_of(text, pos))
+            return
         if isinstance(obj, dict) and "error" in obj and "paper" not in obj:
             yield ParseProblem(source, f"Hugging Face API error: {clean(str(obj['error']))}")
             return
@@ -119,8 +123,42 @@ def _iter_items(text: str, source: str) -> Iterator[tuple[int, int, Any] | Parse
                 source, _message(exc, text), line=exc.lineno, record=f"record {number}"
             )
             return
+        except RecursionError:
+            # The decoder recurses once per nesting level; the item's end is found without
+            # recursing, and the items after it are read as usual.
+            end = _end_of_value(text, pos)
+            yield ParseProblem(
+                source, _TOO_DEEP, line=_line_of(text, pos), record=f"record {number}"
+            )
+            if end is None:
+                return
+            pos = end
+            continue
         yield number, _line_of(text, pos), obj
         pos = end
+
+
+_TOO_DEEP = "JSON nested too deeply to read (thousands of levels): record skipped"
+# What can stand between two brackets of a JSON value: strings (with their escapes) and runs
+# of anything else. One regex match per token: linear in the value's length.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|[^"\[\]{}]+')
+
+
+def _end_of_value(text: str, pos: int) -> int | None:
+    """Where the array or object starting at ``pos`` ends, by counting brackets outside
+    strings (no recursion, whatever the depth); None if it never closes."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text, pos):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth == 0:
+                return match.end()
+        elif token[0] == '"' and depth == 0:
+            return match.end()
+    return None
 
 
 def _message(exc: json.JSONDecodeError, text: str) -> str:

@@ -1,0 +1,320 @@
+"""Hostile and unusual input through the real command (issue 11): files that are not files,
+names that are not text, records too deep to parse, encodings without a BOM, control codes in
+every field. For each: no hang, no traceback, no silent loss, no control code out.
+
+Every command runs in a subprocess through ``main()`` (``python -m tui.cli``), as a user meets it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from search.text import strip_controls
+from tests.reliability_tools import assert_no_traceback, jsonl_record, run_cli
+
+# Every character class a terminal acts on or that reorders text: ESC sequences (CSI, OSC 52
+# clipboard write), BEL, 8-bit CSI (C1), DEL, and the bidi override/isolate controls.
+NASTY = "\x1b[31m\x1b]52;c;aGk=\x07\x9b2J\x7f\u202eRLO\u2066iso\u2069\x85"
+
+
+def has_controls(text: str) -> bool:
+    return strip_controls(text) != text
+
+
+def _stats(data: Path) -> dict:
+    done = run_cli(data, "stats", "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _show(data: Path, paper_id: str) -> dict:
+    done = run_cli(data, "show", paper_id, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _jsonl(path: Path, *lines: str | bytes) -> Path:
+    path.write_bytes(b"".join((x.encode() if isinstance(x, str) else x) + b"\n" for x in lines))
+    return path
+
+
+def _rec(i: int, **extra) -> str:
+    return json.dumps(jsonl_record(i, marker="hostile", **extra))
+
+
+def _strings(value) -> list[str]:
+    """Every string in a JSON value, keys and values."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+# -- 1: files that are not regular files -------------------------------------------------------
+
+
+def test_fifo_device_socket_and_symlink_loops_are_named_and_skipped(tmp_path: Path) -> None:
+    """A FIFO hung the ingest for ever in open() (holding the ingest lock, papers read before
+    it left unindexed), and /dev/zero was hashed for ever: each non-regular file is now one
+    problem line naming what it is, and every good file is ingested and indexed."""
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    _jsonl(dumps / "a_good.jsonl", _rec(1))
+    os.mkfifo(dumps / "b_pipe.jsonl")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(dumps / "c_socket.jsonl"))
+    (dumps / "d_loop1.jsonl").symlink_to(dumps / "d_loop2.jsonl")
+    (dumps / "d_loop2.jsonl").symlink_to(dumps / "d_loop1.jsonl")
+    (dumps / "e_dangling.jsonl").symlink_to(dumps / "nowhere.jsonl")
+    _jsonl(dumps / "z_good.jsonl", _rec(2))
+    data = tmp_path / "data"
+    try:
+        done = run_cli(data, "ingest", str(dumps), "/dev/zero", timeout=60)
+    finally:
+        server.close()
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert_no_traceback(done.stdout, done.stderr)
+    assert "b_pipe.jsonl: is a named pipe (FIFO), not a dump file" in err
+    assert "c_socket.jsonl: is a socket, not a dump file" in err
+    assert "/dev/zero: is a character device, not a dump file" in err
+    assert "d_loop1.jsonl: cannot read: Too many levels of symbolic links" in err
+    assert "e_dangling.jsonl: cannot read: No such file or directory" in err
+    stats = _stats(data)
+    assert (stats["papers"], stats["pending_index"]) == (2, 0)
+    found = run_cli(data, "search", "hostile", "--json")
+    assert len(json.loads(found.stdout)) == 2
+
+
+def test_sparse_and_zero_filled_giants_are_refused_by_their_shape(tmp_path: Path) -> None:
+    """A 3 GB sparse file took seconds to be hashed and then called binary; a zero-filled one
+    as long: both are refused from stat and three small reads, before any hashing."""
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    with open(dumps / "holes.jsonl", "wb") as fh:
+        fh.truncate(3 << 30)  # 3 GB of holes: no disk used
+    (dumps / "zeros.json").write_bytes(bytes(4 << 20))  # 4 MB of real NUL bytes
+    _jsonl(dumps / "good.jsonl", _rec(3))
+    data = tmp_path / "data"
+    done = run_cli(data, "ingest", str(dumps), timeout=60)
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert_no_traceback(done.stdout, done.stderr)
+    assert "holes.jsonl: a sparse file (3.0 GB, almost all holes), not a dump: skipped" in err
+    assert "zeros.json: binary file (4.0 MB, mostly NUL bytes), not a dump: skipped" in err
+    assert _stats(data)["papers"] == 1
+
+
+# -- 2: names that are not UTF-8, or hold controls -----------------------------------------------
+
+
+def test_file_names_that_are_not_utf8_or_hold_controls_are_kept_and_shown_escaped(
+    tmp_path: Path,
+) -> None:
+    """A name with a byte that is not UTF-8 crashed the ingest (UnicodeEncodeError in the
+    manifest) and every later file was skipped. Now it is stored by its bytes (re-ingest
+    knows it is unchanged) and shown escaped, as are newlines and escape codes in names."""
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    odd = os.fsdecode(b"bad\xff\x1b[31m\nname\xe2\x80\xae.jsonl")
+    _jsonl(dumps / odd, _rec(4, title=f"escaped name {NASTY}"))
+    _jsonl(dumps / "z_later.jsonl", _rec(5))
+    data = tmp_path / "data"
+    done = run_cli(data, "ingest", str(dumps))
+    assert done.returncode == 0, done.stderr
+    assert_no_traceback(done.stdout, done.stderr)
+    shown = _show(data, jsonl_record(4)["id"])
+    assert shown["sources"] == [str(dumps / "bad\\xff\\x1b[31m\\nname\\u202e.jsonl")]
+    assert _stats(data)["papers"] == 2
+    again = run_cli(data, "ingest", str(dumps))
+    assert again.returncode == 0, again.stderr
+    assert "(2 unchanged)" in again.stdout.decode()
+    plain = run_cli(data, "show", jsonl_record(4)["id"])
+    assert b"\x1b" not in plain.stdout and b"\xe2\x80\xae" not in plain.stdout
+    assert "bad\\xff\\x1b[31m\\nname\\u202e.jsonl" in plain.stdout.decode()
+
+
+def test_a_problem_in_an_oddly_named_file_names_it_escaped(tmp_path: Path) -> None:
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    _jsonl(dumps / os.fsdecode(b"x\xfe\x07.jsonl"), _rec(6), "{not json")
+    done = run_cli(tmp_path / "data", "ingest", str(dumps))
+    err = done.stderr.decode()
+    assert done.returncode == 1
+    assert "x\\xfe\\x07.jsonl:2: " in err and "\x07" not in err
+
+
+# -- 3: depth ----------------------------------------------------------------------------------
+
+
+def test_a_record_nested_too_deeply_costs_that_record_only(tmp_path: Path) -> None:
+    """100k nested brackets on one JSON line, or as one item of an HF JSON array, raised
+    RecursionError: the file was marked complete with the records after it never read, even
+    on re-ingest ("0 records", exit 0). Now the bad record is one problem with its line or
+    record number and every other record is ingested."""
+    deep = "[" * 100_000 + "]" * 100_000
+    jsonl = _jsonl(tmp_path / "deep.jsonl", _rec(7), deep, _rec(8), '{"a":' * 50_000, _rec(9))
+    item = {"paper": {"id": "2402.00001", "title": "Before the deep one", "summary": "s"}}
+    after = {"paper": {"id": "2402.00002", "title": "After the deep one", "summary": "s"}}
+    hf = tmp_path / "daily_papers_2024-02-01.json"
+    hf.write_text("[" + json.dumps(item) + ",\n" + deep + ",\n" + json.dumps(after) + "]")
+    data = tmp_path / "data"
+    done = run_cli(data, "ingest", str(jsonl), str(hf))
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert_no_traceback(done.stdout, done.stderr)
+    assert "deep.jsonl:2: JSON nested too deeply to read" in err
+    assert "deep.jsonl:4: JSON nested too deeply to read" in err
+    assert "daily_papers_2024-02-01.json:2 (record 2): JSON nested too deeply to read" in err
+    assert _stats(data)["papers"] == 5
+    assert _show(data, "2402.00002")["title"] == "After the deep one"
+
+
+# -- 4 and 11: encodings -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_jsonl_in_utf16_without_bom_keeps_every_record(tmp_path: Path, encoding: str) -> None:
+    """Byte lines split UTF-16 characters: the first and last records were lost."""
+    text = "\n".join(_rec(i) for i in (10, 11, 12)) + "\n"
+    dump = tmp_path / "u16.jsonl"
+    dump.write_bytes(text.encode(encoding))
+    data = tmp_path / "data"
+    done = run_cli(data, "ingest", str(dump))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    assert _stats(data)["papers"] == 3
+
+
+def test_an_invalid_utf8_line_is_kept_and_said(tmp_path: Path) -> None:
+    """Read as a legacy encoding silently before; now the line is named."""
+    latin = [_rec(i).encode()[:-1] + b', "x": "caf\xe9"}' for i in (13, 15, 17)]
+    dump = _jsonl(tmp_path / "latin.jsonl", _rec(14), latin[0], _rec(16), *latin[1:])
+    data = tmp_path / "data"
+    done = run_cli(data, "ingest", str(dump))
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        f"paperbrowse: {dump}:2: not valid UTF-8: read as cp1252 (accents may be wrong)",
+        f"paperbrowse: {dump}: 2 more lines not valid UTF-8, read the same way "
+        "(accents may be wrong)",
+    ]
+    assert _stats(data)["papers"] == 5
+
+
+# -- 8 and 9: control codes in every stored field, and in every --json ---------------------------
+
+
+def test_control_codes_are_cleaned_from_every_stored_field(tmp_path: Path) -> None:
+    """``categories`` kept ESC/BEL/C1/RLO ("cs.LG \\u001b]52;c;aGk=\\u0007" reached the
+    terminal through ``show --json | jq -r``). Every field of every format is now clean."""
+    fields = {
+        k: f"{k} {NASTY}"
+        for k in ("title", "abstract", "comments", "journal-ref", "doi", "report-no", "license")
+    }
+    fields.update(
+        submitter=f"sub {NASTY}",
+        authors=f"Ann {NASTY} Bee",
+        categories=f"cs.LG {NASTY} stat.ML",
+        authors_parsed=[[f"Bee{NASTY}", "Ann", "", f"Uni {NASTY}"]],
+    )
+    jsonl = _jsonl(tmp_path / "ctl.jsonl", json.dumps(jsonl_record(15, **fields)))
+    hf_paper = {
+        "id": "2403.00001",
+        "title": f"hf {NASTY}",
+        "summary": f"sum {NASTY} https://github.com/o/r{NASTY}",
+        "authors": [{"name": f"Cy {NASTY}"}],
+        "githubRepo": f"https://github.com/o/r{NASTY}",
+        "projectPage": f"https://p.example/{NASTY}",
+        "ai_summary": f"ai {NASTY}",
+        "ai_keywords": [f"kw {NASTY}"],
+        "organization": {"fullname": f"Org {NASTY}"},
+    }
+    hf = tmp_path / "daily_papers_2024-03-01.json"
+    hf.write_text(json.dumps([{"paper": hf_paper}]))
+    # XML 1.0 forbids C0 controls even as references: C1, DEL and bidi are what a feed holds.
+    esc = "".join(c for c in NASTY if ord(c) >= 0x20)
+    atom = tmp_path / "feed.xml"
+    atom.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:arxiv="http://arxiv.org/schemas/atom"><entry>'
+        "<id>http://arxiv.org/abs/2403.00002v1</id><title>atom title</title>"
+        "<summary>s</summary><author><name>Di</name></author>"
+        f'<arxiv:primary_category term="cs.AI {esc}"/><category term="math {esc}"/>'
+        "</entry></feed>"
+    )
+    data = tmp_path / "data"
+    done = run_cli(data, "ingest", str(jsonl), str(hf), str(atom))
+    assert done.returncode == 0, done.stderr
+    for pid in (jsonl_record(15)["id"], "2403.00001", "2403.00002"):
+        record = _show(data, pid)
+        dirty = [s for s in _strings(record) if has_controls(s)]
+        assert not dirty, (pid, dirty)
+    assert _show(data, jsonl_record(15)["id"])["categories"][0] == "cs.LG"
+
+
+def test_every_json_output_escapes_c1_and_bidi(tmp_path: Path) -> None:
+    """``bookmark list --json`` wrote C1 controls and bidi characters from notes raw (its own
+    json.dumps); every --json now goes through one writer."""
+    dump = _jsonl(tmp_path / "one.jsonl", _rec(16))
+    data = tmp_path / "data"
+    assert run_cli(data, "ingest", str(dump)).returncode == 0
+    pid = jsonl_record(16)["id"]
+    note = "see \x9b31m and \u202eevil\u2069 \x85"
+    assert run_cli(data, "bookmark", "add", pid, "--note", note).returncode == 0
+    for args in (("bookmark", "list", "--json"), ("search", "hostile", "--json")):
+        done = run_cli(data, *args)
+        assert done.returncode == 0, done.stderr
+        out = done.stdout.decode()
+        assert not has_controls(out.replace("\n", "")), (args, out)
+        assert "\u2069" not in out
+    listed = json.loads(run_cli(data, "bookmark", "list", "--json").stdout)
+    assert listed[0]["note"] == note
+
+
+def test_no_command_writes_json_by_itself() -> None:
+    """One writer: nothing in tui/ calls json.dumps except tui/jsonout.py."""
+    tui = Path(__file__).resolve().parents[1] / "tui"
+    offenders = [
+        p.name
+        for p in tui.rglob("*.py")
+        if p.name != "jsonout.py" and "json.dumps" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_a_file_whose_reading_stopped_early_is_read_again(tmp_path: Path, monkeypatch) -> None:
+    """A parser that fails mid-file (a bug, an I/O error) used to leave the file marked
+    complete: the records after the failure were never read, even by the next ingest."""
+    from search.dumps import arxiv_jsonl
+    from search.library import Library
+    from search.paths import Locations
+
+    dump = _jsonl(tmp_path / "three.jsonl", _rec(20), _rec(21, title="boom"), _rec(22))
+    real = arxiv_jsonl.to_paper
+
+    def failing(record, source):
+        if record.get("title") == "boom":
+            raise RuntimeError("parser bug")
+        return real(record, source)
+
+    library = Library(Locations(tmp_path / "data"))
+    try:
+        monkeypatch.setattr(arxiv_jsonl, "to_paper", failing)
+        report = library.ingest([dump])
+        assert [p.message for p in report.problems] == [
+            "could not read as arxiv-jsonl: RuntimeError: parser bug"
+        ]
+        assert library.count() == 1
+        monkeypatch.setattr(arxiv_jsonl, "to_paper", real)
+        again = library.ingest([dump])
+        assert (again.files_unchanged, again.papers_read, library.count()) == (0, 3, 3)
+    finally:
+        library.close()
