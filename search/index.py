@@ -168,6 +168,16 @@ def _schema(stock: bool = False) -> fields.Schema:
     )
 
 
+#: The range of the upvotes field (unsigned, 32 bits). A dump may say anything (10**12, -5):
+#: Whoosh refuses a value outside the range with an exception that stopped the whole ingest,
+#: so counts are clamped into it, and so is a filter's minimum (``--min-upvotes 1e23``).
+UPVOTES_MAX = 2**32 - 1
+
+
+def _upvotes(n: int | None) -> int:
+    return min(max(n or 0, 0), UPVOTES_MAX)
+
+
 def _datenum(d) -> int:
     return d.year * 10000 + d.month * 100 + d.day if d else 0
 
@@ -181,7 +191,7 @@ def _document(paper: Paper) -> dict:
         "authors": " ; ".join(paper.authors),
         "keywords": ",".join(paper.keywords),
         "published": _datenum(paper.published),
-        "upvotes": paper.upvotes or 0,
+        "upvotes": _upvotes(paper.upvotes),
         "year": str(paper.published.year) if paper.published else "unknown",
         "kind": " ".join(paper.kinds),
         "category": " ".join(paper.categories),
@@ -207,6 +217,10 @@ def _bounded(cls: type) -> type:
             # A query asks several times (doc set, scores, highlight terms) and the next
             # keystroke asks again: expanding scans the term list (fuzzy: an edit distance per
             # term), so the answer is kept with the reader (a new commit: a new reader).
+            return self._expansion(ixreader)[0]
+
+        def _expansion(self, ixreader) -> tuple[list, int]:
+            """(the terms kept, how many terms matched), computed once per reader."""
             memo = ixreader.__dict__.setdefault("_paperbrowse_expansions", {})
             key = (
                 cls,
@@ -221,6 +235,11 @@ def _bounded(cls: type) -> type:
                 memo[key] = self._bounded_btexts(ixreader)
             return memo[key]
 
+        def expansion_cap(self, ixreader) -> tuple[int, int] | None:
+            """(terms kept, terms matched) when the bound left terms out, else None."""
+            kept, total = self._expansion(ixreader)
+            return (len(kept), total) if len(kept) < total else None
+
         def _bounded_btexts(self, ixreader):
             texts = list(super()._btexts(ixreader))
             field = self.field()
@@ -233,7 +252,7 @@ def _bounded(cls: type) -> type:
                     continue
                 kept.append(text)
                 postings += df
-            return kept
+            return kept, len(texts)
 
         def matcher(self, searcher, context=None):
             reader = searcher.reader()
@@ -523,7 +542,7 @@ class PaperIndex:
                 )
             )
         if filters.min_upvotes:
-            parts.append(query.NumericRange("upvotes", filters.min_upvotes, None))
+            parts.append(query.NumericRange("upvotes", _upvotes(filters.min_upvotes), None))
         if filters.years:
             parts.append(query.Or([query.Term("year", str(y)) for y in sorted(filters.years)]))
         if filters.kinds:
@@ -616,6 +635,21 @@ class PaperIndex:
             first += [(pid, 0.0) for pid in everything[len(ranked) :]]
             return total, first, IdList(total, everything, list)
         return total, first, IdList(total, [i for i, _ in first], all_ids)
+
+    def capped_expansions(self, q: query.Query) -> tuple[str, ...]:
+        """The prefix, wildcard and fuzzy words of ``q`` that matched more index terms than
+        the bound keeps (their rarest terms were left out: the answer may be incomplete), as
+        ``zeta* (64 of 200 words)``."""
+        reader = self.searcher().reader()
+        out: dict[str, None] = {}
+        for node in q.leaves():
+            cap = node.expansion_cap(reader) if hasattr(node, "expansion_cap") else None
+            if cap:
+                word = node.text + ("*" if isinstance(node, query.Prefix) else "")
+                if isinstance(node, query.FuzzyTerm):
+                    word += "~" if node.maxdist == 1 else f"~{node.maxdist}"
+                out[f"{word} ({cap[0]} of {cap[1]} words)"] = None
+        return tuple(out)
 
     def terms_for(self, q: query.Query) -> list[tuple[str, str]]:
         """The index terms a query matches (expanded prefixes/fuzzy), as (field, text)."""
