@@ -156,6 +156,9 @@ class SearchResult:
     elapsed_ms: float = 0.0
     #: Where ``elapsed_ms`` went: (step, ms) in order (``paperbrowse search --timing``).
     timings: tuple[tuple[str, float], ...] = ()
+    #: Prefix, wildcard or fuzzy words that matched more terms than are searched (the most
+    #: frequent are): the answer may be incomplete. E.g. ``("zeta* (64 of 200 words)",)``.
+    capped: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -318,3 +318,138 @@ def test_a_file_whose_reading_stopped_early_is_read_again(tmp_path: Path, monkey
         assert (again.files_unchanged, again.papers_read, library.count()) == (0, 3, 3)
     finally:
         library.close()
+
+
+# -- 5: prefix and wildcard expansions beyond the bound ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def zeta_library(tmp_path_factory) -> Path:
+    """200 papers, each with its own word zeta000ium … zeta199ium (more than MAX_EXPANSION)."""
+    from search.index import MAX_EXPANSION
+
+    folder = tmp_path_factory.mktemp("zeta")
+    assert MAX_EXPANSION < 200
+    dump = _jsonl(
+        folder / "zeta.jsonl",
+        *(_rec(100 + i, title=f"On zeta{i:03d}ium and more") for i in range(200)),
+    )
+    data = folder / "data"
+    assert run_cli(data, "ingest", str(dump)).returncode == 0
+    return data
+
+
+def test_a_capped_prefix_says_the_answer_may_be_incomplete(zeta_library: Path) -> None:
+    """`zeta*` returned 64 papers and said "64 results", as if that were all."""
+    from search.index import MAX_EXPANSION
+
+    for args in (("zeta*",), ("zeta*", "--json"), ("title:zeta*", "--limit", "500")):
+        done = run_cli(zeta_library, "search", *args)
+        assert done.returncode == 0, done.stderr
+        assert (
+            f"paperbrowse: the answer may be incomplete: zeta* ({MAX_EXPANSION} of 200 words)"
+            in done.stderr.decode()
+        ), args
+    complete = run_cli(zeta_library, "search", "zeta01*", "--json")
+    assert len(json.loads(complete.stdout)) == 10
+    assert b"incomplete" not in complete.stderr
+
+
+def test_the_app_status_says_a_capped_prefix_may_be_incomplete(zeta_library: Path) -> None:
+    import asyncio
+
+    from search.services import build_services
+    from tests.fixtures_app import make_app, settle, static_text
+
+    async def run() -> None:
+        services = build_services(zeta_library)
+        try:
+            app = make_app(services)
+            async with app.run_test(size=(120, 36)) as pilot:
+                await settle(pilot)
+                await pilot.press("slash", *"zeta*")
+                await settle(pilot)
+                status = static_text(app.screen.query_one("#status"))
+                assert "may be incomplete: zeta* (64 of 200 words)" in status
+        finally:
+            services.close()
+
+    asyncio.run(run())
+
+
+# -- 6: sizes that made work grow faster than the input ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("a" * 100_000, "query too long (100,000 characters; at most 1,000)"),
+        (" OR ".join(["zeta"] * 3_000), "query too long (23,996 characters; at most 1,000)"),
+        (" OR ".join(["z"] * 150), "query has too many words (150; at most 100)"),
+    ],
+    ids=["100 KB word", "3000 OR terms", "150 words"],
+)
+def test_queries_beyond_the_bounds_get_a_clear_message(
+    zeta_library: Path, query: str, message: str
+) -> None:
+    """A 100 KB word took 72 s in Whoosh's parser, 3,000 OR terms 13 s to rank."""
+    done = run_cli(zeta_library, "search", query, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.decode() == f"paperbrowse: {message}\n"
+
+
+def test_an_atom_tag_beyond_the_bound_is_refused_at_once(tmp_path: Path) -> None:
+    """A 20 MB attribute took 12 s (expat re-parses an unfinished token at every chunk)."""
+    from search.dumps.arxiv_atom import MAX_TOKEN
+
+    head = '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+    entry = "<entry><id>http://arxiv.org/abs/2404.0000{}v1</id><title>Feed {}</title></entry>\n"
+    huge = tmp_path / "huge.xml"
+    huge.write_text(head + entry.format(1, 1) + f'<link href="{"x" * (20 << 20)}"/>\n</feed>')
+    fine = tmp_path / "fine.xml"
+    big_but_fine = f'<link href="{"y" * (MAX_TOKEN - 100)}"/>'
+    fine.write_text(head + entry.format(2, 2) + big_but_fine + entry.format(3, 3) + "</feed>")
+    data = tmp_path / "data"
+    done = run_cli(data, "ingest", str(huge), str(fine), timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.decode() == (
+        f"paperbrowse: {huge}:4: XML tag longer than 1 MB: not an arXiv API response\n"
+    )
+    assert _stats(data)["papers"] == 2
+
+
+# -- 11: the smaller ones -----------------------------------------------------------------------
+
+
+def test_upvote_counts_beyond_the_index_range_are_no_crash(tmp_path: Path) -> None:
+    """A dump saying 10**12 or -5 upvotes stopped the ingest with Whoosh's traceback, and
+    ``--min-upvotes 1e23`` answered in Whoosh's words."""
+    hf = tmp_path / "daily_papers_2024-05-01.json"
+    items = [
+        {"paper": {"id": "2405.00001", "title": "Huge votes", "summary": "s", "upvotes": 10**12}},
+        {"paper": {"id": "2405.00002", "title": "Negative votes", "summary": "s", "upvotes": -5}},
+    ]
+    hf.write_text(json.dumps(items))
+    data = tmp_path / "data"
+    done = run_cli(data, "ingest", str(hf))
+    assert done.returncode == 0, done.stderr
+    assert_no_traceback(done.stderr)
+    found = run_cli(data, "search", "votes", "--min-upvotes", "1e23", "--json")
+    assert found.returncode == 0, found.stderr
+    assert [p["id"] for p in json.loads(found.stdout)] == ["2405.00001"]
+    thousand = run_cli(data, "search", "votes", "--min-upvotes", "1e3", "--json")
+    assert [p["id"] for p in json.loads(thousand.stdout)] == ["2405.00001"]
+    bad = run_cli(data, "search", "votes", "--min-upvotes", "1.5")
+    assert bad.returncode == 2
+    assert bad.stderr.decode() == (
+        "paperbrowse: --min-upvotes: expected a whole number such as 10 or 1e3, got '1.5'\n"
+    )
+
+
+def test_no_papers_match_does_not_echo_a_long_query(zeta_library: Path) -> None:
+    query = " ".join(["nothingmatches"] * 60)
+    done = run_cli(zeta_library, "search", query)
+    assert done.returncode == 0
+    assert done.stderr.decode() == (
+        f"No papers match {query[:80]!r}… ({len(query):,} characters).\n"
+    )

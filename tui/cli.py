@@ -192,7 +192,7 @@ def search(
     since: Annotated[str | None, typer.Option("--since", help="Published on or after.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Published on or before.")] = None,
     min_upvotes: Annotated[
-        int | None, typer.Option("--min-upvotes", min=0, help="At least N upvotes.")
+        str | None, typer.Option("--min-upvotes", help="At least N upvotes (10, 1e3).")
     ] = None,
     timing: Annotated[
         bool, typer.Option("--timing", help="Say on stderr where the time went.")
@@ -205,7 +205,7 @@ def search(
     filters = Filters(
         since=_date_option("--since", since),
         until=_date_option("--until", until, end=True),
-        min_upvotes=min_upvotes,
+        min_upvotes=_count_option("--min-upvotes", min_upvotes),
     )
     try:
         library = _services(ctx).library
@@ -218,11 +218,18 @@ def search(
         rows = [dict(_json_paper(h.paper), score=round(h.score, 4)) for h in result.hits]
         typer.echo(json_text(rows))
     elif not result.hits:
-        typer.echo(f"No papers match {_plain(query)!r}.", err=True)
+        typer.echo(f"No papers match {_quoted(query)}.", err=True)
     else:
         typer.echo(_table(result.hits))
         if result.total > len(result.hits):
             typer.echo(f"{len(result.hits)} of {result.total} results (--limit for more)", err=True)
+    if result.capped:
+        typer.echo(
+            "paperbrowse: the answer may be incomplete: "
+            + ", ".join(_plain(c) for c in result.capped)
+            + " — only the most frequent matching words are searched; type more letters",
+            err=True,
+        )
     if timing:
         steps = [("start-up and imports", (began - STARTED) * 1000)]
         steps.append(("open library", (opened - began) * 1000))
@@ -353,6 +360,31 @@ def _json_paper(paper: Paper) -> dict[str, Any]:
 def _plain(text: str) -> str:
     """Dump text on its way to a terminal: no control sequences, ever."""
     return strip_controls(text)
+
+
+def _quoted(query: str, most: int = 80) -> str:
+    """A query echoed in a message: quoted, cleaned, and cut if long (it may be 100 KB)."""
+    text = _plain(query)
+    if len(text) <= most:
+        return repr(text)
+    return f"{text[:most]!r}… ({len(text):,} characters)"
+
+
+def _count_option(name: str, value: str | None) -> int | None:
+    """A whole number option that also takes ``1e3``; any size (the core clamps it)."""
+    if value is None:
+        return None
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(value.strip().replace("_", ""))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value():
+        raise fail(f"{name}: expected a whole number such as 10 or 1e3, got {_quoted(value)}", 2)
+    if number < 0:
+        raise fail(f"{name}: expected a number of 0 or more, got {_quoted(value)}", 2)
+    return int(number)
 
 
 def _date_option(name: str, value: str | None, *, end: bool = False) -> date | None:
