@@ -410,8 +410,8 @@ _register_subapps()
 _in_use: dict[str, Path | None] = {}
 
 
-def _disk_note() -> str:
-    """A note that the disk holding the data dir is full, when that explains an error; else ""."""
+def _full_disk() -> Path | None:
+    """The folder holding the data dir when its disk is (nearly) full, else None."""
     from search.paths import Locations
 
     try:
@@ -419,10 +419,35 @@ def _disk_note() -> str:
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
         if shutil.disk_usage(folder).free < 1 << 20:
-            return f" (the disk holding {folder} is full)"
+            return folder
     except OSError:
         pass
-    return ""
+    return None
+
+
+def _disk_note() -> str:
+    """A note that the disk holding the data dir is full, when that explains an error; else ""."""
+    folder = _full_disk()
+    return f" (the disk holding {folder} is full)" if folder else ""
+
+
+def _database_message(exc: sqlite3.Error) -> str:
+    """An SQLite failure in the user's words: a full disk is said as such, without SQLite's
+    own text ("disk I/O error", "database or disk is full", "cannot rollback - no transaction
+    is active"), which names no file and suggests no remedy."""
+    full = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(
+        exc
+    )
+    folder = _full_disk()
+    if full or folder:
+        where = f"the disk holding {folder}" if folder else "the disk holding the library"
+        return f"{where} is full: free some space and run it again (nothing is lost)"
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY or "readonly" in str(exc):
+        from search.paths import Locations
+
+        folder = Locations.resolve(_in_use.get("data_dir")).data_dir
+        return f"{folder} is read-only: reading works (search, show, stats, export), changes do not"
+    return f"library database error: {exc}"
 
 
 def main() -> None:
@@ -436,8 +461,7 @@ def main() -> None:
         typer.echo(f"paperbrowse: {_plain(str(exc))}", err=True)
         sys.exit(1)
     except sqlite3.Error as exc:
-        message = f"library database error: {exc}{_disk_note()}"
-        typer.echo(f"paperbrowse: {_plain(message)}", err=True)
+        typer.echo(f"paperbrowse: {_plain(_database_message(exc))}", err=True)
         sys.exit(1)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""

@@ -270,8 +270,10 @@ def bibtex(
     if tag is not None and tag not in store.tags():
         raise _fail(f"no bookmark is tagged {tag!r}")
     marks = store.list(tag=tag)
-    # Keys are stored on first export, so a bookmark is cited the same way ever after.
-    store.assign_keys([m.id for m in marks])
+    # Keys are stored on first export, so a bookmark is cited the same way ever after (not
+    # in a read-only data dir: the export still works, with the keys it would store).
+    if not store.read_only:
+        store.assign_keys([m.id for m in marks])
     marks = sorted(store.list(tag=tag), key=lambda m: m.key or "")
     export = render_bibtex(marks, unicode=unicode)
     for warning in export.warnings:
