@@ -453,3 +453,33 @@ def test_no_papers_match_does_not_echo_a_long_query(zeta_library: Path) -> None:
     assert done.stderr.decode() == (
         f"No papers match {query[:80]!r}… ({len(query):,} characters).\n"
     )
+
+
+def test_a_deep_single_object_and_a_long_array_are_read(tmp_path: Path) -> None:
+    """One daily-papers entry saved alone holding 100k nested brackets raised RecursionError
+    out of format detection (read_dump promises never to raise); an array of 20,000 items
+    took 9 s, counting lines from the start for each item. The work is measured in characters
+    scanned for line numbers (not in seconds): at most the text's length, not its square."""
+    from search.dumps import hf_json, read_dump
+    from search.models import Paper, ParseProblem
+
+    deep = tmp_path / "one.json"
+    deep.write_text('{"paper": {"title": "x", "summary": "y", "a": ' + "[" * 100_000)
+    out = list(read_dump(deep))
+    assert [type(x) for x in out] == [ParseProblem]
+    assert "nested too deeply" in out[0].message
+
+    scanned = [0]
+
+    class Counted(str):
+        def count(self, sub, start=0, end=None):  # type: ignore[override]
+            scanned[0] += (len(self) if end is None else end) - start
+            return super().count(sub, start, end)
+
+    items = [
+        {"paper": {"id": f"2406.{i:05d}", "title": f"T{i}", "summary": "s"}} for i in range(20_000)
+    ]
+    text = Counted(json.dumps(items, indent=1))
+    papers = [p for p in hf_json.parse_text(text, "many.json", None) if isinstance(p, Paper)]
+    assert len(papers) == 20_000
+    assert scanned[0] <= len(text)

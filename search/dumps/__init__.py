@@ -135,7 +135,7 @@ def detect_text(text: str) -> str | None:
 def _is_single_json_object(text: str) -> bool:
     try:
         json.JSONDecoder().raw_decode(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a deep object is cut off like a long one
         # Only the first few KB were read: a long object is cut off, which is fine here.
         return "\n{" not in text
     return True
