@@ -483,3 +483,43 @@ def test_a_deep_single_object_and_a_long_array_are_read(tmp_path: Path) -> None:
     papers = [p for p in hf_json.parse_text(text, "many.json", None) if isinstance(p, Paper)]
     assert len(papers) == 20_000
     assert scanned[0] <= len(text)
+
+
+def test_a_huge_line_or_whole_file_is_skipped_without_being_held(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A JSON line of gigabytes (a file forced with --format arxiv-jsonl) was read into memory
+    whole, as was a whole-file format of any size. The bounds are lowered here to keep the
+    test small; the reading is the same."""
+    from search.dumps import arxiv_jsonl, read_dump
+    from search.models import Paper, ParseProblem
+
+    monkeypatch.setattr(arxiv_jsonl, "MAX_LINE", 1 << 20)
+    longest = []
+    real = arxiv_jsonl.iter_records
+
+    def watched(lines, source):
+        def measured():
+            for line in lines:
+                longest.append(len(line) if line is not None else 0)
+                yield line
+
+        return real(measured(), source)
+
+    monkeypatch.setattr(arxiv_jsonl, "iter_records", watched)
+    dump = _jsonl(tmp_path / "long.jsonl", _rec(30), b"x" * (5 << 20), _rec(31))
+    out = list(read_dump(dump, "arxiv-jsonl"))
+    assert [type(x) for x in out] == [Paper, ParseProblem, Paper]
+    assert (out[1].line, out[1].message) == (2, "line longer than 1 MB: not a record, skipped")
+    assert max(longest) < 1 << 20
+
+    import search.dumps
+
+    monkeypatch.setattr(search.dumps, "MAX_WHOLE_FILE", 1 << 20)
+    page = tmp_path / "daily_papers_2024-06-01.json"
+    page.write_text(json.dumps([{"paper": {"title": "t", "summary": "s" * (2 << 20)}}]))
+    (problem,) = read_dump(page)
+    assert problem.message == (
+        "too large for Hugging Face daily-papers API JSON (more than 1 MB, which are read "
+        "whole): skipped"
+    )

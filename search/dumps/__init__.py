@@ -39,6 +39,11 @@ _READERS: dict[str, Callable[[Path, date | None], Iterator[Paper | ParseProblem]
     "arxiv-atom": arxiv_atom.read,
 }
 
+#: The largest file of a format read whole (pages, API JSON, Atom): each is held in memory as
+#: text, several times its size. Real ones are kilobytes to a few megabytes; only the arXiv
+#: snapshot (JSON lines, gigabytes) is streamed.
+MAX_WHOLE_FILE = 512 << 20
+
 UNRECOGNISED = "not a recognised dump format (expected {})".format(", ".join(FORMAT_NAMES.values()))
 
 
@@ -240,6 +245,13 @@ def _read_with(path: Path, fmt: str, as_of: date | None) -> Iterator[Paper | Par
     # complete, so that the rest of it is read by a later ingest instead of being lost for good.
     source = str(path)
     try:
+        if fmt != "arxiv-jsonl" and os.stat(path).st_size > MAX_WHOLE_FILE:
+            yield ParseProblem(
+                source,
+                f"too large for {FORMAT_NAMES[fmt]} (more than {MAX_WHOLE_FILE >> 20} MB, "
+                "which are read whole): skipped",
+            )
+            return
         yield from _READERS[fmt](path, as_of)
     except OSError as exc:
         yield ParseProblem(source, f"cannot read file: {exc.strerror or exc}", stopped=True)

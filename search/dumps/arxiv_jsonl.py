@@ -24,6 +24,11 @@ from .decode import SNIFF_BYTES, decode_legacy, line_encoding
 
 FORMAT = "arxiv-jsonl"
 
+#: The longest line read. A record of the real snapshot is at most a few hundred KB; a line of
+#: gigabytes (a file that is not JSON lines, forced with --format) would be held in memory
+#: whole. Longer lines are skipped without being kept, and reported.
+MAX_LINE = 64 << 20
+
 # Snapshot ids are already bare: "0704.0001", "hep-th/9901001", "math.GT/0309136".
 _BARE_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})\Z")
 
@@ -37,17 +42,36 @@ def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem
         if encoding is not None:
             # Rare (a re-saved sample), but byte lines would split UTF-16 characters: the
             # encoding seen at the start (BOM or not) decodes the whole file.
-            yield from iter_records(
-                io.TextIOWrapper(fh, encoding=encoding, errors="replace"), source
-            )
+            text = io.TextIOWrapper(fh, encoding=encoding, errors="replace")
+            yield from iter_records(_bounded_lines(text, "\n"), source)
         else:
-            yield from iter_records(fh, source)
+            yield from iter_records(_bounded_lines(fh, b"\n"), source)
 
 
-def iter_records(lines: Iterable[bytes | str], source: str) -> Iterator[Paper | ParseProblem]:
+def _bounded_lines(fh, newline):
+    """The file's lines, with None in place of a line longer than MAX_LINE (read through in
+    MAX_LINE pieces, never held whole)."""
+    limit = MAX_LINE
+    while line := fh.readline(limit):
+        if len(line) >= limit and not line.endswith(newline):
+            while (rest := fh.readline(limit)) and not rest.endswith(newline):
+                pass
+            yield None
+            continue
+        yield line
+
+
+def iter_records(
+    lines: Iterable[bytes | str | None], source: str
+) -> Iterator[Paper | ParseProblem]:
     """Papers from an iterable of JSON lines, consumed lazily one line at a time."""
     legacy_lines = 0  # lines read in a legacy encoding: the first is named, the others counted
     for lineno, raw in enumerate(lines, start=1):
+        if raw is None:
+            yield ParseProblem(
+                source, f"line longer than {MAX_LINE >> 20} MB: not a record, skipped", line=lineno
+            )
+            continue
         if lineno == 1:
             if isinstance(raw, bytes) and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
