@@ -523,3 +523,13 @@ def test_a_huge_line_or_whole_file_is_skipped_without_being_held(
         "too large for Hugging Face daily-papers API JSON (more than 1 MB, which are read "
         "whole): skipped"
     )
+
+
+def test_a_missing_path_is_named_escaped(tmp_path: Path) -> None:
+    """Its controls were dropped (``gone[2J.json``), hiding what the name really was."""
+    missing = tmp_path / os.fsdecode(b"gone\x1b[2J\n\xff.json")
+    done = run_cli(tmp_path / "data", "ingest", str(missing))
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines()[0] == (
+        f"paperbrowse: {tmp_path}/gone\\x1b[2J\\n\\xff.json: no such file or folder"
+    )

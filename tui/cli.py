@@ -23,7 +23,7 @@ import typer
 from search.datearg import parse_date_arg
 from search.models import FORMATS, SORTS, Filters, Paper, QueryError
 from search.serialize import paper_to_dict
-from search.text import strip_controls
+from search.text import path_text, strip_controls
 from tui import STARTED
 from tui.jsonout import json_text
 
@@ -109,7 +109,7 @@ def ingest(
     as_of_date = _date_option("--as-of", as_of)
     missing = [str(p) for p in paths if not p.exists()]
     for m in missing:
-        typer.echo(f"paperbrowse: {_plain(m)}: no such file or folder", err=True)
+        typer.echo(f"paperbrowse: {path_text(m)}: no such file or folder", err=True)
     existing = [p for p in paths if p.exists()]
     services = _services(ctx)
     from tui.progress import IngestProgress
