@@ -291,7 +291,7 @@ class Library:
             return
 
         detected = forced or _detect(path)
-        problems: list[ParseProblem] = []
+        problems = _Problems()
         papers_in_file = 0
         with self.records.transaction() as db:
             file_id = self.records.begin_file(
@@ -359,6 +359,11 @@ class Library:
                     finished = True
             if progress:
                 progress("read", report.papers_read, read_total)
+        if problems.unlisted:
+            list.append(
+                problems,
+                ParseProblem(name, f"{problems.unlisted:,} more problems, not listed one by one"),
+            )
         report.problems.extend(problems)
         if seq == 0 and problems:
             report.files_skipped.append((name, problems[0].message))
@@ -413,6 +418,24 @@ class Library:
 
 
 _INTERNAL = "internal error while parsing"
+
+#: Problems of one file listed one by one; the others are counted. A file of the wrong kind
+#: forced as JSON lines has one per line: millions of them, in memory and on the terminal.
+MAX_PROBLEMS_LISTED = 100
+
+
+class _Problems(list):
+    """A file's problems: the first MAX_PROBLEMS_LISTED, and any that stopped the reading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unlisted = 0
+
+    def append(self, problem: ParseProblem) -> None:
+        if len(self) < MAX_PROBLEMS_LISTED or problem.stopped:
+            super().append(problem)
+        else:
+            self.unlisted += 1
 
 
 def check_query_size(query: str) -> None:

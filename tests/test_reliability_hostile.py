@@ -533,3 +533,20 @@ def test_a_missing_path_is_named_escaped(tmp_path: Path) -> None:
     assert done.stderr.decode().splitlines()[0] == (
         f"paperbrowse: {tmp_path}/gone\\x1b[2J\\n\\xff.json: no such file or folder"
     )
+
+
+def test_a_file_with_thousands_of_bad_lines_lists_a_hundred(tmp_path: Path) -> None:
+    """Each bad line was a line on stderr and an object in memory: a million for a file of
+    the wrong kind forced as JSON lines. The first 100 are listed, the rest counted."""
+    dump = _jsonl(tmp_path / "bad.jsonl", _rec(40), *(["{broken"] * 5_000), _rec(41))
+    data = tmp_path / "data"
+    done = run_cli(data, "ingest", str(dump))
+    lines = done.stderr.decode().splitlines()
+    assert done.returncode == 1
+    assert len(lines) == 101
+    assert lines[0] == (
+        f"paperbrowse: {dump}:2: invalid JSON: Expecting property name enclosed in double "
+        "quotes (column 2)"
+    )
+    assert lines[-1] == f"paperbrowse: {dump}: 4,900 more problems, not listed one by one"
+    assert _stats(data)["papers"] == 2
