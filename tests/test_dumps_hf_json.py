@@ -36,6 +36,7 @@ def test_older_schema_every_field():
         arxiv_id="2407.01906",
         # No submittedOnDailyAt in the old schema: the day in the file name.
         featured=date(2024, 7, 5),
+        featured_days=(date(2024, 7, 5),),
     )
     assert first.abstract.startswith("Parameter-efficient fine-tuning (PEFT) is crucial for")
     assert first.abstract.endswith(
@@ -150,7 +151,9 @@ def test_bad_records_are_problems_and_the_rest_is_read():
     assert papers[0].featured == date(2024, 1, 2)  # no submittedOnDailyAt, no date in name
     assert [(p.record, p.message) for p in problems][0] == ("record 2", "missing title")
     assert problems[1].record == "record 3"
-    assert problems[1].message == "expected a JSON object, got str"
+    # A string that is no Python-literal entry is that entry's problem, named (see
+    # test_dumps_hf_json_variants for strings that are).
+    assert problems[1].message == "string entry is not a Python-literal entry: 'a string'"
     assert problems[2].record == "record 4"
     assert [p.line for p in problems][0] == text.count("\n", 0, text.index('"2407.00002"')) - 1
 
