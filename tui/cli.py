@@ -271,7 +271,7 @@ def _table(hits) -> str:
                 str(rank),
                 p.published.isoformat() if p.published else "-",
                 str(p.upvotes) if p.upvotes is not None else "-",
-                _plain(p.title),
+                ("[withdrawn] " if p.withdrawn else "") + _plain(p.title),
                 _plain(_who(p)),
             )
         )
@@ -323,6 +323,8 @@ def show(
 def render_record(p: Paper) -> str:
     """A paper as readable plain text (the `show` command)."""
     lines = [p.title, ""]
+    if p.withdrawn:
+        lines[1:1] = [f"WITHDRAWN on {p.withdrawn.isoformat()}"]
     if p.authors:
         lines.append("Authors:    " + ", ".join(p.authors))
     elif p.organization or p.n_authors:
@@ -332,7 +334,8 @@ def render_record(p: Paper) -> str:
         ("arXiv", p.arxiv_id),
         ("Published", p.published and p.published.isoformat()),
         ("Updated", p.updated and p.updated.isoformat()),
-        ("Featured", p.featured and p.featured.isoformat()),
+        ("Featured", ", ".join(d.isoformat() for d in p.featured_days or [p.featured] if d)),
+        ("Withdrawn", p.withdrawn and p.withdrawn.isoformat()),
         ("Upvotes", p.upvotes),
         ("Categories", " ".join(p.categories)),
         ("DOI", p.doi),
