@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from ..models import FORMATS, Paper, ParseProblem
-from . import arxiv_atom, arxiv_jsonl, hf_json, hf_text, sniff
+from . import arxiv_atom, arxiv_jsonl, hf_json, hf_markdown, hf_text, sniff
 from .decode import SNIFF_BYTES, BinaryFile, decode_bytes
 
 __all__ = ["FORMAT_NAMES", "detect_format", "is_plainly_other", "iter_dump_files", "read_dump"]
@@ -181,6 +181,9 @@ def _looks_like_hf_text(text: str) -> bool:
     nonblank = [line for line in lines if line]
     top = nonblank[:40]
     if any(line.lower() in _HF_MARKERS for line in top):
+        return True
+    # A capture's header: "- URL: https://huggingface.co/papers?q=…" (a day or a search page).
+    if any(hf_markdown.is_capture_header(line) for line in top):
         return True
     if (
         top
