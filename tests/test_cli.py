@@ -241,3 +241,42 @@ def test_help_lists_every_command():
     assert result.returncode == 0
     for command in ("ingest", "search", "show", "stats", "bookmark", "export"):
         assert command in result.stdout
+
+
+def test_a_folder_as_people_keep_it(tmp_path):
+    """README, SOURCES.md, a PDF and an image beside the dumps are other files: counted, not
+    failures; a broken .json among them is still reported, one reason a line above the summary."""
+    folder = tmp_path / "papers"
+    (folder / "figures").mkdir(parents=True)
+    (folder / "README").write_text("My papers, saved from the daily-papers API.\n")
+    (folder / "SOURCES.md").write_text("# Where these came from\n\n* the API\n")
+    (folder / "paper.pdf").write_bytes(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)))
+    (folder / "figures" / "plot.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    day = [{"paper": {"id": "2405.00001", "title": "Kept Beside a README", "summary": "S."}}]
+    (folder / "2024-05-27.json").write_text(json.dumps(day))
+    data = tmp_path / "data"
+    result = run("ingest", str(folder), data_dir=data)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith(
+        "Ingested 5 files (4 other files) · 1 records: 1 new, 0 updated, 0 merged · "
+    )
+    (folder / "broken.json").write_text('[{"paper": {"id": "2405.00002", "title": "Cut')
+    (folder / "shopping.txt").write_text("buy milk\n")
+    result = run("ingest", str(folder), data_dir=data)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"paperbrowse: {folder.resolve() / 'broken.json'}:1 (record 1): truncated JSON: "
+        "Unterminated string starting at",
+        f"paperbrowse: {folder.resolve() / 'shopping.txt'}: {UNRECOGNISED}",
+    ]
+    summary = result.stdout.strip()
+    assert summary.startswith(
+        "Ingested 7 files (1 unchanged, 4 other files) · 0 records: 0 new, 0 updated, 0 merged"
+        " · 2 skipped · 2 problems · "
+    )
+    assert len(summary) < 120
+    # Named on the command line, a README is not a dump: an error.
+    result = run("ingest", str(folder / "README"), data_dir=data)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"paperbrowse: {folder.resolve() / 'README'}: {UNRECOGNISED}"

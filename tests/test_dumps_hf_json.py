@@ -7,8 +7,8 @@ import os
 from datetime import date
 
 from search.dumps.hf_json import parse_text
-from search.models import Paper
-from tests.dumps_paths import DUMPS, needs_dumps, read_split
+from search.models import Paper, ParseNote
+from tests.dumps_paths import DUMPS, needs_dumps, read_notes, read_split
 
 OLD = DUMPS / "hf-daily-json" / "daily_papers_2024-07-05.json"
 NEW = DUMPS / "hf-daily-json" / "daily_papers_2026-08-20.json"
@@ -164,8 +164,24 @@ def test_featured_falls_back_to_as_of_then_mtime(tmp_path):
     os.utime(path, (1_700_000_000, 1_700_000_000))
     papers, _ = read_split(path, as_of=date(2024, 7, 9))
     assert papers[0].featured == date(2024, 7, 9)
+    assert read_notes(path, as_of=date(2024, 7, 9)) == []
     papers, _ = read_split(path)
-    assert papers[0].featured == date.fromtimestamp(1_700_000_000)
+    day = date.fromtimestamp(1_700_000_000)
+    assert papers[0].featured == day
+    # Only the file's time said which day: ingest says so, once for the file.
+    assert read_notes(path) == [
+        ParseNote(
+            str(path),
+            f"entries without submittedOnDailyAt read as featured on {day.isoformat()}, the "
+            "file's time (its name has no YYYY-MM-DD day; --as-of DATE says which day it is)",
+        )
+    ]
+    # An entry that says its day needs no guess.
+    path.write_text(
+        '[{"paper": {"id": "2407.01906", "title": "A", "summary": "S",'
+        ' "submittedOnDailyAt": "2024-07-03T00:00:00.000Z"}}]'
+    )
+    assert read_notes(path) == []
 
 
 def test_api_error_object():

@@ -32,18 +32,27 @@ def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem
     # The day of the listing: in the file's name (``daily_papers_2024-07-05.json``), else only
     # guessed (as_of, the file's time) for entries that do not say it themselves.
     named = file_name_date(path)
-    yield from parse_text(text, str(path), named or as_of or mtime_date(path), listing=named)
+    day = named or as_of or mtime_date(path)
+    guessed = named is None and as_of is None
+    yield from parse_text(text, str(path), day, listing=named, day_guessed=guessed)
 
 
 def parse_text(
-    text: str, source: str, file_day: date | None, *, listing: date | None = None
+    text: str,
+    source: str,
+    file_day: date | None,
+    *,
+    listing: date | None = None,
+    day_guessed: bool = False,
 ) -> Iterator[Paper | ParseProblem | ParseNote]:
     """Papers from the text of a daily-papers JSON array (or a wrapped day, or one entry).
 
     ``listing`` is the day the file is known to list (from its name); ``file_day`` the day
-    assumed for entries without ``submittedOnDailyAt`` when it is not known.
+    assumed for entries without ``submittedOnDailyAt`` when it is not known, and
+    ``day_guessed`` says it is the file's time (a note then says so, once).
     """
     recovered = 0
+    fell_back = False
     context: dict[str, Any] = {}
     for item in _iter_items(text, source, context):
         if isinstance(item, ParseProblem):
@@ -61,7 +70,11 @@ def parse_text(
             recovered += 1
         try:
             listed = context.get("date") or listing
-            yield to_paper(obj, source, listed or file_day, listed=listed)
+            paper = to_paper(obj, source, listed or file_day, listed=listed)
+            inner = obj.get("paper") if isinstance(obj.get("paper"), dict) else obj
+            if listed is None and iso_date(inner.get("submittedOnDailyAt")) is None:
+                fell_back = True
+            yield paper
         except _BadRecord as exc:
             yield ParseProblem(source, str(exc), **where)
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
@@ -72,6 +85,12 @@ def parse_text(
             f"{recovered} {'entry' if recovered == 1 else 'entries'} read from Python-literal "
             "strings (the file holds str() of each entry, not JSON objects)",
             recovered=recovered,
+        )
+    if day_guessed and fell_back and file_day is not None:
+        yield ParseNote(
+            source,
+            f"entries without submittedOnDailyAt read as featured on {file_day.isoformat()}, "
+            "the file's time (its name has no YYYY-MM-DD day; --as-of DATE says which day it is)",
         )
 
 
