@@ -130,14 +130,22 @@ def test_a_guessed_date_anchor_is_said_once_per_file(tmp_path):
     assert notes == [
         ParseNote(
             str(page),
-            f"dates without a year read as on or before {anchor.isoformat()}, the file's time "
-            "(the file names no capture date; --as-of DATE says when it was saved)",
+            "dates without a year resolved against the page's date, read as 2025-12-12 from "
+            f"the file's time, {anchor.isoformat()} (the file names no capture date; "
+            "--as-of DATE says when it was saved)",
         )
     ]
     # Said by nobody when the date is known: --as-of, or a capture date in the file.
     assert read_all(page, as_of=date(2025, 12, 20))[2] == []
     page.write_text("Captured 2025-12-14\n" + page.read_text(), encoding="utf-8")
     assert read_all(page)[2] == []
+    # Without a page date line, the file's time itself is the anchor.
+    page.write_text("Daily Papers\n\nFirst Paper\n\nAn abstract.\n\n  • 2 authors\n·\nDec 3\n")
+    os.utime(page, (stamp, stamp))
+    assert [n.message for n in read_all(page)[2]] == [
+        f"dates without a year resolved against the file's time, {anchor.isoformat()} (the file "
+        "names no capture date; --as-of DATE says when it was saved)"
+    ]
     # Nor when every date has its year.
     page.write_text(
         "Daily Papers\n\nFirst Paper\n\nAn abstract.\n\n  • 2 authors\n·\nDec 3, 2024\n"

@@ -77,10 +77,13 @@ class PageDates:
         """The one note saying a year-less date was read against the file's time."""
         if not (self.guessed and self.used):
             return None
+        anchor = f"the file's time, {self.as_of.isoformat()}"
+        if self.page is not None:
+            anchor = f"the page's date, read as {self.page.isoformat()} from {anchor}"
         return ParseNote(
             source,
-            f"dates without a year read as on or before {self.as_of.isoformat()}, the file's "
-            "time (the file names no capture date; --as-of DATE says when it was saved)",
+            f"dates without a year resolved against {anchor} (the file names no capture date; "
+            "--as-of DATE says when it was saved)",
         )
 
 
