@@ -151,3 +151,9 @@ def test_a_guessed_date_anchor_is_said_once_per_file(tmp_path):
         "Daily Papers\n\nFirst Paper\n\nAn abstract.\n\n  • 2 authors\n·\nDec 3, 2024\n"
     )
     assert read_all(page)[2] == []
+
+
+def test_upvotes_without_a_date_are_not_a_byline():
+    text = "Daily Papers\n\n### [No Date][1]\n\n[\n\nAn abstract.\n\n][2]\n\n[\n9\n][3]\n"
+    [paper] = list(parse_text(text, "mem", as_of=date(2025, 3, 10)))
+    assert (paper.organization, paper.upvotes, paper.published) == (None, 9, None)

@@ -186,7 +186,10 @@ def _read_block(body: list[str]) -> _Fields:
             out.printed, out.upvotes = printed
             continue
         count = _AUTHOR_COUNT.match(text.strip())
-        if count and not have_byline:
+        if kind == "span" and have_abstract and (text == "-" or text.isdigit()):
+            # The upvotes of a paper whose page showed no date.
+            out.upvotes = int(text) if text.isdigit() else None
+        elif count and not have_byline:
             out.n_authors = int(count.group(1).replace(",", ""))
             have_byline = True
         elif kind == "span" and have_abstract and not have_byline:

@@ -175,7 +175,7 @@ def members(text: str, pos: int) -> Iterator[tuple[str, int]]:
     pos = _ws(text, pos + 1)
     if text[pos] == "}":
         return
-    if text[pos] != '"' and pos < len(text):
+    if text[pos] != '"':
         raise NotJSON("not a JSON object")
     while True:
         if text[pos] != '"':
