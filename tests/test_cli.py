@@ -259,7 +259,7 @@ def test_a_folder_as_people_keep_it(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.startswith(
-        "Ingested 5 files (4 other files) · 1 records: 1 new, 0 updated, 0 merged · "
+        "Ingested 5 files (4 other files) · 1 record: 1 new, 0 updated, 0 merged · "
     )
     (folder / "broken.json").write_text('[{"paper": {"id": "2405.00002", "title": "Cut')
     (folder / "shopping.txt").write_text("buy milk\n")

@@ -186,7 +186,7 @@ def _summary(report) -> str:
         files += f" ({', '.join(aside)})"
     parts = [
         f"Ingested {files}",
-        f"{report.papers_read} records: {report.papers_new} new, "
+        f"{_plural(report.papers_read, 'record')}: {report.papers_new} new, "
         f"{report.papers_updated} updated, {report.papers_merged} merged",
     ]
     if report.recovered:
