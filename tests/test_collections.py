@@ -107,9 +107,15 @@ def test_the_newer_schema_fields_a_reader_wants():
         "mixture-of-transformers architecture",
         "Physical AI",
     )
-    # githubRepo and projectPage are among the links (with the abstract's own).
-    assert "https://github.com/NVIDIA/cosmos" in cosmos.urls
-    assert "https://research.nvidia.com/labs/cosmos-lab/cosmos3/" in cosmos.urls
+    # githubRepo (NVIDIA/cosmos) and projectPage (…/cosmos3/) are the abstract's own links,
+    # spelt otherwise: each link once.
+    assert cosmos.urls == (
+        "https://openmdw.ai/license/1-1/",
+        "https://github.com/nvidia/cosmos",
+        "https://huggingface.co/collections/nvidia/cosmos3",
+        "https://research.nvidia.com/labs/cosmos-lab/cosmos3",
+        "https://arxiv.org/abs/2606.02800",
+    )
     assert cosmos.ai_summary.startswith("Cosmos 3 is an omnimodal world model")
     assert cosmos.withdrawn is None
 
