@@ -147,6 +147,7 @@ def _iter_array(
 ) -> Iterator[tuple[int, int, Any] | ParseProblem]:
     """The items of the array at ``pos``; ``closing``: nothing may follow it."""
     decoder = json.JSONDecoder()
+    lines = _Lines(text)
     pos += 1
     number = 0
     while True:
@@ -183,8 +184,25 @@ def _iter_array(
                 source, _message(exc, text), line=exc.lineno, record=f"record {number}"
             )
             return
-        yield number, _line_of(text, pos), obj
+        yield number, lines.at(pos), obj
         pos = end
+
+
+class _Lines:
+    """Line numbers of increasing positions, counted once (a day of 100k entries would
+    otherwise count its newlines from the start for every entry)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+
+    def at(self, pos: int) -> int:
+        if pos < self.pos:
+            return _line_of(self.text, pos)
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
 
 
 def _message(exc: json.JSONDecodeError, text: str) -> str:
