@@ -157,3 +157,16 @@ def test_upvotes_without_a_date_are_not_a_byline():
     text = "Daily Papers\n\n### [No Date][1]\n\n[\n\nAn abstract.\n\n][2]\n\n[\n9\n][3]\n"
     [paper] = list(parse_text(text, "mem", as_of=date(2025, 3, 10)))
     assert (paper.organization, paper.upvotes, paper.published) == (None, 9, None)
+
+
+def test_a_day_page_address_dates_the_page():
+    """The capture's URL names the day with its year (an old day's page captured a year
+    later): its papers' year-less dates follow that day, not the capture time."""
+    text = (
+        "# Web source\n\n- URL: https://huggingface.co/papers/date/2024-12-30\n"
+        "- Captured (UTC): 2026-01-04T09:00:00+00:00\n\n```text\n# Daily Papers\n\nDec 30\n\n"
+        "### [Late in the Year][1]\n\n[\n\nAn abstract.\n\n][2]\n\n[\n* 2 authors\n][3]\n\n"
+        "·\n\nDec 29\n\n[\n5\n][4]\n```\n"
+    )
+    [paper] = list(parse_text(text, "mem"))
+    assert (paper.published, paper.upvotes, paper.n_authors) == (date(2024, 12, 29), 5, 2)

@@ -49,6 +49,8 @@ _COMMENTS = re.compile(r"\s*\[\s*(\d+)\s*\](?:\[[^\]]*\]|\([^)\s]*\))\s*$")
 _ORG = re.compile(r"^\[([^\]]*)\]\s*(\S.*)$")
 _AUTHOR_COUNT = re.compile(r"(?i)^[*•]?\s*(\d[\d,]*)\s+authors?$")
 _URL_LINE = re.compile(r"(?i)^-?\s*url:\s*https?://(?:www\.)?huggingface\.co/papers")
+# A day page's address holds its date with the year: ".../papers/date/2026-03-10".
+_URL_DAY = re.compile(r"huggingface\.co/papers/date/(\d{4})-(\d{2})-(\d{2})")
 
 
 def is_markdown(lines: list[str]) -> bool:
@@ -83,6 +85,12 @@ def parse_lines(
     capture: date | None = None
     for line in lines[:first]:
         capture = capture or capture_date(line)
+        day = _URL_DAY.search(line) if is_capture_header(line) else None
+        if day:
+            # The page's own date, year included: better than its "Mar 10" line.
+            year, month, mday = (int(g) for g in day.groups())
+            page_line = PageDate(month, mday, year, None)
+            continue
         printed = parse_page_date(line)
         if printed and page_line is None:
             page_line = printed
