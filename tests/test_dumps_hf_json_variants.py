@@ -219,3 +219,18 @@ def test_withdrawn_and_the_fields_a_reader_wants(tmp_path):
         ("diffusion", "video"),
         "NVIDIA",
     )
+
+
+def test_entries_saved_one_a_line(tmp_path):
+    """Entries as JSON lines: every one is read (not only the first), a bad line is named."""
+    path = tmp_path / "2024-12-12.jsonl"
+    lines = [json.dumps(_entry(n)) for n in (1, 2, 3)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert detect_format(path) == "hf-json"
+    papers, problems, _ = read_all(path)
+    assert ([p.id for p in papers], problems) == (["2412.00001", "2412.00002", "2412.00003"], [])
+    path.write_text(lines[0] + "\n" + lines[1][:40] + "\n" + lines[2] + "\n", encoding="utf-8")
+    papers, problems, _ = read_all(path)
+    assert [p.id for p in papers] == ["2412.00001", "2412.00003"]
+    assert [(p.line, p.record) for p in problems] == [(2, "record 2")]
+    assert problems[0].message.startswith("invalid JSON: ")

@@ -133,6 +133,31 @@ def _iter_items(
             yield ParseProblem(source, f"Hugging Face API error: {clean(str(obj['error']))}")
             return
         yield 1, _line_of(text, pos), obj
+        # More entries may follow, one a line (entries saved as JSON lines).
+        lines = _Lines(text)
+        number = 1
+        pos = _skip_ws(text, end)
+        while pos < len(text):
+            number += 1
+            line = lines.at(pos)
+            if text[pos] != "{":
+                yield ParseProblem(source, "extra data after the JSON object", line=line)
+                return
+            try:
+                obj, end = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                # The line the entry starts on (a cut-off line runs on into the next); the
+                # entries on the lines after it are still read.
+                yield ParseProblem(
+                    source, _message(exc, text), line=line, record=f"record {number}"
+                )
+                following = text.find("\n", pos)
+                if following < 0:
+                    return
+                pos = _skip_ws(text, following)
+                continue
+            yield number, line, obj
+            pos = _skip_ws(text, end)
         return
     if text[pos] != "[":
         yield ParseProblem(
