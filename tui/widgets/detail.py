@@ -124,7 +124,7 @@ def render_paper(
     out.append_text(title)
     out.append("\n")
     if paper.withdrawn:
-        # Said before anything else about the paper: its authors took it back.
+        # Said before anything else: a reader must not take a withdrawn paper for current.
         out.append(f"WITHDRAWN on {paper.withdrawn.isoformat()}", style="bold red")
         out.append("\n")
     if paper.authors:
