@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from search.bookmarks import Bookmark
 from search.latex import char_to_latex, math_symbol, to_ascii
 from search.models import Paper
+from search.names import split_name
 from search.text import arxiv_abs_url, bare_arxiv_id, clean
 
 __all__ = [
@@ -80,7 +81,7 @@ def base_key(paper: Paper) -> str:
     words = _significant_words(paper.title)
     last = ""
     if paper.authors:
-        _, von_last, _ = _split_name(paper.authors[0])
+        _, von_last, _ = split_name(paper.authors[0])
         parts = _plain_words(von_last.split()[-1]) if von_last else []
         last = "".join(parts)
     if last:
@@ -513,31 +514,6 @@ def escape_text(text: str, *, unicode: bool = False, protect_acronyms: bool = Fa
 
 # -- names ---------------------------------------------------------------------------------------
 
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-def _split_name(name: str) -> tuple[str, str, str]:
-    """(first, von + last, suffix) of a display name (``Ludwig van Beethoven``)."""
-    name = re.sub(r"\s*\([^()]*\)\s*$", "", clean(name))  # arXiv appends affiliations so
-    if "," in name:
-        last, _, rest = name.partition(",")
-        rest, _, first = rest.rpartition(",") if rest.count(",") else ("", "", rest)
-        return first.strip(), last.strip(), rest.strip()
-    words = name.split()
-    suffix = ""
-    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
-        suffix = words.pop()
-    if len(words) <= 1:
-        return "", " ".join(words), suffix
-    # Lowercase particles start the "von" part: "Jan van der Berg" -> "van der Berg", "Jan".
-    split = len(words) - 1
-    for i in range(1, len(words) - 1):
-        if words[i][:1].islower():
-            split = i
-            break
-    return " ".join(words[:split]), " ".join(words[split:]), suffix
-
-
 def format_author(name: str, escaper: _Escaper | None = None) -> str:
     """One author as BibTeX reads names: ``Last, First`` (``von Last, Jr., First``)."""
     esc = escaper or _Escaper(unicode=False)
@@ -545,7 +521,7 @@ def format_author(name: str, escaper: _Escaper | None = None) -> str:
         # BibTeX reads at most "von Last, Jr, First": anything else is kept whole, as one name.
         return "{" + esc.text(name) + "}"
     # A part without letters or digits ("----", "~") reads as empty to BibTeX: a name error.
-    parts = [p if re.search(r"[^\W_]", p) else "" for p in _split_name(name)]
+    parts = [p if re.search(r"[^\W_]", p) else "" for p in split_name(name)]
     # A bare "and" inside a name would split it into two authors.
     first, last, suffix = (
         re.sub(r"\band\b", "{and}", esc.text(p), flags=re.IGNORECASE) for p in parts
