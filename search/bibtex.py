@@ -514,6 +514,7 @@ def escape_text(text: str, *, unicode: bool = False, protect_acronyms: bool = Fa
 
 # -- names ---------------------------------------------------------------------------------------
 
+
 def format_author(name: str, escaper: _Escaper | None = None) -> str:
     """One author as BibTeX reads names: ``Last, First`` (``von Last, Jr., First``)."""
     esc = escaper or _Escaper(unicode=False)
