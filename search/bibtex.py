@@ -1,7 +1,7 @@
 """BibTeX for bookmarks: entries in arXiv's own export format that compile the first time.
 
 Preprints follow arXiv's export (``@misc`` with ``eprint``, ``archivePrefix``, ``primaryClass``,
-``url``), plus ``doi`` and the journal reference when known. Papers without an arXiv id still get
+``url``), plus ``doi``, and the journal reference in ``note`` when known. Papers without an arXiv id still get
 a useful entry: title, year, a link, and a ``note`` naming the source and the author count when
 only a count is known (page copies), rather than invented names.
 
@@ -578,9 +578,12 @@ def _entry(paper: Paper, key: str, esc: _Escaper) -> str:
         fields.append(("doi", _verbatim(_bare_doi(paper.doi))))
     notes: list[str] = []
     if paper.journal_ref and clean(paper.journal_ref):
-        journal = esc.text(paper.journal_ref)
-        fields.append(("journal", journal))
-        notes.append(journal)  # standard styles print a misc's note, not its journal
+        # The entry stays arXiv's own @misc e-print (as arXiv's export writes it); the journal
+        # reference goes in the note, which every standard style prints for a @misc, and not
+        # also in `journal`: a @misc has no journal field (styles ignore it, and biber warns),
+        # and the reference is one free-text string, not a journal name. RIS and CSL-JSON carry
+        # it the same way (search/ris.py, search/csl.py).
+        notes.append(f"Published in {esc.text(paper.journal_ref)}")
     if not arxiv and any(k.startswith("hf-") for k in paper.kinds):
         notes.append("Hugging Face Daily Papers")
     if not names and paper.author_count:
