@@ -1,9 +1,9 @@
 """BibTeX for bookmarks: entries in arXiv's own export format that compile the first time.
 
 Preprints follow arXiv's export (``@misc`` with ``eprint``, ``archivePrefix``, ``primaryClass``,
-``url``), plus ``doi``, and the journal reference in ``note`` when known. Papers without an arXiv id still get
-a useful entry: title, year, a link, and a ``note`` naming the source and the author count when
-only a count is known (page copies), rather than invented names.
+``url``), plus ``doi``, and the journal reference in ``note`` when known. Papers without an arXiv
+id still get a useful entry: title, year, a link, and a ``note`` naming the source and the author
+count when only a count is known (page copies), rather than invented names.
 
 Text fields are escaped for LaTeX, except TeX that came from the source (arXiv titles carry math
 such as ``$\\Lambda_{\\alpha}$`` and accents such as ``Gr\\"obner``): that is kept, made safe for
