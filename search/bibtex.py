@@ -32,6 +32,7 @@ __all__ = [
     "escape_text",
     "format_author",
     "render_bibtex",
+    "render_entries",
     "unique_key",
 ]
 
@@ -608,16 +609,26 @@ def render_bibtex(bookmarks: Sequence[Bookmark], *, unicode: bool = False) -> Bi
     generated (persist them with ``BookmarkStore.assign_keys`` first to make them stable)."""
     stored = {b.key for b in bookmarks if b.key}
     used: set[str] = set()
-    keys: dict[str, str] = {}
-    warnings: list[str] = []
-    entries: list[str] = []
+    entries: list[tuple[str, Paper]] = []
     for bookmark in bookmarks:
         key = bookmark.key
         if not key or key in used:
             key = unique_key(base_key(bookmark.paper), used | stored)
         used.add(key)
-        keys[bookmark.id] = key
+        entries.append((key, bookmark.paper))
+    return render_entries(entries, unicode=unicode)
+
+
+def render_entries(entries: Sequence[tuple[str, Paper]], *, unicode: bool = False) -> BibtexExport:
+    """The ``@misc`` entries for ``(key, paper)`` pairs in order, keys as given."""
+    warnings: list[str] = []
+    texts: list[str] = []
+    for key, paper in entries:
         esc = _Escaper(unicode)
-        entries.append(_entry(bookmark.paper, key, esc))
-        warnings.extend(f"{bookmark.id}: {w}" for w in esc.warnings)
-    return BibtexExport(text="\n".join(entries), keys=keys, warnings=tuple(warnings))
+        texts.append(_entry(paper, key, esc))
+        warnings.extend(f"{paper.id}: {w}" for w in esc.warnings)
+    return BibtexExport(
+        text="\n".join(texts),
+        keys={paper.id: key for key, paper in entries},
+        warnings=tuple(warnings),
+    )
