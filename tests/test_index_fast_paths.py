@@ -116,6 +116,19 @@ def test_expansions_are_bounded_by_postings(library: Library, monkeypatch) -> No
     assert library.search("abstract:re*", limit=None).total <= unbounded
 
 
+@pytest.mark.parametrize("text", ['abstract:"neural network"', 'abstract:"we propose"'])
+def test_a_filtered_phrase_leaves_the_next_search_of_it_whole(library: Library, text) -> None:
+    """A phrase's doc set is remembered per searcher; a filtered search narrowed that very set
+    in place, so the same phrase unfiltered found only what the filter had let through."""
+    library.index.close()  # a fresh searcher: nothing remembered yet
+    whole = library.search(text, limit=None)
+    assert whole.total > 0
+    assert library.search(text, Filters(years=frozenset({1900})), limit=None).total == 0
+    again = library.search(text, limit=None)
+    assert again.total == whole.total and again.ids == whole.ids
+    assert library.facets(text)["year"] == library.facets(text, Filters())["year"]
+
+
 def test_empty_id_filter_matches_nothing(library: Library) -> None:
     assert library.search("learning", Filters(ids=frozenset())).total == 0
     assert library.facets("learning", Filters(ids=frozenset()))["year"] == {}

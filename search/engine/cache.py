@@ -143,7 +143,8 @@ class SearcherCache:
         return self._filters[filters]
 
     def docs(self, q: query.Query) -> set[int] | None:
-        """Doc numbers matching ``q`` (deleted ones excluded), or None if ``q`` is empty."""
+        """Doc numbers matching ``q`` (deleted ones excluded), or None if ``q`` is empty: a new
+        set the caller may change."""
         if isinstance(q, query.Every):
             return set(self.searcher.reader().all_doc_ids())
         kind = type(q)
@@ -176,7 +177,9 @@ class SearcherCache:
         if q is query.NullQuery:
             return set()
         if kind is query.Phrase and self._positional(q.fieldname):
-            return self._phrase_docs(q)
+            # A copy: callers narrow the set they get (by the filters) in place, and the
+            # remembered one must stay the phrase's whole answer.
+            return set(self._phrase_docs(q))
         if kind is query.NumericRange:
             # Whoosh walks the range's trie terms per document (0.2 s for a date filter at 100k
             # papers); the same terms as sets take a few milliseconds.
