@@ -51,7 +51,12 @@ class Matches:
 
 
 class PaperIndex(IndexStore):
-    """The full-text index of the library's papers: the engine's whole API."""
+    """The full-text index of the library's papers: the engine's whole API.
+
+    Text, filters, sort and limit in; plain values out. ``searcher()``, ``cache()`` and
+    ``parser()`` hand out Whoosh objects: they are the package's own (and the same-answer
+    tests'), never called from outside ``search/engine/``.
+    """
 
     def search(
         self,
