@@ -211,7 +211,7 @@ def search(
     try:
         library = _services(ctx).library
         opened = time.perf_counter()
-        result = library.search(query, filters, sort=sort, limit=limit)
+        result = library.search(query, filters, sort=sort, limit=limit, all_ids=False)
     except QueryError as exc:
         raise fail(str(exc)) from None
     printed = time.perf_counter()
@@ -409,7 +409,7 @@ def _disk_note() -> str:
 
 def main() -> None:
     """Entry point: known failures become one clear line and a non-zero exit, not a traceback."""
-    from search.index import IndexBusy
+    from search.engine import IndexBusy
     from search.lock import IngestRunning
 
     try:
