@@ -12,7 +12,8 @@ that paper again, one per kind:
 
 Each query runs through paperbrowse (``Library.search``) and, on the same papers, through plain
 Whoosh: stock ``TEXT`` fields (standard analyzer, no stemming, no boosts) for title, abstract
-and authors, a ``MultifieldParser`` with the fuzzy plugin, BM25F as Whoosh ships it. Reported per
+and authors, a ``MultifieldParser`` with the fuzzy plugin, scoring as Whoosh ships it
+(search/engine/baseline.py). Reported per
 kind and engine: success@1, success@10 and MRR (rank counted to 100; a miss scores 0).
 
     python bench/relevance.py [--sample 400] [--seed 7] [--library DIR] [--write-doc]
@@ -160,32 +161,10 @@ def paperbrowse_engine(library) -> Callable[[str], list[str]]:
 
 def plain_whoosh_engine(papers: Iterable, folder: Path) -> Callable[[str], list[str]]:
     """Stock Whoosh on the same papers: the naive baseline a user of Whoosh would start from."""
-    from whoosh import fields, index, qparser
+    from search.engine import stock_searcher
 
-    schema = fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(phrase=True),
-        abstract=fields.TEXT(phrase=True),
-        authors=fields.TEXT(phrase=True),
-    )
-    ix = index.create_in(str(folder), schema)
-    with ix.writer() as writer:
-        for p in papers:
-            writer.add_document(
-                id=p.id, title=p.title, abstract=p.abstract, authors=" ".join(p.authors)
-            )
-    parser = qparser.MultifieldParser(["title", "abstract", "authors"], schema)
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    searcher = ix.searcher()
-
-    def run(query: str) -> list[str]:
-        try:
-            q = parser.parse(query)
-        except Exception:  # noqa: BLE001 - a query plain Whoosh cannot parse finds nothing
-            return []
-        return [hit["id"] for hit in searcher.search(q, limit=DEPTH)]
-
-    return run
+    search = stock_searcher(folder, papers)
+    return lambda query: search(query, DEPTH)
 
 
 # -- scoring ------------------------------------------------------------------------------------
