@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -295,3 +296,28 @@ def test_page_fragment_is_recognised_by_its_byline(tmp_path):
     assert isinstance(paper, Paper)
     assert (paper.title, paper.abstract) == ("A Study of Environment Variables", "We study them.")
     assert (paper.n_authors, paper.published) == (1, date(2025, 12, 3))
+
+
+@pytest.mark.parametrize(
+    ("name", "other"),
+    [
+        ("README", True),
+        ("README.md", True),
+        ("SOURCES.md", True),
+        ("LICENSE.txt", True),
+        ("notes.txt", True),
+        ("paper.pdf", True),
+        ("figure.png", True),
+        ("capture.md", True),  # asked only once detection found no capture in it
+        ("notes-2024.json", False),  # a broken dump by its name: reported
+        ("2024-05-27.json", False),
+        ("dump.jsonl", False),
+        ("feed.xml", False),
+        ("page.txt", False),
+        ("snapshot", False),
+    ],
+)
+def test_what_is_plainly_not_a_dump(name, other):
+    from search.dumps import is_plainly_other
+
+    assert is_plainly_other(Path(name)) is other

@@ -65,9 +65,10 @@ def iter_dump_files(paths: Iterable[Path | str]) -> Iterator[Path]:
 #: Extensions dumps are saved under. An unrecognised file with one of these in a folder is still
 #: reported (it is most likely a dump that is broken); any other is counted as "other".
 DUMP_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".xml", ".atom", ".txt", ""})
-# Files a collection keeps beside its dumps, whatever their extension.
-_DOCUMENT_NAMES = re.compile(
-    r"(?i)(?:readme|sources|license|licence|copying|changelog|changes|notes|authors|notice)\b"
+# Files a collection keeps beside its dumps, whatever their extension (README.md, LICENSE.txt).
+_DOCUMENT_STEMS = frozenset(
+    {"readme", "sources", "license", "licence", "copying", "changelog", "changes", "notes"}
+    | {"authors", "notice"}
 )
 
 
@@ -80,7 +81,7 @@ def is_plainly_other(path: Path) -> bool:
     ``.json`` or ``.txt`` that is no dump is more likely a broken one, and is reported.
     """
     path = Path(path)
-    return bool(_DOCUMENT_NAMES.match(path.name)) or path.suffix.lower() not in DUMP_SUFFIXES
+    return path.stem.lower() in _DOCUMENT_STEMS or path.suffix.lower() not in DUMP_SUFFIXES
 
 
 def _head(path: Path) -> bytes:
