@@ -1,10 +1,10 @@
 """The library: what front ends talk to. Ingest, search, look-ups, facets, similar papers.
 
 It ties the record store (SQLite: merged papers, the ingest manifest) to the full-text index
-(Whoosh, behind ``search.index``). Ingest runs in two phases so that a crash at any point leaves
-both usable: (1) dumps are parsed and merged into the record store in transactions, each paper
-flagged for the index; (2) the flagged papers are written to the index, and unflagged only after
-the index has committed them.
+(``search.engine``, which alone knows Whoosh). Ingest runs in two phases so that a crash at any
+point leaves both usable: (1) dumps are parsed and merged into the record store in
+transactions, each paper flagged for the index; (2) the flagged papers are written to the
+index, and unflagged only after the index has committed them.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
-from search.index import IndexBusy, PaperIndex
+from search.engine import IndexBusy, PaperIndex, match_spans
 from search.lock import IngestLock
 from search.models import (
     Filters,
     IngestReport,
     Paper,
+    ParseNote,
     ParseProblem,
     QueryError,
     SearchHit,
@@ -98,65 +99,50 @@ class Library:
         sort: str = "relevance",
         limit: int | None = 20,
         snippets: bool = False,
+        *,
+        all_ids: bool = True,
     ) -> SearchResult:
-        """Run a query (Whoosh syntax; "" = every paper). Raises QueryError for a bad query."""
+        """Run a query (Whoosh syntax; "" = every paper). Raises QueryError for a bad query.
+
+        ``limit`` hits come with their papers; ``ids`` holds every match in order, or with
+        ``all_ids=False`` (a front end that shows one page) only the hits' ids, which spares
+        sorting the whole list.
+        """
         clock = _Stopwatch()
         check_query_size(query)
         self._ensure_index()
         clock.lap("open index")
-        q = self.index.parse(query)
-        clock.lap("parse")
-        total, first, ids = self.index.search(q, filters, sort, limit)
-        clock.lap("match and rank")
-        papers = {p.id: p for p in self.records.get_many([i for i, _ in first])}
+        found = self.index.search(query, filters, sort, limit, all_ids=all_ids, lap=clock.lap)
+        papers = {p.id: p for p in self.records.get_many([i for i, _ in found.first])}
         clock.lap("read papers")
-        terms = self.index.terms_for(q) if query.strip() else []
-        stems = {text for field, text in terms if field in ("title", "abstract")}
+        stems = {text for field, text in found.terms if field in ("title", "abstract")}
         hits = []
-        for pid, score in first:
+        for pid, score in found.first:
             paper = papers.get(pid)
             if paper is None:  # index ahead of the store for a moment (ingest mid-way)
                 continue
             snippet, spans = self._snippet(paper.abstract, stems) if snippets else ("", ())
             hits.append(SearchHit(paper, score, snippet, spans))
         clock.lap("highlight")
-        words = tuple(dict.fromkeys(text for _, text in terms))
-        capped = self.index.capped_expansions(q) if query.strip() else ()
+        words = tuple(dict.fromkeys(text for _, text in found.terms))
         return SearchResult(
             query=query,
             sort=sort,
             filters=filters,
-            total=total,
+            total=found.total,
             hits=tuple(hits),
-            ids=ids,
+            ids=found.ids,
             terms=words,
             elapsed_ms=clock.total_ms(),
             timings=tuple(clock.laps),
-            capped=capped,
+            capped=found.capped,
         )
-
-    def highlight(
-        self, text: str, query: str, field: str = "abstract"
-    ) -> tuple[tuple[int, int], ...]:
-        """Character spans in ``text`` of the words ``query`` matches (stemming included)."""
-        if not query.strip() or not text:
-            return ()
-        self._ensure_index()
-        try:
-            check_query_size(query)
-            q = self.index.parse(query)
-        except ValueError:
-            return ()
-        stems = {t for f, t in self.index.terms_for(q) if f in (field, "title", "abstract")}
-        if field == "authors":
-            stems |= {t for f, t in self.index.terms_for(q) if f == "authors"}
-        return tuple(self.index.match_spans(field, text, stems))
 
     def _snippet(self, text: str, stems: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
         """The stretch of ``text`` with the most matched words, and their spans in it."""
         if not text:
             return "", ()
-        matches = self.index.match_spans("abstract", text, stems)
+        matches = match_spans("abstract", text, stems)
         if not matches:
             cut = _cut(text, 0, SNIPPET_CHARS)
             return cut, ()
@@ -191,7 +177,7 @@ class Library:
         """Counts by year, dump kind and category over the papers matching query and filters."""
         check_query_size(query)
         self._ensure_index()
-        return self.index.facets(self.index.parse(query), filters)
+        return self.index.facets(query, filters)
 
     def stats(self) -> dict:
         counts = self.facets("")
@@ -226,7 +212,8 @@ class Library:
         Raises ``search.lock.IngestRunning`` when another ingest holds the library for longer
         than ``wait`` seconds, and ``IndexBusy`` if the index stays locked.
         """
-        from search.dumps import iter_dump_files  # parsers load only for ingest
+        # Parsers load only for ingest.
+        from search.dumps import iter_dump_files
 
         started = time.perf_counter()
         report = IngestReport()
@@ -241,9 +228,11 @@ class Library:
             # heard of it: papers it added are then replaced rather than added twice.
             self.records.assume_possibly_indexed()
             # Absolute paths: a paper's sources must name its dumps from anywhere.
-            for path in iter_dump_files(Path(p).resolve() for p in paths):
+            given = [Path(p).resolve() for p in paths]
+            named = {p for p in given if not p.is_dir()}
+            for path in iter_dump_files(given):
                 report.files += 1
-                self._ingest_file(path, fmt, as_of, report, progress)
+                self._ingest_file(path, fmt, as_of, report, progress, named=path in named)
             self._index_pending(progress)
         self.records.bump_generation()
         report.seconds = time.perf_counter() - started
@@ -256,8 +245,11 @@ class Library:
         as_of: date | None,
         report: IngestReport,
         progress: Progress | None,
+        *,
+        named: bool,
     ) -> None:
-        from search.dumps import read_dump
+        """One file; ``named``: given on the command line (not met walking a folder)."""
+        from search.dumps import is_plainly_other, read_dump
         from search.dumps.filekind import not_a_dump_file, refused_by_shape
 
         # The name shown and stored in papers (escaped), and the key the manifest finds the
@@ -276,6 +268,12 @@ class Library:
         if refused:
             self._skip(report, name, refused)
             return
+        detected = forced or _detect(path)
+        if detected is None and not named and is_plainly_other(path):
+            # A README or a PDF kept beside the dumps: counted, not a failure. A file named on
+            # the command line is still an error if it is not a dump.
+            report.files_other.append(name)
+            return
         row = self.records.file_row(key)
         if row is not None and row[4] and row[1] == st.st_size and row[2] == st.st_mtime_ns:
             report.files_unchanged += 1
@@ -290,8 +288,8 @@ class Library:
             report.files_unchanged += 1
             return
 
-        detected = forced or _detect(path)
         problems = _Problems()
+        notes: list[ParseNote] = []
         papers_in_file = 0
         with self.records.transaction() as db:
             file_id = self.records.begin_file(
@@ -315,6 +313,9 @@ class Library:
                 for item in items:
                     if isinstance(item, ParseProblem):
                         problems.append(item)
+                        continue
+                    if isinstance(item, ParseNote):
+                        notes.append(item)
                         continue
                     item = without_controls(item)  # whatever field a parser left uncleaned
                     try:
@@ -365,6 +366,7 @@ class Library:
                 ParseProblem(name, f"{problems.unlisted:,} more problems, not listed one by one"),
             )
         report.problems.extend(problems)
+        report.notes.extend(notes)
         if seq == 0 and problems:
             report.files_skipped.append((name, problems[0].message))
 

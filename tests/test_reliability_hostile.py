@@ -326,7 +326,7 @@ def test_a_file_whose_reading_stopped_early_is_read_again(tmp_path: Path, monkey
 @pytest.fixture(scope="module")
 def zeta_library(tmp_path_factory) -> Path:
     """200 papers, each with its own word zeta000ium … zeta199ium (more than MAX_EXPANSION)."""
-    from search.index import MAX_EXPANSION
+    from search.engine.queries import MAX_EXPANSION
 
     folder = tmp_path_factory.mktemp("zeta")
     assert MAX_EXPANSION < 200
@@ -341,7 +341,7 @@ def zeta_library(tmp_path_factory) -> Path:
 
 def test_a_capped_prefix_says_the_answer_may_be_incomplete(zeta_library: Path) -> None:
     """`zeta*` returned 64 papers and said "64 results", as if that were all."""
-    from search.index import MAX_EXPANSION
+    from search.engine.queries import MAX_EXPANSION
 
     for args in (("zeta*",), ("zeta*", "--json"), ("title:zeta*", "--limit", "500")):
         done = run_cli(zeta_library, "search", *args)
