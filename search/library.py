@@ -264,9 +264,16 @@ class Library:
             return
         # Before anything opens the file: a FIFO would block the open (holding the ingest
         # lock) and a device or a sparse giant would be hashed for ever.
-        refused = not_a_dump_file(st) or refused_by_shape(path, st)
+        refused = not_a_dump_file(st)
         if refused:
             self._skip(report, name, refused)
+            return
+        shape = refused_by_shape(path, st)
+        if shape:
+            if not named and is_plainly_other(path):  # a disk image kept beside the dumps
+                report.files_other.append(name)
+            else:
+                self._skip(report, name, shape)
             return
         detected = forced or _detect(path)
         if detected is None and not named and is_plainly_other(path):

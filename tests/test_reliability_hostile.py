@@ -102,6 +102,8 @@ def test_sparse_and_zero_filled_giants_are_refused_by_their_shape(tmp_path: Path
     with open(dumps / "holes.jsonl", "wb") as fh:
         fh.truncate(3 << 30)  # 3 GB of holes: no disk used
     (dumps / "zeros.json").write_bytes(bytes(4 << 20))  # 4 MB of real NUL bytes
+    with open(dumps / "disk.img", "wb") as fh:  # plainly no dump by its name: counted aside
+        fh.truncate(1 << 30)
     _jsonl(dumps / "good.jsonl", _rec(3))
     data = tmp_path / "data"
     done = run_cli(data, "ingest", str(dumps), timeout=60)
@@ -110,6 +112,7 @@ def test_sparse_and_zero_filled_giants_are_refused_by_their_shape(tmp_path: Path
     assert_no_traceback(done.stdout, done.stderr)
     assert "holes.jsonl: a sparse file (3.0 GB, almost all holes), not a dump: skipped" in err
     assert "zeros.json: binary file (4.0 MB, mostly NUL bytes), not a dump: skipped" in err
+    assert "disk.img" not in err and "1 other file" in done.stdout.decode()
     assert _stats(data)["papers"] == 1
 
 
