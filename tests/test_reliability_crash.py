@@ -307,9 +307,45 @@ RACE_DRIVER = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("attempt", range(5))
+#: Driver for the other window of the race, found by the test above under load: Ctrl-C while
+#: the ingest is inside the fork itself, with another thread alive (as the writer's queue
+#: feeder thread is). The signal goes to that thread, and the interpreter runs the handler at
+#: its next check: inside a fork callback (logging's lock release), where the KeyboardInterrupt
+#: is printed as "Exception ignored" and lost: the ingest said "stopping" and went on. The
+#: hook sends Ctrl-C from a fork callback of its own and lets the interpreter check right there.
+FORK_DRIVER = textwrap.dedent(
+    """
+    import os, signal, sys, threading, time
+    import search.library
+
+    search.library.MULTIPROCESS_FROM = 50
+    # A thread that does not block SIGINT, as the multiprocessing queue's feeder thread.
+    threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
+    sent = []
+
+    def check_here():
+        pass  # entering a Python function: the interpreter runs pending signal handlers
+
+    def interrupt_inside_the_fork():
+        if not sent:
+            sent.append(True)
+            os.killpg(0, signal.SIGINT)
+            time.sleep(0.05)  # the signal lands (on the other thread)
+            check_here()
+
+    os.register_at_fork(after_in_parent=interrupt_inside_the_fork)
+    from tui.cli import main
+
+    sys.argv[0] = "paperbrowse"
+    main()
+    """
+)
+
+
+@pytest.mark.parametrize("driver", ["worker-bootstrap", "inside-the-fork"])
+@pytest.mark.parametrize("attempt", range(3))
 def test_ctrl_c_right_after_a_writer_process_is_forked_stops_cleanly(
-    tmp_path: Path, attempt: int
+    tmp_path: Path, attempt: int, driver: str
 ) -> None:
     """The race of the test above, reproduced instead of hoped for: Ctrl-C between the fork of
     a writer process and its first line of code killed it with a traceback from
@@ -317,7 +353,7 @@ def test_ctrl_c_right_after_a_writer_process_is_forked_stops_cleanly(
     ingest then waited for it. Workers are now forked with SIGINT blocked and ignore it."""
     dump = write_jsonl(tmp_path / "new.jsonl", 10_000 * attempt, 300, marker="racepaper")
     script = tmp_path / "race.py"
-    script.write_text(RACE_DRIVER)
+    script.write_text(RACE_DRIVER if driver == "worker-bootstrap" else FORK_DRIVER)
     data = tmp_path / "data"
     proc = subprocess.Popen(
         [sys.executable, str(script), "--data-dir", str(data), "ingest", str(dump)],

@@ -19,7 +19,6 @@ import functools
 import itertools
 import operator
 import pickle
-import signal
 import struct
 import zlib
 from array import array
@@ -315,11 +314,14 @@ def _length_table(lengths, fieldname: str) -> list | None:
 
 
 @functools.cache
-def mp_writer_class(worker_started: Callable[[], None], new_writer: Callable) -> type:
+def mp_writer_class(
+    worker_started: Callable[[], None], new_writer: Callable, forking: Callable
+) -> type:
     """Whoosh's multiprocess writer, whose worker processes call ``worker_started()`` first
     and hand each segment writer to ``new_writer`` before its first posting (see
-    :func:`search.engine.store.use_fast_pool`). Its private hooks (``_new_task``,
-    ``_process_file``) are overridden here."""
+    :func:`search.engine.store.use_fast_pool`); each is forked inside the context manager
+    ``forking()`` returns. Its private hooks (``_new_task``, ``_process_file``) are overridden
+    here."""
     from whoosh.multiproc import MpWriter, SubWriterTask
 
     class Task(SubWriterTask):
@@ -343,14 +345,8 @@ def mp_writer_class(worker_started: Callable[[], None], new_writer: Callable) ->
                 self.multisegment,
             )
             self.tasks.append(task)
-            # Between fork and the first line of run() the worker would die of a Ctrl-C with
-            # a traceback (multiprocessing's bootstrap): it is forked with SIGINT blocked, and
-            # this process gets a Ctrl-C from that moment as soon as the fork is done.
-            before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
+            with forking():
                 task.start()
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, before)
             return task
 
     return Writer
