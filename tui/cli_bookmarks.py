@@ -7,7 +7,6 @@ stderr, exit code 1, and nothing changes. Output is plain text, never Rich marku
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -18,6 +17,7 @@ import typer
 from search.bookmarks import Bookmark
 from search.models import Paper
 from search.text import arxiv_abs_url, bare_arxiv_id, strip_controls
+from tui.jsonout import json_text
 
 bookmark_app = typer.Typer(
     help="Bookmark papers, tag them and write notes (kept apart from the rebuildable index).",
@@ -161,7 +161,7 @@ def list_(
     """Bookmarks, newest first."""
     marks = _services(ctx).bookmarks.list(tag=tag)
     if as_json:
-        typer.echo(json.dumps([bookmark_json(m) for m in marks], ensure_ascii=False, indent=2))
+        typer.echo(json_text([bookmark_json(m) for m in marks]))
         return
     for mark in marks:
         _out(_line(mark))
@@ -270,8 +270,10 @@ def bibtex(
     if tag is not None and tag not in store.tags():
         raise _fail(f"no bookmark is tagged {tag!r}")
     marks = store.list(tag=tag)
-    # Keys are stored on first export, so a bookmark is cited the same way ever after.
-    store.assign_keys([m.id for m in marks])
+    # Keys are stored on first export, so a bookmark is cited the same way ever after (not
+    # in a read-only data dir: the export still works, with the keys it would store).
+    if not store.read_only:
+        store.assign_keys([m.id for m in marks])
     marks = sorted(store.list(tag=tag), key=lambda m: m.key or "")
     export = render_bibtex(marks, unicode=unicode)
     for warning in export.warnings:
