@@ -422,9 +422,21 @@ class MainScreen(Screen[None]):
 
     # -- the current paper ----------------------------------------------------------------------
 
+    # The current paper has one owner, this screen, and only the list the user is looking at
+    # moves it: a hidden or unfocused pane that redraws (and re-posts its highlight) never does.
+
+    def _in(self, widget: Widget) -> bool:
+        focused = self.focused
+        return focused is not None and (focused is widget or widget in focused.ancestors)
+
+    def _results_lead(self) -> bool:
+        """The results list says which paper is current unless the user is in another pane."""
+        return not (self._in(self.query_one(BookmarksPane)) or self._in(self.query_one(DetailPane)))
+
     @on(ResultsList.PaperHighlighted)
     def _result_highlighted(self, event: ResultsList.PaperHighlighted) -> None:
-        self._set_current(event.paper_id, now=False)
+        if self._results_lead():
+            self._set_current(event.paper_id, now=False)
 
     @on(ResultsList.PaperSelected)
     def _result_selected(self, event: ResultsList.PaperSelected) -> None:
@@ -436,7 +448,8 @@ class MainScreen(Screen[None]):
 
     @on(BookmarksPane.PaperHighlighted)
     def _bookmark_highlighted(self, event: BookmarksPane.PaperHighlighted) -> None:
-        self._set_current(event.paper_id, now=False)
+        if self.show_bookmarks and self._in(self.query_one(BookmarksPane)):
+            self._set_current(event.paper_id, now=False)
 
     @on(DetailPane.SimilarChosen)
     def _similar_chosen(self, event: DetailPane.SimilarChosen) -> None:

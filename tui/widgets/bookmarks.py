@@ -60,7 +60,10 @@ class BookmarksPane(Vertical):
                 options.add_option(None)  # a separator line between (wrapped) entries
             options.add_option(Option(bookmark_label(bookmark), id=bookmark.id))
         if highlighted is not None:
-            options.highlighted = min(highlighted, len(bookmarks) - 1)
+            # Restoring the cursor is not the user moving it: no highlight message (the pane may
+            # be hidden, and its old bookmark must not become the current paper).
+            with options.prevent(OptionList.OptionHighlighted):
+                options.highlighted = min(highlighted, options.option_count - 1)
 
     @property
     def options(self) -> OptionList:
