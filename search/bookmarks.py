@@ -24,6 +24,7 @@ from pathlib import Path
 from search.models import Paper
 from search.serialize import paper_from_json, paper_to_json
 from search.text import bare_arxiv_id, clean, title_key
+from search.transactions import immediate
 
 #: Seconds a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT = 10.0
@@ -136,15 +137,9 @@ class BookmarkStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; taken IMMEDIATE so two writers queue instead of deadlocking."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        """One write transaction (search/transactions.py), one thread at a time."""
+        with self._lock, immediate(self._db) as db:
+            yield db
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
