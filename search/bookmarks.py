@@ -325,6 +325,15 @@ class BookmarkStore:
         with self._write() as db:
             return self._add(db, paper, tags, note)
 
+    def add_many(
+        self, papers: Iterable[Paper], tags: Iterable[str] = (), note: str | None = None
+    ) -> list[Bookmark]:
+        """:meth:`add` for each paper, in one transaction: all of them are bookmarked or none
+        (a ``bookmark add`` of thousands of ids killed midway leaves the store as it was)."""
+        tags = tuple(tags)
+        with self._write() as db:
+            return [self._add(db, paper, tags, note) for paper in papers]
+
     def _add(
         self, db: sqlite3.Connection, paper: Paper, tags: Iterable[str], note: str | None
     ) -> Bookmark:

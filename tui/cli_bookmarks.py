@@ -135,11 +135,10 @@ def add(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="Note (replaces).")] = None,
 ) -> None:
-    """Bookmark papers (again: refreshes their copy and adds the tags)."""
+    """Bookmark papers (again: refreshes their copy and adds the tags); all of them or none."""
     papers = _resolve_papers(ctx, ids)
-    store = _services(ctx).bookmarks
-    for paper in papers:
-        mark = store.add(paper, tags=tag or (), note=note)
+    # One transaction: printed only once every bookmark has landed.
+    for mark in _services(ctx).bookmarks.add_many(papers, tags=tag or (), note=note):
         _out(f"bookmarked {mark.id}: {mark.paper.title}")
 
 
