@@ -474,6 +474,23 @@ class BookmarkStore:
             ),
         )
 
+    def edit_tags(
+        self, paper: Paper, add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> Bookmark | None:
+        """Add and remove tags in one transaction; a paper not bookmarked yet is bookmarked if
+        there is a tag to add. Returns the bookmark, or None (nothing to add to no bookmark)."""
+        added = sorted({t for t in map(normalize_tag, add) if t})
+        removed = sorted({normalize_tag(t) for t in remove} - set(added))
+        with self._write() as db:
+            bid = self._match_paper(db, paper)
+            if bid is None:
+                return self._add(db, paper, added, None) if added else None
+            db.executemany("DELETE FROM tags WHERE id = ? AND tag = ?", [(bid, t) for t in removed])
+            db.executemany(
+                "INSERT OR IGNORE INTO tags(id, tag) VALUES (?, ?)", [(bid, t) for t in added]
+            )
+            return self._get(db, bid)
+
     def set_note(self, paper_id: str, note: str) -> Bookmark:
         """Replace a bookmark's note ("" clears it). Raises UnknownBookmark."""
         return self._update(

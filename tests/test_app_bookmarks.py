@@ -15,7 +15,7 @@ from tests.fixtures_app import (
 )
 from tui.messages import BookmarksChanged
 from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
-from tui.screens.edit import NoteScreen, TagsScreen, parse_tags
+from tui.screens.edit import NoteScreen, TagEdit, TagsScreen, parse_tag_edit, parse_tags
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
 from tui.widgets.results_list import ResultsList
@@ -57,6 +57,14 @@ def test_parse_tags():
     assert parse_tags("  ") == ()
 
 
+def test_parse_tag_edit_adds_unless_told_to_remove():
+    assert parse_tag_edit("ml, #reading -draft -#old") == TagEdit(
+        add=("ml", "reading"), remove=("draft", "old")
+    )
+    assert parse_tag_edit("a -a") == TagEdit(add=(), remove=("a",))
+    assert not parse_tag_edit("  ")
+
+
 @pilot_test
 async def test_b_toggles_the_bookmark(services):
     posted = []
@@ -94,8 +102,15 @@ async def test_tags_editor_saves_and_escape_cancels(services):
         assert "#ml #reading" in static_text(app.screen.query_one("#detail-body"))
         await pilot.press("t")
         await settle(pilot)
-        assert app.screen.query_one("#tags-input", Input).value == "ml reading"
-        await pilot.press("ctrl+u", *"ml", "enter")
+        # The editor shows the tags the paper has and adds what is typed: typing a new tag
+        # never silently replaces the old ones (it did: the field held them, and was retyped).
+        assert static_text(app.screen.query_one("#tags-now")) == "Tags now: #ml #reading"
+        assert app.screen.query_one("#tags-input", Input).value == ""
+        await pilot.press(*"quant", "enter")
+        await settle(pilot)
+        assert services.bookmarks.get(paper_id).tags == ("ml", "quant", "reading")
+        # Removing is an explicit act: -tag.
+        await pilot.press("t", *"-reading -quant", "enter")
         await settle(pilot)
         assert services.bookmarks.get(paper_id).tags == ("ml",)
         await pilot.press("t", *"zzz", "escape")
