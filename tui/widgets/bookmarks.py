@@ -48,7 +48,7 @@ class BookmarksPane(Vertical):
         """List ``bookmarks`` (newest first, as the store gives them).
 
         The cursor goes to ``current`` (the screen's current paper) if it is listed, else it
-        stays where it was. Either way no highlight message is posted: placing the cursor is
+        stays where it was (none, if the user is in the list). Either way no highlight message is posted: placing the cursor is
         not the user moving it (the pane may be hidden, and an old bookmark under the cursor
         must never become the paper the keys act on).
         """
@@ -69,6 +69,10 @@ class BookmarksPane(Vertical):
         with options.prevent(OptionList.OptionHighlighted):
             if current in ids:
                 options.highlighted = options.get_option_index(current)
+            elif self.has_focus_within:
+                # The user is in the list and its current bookmark is gone (b removed it): no
+                # cursor rather than one on a neighbour the keys would not act on.
+                options.highlighted = None
             elif highlighted is not None:
                 options.highlighted = min(highlighted, options.option_count - 1)
 
