@@ -10,6 +10,7 @@ from tests.fixtures_app import (
     make_app,
     pilot_test,
     posted_once,
+    screen_text,
     settle,
     static_text,
 )
@@ -233,3 +234,40 @@ async def test_o_opens_only_web_links(services, monkeypatch):
         await pilot.press("o")
         await settle(pilot)
         assert len(opened) == 1
+
+
+@pilot_test
+async def test_u_puts_back_removed_bookmarks_exactly(services):
+    library, store = services.library, services.bookmarks
+    ids = list(library.search("", limit=None).ids)
+    store.add(library.get(ids[0]), tags=["ml", "to-read"], note="first\nsecond line")
+    store.add(library.get(ids[1]), tags=["video"])
+    store.set_read(ids[0], True)
+    store.assign_keys()
+    before = store.list()
+    app = make_app(services)
+    notices: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        original = app.notify
+        app.screen.notify = lambda message, **kw: (notices.append(message), original(message, **kw))
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert notices[-1] == "Nothing to undo."
+        await pilot.press("b", "j", "b")  # removes both, the first one first
+        await settle(pilot)
+        assert len(store) == 0
+        assert notices[-1].startswith("Bookmark removed: ") and "press u to undo" in notices[-1]
+        await pilot.press("u")
+        await settle(pilot)
+        assert [b.id for b in store.list()] == [ids[1]]
+        await pilot.press("u")
+        await settle(pilot)
+        assert store.list() == before  # tags, note, read state, key and creation time
+        assert notices[-1].startswith("Bookmark restored: ")
+        # The key is in the help screen and the command palette.
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Undo" in titles
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "Put back the last bookmark removed" in screen_text(app)

@@ -9,6 +9,7 @@ bookmarks file for seconds. A removed bookmark is kept whole for the rest of the
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -46,6 +47,26 @@ def load_current(services: Services, paper_id: str) -> Current:
         # A bookmark can outlive its paper in the library: show the copy the bookmark kept.
         paper = bookmark.paper
     return Current(paper_id, paper, bookmark)
+
+
+#: Times a bookmark write waits out the store's busy timeout before the app gives up on it.
+BUSY_ATTEMPTS = 6
+
+
+def patiently(write: Callable[[], T]) -> T:
+    """Run a bookmark write, waiting again while another process holds the bookmarks file.
+
+    The store waits ``BUSY_TIMEOUT`` (10 s) for a lock; a CLI command or a script holding it
+    longer must not make the app drop a key press, so the write tries again a few times
+    ("Saving…" stays on screen meanwhile). Any other error is reported at once.
+    """
+    for _ in range(BUSY_ATTEMPTS - 1):
+        try:
+            return write()
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorname", "") not in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                raise
+    return write()
 
 
 class BookmarkActions:
@@ -128,7 +149,7 @@ class BookmarkActions:
         ask(
             self,  # type: ignore[arg-type]
             self.services.writes,
-            write,
+            partial(patiently, write),
             landed,
             group="bookmark-writes",
             exclusive=False,  # every write lands, in the order the keys were pressed
