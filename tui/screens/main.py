@@ -170,7 +170,7 @@ class MainScreen(BookmarkActions, Screen[None]):
                 yield FiltersPane(id="filters")
                 yield BookmarksPane(id="bookmarks")
             with Vertical(id="results-area"):
-                yield ResultsList(self.services.library.get_many, id="results")
+                yield ResultsList(id="results")
                 yield Static("", id="empty-message")
             yield DetailPane(id="detail")
         yield Footer()
@@ -437,6 +437,14 @@ class MainScreen(BookmarkActions, Screen[None]):
     def _result_highlighted(self, event: ResultsList.PaperHighlighted) -> None:
         if self._results_lead():
             self._set_current(event.paper_id, now=False)
+
+    @on(ResultsList.RowsWanted)
+    def _rows_wanted(self, event: ResultsList.RowsWanted) -> None:
+        results, services = self.query_one(ResultsList), self.services
+        read = partial(services.library.get_many, list(event.paper_ids))
+        # Not exclusive: every page asked for is on screen (or was, and is cheap to keep).
+        done = partial(results.add_papers, event.paper_ids)
+        ask(self, services.reads, read, done, group="rows", exclusive=False)
 
     @on(ResultsList.PaperSelected)
     def _result_selected(self, event: ResultsList.PaperSelected) -> None:

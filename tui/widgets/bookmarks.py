@@ -48,9 +48,9 @@ class BookmarksPane(Vertical):
         """List ``bookmarks`` (newest first, as the store gives them).
 
         The cursor goes to ``current`` (the screen's current paper) if it is listed, else it
-        stays where it was (none, if the user is in the list). Either way no highlight message is posted: placing the cursor is
-        not the user moving it (the pane may be hidden, and an old bookmark under the cursor
-        must never become the paper the keys act on).
+        stays where it was (none, if the user is in the list). Either way no highlight message
+        is posted: placing the cursor is not the user moving it (the pane may be hidden, and an
+        old bookmark under the cursor must never become the paper the keys act on).
         """
         options = self.query_one(OptionList)
         highlighted = options.highlighted
