@@ -203,3 +203,18 @@ async def test_every_action_acts_on_the_paper_shown(services, monkeypatch, pane)
         assert acted == dict.fromkeys("yotnb", True), pane
         assert _saved(store) == before
         assert _shown(app) == expected
+
+
+@pilot_test
+async def test_a_key_pressed_before_the_paper_is_read_acts_on_it(services):
+    """b right after j: the paper under the cursor is still being read (off the event loop);
+    the bookmark goes to it, even though the cursor has moved on again by the time it is read."""
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        await pilot.press("j")
+        second = results.highlighted_id
+        await pilot.press("b", "j")
+        await settle(pilot)
+        assert services.bookmarks.ids() == {second}
