@@ -12,6 +12,7 @@ older file up to date, in a transaction, when the store is opened.
 
 from __future__ import annotations
 
+import builtins
 import re
 import sqlite3
 import threading
@@ -306,14 +307,14 @@ class BookmarkStore:
         """Every bookmark (or those with ``tag``), newest first."""
         with self._read_lock:
             if tag is None:
-                rows = self._reader.execute(_SELECT + " ORDER BY created DESC, rowid DESC")
+                cursor = self._reader.execute(_SELECT + " ORDER BY created DESC, rowid DESC")
             else:
-                rows = self._reader.execute(
+                cursor = self._reader.execute(
                     _SELECT + " WHERE id IN (SELECT id FROM tags WHERE tag = ?)"
                     " ORDER BY created DESC, rowid DESC",
                     (normalize_tag(tag),),
                 )
-            rows = rows.fetchall()
+            rows = cursor.fetchall()
             # All tags in one query rather than one per bookmark: the TUI lists often.
             tags: dict[str, list[str]] = {}
             for bid, tag_name in self._reader.execute("SELECT id, tag FROM tags ORDER BY tag"):
@@ -348,12 +349,12 @@ class BookmarkStore:
 
     def add_many(
         self, papers: Iterable[Paper], tags: Iterable[str] = (), note: str | None = None
-    ) -> list[Bookmark]:
+    ) -> builtins.list[Bookmark]:  # builtins: `list` here is the method above
         """:meth:`add` for each paper, in one transaction: all of them are bookmarked or none
         (a ``bookmark add`` of thousands of ids killed midway leaves the store as it was)."""
-        tags = tuple(tags)
+        tag_list = tuple(tags)
         with self._write() as db:
-            return [self._add(db, paper, tags, note) for paper in papers]
+            return [self._add(db, paper, tag_list, note) for paper in papers]
 
     def _add(
         self, db: sqlite3.Connection, paper: Paper, tags: Iterable[str], note: str | None
@@ -446,7 +447,9 @@ class BookmarkStore:
             )
             return self._get(db, paper.id)
 
-    def _update(self, paper_id: str, change: Callable[[sqlite3.Connection, str], None]) -> Bookmark:
+    def _update(
+        self, paper_id: str, change: Callable[[sqlite3.Connection, str], object]
+    ) -> Bookmark:
         with self._write() as db:
             bid = self._find_id(db, paper_id)
             if bid is None:
@@ -550,10 +553,10 @@ class BookmarkStore:
         clashes and a bookmark's key never changes once given. Returns id -> key for the
         requested bookmarks (old and new keys alike).
         """
-        if make_key is None:
-            # Imported here: bibtex imports this module for the Bookmark type.
-            from search.bibtex import base_key as make_key
-        from search.bibtex import unique_key
+        # Imported here: bibtex imports this module for the Bookmark type.
+        from search.bibtex import base_key, unique_key
+
+        key_of = make_key if make_key is not None else base_key
 
         wanted = None if paper_ids is None else set(paper_ids)
         keys: dict[str, str] = {}
@@ -565,7 +568,7 @@ class BookmarkStore:
                 if wanted is not None and bid not in wanted:
                     continue
                 if bibkey is None:
-                    bibkey = unique_key(make_key(paper_from_json(paper_json)), taken)
+                    bibkey = unique_key(key_of(paper_from_json(paper_json)), taken)
                     taken.add(bibkey)
                     db.execute("UPDATE bookmarks SET bibkey = ? WHERE id = ?", (bibkey, bid))
                 keys[bid] = bibkey

@@ -21,6 +21,8 @@ import pytest
 from search.services import build_services
 from tests.reliability_tools import REPO, child_env, run_cli, wait_for_line, write_jsonl
 
+pytestmark = pytest.mark.slow
+
 #: Papers added in one command.
 MANY = 3000
 
