@@ -8,6 +8,8 @@ with its tags and note. These tests drive the exact sequence and every pane × a
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from search.bibtex import bibtex_entry
@@ -218,3 +220,29 @@ async def test_a_key_pressed_before_the_paper_is_read_acts_on_it(services):
         await pilot.press("b", "j")
         await settle(pilot)
         assert services.bookmarks.ids() == {second}
+
+
+@pilot_test
+async def test_a_paper_that_cannot_be_read_is_never_acted_on_as_the_one_before(
+    services, monkeypatch
+):
+    library = services.library
+    ids = list(library.search("", limit=None).ids)
+    real_get = library.get
+
+    def get(paper_id):
+        if paper_id == ids[1]:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return real_get(paper_id)
+
+    monkeypatch.setattr(library, "get", get)
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert _shown(app) == ids[0]
+        await pilot.press("j")
+        await settle(pilot)
+        assert _shown(app) is None  # not still the first paper
+        await pilot.press("b", "y")
+        await settle(pilot)
+        assert services.bookmarks.ids() == frozenset()

@@ -119,6 +119,9 @@ class BookmarkActions:
             loaded,
             group="act",
             exclusive=False,
+            failed=lambda error: self.notify(
+                f"Could not read the paper: {error}", severity="error", markup=False
+            ),
         )
 
     # -- writing ----------------------------------------------------------------------------------

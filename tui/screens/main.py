@@ -498,7 +498,12 @@ class MainScreen(BookmarkActions, Screen[None]):
             return
         # Exclusive: holding j asks for many papers; only the one the cursor stops on matters.
         read = partial(load_current, services, paper_id)
-        ask(self, services.reads, read, self._detail_read, group="detail")
+
+        def unreadable(_: Exception) -> None:
+            # Shown as no paper, so that no key acts on the one shown before.
+            self._detail_read(Current(paper_id))
+
+        ask(self, services.reads, read, self._detail_read, group="detail", failed=unreadable)
 
     def _detail_read(self, current: Current) -> None:
         if current.id != self.current_id:
