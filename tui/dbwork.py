@@ -6,13 +6,15 @@ the bookmarks file can make SQLite wait for seconds. :func:`ask` starts a thread
 hands the call to the lane and waits there; the answer comes back as an :class:`Answered`
 message, handled on the event loop, so no widget is ever touched from a thread.
 
-Cancelling: with ``exclusive`` (the default) a newer call in the same group cancels the older
-worker; a cancelled call still queued in the lane is skipped when its turn comes, and the answer
-of one already past that point is dropped. Writes pass ``exclusive=False``: every write lands.
+Calls reach the lane in the order :func:`ask` was called. Cancelling: with ``exclusive`` (the
+default) a newer call in the same group cancels the older worker; a cancelled call still queued in
+the lane is skipped when its turn comes, and the answer of one already past that point is
+dropped. Writes pass ``exclusive=False``: every write lands, in order.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -20,7 +22,7 @@ from typing import TypeVar
 
 from textual.dom import DOMNode
 from textual.message import Message
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from search.serial import Serial
 
@@ -59,16 +61,23 @@ def ask(
     Without ``failed`` an error is dropped: the caller shows nothing new (say why at the call).
     """
 
+    # Handed to the lane here, on the event loop, so that calls reach it in the order they were
+    # made (a write after another must land after it); the worker only waits for the answer.
+    started: list[Worker[None]] = []
+    ready = threading.Event()
+
+    def guarded() -> T:
+        ready.wait()
+        if not started or started[0].is_cancelled:
+            raise _Stale
+        return call()
+
+    future = lane.submit(guarded)
+
     def work() -> None:
         worker = get_current_worker()
-
-        def guarded() -> T:
-            if worker.is_cancelled:
-                raise _Stale
-            return call()
-
         try:
-            result = lane.run(guarded)
+            result = future.result()
         except _Stale:
             return
         except Exception as error:
@@ -78,4 +87,11 @@ def ask(
         if not worker.is_cancelled:
             node.post_message(Answered(group, result, partial(then, result)))
 
-    node.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+    try:
+        started.append(
+            node.run_worker(
+                work, thread=True, group=group, exclusive=exclusive, exit_on_error=False
+            )
+        )
+    finally:
+        ready.set()
