@@ -85,9 +85,9 @@ class BookmarkActions:
 
     def init_bookmark_actions(self) -> None:
         #: Bookmarks removed this session, most recent last: what ``u`` puts back.
-        self.removed: list[Bookmark] = []
+        self.removed_bookmarks: list[Bookmark] = []
         #: Writes handed to the writes lane that have not landed yet.
-        self.saving = 0
+        self.pending_writes = 0
 
     # -- the current paper, read before acting --------------------------------------------------
 
@@ -126,7 +126,7 @@ class BookmarkActions:
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def save(
+    def write_bookmarks(
         self,
         write: Callable[[], T],
         done: Callable[[T], None],
@@ -134,16 +134,16 @@ class BookmarkActions:
         undo_failed: Callable[[], None] | None = None,
     ) -> None:
         """Run ``write`` on the writes lane, showing "Saving…" until it lands; then ``done``."""
-        self.saving += 1
+        self.pending_writes += 1
         self._show_saving()
 
         def landed(result: T) -> None:
-            self.saving -= 1
+            self.pending_writes -= 1
             self._show_saving()
             done(result)
 
         def failed(error: Exception) -> None:
-            self.saving -= 1
+            self.pending_writes -= 1
             self._show_saving()
             if undo_failed is not None:
                 undo_failed()
@@ -160,9 +160,9 @@ class BookmarkActions:
         )
 
     def _show_saving(self) -> None:
-        saving = self.saving > 0
+        saving = self.pending_writes > 0
         self.set_class(saving, "-saving")
-        count = f" ({self.saving} changes)" if self.saving > 1 else ""
+        count = f" ({self.pending_writes} changes)" if self.pending_writes > 1 else ""
         self.query_one("#saving", Static).update(f"Saving bookmarks…{count}")
 
     # -- the keys ---------------------------------------------------------------------------------
@@ -173,32 +173,32 @@ class BookmarkActions:
     def _toggle(self, current: Current) -> None:
         assert current.paper is not None
         store = self.services.bookmarks
-        self.save(partial(store.toggle, current.paper), self._toggled, "the bookmark")
+        self.write_bookmarks(partial(store.toggle, current.paper), self._toggled, "the bookmark")
 
     def _toggled(self, toggled: Toggled) -> None:
         title = short_title(toggled.bookmark.paper.title)
         if toggled.added:
             self.notify("Bookmarked: " + title, markup=False)
         else:
-            self.removed.append(toggled.bookmark)
+            self.removed_bookmarks.append(toggled.bookmark)
             self.notify(f"Bookmark removed: {title} — press u to undo", markup=False)
         self.post_message(BookmarksChanged(toggled.bookmark.id))
 
     def action_undo(self) -> None:
-        if not self.removed:
+        if not self.removed_bookmarks:
             self.notify("Nothing to undo.", severity="warning")
             return
-        bookmark = self.removed.pop()
+        bookmark = self.removed_bookmarks.pop()
 
         def restored(back: Bookmark) -> None:
             self.notify("Bookmark restored: " + short_title(back.paper.title), markup=False)
             self.post_message(BookmarksChanged(back.id))
 
-        self.save(
+        self.write_bookmarks(
             partial(self.services.bookmarks.restore, bookmark),
             restored,
             "the restored bookmark",
-            undo_failed=lambda: self.removed.append(bookmark),  # u can be pressed again
+            undo_failed=lambda: self.removed_bookmarks.append(bookmark),  # u can be pressed again
         )
 
     def action_edit_tags(self) -> None:
@@ -212,7 +212,9 @@ class BookmarkActions:
         def edited(edit: TagEdit | None) -> None:
             if edit:
                 write = partial(store.edit_tags, paper, edit.add, edit.remove)
-                self.save(write, lambda _: self.post_message(BookmarksChanged(paper.id)), "tags")
+                self.write_bookmarks(
+                    write, lambda _: self.post_message(BookmarksChanged(paper.id)), "tags"
+                )
 
         tags = current.bookmark.tags if current.bookmark else ()
         self.app.push_screen(TagsScreen(paper.title, tags), edited)
@@ -229,7 +231,9 @@ class BookmarkActions:
             if note is not None:
                 # add() with a note bookmarks the paper if need be and replaces its note.
                 write = partial(store.add, paper, note=note)
-                self.save(write, lambda _: self.post_message(BookmarksChanged(paper.id)), "note")
+                self.write_bookmarks(
+                    write, lambda _: self.post_message(BookmarksChanged(paper.id)), "note"
+                )
 
         note = current.bookmark.note if current.bookmark else ""
         self.app.push_screen(NoteScreen(paper.title, note), edited)
