@@ -93,3 +93,33 @@ async def test_keys_keep_working_while_another_process_holds_the_bookmarks(servi
         assert first in store.ids()
         assert store.get(library.search("", limit=None).ids[5]).tags == ("old",)
         assert results.row_text(0).startswith("★")
+
+
+@pilot_test
+async def test_a_bookmark_pressed_before_quitting_lands_once_the_lock_is_released(services):
+    """Quitting while a write waits for another process's lock: the write still lands (the
+    services close after the app, and closing the writes lane lets queued writes finish)."""
+    store, library = services.bookmarks, services.library
+    first = library.search("", limit=None).ids[0]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(services.locations.bookmarks_db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "LOCKED"
+        app = make_app(services)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.screen.query_one(ResultsList).highlighted_id == first
+            await pilot.press("b")
+            await until(pilot, lambda: app.screen.has_class("-saving"), "the saving state")
+            await pilot.press("q")
+        assert first not in store.ids()
+    finally:
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        holder.wait(timeout=30)
+    services.writes.close()  # what the CLI does when the app has quit (services.close)
+    assert first in store.ids()
