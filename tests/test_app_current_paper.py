@@ -246,3 +246,27 @@ async def test_a_paper_that_cannot_be_read_is_never_acted_on_as_the_one_before(
         await pilot.press("b", "y")
         await settle(pilot)
         assert services.bookmarks.ids() == frozenset()
+
+
+@pilot_test
+async def test_the_results_cursor_leads_the_detail_only_for_a_paper_opened_from_them(services):
+    """Next/previous paper from the detail moves the results' cursor: the detail follows it
+    for a paper opened from the results, never for one opened from the bookmarks pane."""
+    bookmark_a_few(services)
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one(DetailPane)
+        results.cursor += 2  # what a "next paper" key in the detail does to the list
+        await settle(pilot)
+        assert _shown(app) == results.highlighted_id
+        await pilot.press("B", "down", "down", "enter")
+        await settle(pilot)
+        opened = services.bookmarks.list()[1].id
+        assert _shown(app) == opened
+        results.cursor += 1
+        await settle(pilot)
+        assert _shown(app) == opened

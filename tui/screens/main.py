@@ -127,6 +127,8 @@ class MainScreen(BookmarkActions, Screen[None]):
         self.current_id: str | None = None
         #: The current paper and its bookmark as last read from the core (None: not yet).
         self.current: Current | None = None
+        #: The pane the detail's paper was opened from (see _results_lead).
+        self._opened_from: type[Widget] = ResultsList
         self.query_error: str | None = None
         self._query_timer: Timer | None = None
         self._similar_timer: Timer | None = None
@@ -430,8 +432,13 @@ class MainScreen(BookmarkActions, Screen[None]):
         return focused is not None and (focused is widget or widget in focused.ancestors)
 
     def _results_lead(self) -> bool:
-        """The results list says which paper is current unless the user is in another pane."""
-        return not (self._in(self.query_one(BookmarksPane)) or self._in(self.query_one(DetailPane)))
+        """The results list says which paper is current unless the user is in the bookmarks
+        pane, or in the detail pane showing a paper that did not come from the results."""
+        if self._in(self.query_one(BookmarksPane)):
+            return False
+        if self._in(self.query_one(DetailPane)):
+            return self._opened_from is ResultsList
+        return True
 
     @on(ResultsList.PaperHighlighted)
     def _result_highlighted(self, event: ResultsList.PaperHighlighted) -> None:
@@ -448,11 +455,11 @@ class MainScreen(BookmarkActions, Screen[None]):
 
     @on(ResultsList.PaperSelected)
     def _result_selected(self, event: ResultsList.PaperSelected) -> None:
-        self._open(event.paper_id)
+        self._open(event.paper_id, ResultsList)
 
     @on(BookmarksPane.PaperOpened)
     def _bookmark_opened(self, event: BookmarksPane.PaperOpened) -> None:
-        self._open(event.paper_id)
+        self._open(event.paper_id, BookmarksPane)
 
     @on(BookmarksPane.PaperHighlighted)
     def _bookmark_highlighted(self, event: BookmarksPane.PaperHighlighted) -> None:
@@ -461,10 +468,12 @@ class MainScreen(BookmarkActions, Screen[None]):
 
     @on(DetailPane.SimilarChosen)
     def _similar_chosen(self, event: DetailPane.SimilarChosen) -> None:
-        self._open(event.paper_id)
+        self._open(event.paper_id, DetailPane)
 
-    def _open(self, paper_id: str) -> None:
-        """Show a paper in the detail pane and move there."""
+    def _open(self, paper_id: str, source: type[Widget]) -> None:
+        """Show a paper in the detail pane and move there; ``source`` is the pane it came from
+        (while the detail has focus, the results' cursor leads only for a paper from there)."""
+        self._opened_from = source
         self._set_current(paper_id)
         if self.narrow:
             self.detail_open = True
