@@ -23,6 +23,32 @@ def literal(text: str | None, style: str | Style = "") -> Text:
     return Text(clean(text), style=style)
 
 
+def literal_lines(text: str | None, style: str | Style = "") -> Text:
+    """Text the user wrote (a note) as ``Text`` keeping its line breaks: each line cleaned as
+    ``literal`` cleans one, runs of blank lines kept as one blank line."""
+    lines: list[str] = []
+    for line in (text or "").splitlines():
+        line = clean(line)
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return Text("\n".join(lines), style=style)
+
+
+#: A web address in running text (an abstract, a comment): up to the next space, without the
+#: punctuation that ends the sentence around it.
+URL = re.compile(r"\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]']")
+
+
+def link_urls(text: Text, style: Style | None = None) -> Text:
+    """Make every web address in ``text`` a terminal link, in ``style`` too (in place)."""
+    for match in URL.finditer(text.plain):
+        link = Style(link=match.group())
+        text.stylize(style + link if style else link, match.start(), match.end())
+    return text
+
+
 def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     """A case-insensitive pattern for words starting with a query term's stem.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,8 +27,10 @@ from tui.widgets.highlight import excerpt, highlight, literal, spans_text
 
 #: Papers fetched per loader call; a screenful is ~30 rows.
 PAGE = 64
-#: Cells for the first author (or the author count) at the end of each row.
+#: Most cells for the first author (or the author count) at the end of each row.
 AUTHOR_COLUMN = 18
+#: Rows whose drawn text is kept (a few screenfuls); more and the whole cache starts again.
+DRAWN_ROWS = 512
 
 Loader = Callable[[Sequence[str]], list[Paper]]
 
@@ -89,6 +92,10 @@ class ResultsList(ScrollView, can_focus=True):
     two_line: reactive[bool] = reactive(False, init=False)
 
     def __init__(self, loader: Loader, **kwargs) -> None:
+        # Drawn rows by index, for the current width: a repaint (a scroll, a cursor move) draws
+        # again only the rows it has not drawn yet. Made first: styling the widget while it is
+        # built already clears it (notify_style_update).
+        self._drawn: dict[int, tuple[Text, ...]] = {}
         super().__init__(**kwargs)
         self._loader = loader
         self._ids: Sequence[str] = ()
@@ -97,6 +104,9 @@ class ResultsList(ScrollView, can_focus=True):
         self._terms: tuple[str, ...] = ()
         self._bookmarked: frozenset[str] = frozenset()
         self._base_style: Style | None = None  # set while render_lines runs
+        self._columns = _Columns()
+        self._drawn_width = 0
+        self._relayout = False  # a page loaded while drawing widened a column
 
     # -- attributes down ------------------------------------------------------------------------
 
@@ -118,6 +128,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._papers = {p.id: p for p in papers}
         self._snippets = snippets or {}
         self._terms = tuple(terms)
+        self._forget_layout()
         index = 0
         if keep is not None:
             try:
@@ -133,6 +144,7 @@ class ResultsList(ScrollView, can_focus=True):
     def set_bookmarked(self, ids: frozenset[str]) -> None:
         """Which papers get the bookmark mark."""
         self._bookmarked = ids
+        self._drawn.clear()
         self.refresh()
 
     @property
@@ -148,7 +160,17 @@ class ResultsList(ScrollView, can_focus=True):
     def row_text(self, index: int) -> str:
         """The plain text of row ``index`` as drawn at the current width (for tests and tools)."""
         width = max(self.scrollable_content_region.width, 40)
-        return self._row(index, width).plain
+        return self._lines(index, width)[0].plain
+
+    def row_lines(self, index: int) -> list[str]:
+        """Every line of row ``index`` as drawn at the current width (one, or two)."""
+        width = max(self.scrollable_content_region.width, 40)
+        return [line.plain for line in self._lines(index, width)]
+
+    def notify_style_update(self) -> None:
+        # A new theme (or any CSS change) restyles the component classes the rows were drawn in.
+        self._drawn.clear()
+        super().notify_style_update()
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -161,11 +183,19 @@ class ResultsList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._update_virtual_size()
+        self._drawn.clear()
 
     def watch_two_line(self) -> None:
         self._update_virtual_size()
+        self._drawn.clear()
         self._scroll_cursor_into_view()
         self.refresh()
+
+    def _forget_layout(self) -> None:
+        """A new result: the columns are measured again from its papers."""
+        self._columns = _Columns()
+        self._drawn.clear()
+        self._columns.measure(self._papers.values())
 
     def _paper(self, index: int) -> Paper | None:
         paper_id = self._ids[index]
@@ -173,8 +203,12 @@ class ResultsList(ScrollView, can_focus=True):
         if paper is None:
             # Fetch the whole page around this row: one SQLite query per screenful.
             start = index - index % PAGE
-            for loaded in self._loader(self._ids[start : start + PAGE]):
+            page = self._loader(self._ids[start : start + PAGE])
+            for loaded in page:
                 self._papers[loaded.id] = loaded
+            if self._columns.measure(page):
+                self._drawn.clear()  # a column appeared or grew: rows drawn before are stale
+                self._relayout = True
             paper = self._papers.get(paper_id)
         return paper
 
@@ -182,10 +216,23 @@ class ResultsList(ScrollView, can_focus=True):
         # rich_style walks every ancestor's styles (~0.1 ms a call, a quarter of a row's cost);
         # it is the same for each line of one pass, so a new result's repaint asks once.
         self._base_style = self.rich_style
+        # Load the pages of the rows about to be drawn first, so that every row of this pass is
+        # laid out with the same columns (a page can widen one: see _Columns).
+        h = self._row_height
+        first = (crop.y + self.scroll_offset.y) // h
+        last = (crop.bottom - 1 + self.scroll_offset.y) // h
+        for index in {first, last}:
+            if 0 <= index < len(self._ids):
+                self._paper(index)
         try:
             return super().render_lines(crop)
         finally:
             self._base_style = None
+            if self._relayout:
+                # Rows outside this pass (a cursor move redraws two) were drawn with the old
+                # columns: draw them all again.
+                self._relayout = False
+                self.refresh()
 
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
@@ -194,7 +241,8 @@ class ResultsList(ScrollView, can_focus=True):
         base = self._base_style or self.rich_style
         if index >= len(self._ids):
             return Strip.blank(width, base)
-        text = self._row(index, width) if sub == 0 else self._snippet(index, width)
+        lines = self._lines(index, width)
+        text = lines[sub].copy()
         if index == self.cursor:
             text.stylize_before(self.get_component_rich_style("results-list--cursor"))
             text.pad_right(max(0, width - text.cell_len))
@@ -202,41 +250,81 @@ class ResultsList(ScrollView, can_focus=True):
         strip = Strip(Segment.apply_style(segments, base), text.cell_len)
         return strip.adjust_cell_length(width, base)
 
-    def _row(self, index: int, width: int) -> Text:
+    def _lines(self, index: int, width: int) -> tuple[Text, ...]:
+        """Row ``index`` as one or two lines of text, kept while the layout stays the same."""
+        if width != self._drawn_width:
+            self._drawn.clear()
+            self._drawn_width = width
+        lines = self._drawn.get(index)
+        if lines is None:
+            if len(self._drawn) >= DRAWN_ROWS:
+                self._drawn.clear()
+            lines = self._draw(index, width)
+            self._drawn[index] = lines
+        return lines
+
+    def _draw(self, index: int, width: int) -> tuple[Text, ...]:
         paper = self._paper(index)
-        style = self.get_component_rich_style
         if paper is None:
-            return Text(f"  {self._ids[index]} (no longer in the library)", style="dim")
-        mark = "★ " if paper.id in self._bookmarked else "  "
-        date = paper.published.isoformat() if paper.published else " " * 10
-        upvotes = f"{paper.upvotes:>5}▲" if paper.upvotes is not None else " " * 6
+            gone = Text(f"  {self._ids[index]} (no longer in the library)", style="dim")
+            return (gone, Text("")) if self.two_line else (gone,)
+        style = self.get_component_rich_style
+        columns = self._columns
         left = Text.assemble(
-            (mark, style("results-list--mark")),
-            (date, style("results-list--date")),
-            (upvotes, style("results-list--upvotes")),
-            "  ",
+            (("★ " if paper.id in self._bookmarked else "  "), style("results-list--mark"))
         )
-        # A fixed author column keeps the titles' ends and the authors lined up; with a snippet
-        # line the author leads that line instead, leaving the title the whole width.
-        author_width = AUTHOR_COLUMN if width >= 60 and not self.two_line else 0
-        title_width = max(8, width - left.cell_len - (author_width + 2 if author_width else 0))
+        if columns.date:
+            date = paper.published.isoformat() if paper.published else ""
+            left.append(f"{date:<10} ", style("results-list--date"))
+        if columns.upvotes:
+            upvotes = f"{paper.upvotes}▲" if paper.upvotes is not None else ""
+            left.append(f"{upvotes:>{columns.upvotes}} ", style("results-list--upvotes"))
+        left.append(" ")
         title = literal(paper.title)
         highlight(title, self._terms, style("results-list--match"))
-        title.truncate(title_width, overflow="ellipsis", pad=True)
+        author = literal(_author_label(paper), style("results-list--author"))
+        if self.two_line:
+            return self._two_lines(paper, left, title, author, width)
+        # One line: a fixed author column keeps the titles' ends and the authors lined up.
+        author_width = min(columns.author, AUTHOR_COLUMN) if width >= 60 else 0
+        title_width = max(8, width - left.cell_len - (author_width + 2 if author_width else 0))
+        title.truncate(title_width, overflow="ellipsis", pad=bool(author_width))
         row = left + title
         if author_width:
-            label = literal(_author_label(paper), style("results-list--author"))
-            label.truncate(author_width, overflow="ellipsis")
+            author.truncate(author_width, overflow="ellipsis")
             row.append("  ")
-            row.append_text(label)
+            row.append_text(author)
         row.truncate(width, overflow="ellipsis")
-        return row
+        return (row,)
 
-    def _snippet(self, index: int, width: int) -> Text:
-        paper = self._paper(index)
-        indent = 20 if width >= 80 else 4
-        if paper is None:
-            return Text("")
+    def _two_lines(
+        self, paper: Paper, left: Text, title: Text, author: Text, width: int
+    ) -> tuple[Text, Text]:
+        """The title across the whole first line, wrapping onto the second; then the author and
+        the matched words in context (or the abstract's start) in what is left of it."""
+        title_width = max(8, width - left.cell_len)
+        first, rest = _split(title, title_width, self.app.console)
+        # The second line starts under the title, unless the leading columns take a third of it.
+        indent = left.cell_len if left.cell_len * 3 <= width else 2
+        second = Text(" " * indent)
+        if author:
+            author.truncate(AUTHOR_COLUMN, overflow="ellipsis")
+        if rest is not None:
+            # The title's end before the author, leaving the author room to be read.
+            rest.truncate(max(8, width - indent - author.cell_len - 5), overflow="ellipsis")
+            second.append_text(rest)
+            second.append("  ")
+        second.append_text(author)
+        room = width - second.cell_len - 3
+        if room > 8:
+            if author:
+                second.append(" · ", style=self.get_component_rich_style("results-list--snippet"))
+            second.append_text(self._in_context(paper, room))
+        second.truncate(width, overflow="ellipsis")
+        return (left + first, second)
+
+    def _in_context(self, paper: Paper, width: int) -> Text:
+        """The library's snippet for ``paper``, or an excerpt of its abstract around the terms."""
         match_style = self.get_component_rich_style("results-list--match")
         found = self._snippets.get(paper.id)
         if found and found[0]:
@@ -244,16 +332,7 @@ class ResultsList(ScrollView, can_focus=True):
         else:
             text = literal(excerpt(paper.abstract, self._terms, width))
             highlight(text, self._terms, match_style)
-        author = _author_label(paper)
-        lead = Text(" " * indent)
-        if author:
-            label = literal(author, self.get_component_rich_style("results-list--author"))
-            label.truncate(AUTHOR_COLUMN, overflow="ellipsis")
-            lead.append_text(label)
-            lead.append(" · ")
-        text = lead + text
         text.stylize_before(self.get_component_rich_style("results-list--snippet"))
-        text.truncate(width, overflow="ellipsis")
         return text
 
     # -- moving ---------------------------------------------------------------------------------
@@ -275,6 +354,10 @@ class ResultsList(ScrollView, can_focus=True):
     def _move_to(self, index: int) -> None:
         if self._ids:
             self.cursor = max(0, min(len(self._ids) - 1, index))
+
+    def move_by(self, step: int) -> None:
+        """Move the cursor ``step`` rows (down if positive), stopping at either end."""
+        self._move_to(self.cursor + step)
 
     def action_cursor_down(self) -> None:
         self._move_to(self.cursor + 1)
@@ -318,3 +401,41 @@ def _author_label(paper: Paper) -> str:
     if count:
         return f"{count} authors"
     return ""
+
+
+class _Columns:
+    """Which leading columns the rows of the current result need, and how wide.
+
+    A column no paper has (no dates in an Atom search, no upvotes in the arXiv snapshot) takes
+    no space, so the title gets it. Measured on the papers loaded so far (the pages drawn), never
+    by reading the whole result: a column can appear, or grow, when a page further down needs it.
+    """
+
+    __slots__ = ("author", "date", "upvotes")
+
+    def __init__(self) -> None:
+        self.date = False
+        self.upvotes = 0  # cells for the widest upvote count seen, with its ▲
+        self.author = 0  # cells for the longest author label seen
+
+    def measure(self, papers) -> bool:
+        """Widen the columns for ``papers``; True if any column changed."""
+        before = (self.date, self.upvotes, self.author)
+        for paper in papers:
+            if paper.published is not None:
+                self.date = True
+            if paper.upvotes is not None:
+                self.upvotes = max(self.upvotes, len(str(paper.upvotes)) + 1)
+            if self.author < AUTHOR_COLUMN:
+                self.author = max(self.author, cell_len(_author_label(paper)))
+        return (self.date, self.upvotes, self.author) != before
+
+
+def _split(title: Text, width: int, console) -> tuple[Text, Text | None]:
+    """``title`` cut at the last space that fits ``width`` cells, and the rest (None if it fits)."""
+    if title.cell_len <= width:
+        return title, None
+    lines = title.wrap(console, width, overflow="fold")
+    first = lines[0]
+    first.rstrip()
+    return first, Text(" ").join(lines[1:])
