@@ -96,6 +96,7 @@ class ResultsList(ScrollView, can_focus=True):
         # again only the rows it has not drawn yet. Made first: styling the widget while it is
         # built already clears it (notify_style_update).
         self._drawn: dict[int, tuple[Text, ...]] = {}
+        self._strips: dict[tuple[int, int], Strip] = {}  # the lines of rows other than the cursor's
         super().__init__(**kwargs)
         self._loader = loader
         self._ids: Sequence[str] = ()
@@ -144,7 +145,7 @@ class ResultsList(ScrollView, can_focus=True):
     def set_bookmarked(self, ids: frozenset[str]) -> None:
         """Which papers get the bookmark mark."""
         self._bookmarked = ids
-        self._drawn.clear()
+        self._forget_drawn()
         self.refresh()
 
     @property
@@ -169,7 +170,7 @@ class ResultsList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         # A new theme (or any CSS change) restyles the component classes the rows were drawn in.
-        self._drawn.clear()
+        self._forget_drawn()
         super().notify_style_update()
 
     # -- drawing --------------------------------------------------------------------------------
@@ -183,18 +184,18 @@ class ResultsList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._update_virtual_size()
-        self._drawn.clear()
+        self._forget_drawn()
 
     def watch_two_line(self) -> None:
         self._update_virtual_size()
-        self._drawn.clear()
+        self._forget_drawn()
         self._scroll_cursor_into_view()
         self.refresh()
 
     def _forget_layout(self) -> None:
         """A new result: the columns are measured again from its papers."""
         self._columns = _Columns()
-        self._drawn.clear()
+        self._forget_drawn()
         self._columns.measure(self._papers.values())
 
     def _paper(self, index: int) -> Paper | None:
@@ -207,7 +208,7 @@ class ResultsList(ScrollView, can_focus=True):
             for loaded in page:
                 self._papers[loaded.id] = loaded
             if self._columns.measure(page):
-                self._drawn.clear()  # a column appeared or grew: rows drawn before are stale
+                self._forget_drawn()  # a column appeared or grew: rows drawn before are stale
                 self._relayout = True
             paper = self._papers.get(paper_id)
         return paper
@@ -241,24 +242,35 @@ class ResultsList(ScrollView, can_focus=True):
         base = self._base_style or self.rich_style
         if index >= len(self._ids):
             return Strip.blank(width, base)
-        lines = self._lines(index, width)
-        text = lines[sub].copy()
-        if index == self.cursor:
+        lines = self._lines(index, width)  # first: a new width forgets the strips too
+        cursor = index == self.cursor
+        if not cursor and (strip := self._strips.get((index, sub))) is not None:
+            return strip
+        text = lines[sub]
+        if cursor:
+            text = text.copy()
             text.stylize_before(self.get_component_rich_style("results-list--cursor"))
             text.pad_right(max(0, width - text.cell_len))
         segments = list(text.render(self.app.console, end=""))
         strip = Strip(Segment.apply_style(segments, base), text.cell_len)
-        return strip.adjust_cell_length(width, base)
+        strip = strip.adjust_cell_length(width, base)
+        if not cursor:
+            self._strips[(index, sub)] = strip
+        return strip
+
+    def _forget_drawn(self) -> None:
+        self._drawn.clear()
+        self._strips.clear()
 
     def _lines(self, index: int, width: int) -> tuple[Text, ...]:
         """Row ``index`` as one or two lines of text, kept while the layout stays the same."""
         if width != self._drawn_width:
-            self._drawn.clear()
+            self._forget_drawn()
             self._drawn_width = width
         lines = self._drawn.get(index)
         if lines is None:
             if len(self._drawn) >= DRAWN_ROWS:
-                self._drawn.clear()
+                self._forget_drawn()
             lines = self._draw(index, width)
             self._drawn[index] = lines
         return lines
@@ -435,6 +447,13 @@ def _split(title: Text, width: int, console) -> tuple[Text, Text | None]:
     """``title`` cut at the last space that fits ``width`` cells, and the rest (None if it fits)."""
     if title.cell_len <= width:
         return title, None
+    plain = title.plain
+    if plain.isascii():
+        # One cell a character: cut at the last space that fits (Text.wrap costs ten times more).
+        cut = plain.rfind(" ", 0, width + 1)
+        if cut <= 0:
+            return title[:width], title[width:]
+        return title[:cut], title[cut + 1 :]
     lines = title.wrap(console, width, overflow="fold")
     first = lines[0]
     first.rstrip()
