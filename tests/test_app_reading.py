@@ -436,6 +436,12 @@ async def test_a_theme_from_the_palette_restyles_the_detail_and_bookmarks(servic
             _theme_colour(app, "text-primary"),
         )
         assert after != before
+        # Muted text ($text-muted is "auto 60%", a blend with the background) stays readable on
+        # the light background instead of turning white.
+        body = app.screen.query_one("#detail-body").content
+        muted = _colour_of(body, "id ")
+        background = app.screen.query_one(DetailPane).background_colors[1].rgb
+        assert sum(abs(a - b) for a, b in zip(muted, background, strict=True)) > 200
         # The highlighted bookmark (the current paper) stayed where it was.
         assert pane.options.get_option_at_index(pane.options.highlighted).id == tagged.id
 

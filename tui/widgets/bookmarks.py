@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.widgets.highlight import literal, literal_lines
+from tui.widgets.highlight import literal, literal_lines, text_style
 
 if TYPE_CHECKING:
     from search.bookmarks import Bookmark
@@ -80,7 +80,7 @@ class BookmarksPane(Vertical):
     def styles_for_parts(self) -> dict[str, Style]:
         """The current theme's style of each part of an entry."""
         return {
-            name.removeprefix("bookmarks--"): self.get_component_rich_style(name, partial=True)
+            name.removeprefix("bookmarks--"): text_style(self, name)
             for name in self.COMPONENT_CLASSES
         }
 

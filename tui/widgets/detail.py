@@ -22,7 +22,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from search.models import Paper
-from tui.widgets.highlight import highlight, link_urls, literal, literal_lines
+from tui.widgets.highlight import highlight, link_urls, literal, literal_lines, text_style
 
 #: The parts of the detail text with a look of their own: component class ``detail--<name>``.
 PARTS = (
@@ -117,9 +117,7 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def styles_for_parts(self) -> dict[str, Style]:
         """The current theme's style of each part of the detail text."""
-        return {
-            part: self.get_component_rich_style(f"detail--{part}", partial=True) for part in PARTS
-        }
+        return {part: text_style(self, f"detail--{part}") for part in PARTS}
 
     def show(
         self,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -39,6 +40,16 @@ def literal_lines(text: str | None, style: str | Style = "") -> Text:
 #: A web address in running text (an abstract, a comment): up to the next space, without the
 #: punctuation that ends the sentence around it.
 URL = re.compile(r"\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]']")
+
+
+def text_style(widget: Any, component: str) -> Style:
+    """A component class's style for text drawn over ``widget``'s background: its colour
+    resolved as the full style resolves it (``$text-muted`` is ``auto 60%``, a blend with the
+    background that a partial style cannot make), without painting a background of its own."""
+    partial = widget.get_component_rich_style(component, partial=True)
+    if partial.color is None:
+        return partial
+    return partial + Style(color=widget.get_component_rich_style(component).color)
 
 
 def link_urls(text: Text, style: Style | None = None) -> Text:
