@@ -202,7 +202,7 @@ def render_paper(
     muted = styles["muted"]
     out = Text()
     title = literal(paper.title, styles["title"])
-    highlight(title, terms, styles["match"])
+    highlight(title, terms, styles["match"], "title")
     if bookmarked:
         out.append("★ ", style=styles["mark"])
     out.append_text(title)
@@ -281,7 +281,7 @@ def render_paper(
         out.append("\n")
     out.append("\nAbstract\n", style=styles["heading"])
     abstract = literal(paper.abstract or "(no abstract)")
-    highlight(abstract, terms, styles["match"])
+    highlight(abstract, terms, styles["match"], "abstract")
     out.append_text(link_urls(abstract, styles["link"]))
     out.append("\n")
     if paper.keywords:

@@ -293,7 +293,7 @@ class ResultsList(ScrollView, can_focus=True):
             left.append(f"{upvotes:>{columns.upvotes}} ", style("results-list--upvotes"))
         left.append(" ")
         title = literal(paper.title)
-        highlight(title, self._terms, style("results-list--match"))
+        highlight(title, self._terms, style("results-list--match"), "title")
         author = literal(_author_label(paper), style("results-list--author"))
         if self.two_line:
             return self._two_lines(paper, left, title, author, width)
@@ -343,7 +343,7 @@ class ResultsList(ScrollView, can_focus=True):
             text = spans_text(found[0], found[1], match_style)
         else:
             text = literal(excerpt(paper.abstract, self._terms, width))
-            highlight(text, self._terms, match_style)
+            highlight(text, self._terms, match_style, "abstract")
         text.stylize_before(self.get_component_rich_style("results-list--snippet"))
         return text
 
