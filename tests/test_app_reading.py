@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.color import Color
+from textual.widgets import OptionList
 
 from search.models import Paper
 from tests.fixtures_app import (
@@ -304,6 +305,23 @@ async def test_reader_gives_the_detail_the_full_width_and_back(services):
         assert results.is_on_screen and app.focused is results
 
 
+@pilot_test
+async def test_reader_in_the_narrow_layout(services):
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        detail = app.screen.query_one(DetailPane)
+        await pilot.press("z")
+        await settle(pilot)
+        assert detail.is_on_screen and not results.is_on_screen
+        assert detail.region.width == 80 and app.focused is detail
+        await pilot.press("escape")
+        await settle(pilot)
+        assert results.is_on_screen and not detail.is_on_screen
+        assert app.focused is results
+
+
 LONG_URL = (
     "https://github.com/example-org/a-very-long-repository-name-for-zebrafish-navigation"
     "-experiments/tree/main/src/controllers"
@@ -390,6 +408,18 @@ def _colour_of(text, fragment: str):
     return None
 
 
+def _theme_colour_blended(app, widget, variable: str):
+    """A theme colour such as ``text-muted`` ("auto 60%") as it shows over ``widget``."""
+    background = widget.background_colors[1]
+    value = app.get_css_variables()[variable]
+    if value.startswith("auto"):
+        alpha = float(value.split()[1].rstrip("%")) / 100
+        colour = background.get_contrast_text(alpha)
+    else:
+        colour = Color.parse(value)
+    return (background + colour).rgb
+
+
 def _theme_colour(app, variable: str):
     red, green, blue = Color.parse(app.get_css_variables()[variable]).rgb
     return (red, green, blue)
@@ -436,6 +466,15 @@ async def test_a_theme_from_the_palette_restyles_the_detail_and_bookmarks(servic
             _theme_colour(app, "text-primary"),
         )
         assert after != before
+        # The results list too (its rows were drawn in the old theme), and the similar papers.
+        results = app.screen.query_one(ResultsList)
+        date_cell = next(seg for seg in results.render_line(0) if seg.text.strip().startswith("20"))
+        assert date_cell.style.color.triplet == _theme_colour_blended(app, results, "text-muted")
+        similar = app.screen.query_one("#similar", OptionList)
+        dated = [similar.get_option_at_index(i).prompt for i in range(similar.option_count)]
+        muted_now = app.screen.query_one(DetailPane).styles_for_parts()["muted"].color.triplet
+        assert any(p.spans for p in dated)  # dated similar papers are listed
+        assert all(_colour_of(p, p.plain[-10:]) == muted_now for p in dated if p.spans)
         # Muted text ($text-muted is "auto 60%", a blend with the background) stays readable on
         # the light background instead of turning white.
         body = app.screen.query_one("#detail-body").content

@@ -104,6 +104,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)
         self.paper: Paper | None = None
         self._shown: dict[str, Any] = {}  # what show() was given, to draw it again on a new theme
+        self._similar: list[Paper] = []  # the similar papers listed
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No paper selected."), id="detail-body")
@@ -113,7 +114,15 @@ class DetailPane(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.add_class("-empty")
         # Published after the new theme's styles are in place (Textual's App._watch_theme).
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+
+    def _restyle(self) -> None:
+        self._draw()
+        # The similar papers' prompts replaced in place, so that their cursor stays.
+        options = self.query_one("#similar", OptionList)
+        muted = self.styles_for_parts()["muted"]
+        for other in self._similar:
+            options.replace_option_prompt(other.id, _similar_label(other, muted))
 
     def styles_for_parts(self) -> dict[str, Style]:
         """The current theme's style of each part of the detail text."""
@@ -135,6 +144,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._shown = {"terms": terms, "tags": tags, "note": note, "bookmarked": bookmarked}
         self._draw()
         if paper is not None and changed:
+            self._similar = []
             self.query_one("#similar", OptionList).clear_options()
             muted = self.styles_for_parts()["muted"]
             self.query_one("#similar", OptionList).add_option(Option(Text("…", style=muted)))
@@ -163,16 +173,21 @@ class DetailPane(VerticalScroll, can_focus=True):
         if not papers:
             options.add_option(Option(Text("none found", style=muted), disabled=True))
         for other in papers:
-            label = literal(other.title)
-            if other.published:
-                label.append(f"  {other.published.isoformat()}", style=muted)
-            options.add_option(Option(label, id=other.id))
+            options.add_option(Option(_similar_label(other, muted), id=other.id))
+        self._similar = list(papers)
 
     @on(OptionList.OptionSelected, "#similar")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
             self.post_message(self.SimilarChosen(event.option.id))
+
+
+def _similar_label(paper: Paper, muted: Style) -> Text:
+    label = literal(paper.title)
+    if paper.published:
+        label.append(f"  {paper.published.isoformat()}", style=muted)
+    return label
 
 
 def display_path(path: str) -> str:

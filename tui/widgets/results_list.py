@@ -168,6 +168,16 @@ class ResultsList(ScrollView, can_focus=True):
         width = max(self.scrollable_content_region.width, 40)
         return [line.plain for line in self._lines(index, width)]
 
+    def on_mount(self) -> None:
+        # A new theme changes the component styles the rows were drawn in; the widget's own
+        # rules may not change (so notify_style_update is not certain to come). Published after
+        # the new styles are in place (Textual's App._watch_theme).
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+
+    def _restyle(self) -> None:
+        self._forget_drawn()
+        self.refresh()
+
     def notify_style_update(self) -> None:
         # A new theme (or any CSS change) restyles the component classes the rows were drawn in.
         self._forget_drawn()
