@@ -109,6 +109,17 @@ async def test_a_column_appears_when_a_page_further_down_needs_it():
 
 
 @pilot_test
+async def test_one_author_is_not_1_authors():
+    def loader(batch):
+        return [Paper(id=i, title=f"Paper {i}", n_authors=1) for i in batch]
+
+    app = _ListApp(["p0"], loader)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        assert app.query_one(ResultsList).row_text(0).rstrip().endswith("  1 author")
+
+
+@pilot_test
 async def test_sample_titles_get_the_width_at_120_columns(services):
     app = make_app(services)
     async with app.run_test(size=SHORT) as pilot:

@@ -229,7 +229,8 @@ def render_paper(
             out.append(f" and {extra} more", style=styles["authors"])
         out.append("\n")
     elif paper.author_count:
-        out.append(f"{paper.author_count} authors\n", style=styles["authors"])
+        count = paper.author_count
+        out.append(f"{count} author{'s' if count != 1 else ''}\n", style=styles["authors"])
     if paper.organization:
         out.append_text(literal(paper.organization, muted))
         out.append("\n")

@@ -333,7 +333,11 @@ class ResultsList(ScrollView, can_focus=True):
             author.truncate(AUTHOR_COLUMN, overflow="ellipsis")
         if rest is not None:
             # The title's end before the author, leaving the author room to be read.
-            rest.truncate(max(8, width - indent - author.cell_len - 5), overflow="ellipsis")
+            room = max(8, width - indent - author.cell_len - 5)
+            if rest.cell_len > room:
+                rest.truncate(room - 1)
+                rest.rstrip()  # "Matrix-based…", not "Matrix-based …"
+                rest.append("…")
             second.append_text(rest)
             second.append("  ")
         second.append_text(author)
@@ -421,7 +425,7 @@ def _author_label(paper: Paper) -> str:
     if paper.first_author:
         return paper.first_author + (f" +{count - 1}" if count > 1 else "")
     if count:
-        return f"{count} authors"
+        return f"{count} author{'s' if count != 1 else ''}"
     return ""
 
 
