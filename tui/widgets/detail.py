@@ -27,6 +27,7 @@ from tui.widgets.highlight import highlight, link_urls, literal, literal_lines, 
 #: The parts of the detail text with a look of their own: component class ``detail--<name>``.
 PARTS = (
     "title",
+    "withdrawn",
     "mark",
     "authors",
     "muted",
@@ -77,6 +78,7 @@ class DetailPane(VerticalScroll, can_focus=True):
     DetailPane #similar { height: auto; max-height: 7; border: none; }
     DetailPane.-empty #similar-title, DetailPane.-empty #similar { display: none; }
     DetailPane > .detail--title { text-style: bold; }
+    DetailPane > .detail--withdrawn { color: $text-error; text-style: bold; }
     DetailPane > .detail--mark { color: $text-warning; }
     DetailPane > .detail--authors { text-style: italic; }
     DetailPane > .detail--muted { color: $text-muted; }
@@ -207,13 +209,15 @@ def render_paper(
     paper: Paper,
     terms: Sequence[str] = (),
     *,
-    styles: Styles,
+    styles: Styles | None = None,
     tags: Sequence[str] = (),
     note: str = "",
     bookmarked: bool = False,
 ) -> Text:
-    """The detail text of a paper in ``styles`` (one per part in PARTS); every dump field is
-    added as literal text."""
+    """The detail text of a paper in ``styles`` (one per part in PARTS; none: plain text, as
+    for a test of the words alone); every dump field is added as literal text."""
+    if styles is None:
+        styles = {part: Style() for part in PARTS}
     muted = styles["muted"]
     out = Text()
     title = literal(paper.title, styles["title"])
@@ -224,7 +228,7 @@ def render_paper(
     out.append("\n")
     if paper.withdrawn:
         # Said before anything else: a reader must not take a withdrawn paper for current.
-        out.append(f"WITHDRAWN on {paper.withdrawn.isoformat()}", style="bold red")
+        out.append(f"WITHDRAWN on {paper.withdrawn.isoformat()}", style=styles["withdrawn"])
         out.append("\n")
     if paper.authors:
         out.append_text(literal(", ".join(paper.authors), styles["authors"]))
