@@ -11,8 +11,10 @@ from datetime import date
 import pytest
 from rich.console import Console
 from rich.style import Style
+from textual import on
 from textual.app import App, ComposeResult
 from textual.color import Color
+from textual.containers import Vertical
 from textual.widgets import OptionList
 
 from search.models import Paper
@@ -47,7 +49,8 @@ class _ListApp(App):
         self.ids, self.loader, self.two_line = ids, loader, two_line
 
     def compose(self) -> ComposeResult:
-        yield ResultsList(self.loader)
+        with _Rows(self.loader):
+            yield ResultsList()
 
     def on_mount(self) -> None:
         results = self.query_one(ResultsList)
@@ -56,9 +59,30 @@ class _ListApp(App):
         results.focus()
 
 
+class _Rows(Vertical):
+    """Answers the list's RowsWanted as the main screen does (here at once, from the loader).
+
+    A container of the list's own: the list asks while the screen draws it, so the message
+    stops at the screen and never reaches the app."""
+
+    def __init__(self, loader) -> None:
+        super().__init__()
+        self.loader = loader
+
+    @on(ResultsList.RowsWanted)
+    def _rows_wanted(self, event: ResultsList.RowsWanted) -> None:
+        self.query_one(ResultsList).add_papers(event.paper_ids, self.loader(event.paper_ids))
+
+
 def _bare_papers(batch, title=LONG_TITLE):
     """Papers with neither a date nor upvotes (an Atom search, say) and one author."""
     return [Paper(id=i, title=title, authors=("Ada Lovelace",)) for i in batch]
+
+
+async def _drawn(pilot) -> None:
+    """Let the list ask for its rows, get them and draw them again (a few message rounds)."""
+    for _ in range(4):
+        await pilot.pause()
 
 
 def _shown_title_chars(row: str, title: str) -> int:
@@ -76,7 +100,7 @@ def _shown_title_chars(row: str, title: str) -> int:
 async def test_empty_columns_take_no_space_and_the_title_gets_it():
     app = _ListApp([f"p{i}" for i in range(10)], _bare_papers)
     async with app.run_test(size=(100, 20)) as pilot:
-        await pilot.pause()
+        await _drawn(pilot)
         results = app.query_one(ResultsList)
         row = results.row_text(0)
         # No date or upvote area: the title starts right after the bookmark mark.
@@ -98,11 +122,11 @@ async def test_a_column_appears_when_a_page_further_down_needs_it():
 
     app = _ListApp([f"p{i}" for i in range(3 * PAGE)], loader)
     async with app.run_test(size=(100, 20)) as pilot:
-        await pilot.pause()
+        await _drawn(pilot)
         results = app.query_one(ResultsList)
         assert results.row_text(0).startswith("   Paper p0")
         await pilot.press("G")
-        await pilot.pause()
+        await _drawn(pilot)
         assert results.row_text(3 * PAGE - 1).startswith("  12▲  Paper")
         # Every row drawn again with the new column, the ones without upvotes too.
         assert results.row_text(0).startswith("       Paper p0")
@@ -115,7 +139,7 @@ async def test_one_author_is_not_1_authors():
 
     app = _ListApp(["p0"], loader)
     async with app.run_test(size=(100, 20)) as pilot:
-        await pilot.pause()
+        await _drawn(pilot)
         assert app.query_one(ResultsList).row_text(0).rstrip().endswith("  1 author")
 
 
@@ -134,7 +158,7 @@ async def test_sample_titles_get_the_width_at_120_columns(services):
 async def test_a_long_title_wraps_onto_the_rows_second_line():
     app = _ListApp([f"p{i}" for i in range(10)], _bare_papers, two_line=True)
     async with app.run_test(size=(100, 36)) as pilot:
-        await pilot.pause()
+        await _drawn(pilot)
         results = app.query_one(ResultsList)
         first, second = results.row_lines(0)
         assert "…" not in first
@@ -161,18 +185,18 @@ async def test_two_line_rows_move_page_and_stay_lazy_over_100k_rows():
 
     app = _ListApp(ids, loader, two_line=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await _drawn(pilot)
         results = app.query_one(ResultsList)
         assert results.virtual_size.height == 200_000
         assert sum(fetched) <= 2 * PAGE
         await pilot.press("pagedown")
         assert results.cursor == 30 // 2 - 1
         await pilot.press("G")
-        await pilot.pause()
+        await _drawn(pilot)
         assert results.cursor == 99_999
         assert results.row_lines(99_999)[1].rstrip() in screen_text(app)
         await pilot.press("pageup", "k")
-        await pilot.pause()
+        await _drawn(pilot)
         assert results.cursor == 99_999 - 14 - 1
         assert sum(fetched) <= 6 * PAGE
 
@@ -269,6 +293,27 @@ async def test_next_and_previous_paper_from_the_detail_move_the_lists_cursor(ser
         assert results.cursor == 0
         assert detail.paper.id == ids[0]
         assert app.focused is detail  # still reading
+
+
+@pilot_test
+async def test_next_paper_after_opening_a_bookmark_goes_on_from_the_lists_cursor(services):
+    bookmark_a_few(services)
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        detail = app.screen.query_one(DetailPane)
+        ids = list(results._ids)
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # a bookmark, not the list's paper
+        await settle(pilot)
+        opened = detail.paper.id
+        assert opened != ids[0] and app.focused is detail
+        await pilot.press("J")
+        await settle(pilot)
+        assert results.cursor == 1
+        assert detail.paper.id == app.screen.current_id == ids[1]
 
 
 @pilot_test

@@ -1,13 +1,15 @@
 """The results list: one row per paper, virtualised over every matching id.
 
-The list holds only ``result.ids`` (cheap strings) and draws with the Line API, fetching the papers
-for the rows on screen in pages through a loader (``library.get_many``). So 100k results cost one
-list of ids and a few page fetches, never a widget per paper.
+The list holds only ``result.ids`` (cheap strings) and draws with the Line API. For rows on
+screen whose papers it does not have yet it asks for them a page at a time (``RowsWanted``), draws
+them as "…" meanwhile, and the screen hands the papers back (``add_papers``) once read off the
+event loop. So 100k results cost one list of ids and a few page fetches, never a widget per paper,
+and scrolling never waits on SQLite.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -31,8 +33,6 @@ PAGE = 64
 AUTHOR_COLUMN = 18
 #: Rows whose drawn text is kept (a few screenfuls); more and the whole cache starts again.
 DRAWN_ROWS = 512
-
-Loader = Callable[[Sequence[str]], list[Paper]]
 
 
 class ResultsList(ScrollView, can_focus=True):
@@ -81,6 +81,12 @@ class ResultsList(ScrollView, can_focus=True):
         paper_id: str | None
 
     @dataclass
+    class RowsWanted(Message):
+        """Rows are on screen whose papers the list does not have: read them (``add_papers``)."""
+
+        paper_ids: tuple[str, ...]
+
+    @dataclass
     class PaperSelected(Message):
         """Enter was pressed on a paper."""
 
@@ -91,23 +97,23 @@ class ResultsList(ScrollView, can_focus=True):
     #: Show a second row per paper with the matched words in context.
     two_line: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, loader: Loader, **kwargs) -> None:
+    def __init__(self, **kwargs) -> None:
         # Drawn rows by index, for the current width: a repaint (a scroll, a cursor move) draws
         # again only the rows it has not drawn yet. Made first: styling the widget while it is
         # built already clears it (notify_style_update).
         self._drawn: dict[int, tuple[Text, ...]] = {}
         self._strips: dict[tuple[int, int], Strip] = {}  # the lines of rows other than the cursor's
         super().__init__(**kwargs)
-        self._loader = loader
         self._ids: Sequence[str] = ()
         self._papers: dict[str, Paper] = {}
+        self._asked: set[int] = set()  # pages (by first row) asked for since the last show()
+        self._gone: set[str] = set()  # asked for, and not in the library any more
         self._snippets: Mapping[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
         self._terms: tuple[str, ...] = ()
         self._bookmarked: frozenset[str] = frozenset()
         self._base_style: Style | None = None  # set while render_lines runs
         self._columns = _Columns()
         self._drawn_width = 0
-        self._relayout = False  # a page loaded while drawing widened a column
 
     # -- attributes down ------------------------------------------------------------------------
 
@@ -127,6 +133,8 @@ class ResultsList(ScrollView, can_focus=True):
         """
         self._ids = ids
         self._papers = {p.id: p for p in papers}
+        self._asked = set()
+        self._gone = set()
         self._snippets = snippets or {}
         self._terms = tuple(terms)
         self._forget_layout()
@@ -141,6 +149,17 @@ class ResultsList(ScrollView, can_focus=True):
         self.scroll_to(y=max(0, index * self._row_height - 2), animate=False, immediate=True)
         self.refresh()
         self.post_message(self.PaperHighlighted(self.highlighted_id))
+
+    def add_papers(self, paper_ids: Sequence[str], papers: Sequence[Paper]) -> None:
+        """The papers a ``RowsWanted`` asked for; ids without a paper have left the library."""
+        found = {p.id: p for p in papers}
+        self._papers.update(found)
+        self._gone.update(i for i in paper_ids if i not in found)
+        # Their rows were drawn as "…"; and a column may have appeared or grown for them
+        # (_Columns), which every row drawn before must follow.
+        self._columns.measure(found.values())
+        self._forget_drawn()
+        self.refresh()
 
     def set_bookmarked(self, ids: frozenset[str]) -> None:
         """Which papers get the bookmark mark."""
@@ -211,39 +230,25 @@ class ResultsList(ScrollView, can_focus=True):
     def _paper(self, index: int) -> Paper | None:
         paper_id = self._ids[index]
         paper = self._papers.get(paper_id)
-        if paper is None:
-            # Fetch the whole page around this row: one SQLite query per screenful.
+        if paper is None and paper_id not in self._gone:
+            # Ask for the whole page around this row: one SQLite query per screenful.
             start = index - index % PAGE
-            page = self._loader(self._ids[start : start + PAGE])
-            for loaded in page:
-                self._papers[loaded.id] = loaded
-            if self._columns.measure(page):
-                self._forget_drawn()  # a column appeared or grew: rows drawn before are stale
-                self._relayout = True
-            paper = self._papers.get(paper_id)
+            if start not in self._asked:
+                self._asked.add(start)
+                wanted = self._ids[start : start + PAGE]
+                self.post_message(
+                    self.RowsWanted(tuple(i for i in wanted if i not in self._papers))
+                )
         return paper
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # rich_style walks every ancestor's styles (~0.1 ms a call, a quarter of a row's cost);
         # it is the same for each line of one pass, so a new result's repaint asks once.
         self._base_style = self.rich_style
-        # Load the pages of the rows about to be drawn first, so that every row of this pass is
-        # laid out with the same columns (a page can widen one: see _Columns).
-        h = self._row_height
-        first = (crop.y + self.scroll_offset.y) // h
-        last = (crop.bottom - 1 + self.scroll_offset.y) // h
-        for index in {first, last}:
-            if 0 <= index < len(self._ids):
-                self._paper(index)
         try:
             return super().render_lines(crop)
         finally:
             self._base_style = None
-            if self._relayout:
-                # Rows outside this pass (a cursor move redraws two) were drawn with the old
-                # columns: draw them all again.
-                self._relayout = False
-                self.refresh()
 
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
@@ -288,8 +293,11 @@ class ResultsList(ScrollView, can_focus=True):
     def _draw(self, index: int, width: int) -> tuple[Text, ...]:
         paper = self._paper(index)
         if paper is None:
-            gone = Text(f"  {self._ids[index]} (no longer in the library)", style="dim")
-            return (gone, Text("")) if self.two_line else (gone,)
+            if self._ids[index] not in self._gone:
+                waiting = Text("  …", style="dim")  # being read
+            else:
+                waiting = Text(f"  {self._ids[index]} (no longer in the library)", style="dim")
+            return (waiting, Text("")) if self.two_line else (waiting,)
         style = self.get_component_rich_style
         columns = self._columns
         left = Text.assemble(
