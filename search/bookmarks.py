@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from search.citekeys import base_key, unique_key
 from search.models import Paper
 from search.serialize import paper_from_json, paper_to_json
 from search.text import bare_arxiv_id, clean, title_key
@@ -465,10 +466,7 @@ class BookmarkStore:
         requested bookmarks (old and new keys alike).
         """
         if make_key is None:
-            # Imported here: bibtex imports this module for the Bookmark type.
-            from search.bibtex import base_key as make_key
-        from search.bibtex import unique_key
-
+            make_key = base_key
         wanted = None if paper_ids is None else set(paper_ids)
         keys: dict[str, str] = {}
         with self._write() as db:

@@ -5,6 +5,7 @@ Each check runs in a fresh interpreter so that nothing another test imported can
 
 from __future__ import annotations
 
+import ast
 import json
 import pkgutil
 import re
@@ -93,6 +94,45 @@ def test_the_format_check_can_fail():
     assert WHOOSH_FORMATS.search("import pickle")
     assert WHOOSH_FORMATS.search("scores = BM25F()")
     assert not WHOOSH_FORMATS.search("from search.engine import PaperIndex, match_spans")
+
+
+def _core_imports() -> dict[str, set[str]]:
+    """Which core modules each core module imports (at the top or inside a function)."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(ROOT.glob("search/**/*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # ``from search.engine import store`` imports the module search.engine.store.
+                subs = [f"{node.module}.{a.name}" for a in node.names]
+                targets = [t for t in subs if t in CORE_MODULES] or [node.module]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            found |= {t for t in targets if t in CORE_MODULES} - {name}
+        graph[name] = found
+    return graph
+
+
+def test_core_modules_import_each_other_without_cycles():
+    """A cycle (bibtex <-> bookmarks did it, hidden in a function-level import) means two
+    modules that cannot be understood or tested apart."""
+    graph = _core_imports()
+    assert graph["search.bookmarks"] >= {"search.citekeys"}
+    cycles = []
+    for start in graph:
+        stack = [(start, [start])]
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph.get(node, ()):
+                if nxt == start:
+                    cycles.append([*path, nxt])
+                elif nxt not in path:
+                    stack.append((nxt, [*path, nxt]))
+    assert cycles == []
 
 
 def test_search_command_never_imports_textual(tmp_path):
