@@ -238,8 +238,13 @@ class Library:
         except OSError as exc:
             report.files_skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
             return
-        row = self.records.file_row(key)
-        if row is not None and row[4] and row[1] == st.st_size and row[2] == st.st_mtime_ns:
+        known = self.records.file_row(key)
+        if (
+            known is not None
+            and known.complete
+            and known.size == st.st_size
+            and known.mtime_ns == st.st_mtime_ns
+        ):
             report.files_unchanged += 1
             return
         try:
@@ -247,8 +252,8 @@ class Library:
         except OSError as exc:
             report.files_skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
             return
-        if row is not None and row[4] and row[3] == digest:
-            self.records.touch_file(row[0], st.st_size, st.st_mtime_ns)
+        if known is not None and known.complete and known.digest == digest:
+            self.records.touch_file(known.id, st.st_size, st.st_mtime_ns)
             report.files_unchanged += 1
             return
 

@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from search.merge import merge_records
 from search.models import Paper
@@ -82,6 +83,18 @@ def _pack(paper: Paper) -> bytes:
 
 def _unpack(blob: bytes) -> Paper:
     return paper_from_json(zlib.decompress(blob).decode())
+
+
+class KnownFile(NamedTuple):
+    """A dump file as the ingest manifest recorded it."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    #: Content digest (see ``search.library._digest_and_lines``).
+    digest: str
+    #: Its ingest finished (a file that failed part-way is read again).
+    complete: bool
 
 
 class RecordStore:
@@ -154,11 +167,15 @@ class RecordStore:
 
     # -- files -------------------------------------------------------------------------------
 
-    def file_row(self, path: str) -> sqlite3.Row | None:
-        cur = self.db.execute(
+    def file_row(self, path: str) -> KnownFile | None:
+        """What the manifest knows of the dump file at ``path`` (None: never ingested)."""
+        row = self.db.execute(
             "SELECT id, size, mtime_ns, digest, complete FROM files WHERE path=?", (path,)
-        )
-        return cur.fetchone()
+        ).fetchone()
+        if row is None:
+            return None
+        file_id, size, mtime_ns, digest, complete = row
+        return KnownFile(file_id, size, mtime_ns, digest, bool(complete))
 
     def touch_file(self, file_id: int, size: int, mtime_ns: int) -> None:
         with self.transaction() as db:
