@@ -7,11 +7,14 @@ so that re-ingesting a changed dump replaces exactly what that dump contributed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from search.models import FORMATS, Paper
 
 # Which dump is most trusted for bibliographic fields: arXiv's own metadata first, then the HF API,
 # then page copies (which have no ids, no author names and year-less dates).
+T = TypeVar("T")
+
 _PRIORITY = {kind: rank for rank, kind in enumerate(FORMATS[::-1])}
 
 
@@ -20,7 +23,7 @@ def _rank(paper: Paper) -> tuple[int, str]:
     return best, paper.sources[0] if paper.sources else ""
 
 
-def _first(values: Iterable):
+def _first(values: Iterable[T | None]) -> T | None:
     for value in values:
         if value:
             return value
