@@ -1,9 +1,9 @@
 """BibTeX for bookmarks: entries in arXiv's own export format that compile the first time.
 
 Preprints follow arXiv's export (``@misc`` with ``eprint``, ``archivePrefix``, ``primaryClass``,
-``url``), plus ``doi`` and the journal reference when known. Papers without an arXiv id still get
-a useful entry: title, year, a link, and a ``note`` naming the source and the author count when
-only a count is known (page copies), rather than invented names.
+``url``), plus ``doi``, and the journal reference in ``note`` when known. Papers without an arXiv
+id still get a useful entry: title, year, a link, and a ``note`` naming the source and the author
+count when only a count is known (page copies), rather than invented names.
 
 Text fields are escaped for LaTeX, except TeX that came from the source (arXiv titles carry math
 such as ``$\\Lambda_{\\alpha}$`` and accents such as ``Gr\\"obner``): that is kept, made safe for
@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.bookmarks import Bookmark
-from search.citekeys import base_key, plain_words, split_name, unique_key
+from search.citekeys import base_key, plain_words, unique_key
 from search.latex import char_to_latex, math_symbol
 from search.models import Paper
+from search.names import split_name
 from search.text import arxiv_abs_url, bare_arxiv_id, clean
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "escape_text",
     "format_author",
     "render_bibtex",
+    "render_entries",
 ]
 
 
@@ -513,9 +515,12 @@ def _entry(paper: Paper, key: str, esc: _Escaper) -> str:
         fields.append(("doi", _verbatim(_bare_doi(paper.doi))))
     notes: list[str] = []
     if paper.journal_ref and clean(paper.journal_ref):
-        journal = esc.text(paper.journal_ref)
-        fields.append(("journal", journal))
-        notes.append(journal)  # standard styles print a misc's note, not its journal
+        # The entry stays arXiv's own @misc e-print (as arXiv's export writes it); the journal
+        # reference goes in the note, which every standard style prints for a @misc, and not
+        # also in `journal`: a @misc has no journal field (styles ignore it, and biber warns),
+        # and the reference is one free-text string, not a journal name. RIS and CSL-JSON carry
+        # it the same way (search/ris.py, search/csl.py).
+        notes.append(f"Published in {esc.text(paper.journal_ref)}")
     if not arxiv and any(k.startswith("hf-") for k in paper.kinds):
         notes.append("Hugging Face Daily Papers")
     if not names and paper.author_count:
@@ -540,16 +545,26 @@ def render_bibtex(bookmarks: Sequence[Bookmark], *, unicode: bool = False) -> Bi
     generated (persist them with ``BookmarkStore.assign_keys`` first to make them stable)."""
     stored = {b.key for b in bookmarks if b.key}
     used: set[str] = set()
-    keys: dict[str, str] = {}
-    warnings: list[str] = []
-    entries: list[str] = []
+    entries: list[tuple[str, Paper]] = []
     for bookmark in bookmarks:
         key = bookmark.key
         if not key or key in used:
             key = unique_key(base_key(bookmark.paper), used | stored)
         used.add(key)
-        keys[bookmark.id] = key
+        entries.append((key, bookmark.paper))
+    return render_entries(entries, unicode=unicode)
+
+
+def render_entries(entries: Sequence[tuple[str, Paper]], *, unicode: bool = False) -> BibtexExport:
+    """The ``@misc`` entries for ``(key, paper)`` pairs in order, keys as given."""
+    warnings: list[str] = []
+    texts: list[str] = []
+    for key, paper in entries:
         esc = _Escaper(unicode)
-        entries.append(_entry(bookmark.paper, key, esc))
-        warnings.extend(f"{bookmark.id}: {w}" for w in esc.warnings)
-    return BibtexExport(text="\n".join(entries), keys=keys, warnings=tuple(warnings))
+        texts.append(_entry(paper, key, esc))
+        warnings.extend(f"{paper.id}: {w}" for w in esc.warnings)
+    return BibtexExport(
+        text="\n".join(texts),
+        keys={paper.id: key for key, paper in entries},
+        warnings=tuple(warnings),
+    )

@@ -12,9 +12,9 @@ from collections.abc import Collection
 
 from search.latex import to_ascii
 from search.models import Paper
-from search.text import clean
+from search.names import split_name
 
-__all__ = ["base_key", "plain_words", "split_name", "unique_key"]
+__all__ = ["base_key", "plain_words", "unique_key"]
 
 # -- keys ---------------------------------------------------------------------------------------
 
@@ -77,30 +77,3 @@ def unique_key(base: str, taken: Collection[str]) -> str:
         if base + suffix not in taken:
             return base + suffix
         n += 1
-
-
-# -- names -------------------------------------------------------------------------------------
-
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-def split_name(name: str) -> tuple[str, str, str]:
-    """(first, von + last, suffix) of a display name (``Ludwig van Beethoven``)."""
-    name = re.sub(r"\s*\([^()]*\)\s*$", "", clean(name))  # arXiv appends affiliations so
-    if "," in name:
-        last, _, rest = name.partition(",")
-        rest, _, first = rest.rpartition(",") if rest.count(",") else ("", "", rest)
-        return first.strip(), last.strip(), rest.strip()
-    words = name.split()
-    suffix = ""
-    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
-        suffix = words.pop()
-    if len(words) <= 1:
-        return "", " ".join(words), suffix
-    # Lowercase particles start the "von" part: "Jan van der Berg" -> "van der Berg", "Jan".
-    split = len(words) - 1
-    for i in range(1, len(words) - 1):
-        if words[i][:1].islower():
-            split = i
-            break
-    return " ".join(words[:split]), " ".join(words[split:]), suffix

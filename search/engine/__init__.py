@@ -11,11 +11,13 @@ without Whoosh's token stream), ``posting_sort`` (the writer's external sort of 
 expansions, fuzzy words, filters), ``cache`` (what one searcher answers once: doc sets,
 orders, posting blocks, the BM25F scorer over them), ``ranking`` (BM25F arithmetic over
 posting blocks), ``searching`` (search, facets, more-like-this), ``spans`` (what matched) and
-``whoosh_private`` (every read of a Whoosh private attribute, with the version check).
+``whoosh_private`` (every read of a Whoosh private attribute, with the version check);
+``baseline`` is plain Whoosh, the relevance benchmark's baseline.
 """
 
 from __future__ import annotations
 
+from search.engine.baseline import stock_searcher
 from search.engine.schema import FACETS, SCHEMA_VERSION
 from search.engine.searching import Matches, PaperIndex
 from search.engine.spans import match_spans
@@ -29,4 +31,5 @@ __all__ = [
     "PaperIndex",
     "build_stock_index",
     "match_spans",
+    "stock_searcher",
 ]
