@@ -145,3 +145,14 @@ def test_search_command_never_imports_textual(tmp_path):
     loaded = loaded_after(code)
     assert "tui.cli" in loaded
     assert not {m for m in loaded if m.split(".")[0] == "textual"}
+
+
+def test_the_engine_refuses_a_whoosh_it_was_not_tested_with():
+    """Its reads of Whoosh internals are checked against one release: another one fails at
+    import with a message saying what to do, not later with a wrong answer."""
+    code = "import whoosh\nwhoosh.__version__ = (2, 7, 6)\nimport search.engine\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "ImportError: paperbrowse reads internals of whoosh-reloaded 2.7.5" in proc.stderr
+    assert "same-answer tests" in proc.stderr
+    assert subprocess.run([sys.executable, "-c", "import search.engine"]).returncode == 0
