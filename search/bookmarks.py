@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from search.bookmark_schema import MIGRATIONS, SCHEMA_VERSION
+from search.citekeys import base_key, unique_key
 from search.dbopen import connect
 from search.models import Paper
 from search.serialize import paper_from_json, paper_to_json
@@ -439,12 +440,12 @@ class BookmarkStore:
         self,
         incoming: Iterable[Bookmark],
         merge: Callable[[Bookmark | None, Bookmark, Callable[[str], bool]], Bookmark | None],
-    ) -> list[tuple[Bookmark | None, Bookmark | None]]:
+    ) -> builtins.list[tuple[Bookmark | None, Bookmark | None]]:
         """Merge bookmarks from elsewhere (an import), all in one transaction: for each, ``merge``
         gets the stored bookmark of the same paper (None if there is none), the incoming one and
         a test of whether a citation key belongs to another bookmark, and returns what to store
         (None: leave it as it is). Returns (before, after) pairs."""
-        done: list[tuple[Bookmark | None, Bookmark | None]] = []
+        done: builtins.list[tuple[Bookmark | None, Bookmark | None]] = []
         with self._write() as db:
             for mark in incoming:
                 bid = self._match_paper(db, mark.paper)
@@ -569,11 +570,7 @@ class BookmarkStore:
         clashes and a bookmark's key never changes once given. Returns id -> key for the
         requested bookmarks (old and new keys alike).
         """
-        # Imported here: bibtex imports this module for the Bookmark type.
-        from search.bibtex import base_key, unique_key
-
         key_of = make_key if make_key is not None else base_key
-
         wanted = None if paper_ids is None else set(paper_ids)
         keys: dict[str, str] = {}
         with self._write() as db:
