@@ -12,11 +12,15 @@ expansions, fuzzy words, filters), ``cache`` (what one searcher answers once: do
 orders, posting blocks, the BM25F scorer over them), ``ranking`` (BM25F arithmetic over
 posting blocks), ``searching`` (search, facets, more-like-this), ``spans`` (what matched) and
 ``whoosh_private`` (every read of a Whoosh private attribute, with the version check);
-``baseline`` is plain Whoosh, the relevance benchmark's baseline.
+``import_shims`` (Whoosh's query modules imported lean); ``baseline`` is plain Whoosh,
+the relevance benchmark's baseline.
 """
 
 from __future__ import annotations
 
+# First (isort keeps it so): importing it imports Whoosh's query modules without two modules a
+# search never uses (~40 ms of a cold `paperbrowse search`; import_shims says which and why).
+from search.engine import import_shims  # noqa: F401
 from search.engine.baseline import stock_searcher
 from search.engine.schema import FACETS, SCHEMA_VERSION
 from search.engine.searching import Matches, PaperIndex

@@ -19,7 +19,6 @@ from whoosh.index import EmptyIndexError, LockError
 
 from search.engine import whoosh_private
 from search.engine.cache import SearcherCache
-from search.engine.posting_sort import FastPostingPool
 from search.engine.queries import QueryParser
 from search.engine.schema import SCHEMA_VERSION, build_schema, document
 from search.models import Paper
@@ -233,6 +232,10 @@ def build_stock_index(path: Path, papers: Iterable[Paper]) -> int:
 
 def use_fast_pool(writer) -> None:
     """Give a Whoosh writer that holds no posting yet a :class:`FastPostingPool`."""
+    # Here, not at the top: only writers need it, and a cold `paperbrowse search` would pay
+    # for its imports (secrets, hmac) for nothing.
+    from search.engine.posting_sort import FastPostingPool
+
     pool = writer.pool
     if not isinstance(pool, FastPostingPool) and not pool.current and not pool.runs:
         writer.pool = FastPostingPool(pool.tempstore, pool.segment, limitmb=pool.limit // 2**20)
