@@ -328,3 +328,44 @@ def test_similar_papers_are_whooshs_more_like_this(library: Library) -> None:
         expected = [ids[d] for _, d in results.top_n if d != docnum][:5]
         assert index.similar(paper, 5) == expected
         assert paper.id not in index.similar(paper, 50)
+
+
+def test_doc_ids_read_without_positions_equal_whooshs_decoding(library: Library, monkeypatch):
+    """A term's doc numbers and weights read from the start of each block (its positions left
+    compressed) are Whoosh's own, block for block; blocks the quick read cannot lay out (three
+    postings or fewer, a segment with deletions) are decoded whole, as before."""
+    from search.engine import whoosh_private
+
+    quick = []
+    real = whoosh_private._ids_and_weights
+
+    def spy(m):
+        found = real(m)
+        quick.append(found is not None)
+        return found
+
+    monkeypatch.setattr(whoosh_private, "_ids_and_weights", spy)
+    reader = library.index.searcher().reader()
+    compared = 0
+    for segment, _ in reader.leaf_readers():
+        for field in ("abstract", "title", "authors"):
+            for btext in list(segment.lexicon(field))[:400]:
+                if segment.doc_frequency(field, btext) < 2:
+                    continue
+                # Whoosh's own matcher, posting by posting.
+                m = segment.postings(field, btext)
+                expected = []
+                while m.is_active():
+                    expected.append((m.id(), m.weight()))
+                    m.next()
+                got = [
+                    (doc, weight)
+                    for ids, weights, values in whoosh_private.segment_postings(
+                        segment, field, btext, False
+                    )
+                    for doc, weight in zip(ids, weights, strict=True)
+                ]
+                assert got == expected, (field, btext)
+                compared += 1
+    assert compared > 300
+    assert any(quick) and not all(quick)  # both ways were taken

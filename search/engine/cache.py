@@ -330,14 +330,22 @@ class SearcherCache:
             return set()
         if not words:
             return set()
+        if len(words) == 1:
+            return self._term(field, words[0])
+        # Rarest first, so that a word missing from the candidates ends the walk early. Its
+        # blocks are read with their positions at once: Whoosh's blocks hold ids and positions
+        # in one compressed pickle, and reading the ids alone first (cheap for a term query)
+        # would decode each block twice for a phrase.
         candidates: set[int] | None = None
         for word in sorted(set(words), key=lambda w: self.searcher.doc_frequency(field, w)):
-            docs = self._term(field, word)
+            docs: set[int] = set()
+            for ids, _, _ in self._postings(field, word, values=True):
+                docs.update(ids)
             candidates = docs if candidates is None else candidates & docs
             if not candidates:
                 return set()
-        if candidates is None or len(words) == 1:  # (None: no words, returned above)
-            return candidates or set()
+        if candidates is None:  # (no words: returned above)
+            return set()
         if type(fieldobj.format) is formats.Positions:
             decode = whoosh_private.decode_positions
         else:
