@@ -228,8 +228,8 @@ def test_the_common_queries_are_scored_by_the_index_not_whoosh(library: Library)
 
 
 def test_phrases_match_whoosh(library: Library) -> None:
-    """Every adjacent word pair and triple of some abstracts, and the same words out of order
-    or apart, match the same documents as Whoosh's phrase matcher."""
+    """Every adjacent word pair, triple and quadruple of some abstracts, and the same words out
+    of order or apart, match the same documents as Whoosh's phrase matcher."""
     from whoosh import query
 
     index = library.index
@@ -240,6 +240,8 @@ def test_phrases_match_whoosh(library: Library) -> None:
         words = [term for term, _, _ in spans.analyze("abstract", paper.abstract)]
         phrases.update(tuple(words[i : i + 2]) for i in range(0, len(words) - 1, 7))
         phrases.update(tuple(words[i : i + 3]) for i in range(0, len(words) - 2, 11))
+        # Four words: the third and fourth rarest are decoded only in blocks of candidates left.
+        phrases.update(tuple(words[i : i + 4]) for i in range(0, len(words) - 3, 17))
         phrases.update((b, a) for a, b in zip(words[::13], words[1::13], strict=False))
     assert len(phrases) > 200
     matched = 0

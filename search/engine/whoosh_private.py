@@ -15,6 +15,7 @@ tests/test_analysis.py), run against the new version before :data:`TESTED_VERSIO
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import operator
@@ -167,6 +168,40 @@ def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator
             if values:
                 m._read_values()
             yield ids, m._weights, (m._values if values else None)
+        if m._lastblock:
+            break
+        m._next_block()
+
+
+def segment_values_of(reader, field: str, btext: bytes, wanted: Sequence[int]) -> Iterator[tuple]:
+    """(doc numbers, values) of the blocks of a term in one segment that hold one of the
+    ``wanted`` doc numbers (sorted, the segment's own): a block whose doc range (after the
+    previous block's last doc, up to its own last, both in its header) holds none is skipped
+    without reading its data."""
+    m = reader.postings(field, btext)
+    fields = ("_read_data", "_maxid", "_next_block", "_lastblock")
+    if not all(hasattr(m, a) for a in fields) or m._byteids:
+        # A segment with deletions or a short inline list: posting by posting.
+        want = set(wanted)
+        ids: list[int] = []
+        vals: list = []
+        while m.is_active():
+            if m.id() in want:
+                ids.append(m.id())
+                vals.append(m.value())
+            m.next()
+        if ids:
+            yield ids, vals
+        return
+    last = -1
+    while m.is_active():
+        i = bisect.bisect_right(wanted, last)
+        if i < len(wanted) and wanted[i] <= m._maxid:
+            if m._data is None:
+                m._read_data()
+            m._read_values()
+            yield list(accumulate(m._data[0])), m._values
+        last = m._maxid
         if m._lastblock:
             break
         m._next_block()
