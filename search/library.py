@@ -32,7 +32,7 @@ from search.models import (
     SearchResult,
 )
 from search.paths import Locations
-from search.records import NEW, RecordStore
+from search.records import NEW, KnownFile, RecordStore
 from search.serialize import paper_from_json, paper_to_json, without_controls
 from search.text import path_text
 
@@ -306,7 +306,9 @@ class Library:
             report.files_unchanged += 1
             return
         # (offset, first line, next record position, papers so far) to read on from, or None.
-        resume = self._resume_point(path, known, scan, detected, forced) if grown else None
+        resume = None
+        if grown and known is not None:
+            resume = self._resume_point(path, known, scan, detected, forced)
 
         problems = _Problems()
         notes: list[ParseNote] = []
@@ -404,7 +406,12 @@ class Library:
             report.files_skipped.append((name, problems[0].message))
 
     def _resume_point(
-        self, path: Path, known, scan: _Scan, detected: str | None, forced: str | None
+        self,
+        path: Path,
+        known: KnownFile,
+        scan: _Scan,
+        detected: str | None,
+        forced: str | None,
     ) -> tuple[int, int, int, int] | None:
         """Where to read a grown snapshot on from: (byte offset, its line number, the next
         record position, papers the file gave so far), or None to read it all. Only JSON lines

@@ -21,14 +21,16 @@ import functools
 import importlib
 import sys
 import types
+from collections.abc import Collection
 
 _MORPH = "whoosh.lang.morph_en"
 _CACHED = "cached_property"
 
 
-def _variations(word: str):
+def _variations(word: str) -> Collection[str]:
     """Whoosh's ``variations``, its module loaded on the first call."""
-    return importlib.import_module(_MORPH).variations(word)
+    found: Collection[str] = importlib.import_module(_MORPH).variations(word)
+    return found
 
 
 def import_whoosh_query() -> None:
