@@ -378,9 +378,11 @@ def _date_option(name: str, value: str | None, *, end: bool = False) -> date | N
 
 def _register_subapps() -> None:
     from tui.cli_bookmarks import bookmark_app, export_app
+    from tui.cli_fetch import fetch_app
 
     app.add_typer(bookmark_app, name="bookmark")
     app.add_typer(export_app, name="export")
+    app.add_typer(fetch_app, name="fetch")
 
 
 _register_subapps()
