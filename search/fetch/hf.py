@@ -106,10 +106,10 @@ def check_answer(response: Response) -> list:
     except UnicodeDecodeError:
         raise BadAnswer("not UTF-8 JSON") from None
     except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(body.rstrip()) - 1
-        raise BadAnswer(
-            f"{'truncated' if cut else 'invalid'} JSON ({exc.msg} at byte {exc.pos})"
-        ) from None
+        # An answer cut off mid-way fails at its very end or inside a string left open.
+        if exc.pos >= len(body.rstrip()) - 1 or exc.msg.startswith("Unterminated"):
+            raise BadAnswer(f"truncated JSON (the answer ends after {len(body)} bytes)") from None
+        raise BadAnswer(f"invalid JSON ({exc.msg}, byte {exc.pos})") from None
     if isinstance(data, dict) and "error" in data:
         raise BadAnswer(f"Hugging Face API error: {_short(data['error'])}")
     if not isinstance(data, list):
