@@ -119,11 +119,13 @@ def fetch_pages(
         response = client.get(PATH, params)
         label = f"results {start + 1}-{start + size}"
         try:
-            entries, total = check_answer(response)
+            entries, page_total = check_answer(response)
         except BadAnswer as exc:
             report.skipped.append((label, str(exc)))
             return
         report.fetched += 1
+        # The first page's count holds: a later empty page may say 0 (arXiv has such hiccups).
+        total = page_total if total is None else total
         if entries == 0:
             if start == 0 or (total is not None and start < total):
                 # arXiv now and then answers a page with no entries although more exist.
