@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import webbrowser
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from textual.worker import get_current_worker
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
 from search.text import clean
 from tui.debounce import Debouncer
+from tui.fetching import FetchFinished, FetchProgressed, fetch_latest
 from tui.messages import BookmarksChanged, LibraryUpdated
 from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
 from tui.screens.edit import NoteScreen, TagsScreen
@@ -85,6 +87,14 @@ class MainScreen(Screen[None]):
         ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Reload and run the query again"),
+        Binding(
+            "F",
+            "fetch",
+            "Fetch",
+            show=False,
+            key_display="F",
+            tooltip="Fetch the latest Hugging Face Daily Papers into the library",
+        ),
     ]
 
     sort: reactive[str] = reactive("relevance", init=False)
@@ -680,6 +690,25 @@ class MainScreen(Screen[None]):
         self.remove_class("-updated")
         self._refresh_bookmarks()
         self.run_query(keep_position=True)
+
+    def action_fetch(self) -> None:
+        if any(w.group == "fetch" and not w.is_finished for w in self.workers):
+            self.notify("A fetch is already running.", severity="warning")
+            return
+        self.run_worker(
+            partial(fetch_latest, self.services, self.post_message), thread=True, group="fetch"
+        )
+
+    @on(FetchProgressed)
+    def _fetch_progressed(self, event: FetchProgressed) -> None:
+        self.query_one(SearchBar).set_status(literal(event.text))
+
+    @on(FetchFinished)
+    def _fetch_finished(self, event: FetchFinished) -> None:
+        severity = "error" if event.failed and not event.papers_new else "information"
+        self.notify(event.text, severity=severity, markup=False, timeout=10)
+        self.pb_app.library_seen()  # this refresh shows the fetch: no "Library updated" notice
+        self.action_refresh()
 
     @on(LibraryUpdated)
     def _library_updated(self, event: LibraryUpdated) -> None:
