@@ -166,3 +166,19 @@ def test_f_is_in_help_and_in_the_palette(services):
     [binding] = [b for b in app.all_bindings() if b.action == "fetch"]
     assert binding.key == "F" and binding.description == "Fetch"
     assert "Hugging Face" in binding.tooltip
+    from tui.screens.help import key_table
+
+    assert any(
+        "Fetch the latest Hugging Face" in str(cell)
+        for column in key_table(app.all_bindings()).columns
+        for cell in column._cells
+    )
+
+
+@pilot_test
+async def test_f_is_in_the_command_palette(services):
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Fetch" in commands

@@ -218,6 +218,16 @@ def test_429_with_retry_after_waits_that_long(library, apis, clock):
     assert report.new == 1
 
 
+def test_a_429_that_never_ends_stops_the_fetch(library, apis, clock):
+    apis.fault("date=2026-08-18", *[Fault(429, {"RateLimit": '"api";r=0;t=600'}, b"{}")] * 5)
+    report, said = run(library, apis, clock, hf.days_between(date(2026, 8, 18), TODAY))
+    host = apis.url.split("//")[1]
+    assert report.error == f"{host} keeps answering 429 (too many requests); try later"
+    assert clock.sleeps == [300] * 4  # a wait is capped at five minutes
+    assert len(said) == 4 and len(apis.requests) == 5  # and no other day was asked for
+    assert saved(library) == {}
+
+
 def test_rate_limit_header_parsing():
     assert rate_limit_reset('"api";r=0;t=42') == 42
     assert rate_limit_reset('"default";r=50;t=30') == 30

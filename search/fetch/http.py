@@ -28,7 +28,7 @@ from urllib3.exceptions import (
 from urllib3.util.retry import Retry
 
 #: Sent with every request: services ask clients to say who they are.
-USER_AGENT = "paperbrowse/0.1 (local-first paper reader; +https://github.com/paperbrowse)"
+USER_AGENT = "paperbrowse/0.1 (a local-first terminal reader for research papers)"
 
 #: The longest wait a 429 may ask for (seconds); a longer one is cut to this.
 MAX_RATE_LIMIT_WAIT = 300
@@ -231,6 +231,9 @@ class HttpClient:
             raise FetchError(self._transport_message(exc)) from None
         finally:
             self.pacer.after_request()
+        if raw.status == 429:
+            # Still refused after waiting as told, every retry: the other requests would be too.
+            raise FetchError(f"{self.host} keeps answering 429 (too many requests); try later")
         headers = {k: v for k, v in raw.headers.items()}
         return Response(raw.status, headers, raw.data, url)
 
