@@ -160,13 +160,20 @@ def test_an_empty_answer_is_counted_not_saved(library, apis, clock):
             None,
             ("cs.CL", "cs.LG"),
             date(2026, 8, 1),
-            "(cat:cs.CL OR cat:cs.LG) AND submittedDate:[202608010000 TO 999912312359]",
+            "(cat:cs.CL OR cat:cs.LG) AND submittedDate:[202608010000 TO 202608202359]",
         ),
         ("ti:mamba", ("cs.LG",), None, "ti:mamba AND cat:cs.LG"),
     ],
 )
 def test_build_query(query, categories, since, expected):
-    assert arxiv.build_query(query, categories, since) == expected
+    assert arxiv.build_query(query, categories, since, until=date(2026, 8, 20)) == expected
+
+
+def test_a_range_without_an_end_ends_today_in_gmt():
+    today = datetime.now(UTC).date()
+    assert arxiv.build_query("all:x", since=date(2026, 8, 1)) == (
+        f"all:x AND submittedDate:[202608010000 TO {today:%Y%m%d}2359]"
+    )
 
 
 def test_build_query_needs_something_to_ask():

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -200,8 +201,9 @@ def test_fetch_arxiv_categories_since_from_the_environment(tmp_path, apis):
         env=env,
     )
     assert result.returncode == 0, result.stderr
+    today = datetime.now(UTC).date()
     assert apis.requests[0].params["search_query"] == (
-        "(cat:cs.CL OR cat:cs.LG) AND submittedDate:[202608010000 TO 999912312359]"
+        f"(cat:cs.CL OR cat:cs.LG) AND submittedDate:[202608010000 TO {today:%Y%m%d}2359]"
     )
 
 

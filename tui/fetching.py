@@ -35,8 +35,6 @@ class FetchFinished(Message):
     text: str
     papers_new: int
     failed: bool
-    #: Papers went into the user's library while the app shows the bundled sample.
-    into_other_library: bool = False
 
 
 def fetch_latest(services: Services, post: Callable[[Message], object]) -> None:
@@ -90,14 +88,7 @@ def _fetch(services: Services, post: Callable[[Message], object], clock) -> None
         return
     finally:
         library.close()
-    post(
-        FetchFinished(
-            _notice(report, services.sample),
-            report.papers_new,
-            report.failed,
-            into_other_library=services.sample,
-        )
-    )
+    post(FetchFinished(_notice(report, services.sample), report.papers_new, report.failed))
 
 
 def _notice(report, sample: bool) -> str:

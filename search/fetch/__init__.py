@@ -10,5 +10,6 @@ other dump: the dumps are the user's data, the library is rebuilt from them.
 * :mod:`search.fetch.dumpfiles`: atomic saves and the dumps already fetched;
 * :mod:`search.fetch.hf` and :mod:`search.fetch.arxiv`: what to ask each service and how to check
   its answers;
-* :mod:`search.fetch.report`: what a fetch did, for the summary line.
+* :mod:`search.fetch.report`: what a fetch did, for the summary line;
+* :mod:`search.fetch.run`: a whole fetch (ask, save, ingest), for the CLI and the app.
 """

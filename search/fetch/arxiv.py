@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from search.models import Paper, ParseProblem
@@ -45,7 +45,8 @@ def build_query(
     until: date | None = None,
 ) -> str:
     """arXiv's ``search_query``: the user's query (fielded as given, plain words as ``all:``),
-    ``cat:`` terms ORed, and a ``submittedDate`` range, all ANDed."""
+    ``cat:`` terms ORed, and a ``submittedDate`` range from ``since`` (to ``until``, else
+    today), all ANDed."""
     parts = []
     if query and query.strip():
         q = query.strip()
@@ -57,10 +58,10 @@ def build_query(
         parts.append(f"({cats})" if len(categories) > 1 else cats)
     if not parts:
         raise ValueError("give a QUERY or at least one --category")
-    if since or until:
-        low = since.strftime("%Y%m%d") + "0000" if since else "000001010000"
-        high = until.strftime("%Y%m%d") + "2359" if until else "999912312359"
-        parts.append(f"submittedDate:[{low} TO {high}]")
+    if since:
+        # arXiv's dates are GMT; a range needs both ends.
+        last = until or datetime.now(UTC).date()
+        parts.append(f"submittedDate:[{since:%Y%m%d}0000 TO {last:%Y%m%d}2359]")
     return " AND ".join(parts)
 
 

@@ -75,6 +75,7 @@ def fetch_hf(
         listings = hf.latest_days(folder, ctx.today or date.today())
     elif listings and listings[0].param != "date":
         report.unit = listings[0].param
+    # No pause between requests: the HF API says when to slow down (429 + RateLimit), and we do.
     client = ctx.client("hf", 0.0)
     remove_stale_parts(folder)
     try:
