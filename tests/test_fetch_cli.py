@@ -305,3 +305,67 @@ def test_a_cancelled_clock_stops_waiting_at_once():
     clock.cancel()
     with pytest.raises(FetchCancelled):
         clock.sleep(600)
+
+
+#: The fetch command with a pause patched into its ingest (the product has no test hooks): it
+#: announces the point on stdout and waits there to be killed.
+KILL_DRIVER = """
+import sys, time
+from search import library, records
+
+point = sys.argv.pop(1)
+
+def pause_here(name):
+    print(name, flush=True)
+    time.sleep(120)
+
+if point == "mid-file":
+    finish = records.RecordStore.finish_file
+    def finish_file(self, db, file_id, papers):
+        finish(self, db, file_id, papers)
+        pause_here("mid-file")  # inside the transaction that completes the first file
+    records.RecordStore.finish_file = finish_file
+else:
+    def index_pending(self, progress):
+        pause_here("before-index")  # every record stored, none indexed yet
+    library.Library._index_pending = index_pending
+
+from tui.cli import main
+sys.argv = ["paperbrowse", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("point", ["mid-file", "before-index"])
+def test_killed_during_the_ingest_of_a_fetch_nothing_is_half_done(tmp_path, apis, point):
+    from tests.reliability_tools import wait_for_line
+
+    data = tmp_path / "data"
+    args = ["fetch", "hf", "--since", "2026-08-18", "--until", "2026-08-20", "--hf-url", apis.url]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_DRIVER, point, "--data-dir", str(data), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env(COLUMNS="200"),
+        cwd=REPO,
+    )
+    try:
+        wait_for_line(proc, point, timeout=60)
+    finally:
+        proc.kill()
+        proc.communicate(timeout=60)
+
+    import sqlite3
+
+    with sqlite3.connect(data / "library.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert _visible_and_hidden(data / "dumps" / "hf") == (
+        ["2026-08-18.json", "2026-08-20.json"],
+        [],
+    )
+    again = paperbrowse(data, *args)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Fetched 3 days (2 unchanged) · ")
+    found = json.loads(paperbrowse(data, "search", "", "--json", "--limit", "1000").stdout)
+    ids = [paper["id"] for paper in found]
+    assert len(ids) == len(set(ids)) == stats(data)["papers"] == 44
