@@ -218,6 +218,13 @@ def test_429_with_retry_after_waits_that_long(library, apis, clock):
     assert report.new == 1
 
 
+def test_a_429_with_a_retry_after_that_is_no_time_backs_off_instead(library, apis, clock):
+    apis.fault("date=2026-08-20", *[Fault(429, {"Retry-After": "soon"}, b"slow down")] * 2)
+    report, said = run(library, apis, clock, [hf.Listing.day(TODAY)])
+    assert clock.sleeps == [4] and said == []  # urllib3's backoff (the first retry is at once)
+    assert report.new == 1 and not report.failed
+
+
 def test_a_429_that_never_ends_stops_the_fetch(library, apis, clock):
     apis.fault("date=2026-08-18", *[Fault(429, {"RateLimit": '"api";r=0;t=600'}, b"{}")] * 5)
     report, said = run(library, apis, clock, hf.days_between(date(2026, 8, 18), TODAY))

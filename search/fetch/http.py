@@ -20,6 +20,7 @@ from urllib.parse import urlencode, urlsplit
 import urllib3
 from urllib3.exceptions import (
     ConnectTimeoutError,
+    InvalidHeader,
     MaxRetryError,
     NewConnectionError,
     ProtocolError,
@@ -114,7 +115,10 @@ class PoliteRetry(Retry):
         return super().new(**kw)
 
     def get_retry_after(self, response) -> float | None:  # type: ignore[override]
-        seconds = super().get_retry_after(response)
+        try:
+            seconds = super().get_retry_after(response)
+        except InvalidHeader:  # "Retry-After: soon": urllib3 would let this escape the request
+            seconds = None
         if seconds is None:
             seconds = rate_limit_reset(response.headers.get("RateLimit"))
         # Capped here rather than with retry_after_max, which only newer urllib3 2.x have.
