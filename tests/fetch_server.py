@@ -16,9 +16,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from search.fetch.http import Clock
 from tests.dumps_paths import DUMPS
 
 ARCHIVE = DUMPS.parent / "collections" / "hf-daily-json-archive"
@@ -233,6 +233,20 @@ def atom(name: str) -> bytes:
     return (ATOM / name).read_bytes()
 
 
-def day_path(day: str) -> Path:
-    path = ARCHIVE / f"{day}.json"
-    return path if path.exists() else HF_DAYS / f"daily_papers_{day}.json"
+class TestClock(Clock):
+    """Virtual time: sleeping advances it at once and is recorded."""
+
+    __test__ = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self.sleeps.append(seconds)
+            self.now += seconds

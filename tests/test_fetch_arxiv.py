@@ -17,8 +17,7 @@ from search.fetch.run import FetchContext, fetch_arxiv
 from search.library import Library
 from search.paths import Locations
 from tests.dumps_paths import needs_dumps
-from tests.fetch_server import EMPTY_FEED, HTML_PAGE, FakeApis, Fault, atom
-from tests.test_fetch_hf import TestClock
+from tests.fetch_server import EMPTY_FEED, HTML_PAGE, FakeApis, Fault, TestClock, atom
 
 pytestmark = needs_dumps
 

@@ -15,36 +15,17 @@ from datetime import date
 import pytest
 
 from search.fetch import dumpfiles, hf
-from search.fetch.http import Clock, HttpSettings, rate_limit_reset
+from search.fetch.http import HttpSettings, rate_limit_reset
 from search.fetch.run import FetchContext, fetch_hf
 from search.library import Library
 from search.paths import Locations
 from tests.dumps_paths import needs_dumps
-from tests.fetch_server import HTML_PAGE, FakeApis, Fault, archive_day, refused_url
+from tests.fetch_server import HTML_PAGE, FakeApis, Fault, TestClock, archive_day, refused_url
 
 pytestmark = needs_dumps
 
 TODAY = date(2026, 8, 20)
 FIRST_WEEK = [f"2026-08-{d}" for d in range(14, 21)]
-
-
-class TestClock(Clock):
-    """Virtual time: sleeping advances it at once and is recorded."""
-
-    __test__ = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            self.sleeps.append(seconds)
-            self.now += seconds
 
 
 @pytest.fixture
