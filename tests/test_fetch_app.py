@@ -6,11 +6,11 @@ recorded days under today's dates; the fetch clock's sleep is replaced so backof
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from search.fetch import http
+from search.fetch import hf, http
 from search.services import build_services
 from tests.dumps_paths import needs_dumps
 from tests.fetch_server import FakeApis, Fault, archive_day, refused_url
@@ -39,7 +39,7 @@ def no_waiting(monkeypatch):
 
 @pytest.fixture
 def apis(monkeypatch):
-    today = date.today()
+    today = hf.today()  # what the app's fetch calls today (UTC)
     with FakeApis() as apis:
         apis.hf[(today - timedelta(days=2)).isoformat()] = archive_day("2026-08-18")
         apis.hf[today.isoformat()] = archive_day("2026-08-20")
@@ -87,7 +87,7 @@ async def test_f_fetches_the_latest_days_then_shows_them_and_says_how_many(empty
 
 @pilot_test
 async def test_the_app_stays_responsive_while_a_fetch_waits_on_the_network(empty_services, apis):
-    apis.fault(f"date={date.today().isoformat()}", Fault(stall=True))
+    apis.fault(f"date={hf.today().isoformat()}", Fault(stall=True))
     app = make_app(empty_services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -369,3 +369,13 @@ def test_killed_during_the_ingest_of_a_fetch_nothing_is_half_done(tmp_path, apis
     found = json.loads(paperbrowse(data, "search", "", "--json", "--limit", "1000").stdout)
     ids = [paper["id"] for paper in found]
     assert len(ids) == len(set(ids)) == stats(data)["papers"] == 44
+
+
+def test_the_latest_days_are_utc_days_whatever_the_local_time_zone(tmp_path, apis):
+    # A zone whose date differs from UTC's right now: UTC+14 from 10:00 UTC, else UTC-12.
+    now = datetime.now(UTC)
+    zone = "Etc/GMT-14" if now.hour >= 10 else "Etc/GMT+12"
+    result = paperbrowse(tmp_path / "data", "fetch", "hf", "--hf-url", apis.url, env={"TZ": zone})
+    assert result.returncode == 0, result.stderr
+    asked = [r["date"] for r in apis.hf_requests()]
+    assert asked[-1] == datetime.now(UTC).date().isoformat() and len(asked) == 7

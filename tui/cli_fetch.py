@@ -120,8 +120,8 @@ def fetch_hf(
             listings = [hf.Listing.day(_date("--date", day))]  # type: ignore[arg-type]
         elif since:
             first = _date("--since", since)
-            last = _date("--until", until, end=True) or date.today()
-            listings = hf.days_between(first, min(last, date.today()))  # type: ignore[arg-type]
+            last = _date("--until", until, end=True) or hf.today()
+            listings = hf.days_between(first, min(last, hf.today()))  # type: ignore[arg-type]
         elif week:
             listings = [hf.Listing.week(week)]
         elif month:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from search.text import clean
@@ -66,6 +66,12 @@ class Listing:
         if not _MONTH.match(text):
             raise ValueError(f"not a month: {text!r} (expected YYYY-MM)")
         return cls("month", text, f"month-{text}")
+
+
+def today() -> date:
+    """Today for the API: its days are UTC days, and a day after the UTC today is refused (a
+    user east of Greenwich would otherwise ask for tomorrow every morning)."""
+    return datetime.now(UTC).date()
 
 
 def days_between(since: date, until: date) -> list[Listing]:

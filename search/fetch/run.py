@@ -72,7 +72,7 @@ def fetch_hf(
     folder = dumps_dir / "hf"
     report = FetchReport("hf", unit="day")
     if listings is None:
-        listings = hf.latest_days(folder, ctx.today or date.today())
+        listings = hf.latest_days(folder, ctx.today or hf.today())
     elif listings and listings[0].param != "date":
         report.unit = listings[0].param
     # No pause between requests: the HF API says when to slow down (429 + RateLimit), and we do.
