@@ -363,3 +363,12 @@ def test_latest_days_on_first_use_and_when_up_to_date(tmp_path):
         "2026-08-19",
         "2026-08-20",
     ]
+
+
+def test_a_long_range_names_a_few_empty_days_and_counts_the_rest():
+    from search.fetch.report import FetchReport
+
+    report = FetchReport("hf", fetched=9, empty=[f"2026-08-0{d}" for d in range(1, 10)])
+    assert report.summary() == (
+        "Fetched 9 days · 9 empty (2026-08-01, 2026-08-02, 2026-08-03, … and 6 more)"
+    )

@@ -29,6 +29,14 @@ fetch_app = typer.Typer(
 class FetchProgress(IngestProgress):
     LABELS = {**IngestProgress.LABELS, "hf": "Fetching", "arxiv": "Fetching"}
 
+    def say(self, message: str) -> None:
+        """A line while the bar runs: printed above it (written past it, both would garble)."""
+        if self._progress is None:
+            _say(message)
+        else:
+            line = f"paperbrowse: {strip_controls(message)}"
+            self._progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
 
 def _say(message: str) -> None:
     typer.echo(f"paperbrowse: {strip_controls(message)}", err=True)
@@ -71,7 +79,7 @@ def _run(ctx: typer.Context, fetch: Any) -> None:
     services = ctx.obj()
     try:
         with FetchProgress(sys.stderr) as progress:
-            context = FetchContext(say=_say, progress=progress)
+            context = FetchContext(say=progress.say, progress=progress)
             report = fetch(services.library, services.locations.dumps_dir, context)
     except KeyboardInterrupt:
         _say(

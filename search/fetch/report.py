@@ -71,7 +71,10 @@ class FetchReport:
             r = self.ingest
             parts.append(f"{r.papers_new} papers new, {r.papers_updated} updated")
         if self.empty:
-            parts.append(f"{len(self.empty)} empty ({', '.join(self.empty)})")
+            # A long range holds many weekends: name a few, count the rest.
+            named = self.empty if len(self.empty) <= 5 else [*self.empty[:3], "…"]
+            more = f" and {len(self.empty) - 3} more" if len(self.empty) > 5 else ""
+            parts.append(f"{len(self.empty)} empty ({', '.join(named)}{more})")
         if self.skipped:
             why = "; ".join(f"{label}: {reason}" for label, reason in self.skipped)
             parts.append(f"{len(self.skipped)} skipped ({why})")
