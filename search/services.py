@@ -35,15 +35,15 @@ class Services:
                 papers.append(paper)
         return self.bookmarks.refresh(papers) if papers else 0
 
+    def close(self) -> None:
+        self.library.close()
+        self.bookmarks.close()
+
     def open_user_library(self) -> Library:
         """Another Library over the user's data dir (never the sample), with connections of its
         own: for a worker that ingests (the app's fetch) while ``library`` serves queries. The
         caller closes it."""
         return Library(self.locations)
-
-    def close(self) -> None:
-        self.library.close()
-        self.bookmarks.close()
 
 
 def build_services(

@@ -182,3 +182,20 @@ async def test_f_is_in_the_command_palette(services):
         await settle(pilot)
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "Fetch" in commands
+
+
+@pilot_test
+async def test_after_its_own_fetch_the_app_does_not_ask_to_refresh(empty_services, apis):
+    from textual.widgets import Static
+
+    from tests.fixtures_app import static_text
+
+    app = make_app(empty_services, poll_seconds=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot, rounds=6)
+        assert app.screen.query_one(ResultsList).row_count == 44
+        for _ in range(5):  # several polls of the library's generation
+            await pilot.pause(0.05)
+        assert static_text(app.screen.query_one("#notice", Static)) == ""

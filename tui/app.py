@@ -62,12 +62,6 @@ class PaperBrowseApp(App[None]):
             self._generation = self.services.library.generation()
             self.set_interval(self.poll_seconds, self._poll_generation)
 
-    def library_seen(self) -> None:
-        """The screen is about to show the library as it is now (after the app's own fetch):
-        the next poll must not call that an update from elsewhere."""
-        if self.poll_seconds > 0:
-            self._generation = self.services.library.generation()
-
     def _poll_generation(self) -> None:
         # generation() is one cheap SQLite read, fine to make on the event loop every few seconds.
         generation = self.services.library.generation()
@@ -97,3 +91,9 @@ class PaperBrowseApp(App[None]):
                 partial(target.run_action, binding.action),
             )
         yield from super().get_system_commands(screen)
+
+    def library_seen(self) -> None:
+        """The screen is about to show the library as it is now (after the app's own fetch):
+        the next poll must not call that an update from elsewhere."""
+        if self.poll_seconds > 0:
+            self._generation = self.services.library.generation()

@@ -707,8 +707,9 @@ class MainScreen(Screen[None]):
     def _fetch_finished(self, event: FetchFinished) -> None:
         severity = "error" if event.failed and not event.papers_new else "information"
         self.notify(event.text, severity=severity, markup=False, timeout=10)
-        self.pb_app.library_seen()  # this refresh shows the fetch: no "Library updated" notice
-        self.action_refresh()
+        if not self.services.sample:  # (the papers went to the user's library, not the sample)
+            self.pb_app.library_seen()  # this refresh shows them: no "Library updated" notice
+            self.action_refresh()
 
     @on(LibraryUpdated)
     def _library_updated(self, event: LibraryUpdated) -> None:
