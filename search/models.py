@@ -147,8 +147,10 @@ class SearchResult:
     #: The first ``limit`` hits, papers loaded.
     hits: tuple[SearchHit, ...]
     #: Every matching paper id in result order (for virtualised lists); may be longer than hits.
+    #: Only the hits' ids when the search was asked for one page (``all_ids=False``).
     ids: Sequence[str] = ()
-    #: The query's words (stemmed-match terms as typed), for highlighting in front ends.
+    #: The index terms the query matched (stems: ``model`` for "models"), for highlighting:
+    #: ``search.engine.match_spans`` says which words of a text they are.
     terms: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
     #: Where ``elapsed_ms`` went: (step, ms) in order (``paperbrowse search --timing``).

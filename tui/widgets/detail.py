@@ -118,7 +118,7 @@ def render_paper(
     """The detail text of a paper; every dump field is added as literal text."""
     out = Text()
     title = literal(paper.title, "bold")
-    highlight(title, terms, MATCH_STYLE)
+    highlight(title, terms, MATCH_STYLE, "title")
     if bookmarked:
         out.append("★ ", style="yellow")
     out.append_text(title)
@@ -193,7 +193,7 @@ def render_paper(
         out.append("\n")
     out.append("\nAbstract\n", style="bold")
     abstract = literal(paper.abstract or "(no abstract)")
-    highlight(abstract, terms, MATCH_STYLE)
+    highlight(abstract, terms, MATCH_STYLE, "abstract")
     out.append_text(abstract)
     out.append("\n")
     if paper.keywords:
