@@ -126,7 +126,7 @@ def test_an_error_feed_is_reported_and_never_saved(library, apis, clock):
         Fault(400, {"Content-Type": "application/atom+xml"}, atom("error_bad_id_2026.xml")),
     )
     report, _ = run(library, apis, clock, most=10)
-    assert report.error == "arXiv API error: incorrect id format for abc"
+    assert report.error == "arXiv API error response, no papers in it: incorrect id format for abc"
     assert saved(library) == {} and len(apis.requests) == 1 and report.failed
 
 

@@ -59,8 +59,10 @@ def _date(name: str, value: str | None, *, end: bool = False) -> date | None:
 def _finish(report: Any) -> None:
     """Problems, the summary line, the exit code."""
     if report.ingest is not None:
-        for problem in report.ingest.problems:
-            _say(str(problem))
+        from tui.cli import _report_lines  # the ingest command's own lines: notes, problems
+
+        for line in _report_lines(report.ingest):
+            _say(line)
     # Offline before the first answer: the one line that says so is the whole output.
     if report.fetched or report.skipped or (report.ingest and report.ingest.papers_read):
         typer.echo(strip_controls(report.summary()))

@@ -79,12 +79,12 @@ def check_answer(response: Response) -> tuple[int, int | None]:
         raise BadAnswer("not UTF-8 XML") from None
     papers = 0
     for item in parse_text(text, response.url):
-        if isinstance(item, ParseProblem):
-            if item.message.startswith("arXiv API error"):
-                raise FetchError(item.message)
-            raise BadAnswer(item.message)
         if isinstance(item, Paper):
             papers += 1
+        elif item.message.startswith("arXiv API error"):  # the error feed (a note, not a problem)
+            raise FetchError(item.message)
+        elif isinstance(item, ParseProblem):
+            raise BadAnswer(item.message)
     if response.status != 200:
         raise BadAnswer(f"HTTP {response.status}")
     match = _TOTAL.search(body)
