@@ -49,6 +49,12 @@ class Services:
         self.library.close()
         self.bookmarks.close()
 
+    def open_user_library(self) -> Library:
+        """Another Library over the user's data dir (never the sample), with connections of its
+        own: for a worker that ingests (the app's fetch) while ``library`` serves queries. The
+        caller closes it."""
+        return Library(self.locations)
+
 
 def build_services(
     data_dir: str | os.PathLike[str] | None = None, *, use_sample_if_empty: bool = False

@@ -110,3 +110,9 @@ class PaperBrowseApp(App[None]):
                 partial(run, binding.action),
             )
         yield from super().get_system_commands(screen)
+
+    def library_seen(self) -> None:
+        """The screen is about to show the library as it is now (after the app's own fetch):
+        the next poll must not call that an update from elsewhere."""
+        if self.poll_seconds > 0:
+            self._generation = self.services.library.generation()

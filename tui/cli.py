@@ -427,11 +427,13 @@ def _register_subapps() -> None:
     from tui.cli_bookmark_file import export_file, import_file
     from tui.cli_bookmarks import bookmark_app, export_app
     from tui.cli_cite import cite
+    from tui.cli_fetch import fetch_app
 
     bookmark_app.command("export")(export_file)
     bookmark_app.command("import")(import_file)
     app.add_typer(bookmark_app, name="bookmark")
     app.add_typer(export_app, name="export")
+    app.add_typer(fetch_app, name="fetch")
     app.command("cite")(cite)
 
 

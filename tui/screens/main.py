@@ -30,6 +30,7 @@ from search.models import SORTS, Filters, Paper, QueryError, SearchResult
 from search.text import clean
 from tui.dbwork import Answered, ask
 from tui.debounce import Debouncer
+from tui.fetching import FetchFinished, FetchProgressed, fetch_latest
 from tui.messages import BookmarksChanged, LibraryUpdated
 from tui.screens.bookmark_actions import BookmarkActions, Current, load_current
 from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link
@@ -120,6 +121,14 @@ class MainScreen(BookmarkActions, Screen[None]):
             "Reader",
             show=False,
             tooltip="Reader: the detail at the full width, or back to the list",
+        ),
+        Binding(
+            "F",
+            "fetch",
+            "Fetch",
+            show=False,
+            key_display="F",
+            tooltip="Fetch the latest Hugging Face Daily Papers into the library",
         ),
     ]
 
@@ -713,6 +722,26 @@ class MainScreen(BookmarkActions, Screen[None]):
         self.remove_class("-updated")
         self._refresh_bookmarks()
         self.run_query(keep_position=True)
+
+    def action_fetch(self) -> None:
+        if any(w.group == "fetch" and not w.is_finished for w in self.workers):
+            self.notify("A fetch is already running.", severity="warning")
+            return
+        self.run_worker(
+            partial(fetch_latest, self.services, self.post_message), thread=True, group="fetch"
+        )
+
+    @on(FetchProgressed)
+    def _fetch_progressed(self, event: FetchProgressed) -> None:
+        self.query_one(SearchBar).set_status(literal(event.text))
+
+    @on(FetchFinished)
+    def _fetch_finished(self, event: FetchFinished) -> None:
+        severity = "error" if event.failed and not event.papers_new else "information"
+        self.notify(event.text, severity=severity, markup=False, timeout=10)
+        if not self.services.sample:  # (the papers went to the user's library, not the sample)
+            self.pb_app.library_seen()  # this refresh shows them: no "Library updated" notice
+            self.action_refresh()
 
     @on(LibraryUpdated)
     def _library_updated(self, event: LibraryUpdated) -> None:
