@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import urllib3
@@ -26,6 +27,7 @@ from urllib3.exceptions import (
     ProtocolError,
     ReadTimeoutError,
 )
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 #: Sent with every request: services ask clients to say who they are.
@@ -96,25 +98,25 @@ class PoliteRetry(Retry):
 
     def __init__(
         self,
-        *args,
+        *args: Any,
         clock: Clock | None = None,
         pacer: Pacer | None = None,
         on_wait: Callable[[float, int], None] | None = None,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.clock = clock or Clock()
         self.pacer = pacer
         self.on_wait = on_wait
 
-    def new(self, **kw):  # type: ignore[override]
+    def new(self, **kw: Any) -> PoliteRetry:
         # urllib3 makes a new Retry for every attempt from its own parameters only.
         kw.setdefault("clock", self.clock)
         kw.setdefault("pacer", self.pacer)
         kw.setdefault("on_wait", self.on_wait)
         return super().new(**kw)
 
-    def get_retry_after(self, response) -> float | None:  # type: ignore[override]
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         try:
             seconds = super().get_retry_after(response)
         except InvalidHeader:  # "Retry-After: soon": urllib3 would let this escape the request
@@ -124,7 +126,7 @@ class PoliteRetry(Retry):
         # Capped here rather than with retry_after_max, which only newer urllib3 2.x have.
         return None if seconds is None else min(seconds, MAX_RATE_LIMIT_WAIT)
 
-    def sleep_for_retry(self, response) -> bool:  # type: ignore[override]
+    def sleep_for_retry(self, response: BaseHTTPResponse) -> bool:
         seconds = self.get_retry_after(response)
         if not seconds:
             return False
@@ -133,7 +135,7 @@ class PoliteRetry(Retry):
         self.clock.sleep(seconds)
         return True
 
-    def sleep(self, response=None) -> None:  # type: ignore[override]
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         if self.pacer is not None:
             self.pacer.after_request()
         if not (self.respect_retry_after_header and response and self.sleep_for_retry(response)):
