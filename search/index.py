@@ -618,13 +618,18 @@ class PaperIndex:
         return total, first, IdList(total, [i for i, _ in first], all_ids)
 
     def terms_for(self, q: query.Query) -> list[tuple[str, str]]:
-        """The index terms a query matches (expanded prefixes/fuzzy), as (field, text)."""
+        """The index terms a query matches (expanded prefixes/fuzzy), as (field, text), in the
+        query's order; words under NOT are left out (no paper shown matches them)."""
         reader = self.searcher().reader()
         out: list[tuple[str, str]] = []
-        for field, btext in q.existing_terms(reader, phrases=True, expand=True):
-            if field in ("title", "abstract", "authors"):
-                text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-                out.append((field, text))
+        for leaf in _positive_leaves(q):
+            # Asked leaf by leaf: over a compound query Whoosh's existing_terms reuses its
+            # ``fieldname`` argument as a loop variable and keeps only the first leaf's field,
+            # so "pebble" (title:pebbl OR abstract:pebbl …) lost its abstract term.
+            for field, btext in sorted(leaf.existing_terms(reader, phrases=True, expand=True)):
+                if field in ("title", "abstract", "authors"):
+                    text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                    out.append((field, text))
         return out
 
     def facets(self, q: query.Query, filters: Filters) -> dict[str, dict[str, int]]:
@@ -1080,6 +1085,24 @@ def _sort_key(sort: str, q: query.Query) -> str | None:
     if sort == "upvotes":
         return "upvotes"
     return None
+
+
+def sort_used(sort: str, q: query.Query) -> str:
+    """The order :meth:`PaperIndex.search` really gives ``q`` when asked for ``sort``."""
+    return _sort_key(sort, q) or "relevance"
+
+
+def _positive_leaves(q: query.Query) -> Iterator[query.Query]:
+    """The leaves of ``q`` that a match can contain (not those under NOT / AND NOT)."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from _positive_leaves(q.a)
+    elif q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _positive_leaves(child)
 
 
 def _has_expansion(q: query.Query) -> bool:
