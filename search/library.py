@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
-from search.index import IndexBusy, PaperIndex
+from search.index import IndexBusy, PaperIndex, sort_used
 from search.lock import IngestLock
 from search.models import (
     Filters,
@@ -118,6 +118,7 @@ class Library:
             hits=tuple(hits),
             ids=ids,
             terms=words,
+            order=sort_used(sort, q),
             elapsed_ms=clock.total_ms(),
             timings=tuple(clock.laps),
         )

@@ -148,8 +148,12 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     #: Every matching paper id in result order (for virtualised lists); may be longer than hits.
     ids: Sequence[str] = ()
-    #: The query's words (stemmed-match terms as typed), for highlighting in front ends.
+    #: The index terms the query matched, in any field (stems, prefixes expanded), for
+    #: highlighting in front ends; none under NOT.
     terms: tuple[str, ...] = ()
+    #: The order the ids are in: ``sort``, except that relevance with nothing to rank (the empty
+    #: query, only prefixes or fuzzy words) comes newest first, "date".
+    order: str = "relevance"
     elapsed_ms: float = 0.0
     #: Where ``elapsed_ms`` went: (step, ms) in order (``paperbrowse search --timing``).
     timings: tuple[tuple[str, float], ...] = ()

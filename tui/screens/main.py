@@ -316,8 +316,9 @@ class MainScreen(Screen[None]):
         parts = [f"{result.total:,} result{'s' if result.total != 1 else ''}"]
         if self.pb_app.show_timings:
             parts.append(f"{result.elapsed_ms:.0f} ms")
-        if result.sort == "relevance" and not result.terms:
-            parts.append("newest first")  # an empty query has no relevance to sort by
+        if result.order != result.sort:
+            # Relevance with nothing to rank by (no query, only prefixes): the core said so.
+            parts.append("newest first" if result.order == "date" else f"sort: {result.order}")
         else:
             parts.append(f"sort: {result.sort}")
         if self.choice.active:

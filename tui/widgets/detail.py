@@ -124,7 +124,8 @@ def render_paper(
     out.append_text(title)
     out.append("\n")
     if paper.authors:
-        out.append_text(literal(", ".join(paper.authors), "italic"))
+        # An author the query matched ("lovelace") is highlighted like a word of the abstract.
+        out.append_text(highlight(literal(", ".join(paper.authors), "italic"), terms, MATCH_STYLE))
         extra = (paper.author_count or 0) - len(paper.authors)
         if extra > 0:
             out.append(f" and {extra} more", style="italic")
