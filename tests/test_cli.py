@@ -180,6 +180,7 @@ def test_stats(library):
         (("search", "AND"), "query 'AND' has no searchable words"),
         (("search", "x", "--sort", "stars"), "unknown --sort 'stars'"),
         (("search", "x", "--since", "yesterday"), "--since: not a date: 'yesterday'"),
+        (("search", "x", "--until", "24"), "--until: not a date: '24': a year has four digits"),
         (("ingest", "/no/such/dump.json"), "/no/such/dump.json: no such file or folder"),
         (("ingest", ".", "--format", "csv"), "unknown --format 'csv'"),
     ],

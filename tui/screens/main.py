@@ -34,7 +34,7 @@ from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_
 from tui.screens.edit import NoteScreen, TagsScreen
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
-from tui.widgets.filters import FilterChoice, FiltersPane
+from tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
 from tui.widgets.highlight import literal
 from tui.widgets.results_list import ResultsList
 from tui.widgets.search_bar import SearchBar
@@ -326,13 +326,20 @@ class MainScreen(Screen[None]):
         self.query_one(SearchBar).set_status(Text(" · ".join(parts)))
 
     @work(thread=True, exclusive=True, group="facets")
-    def _facets_worker(self, seq: int, query: str, filters: Filters) -> None:
+    def _facets_worker(self, seq: int, query: str, by_facet: dict[str, Filters]) -> None:
         worker = get_current_worker()
+        facets: dict[str, dict[str, int]] = {}
+        counted: dict[Filters, dict[str, dict[str, int]]] = {}
         try:
             with self._library_lock:
-                if worker.is_cancelled:
-                    return  # newer counts were asked for while this waited its turn
-                facets = self.services.library.facets(query, filters)
+                # Each facet is counted under every other filter (see facet_filters); facets
+                # whose filters are the same (nothing of theirs picked) share one count.
+                for name, filters in by_facet.items():
+                    if worker.is_cancelled:
+                        return  # newer counts were asked for while this waited its turn
+                    if filters not in counted:
+                        counted[filters] = self.services.library.facets(query, filters)
+                    facets[name] = counted[filters].get(name, {})
         except Exception:  # no counts is better than a crash; the query says why
             return
         if not worker.is_cancelled:
@@ -355,19 +362,10 @@ class MainScreen(Screen[None]):
 
     def _run_facets(self) -> None:
         self._stop_facets_timer()
-        # Counts per year/source ignore the year/source picks themselves, so the user sees what
-        # each other choice would give.
-        base = self.current_filters()
-        facet_filters = Filters(
-            since=base.since,
-            until=base.until,
-            min_upvotes=base.min_upvotes,
-            has_code=base.has_code,
-            categories=base.categories,
-            ids=base.ids,
-        )
         self._facets_seq += 1
-        self._facets_worker(self._facets_seq, self.query_text, facet_filters)
+        self._facets_worker(
+            self._facets_seq, self.query_text, facet_filters(self.current_filters())
+        )
 
     @on(SearchBar.QueryChanged)
     def _query_changed(self, event: SearchBar.QueryChanged) -> None:
