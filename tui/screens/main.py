@@ -8,9 +8,7 @@ attributes (``show(...)``) and send messages back.
 from __future__ import annotations
 
 import threading
-import webbrowser
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -27,11 +25,11 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
-from search.text import clean
 from tui.debounce import Debouncer
 from tui.messages import BookmarksChanged, LibraryUpdated
-from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
+from tui.notices import short_title
 from tui.screens.edit import NoteScreen, TagsScreen
+from tui.screens.sharing import SharingActions
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
 from tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
@@ -54,7 +52,7 @@ DETAIL_DELAY = 0.04
 SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SharingActions, Screen[None]):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
@@ -68,11 +66,19 @@ class MainScreen(Screen[None]):
         Binding("o", "open_link", "Open", tooltip="Open the paper's link in the browser"),
         Binding("y", "copy_bibtex", "BibTeX", tooltip="Copy the paper's BibTeX entry"),
         Binding(
+            "Y",
+            "show_bibtex",
+            "Show BibTeX",
+            key_display="Y",
+            show=False,
+            tooltip="Show the paper's BibTeX entry, to select or save to a file",
+        ),
+        Binding(
             "e",
             "export_bookmarks",
             "Export bookmarks",
             show=False,
-            tooltip=f"Write every bookmark as BibTeX to ./{EXPORT_NAME}",
+            tooltip="Write every bookmark as BibTeX to a file (asks where)",
         ),
         Binding("f", "toggle_filters", "Filters", tooltip="Show or hide the filters pane"),
         Binding("x", "clear_filters", "Clear filters", show=False, tooltip="Reset every filter"),
@@ -591,45 +597,6 @@ class MainScreen(Screen[None]):
             self.post_message(BookmarksChanged(paper.id))
 
         self.app.push_screen(NoteScreen(paper.title, bookmark.note if bookmark else ""), save)
-
-    def action_open_link(self) -> None:
-        paper = self._paper_or_warn()
-        if paper is None:
-            return
-        url = paper_link(paper)
-        if url is None:
-            self.notify("This paper has no web link.", severity="warning")
-            return
-        self._open_in_browser(url)
-        self.notify(f"Opening {clean(url)}", markup=False)
-
-    @work(thread=True, group="browser")
-    def _open_in_browser(self, url: str) -> None:
-        # webbrowser can block for a while starting a browser; keep it off the event loop.
-        webbrowser.open(url)
-
-    def action_copy_bibtex(self) -> None:
-        paper = self._paper_or_warn()
-        if paper is None:
-            return
-        from search.bibtex import bibtex_entry
-
-        bookmark = self.services.bookmarks.get(paper.id)
-        self.app.copy_to_clipboard(bibtex_entry(paper, bookmark.key if bookmark else None))
-        self.notify("BibTeX copied to the clipboard.")
-
-    def action_export_bookmarks(self) -> None:
-        self._export_worker(Path.cwd() / EXPORT_NAME)
-
-    @work(thread=True, exclusive=True, group="export")
-    def _export_worker(self, path: Path) -> None:
-        try:
-            message = export_bookmarks(self.services.bookmarks, path)
-        except OSError as error:
-            message = f"Could not write {path}: {error}"
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, message, markup=False)
 
     # -- panes and navigation -------------------------------------------------------------------
 
