@@ -67,8 +67,17 @@ def _resolve_papers(ctx: typer.Context, ids: list[str]) -> list[Paper]:
         else:
             papers.append(paper)
     if unknown:
+        _say_if_library_empty(svc)
         raise _fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
     return papers
+
+
+def _say_if_library_empty(svc: Any) -> None:
+    """An unknown id or an empty listing on an empty library: the reason is that nothing has
+    been ingested yet, and the user is told how (exit 3, see tui/cli.py)."""
+    from tui.cli import require_papers  # tui.cli imports this module: import when needed
+
+    require_papers(svc)
 
 
 def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
@@ -90,6 +99,7 @@ def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
                 continue
         found.append(mark.id)
     if unknown:
+        _say_if_library_empty(svc)
         raise _fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
     if not_marked:
         raise _fail(f"not bookmarked: {_names(not_marked)}")
@@ -165,6 +175,8 @@ def list_(
         _out(_line(mark))
     if not marks:
         typer.echo(f"no bookmarks{f' tagged {tag}' if tag else ''}", err=True)
+        if tag is None:
+            _say_if_library_empty(_services(ctx))
 
 
 @bookmark_app.command("tags")
@@ -257,6 +269,7 @@ def bibtex(
         typer.echo(f"warning: {warning}", err=True)
     if not export.count:
         typer.echo("paperbrowse: no bookmarks to export", err=True)
+        _say_if_library_empty(_services(ctx))
     elif output is None:
         typer.echo(export.text, nl=False)
     else:

@@ -26,9 +26,10 @@ from textual.worker import get_current_worker
 
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
 from tui.debounce import Debouncer
-from tui.messages import BookmarksChanged, LibraryUpdated
+from tui.messages import BookmarksChanged
 from tui.notices import short_title
 from tui.screens.edit import NoteScreen, TagsScreen
+from tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
 from tui.screens.sharing import SharingActions
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
@@ -49,10 +50,9 @@ NARROW_WIDTH = 100
 TWO_LINE_HEIGHT = 30
 #: Seconds the detail pane waits after the cursor moves before it redraws.
 DETAIL_DELAY = 0.04
-SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
 
 
-class MainScreen(SharingActions, Screen[None]):
+class MainScreen(SharingActions, FirstRun, Screen[None]):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
@@ -146,7 +146,8 @@ class MainScreen(SharingActions, Screen[None]):
                 yield FiltersPane(id="filters")
                 yield BookmarksPane(id="bookmarks")
             with Vertical(id="results-area"):
-                yield ResultsList(self.services.library.get_many, id="results")
+                # Late-bound: `r` may swap the sample library for the user's.
+                yield ResultsList(lambda ids: self.services.library.get_many(ids), id="results")
                 yield Static("", id="empty-message")
             yield DetailPane(id="detail")
         yield Footer()
@@ -155,7 +156,7 @@ class MainScreen(SharingActions, Screen[None]):
         self._debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._similar_debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._refresh_bookmarks()
-        self.run_query()
+        self.start_library()
         self._focus(self.query_one(ResultsList))
 
     @on(Resize)
@@ -293,6 +294,8 @@ class MainScreen(SharingActions, Screen[None]):
             self._facets_timer = self.set_timer(self.pb_app.debounce, self._facets_due)
 
     def _empty_message(self, result: SearchResult) -> Text:
+        if self.building_sample:
+            return Text(BUILDING_SAMPLE, justify="center")
         if self.services.library.count() == 0:
             return Text(
                 "Your library is empty.\nAdd listings with: paperbrowse ingest PATH…",
@@ -642,12 +645,4 @@ class MainScreen(SharingActions, Screen[None]):
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
 
     def action_refresh(self) -> None:
-        self.query_one("#notice", Static).update("")
-        self.remove_class("-updated")
-        self._refresh_bookmarks()
-        self.run_query(keep_position=True)
-
-    @on(LibraryUpdated)
-    def _library_updated(self, event: LibraryUpdated) -> None:
-        self.query_one("#notice", Static).update(Text("Library updated — press r to refresh"))
-        self.add_class("-updated")
+        self.refresh_library()

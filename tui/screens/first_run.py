@@ -1,0 +1,121 @@
+"""A new user's first minutes: the bundled sample built after the first paint, and left for the
+user's own library (on `r`) once an ingest elsewhere gives it papers.
+
+A mixin of :class:`tui.screens.main.MainScreen`, kept apart so that the screen module stays
+about browsing.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.widgets import Static
+
+from tui.messages import LibraryUpdated
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from search.library import Library
+    from search.services import Services
+
+    _Base = Screen[None]
+else:
+    _Base = object
+
+SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
+BUILDING_SAMPLE = "Building the sample library… (a few seconds, once)"
+
+
+class FirstRun(_Base):
+    """Builds the sample in a worker and switches to the user's library on `r`."""
+
+    #: True while the sample library is being built (the results say so meanwhile).
+    building_sample = False
+
+    if TYPE_CHECKING:
+        _library_lock: threading.Lock
+
+        @property
+        def services(self) -> Services: ...
+
+        def run_query(self, *, keep_position: bool = False) -> None: ...
+
+        def _refresh_bookmarks(self) -> None: ...
+
+    def start_library(self) -> None:
+        """Show the results, or first build the sample (after the first paint: the screen
+        shows it is building instead of staying blank for seconds)."""
+        if not self.services.sample_pending:
+            self.run_query()
+            return
+        self.building_sample = True
+        self.query_one("#results-area").set_class(True, "-no-results")
+        self.query_one("#empty-message", Static).update(Text(BUILDING_SAMPLE, justify="center"))
+        self.call_after_refresh(self._build_sample)
+
+    @work(thread=True, exclusive=True, group="sample")
+    def _build_sample(self) -> None:
+        try:
+            with self._library_lock:
+                self.services.prepare_sample()
+        except Exception as error:  # the app stays usable; say what went wrong
+            message = f"Could not build the sample library: {type(error).__name__}: {error}"
+            self.app.call_from_thread(self._sample_built, message)
+            return
+        self.app.call_from_thread(self._sample_built, None)
+
+    def _sample_built(self, problem: str | None) -> None:
+        self.building_sample = False
+        if problem:
+            self.notify(problem, severity="error", markup=False, timeout=15)
+        self.run_query()
+
+    # Named, not @on(...): Textual collects @on handlers only from classes it builds (DOM nodes),
+    # while on_<message> methods are found along the whole MRO, mixins included.
+    def on_library_updated(self, event: LibraryUpdated) -> None:
+        if event.replaces_sample:
+            if not event.papers or not self.services.sample:
+                return  # nothing to leave the sample for (yet)
+            noun = f"{event.papers:,} paper{'s' if event.papers != 1 else ''}"
+            text = f"Your library has {noun} now — press r to leave the sample for it"
+        else:
+            text = "Library updated — press r to refresh"
+        self.query_one("#notice", Static).update(Text(text))
+        self.add_class("-updated")
+
+    def refresh_library(self) -> None:
+        """`r`: leave the sample if the user's library has papers now, and run the query again."""
+        self.query_one("#notice", Static).update("")
+        self.remove_class("-updated")
+        if self.services.sample and not self.building_sample:
+            self._switch_library()
+            return
+        self._refresh_bookmarks()
+        self.run_query(keep_position=True)
+
+    @work(thread=True, exclusive=True, group="sample")
+    def _switch_library(self) -> None:
+        # Under the lock: no query, facet or similar-papers worker is using the sample library.
+        with self._library_lock:
+            old = self.services.use_own_library()
+        self.app.call_from_thread(self._switched, old)
+
+    def _switched(self, old: Library | None) -> None:
+        if old is None:
+            self.notify(
+                "Your library is still empty — add listings with: paperbrowse ingest PATH…",
+                severity="warning",
+            )
+            self.run_query(keep_position=True)
+            return
+        # Closed here, on the event loop: nothing there is halfway through a call on it.
+        old.close()
+        for hint in self.query("#sample-hint"):
+            hint.remove()
+        self.notify(f"Showing your library: {self.services.library.count():,} papers")
+        self._refresh_bookmarks()
+        self.run_query()
