@@ -71,14 +71,14 @@ class MainScreen(SharingActions, FirstRun, Screen[None]):
             "Show BibTeX",
             key_display="Y",
             show=False,
-            tooltip="Show the paper's BibTeX entry, to select or save to a file",
+            tooltip="Show the BibTeX entry, to select or save",
         ),
         Binding(
             "e",
             "export_bookmarks",
             "Export bookmarks",
             show=False,
-            tooltip="Write every bookmark as BibTeX to a file (asks where)",
+            tooltip="Export the bookmarks as BibTeX (asks where)",
         ),
         Binding("f", "toggle_filters", "Filters", tooltip="Show or hide the filters pane"),
         Binding("x", "clear_filters", "Clear filters", show=False, tooltip="Reset every filter"),
@@ -90,7 +90,13 @@ class MainScreen(SharingActions, FirstRun, Screen[None]):
             tooltip="Show or hide the bookmarks pane (Enter opens one)",
         ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
-        Binding("r", "refresh", "Refresh", show=False, tooltip="Reload and run the query again"),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            show=False,
+            tooltip="Reload after an ingest (leaves the sample)",
+        ),
     ]
 
     sort: reactive[str] = reactive("relevance", init=False)
