@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from search.datearg import parse_date_arg
+from search.datearg import EXPECTED, parse_date_arg
 from search.models import Filters
 from tui.widgets.highlight import literal
 
@@ -207,7 +207,8 @@ class FiltersPane(VerticalScroll):
                 try:
                     dates[name] = parse_date_arg(value, end=name == "until")
                 except ValueError as error:
-                    problems.append(f"{label}: {error}")
+                    # The placeholders show the expected forms: the narrow pane keeps the rest.
+                    problems.append(f"{label}: " + str(error).replace(f" ({EXPECTED})", ""))
                     bad.add(name)
         since, until = dates["since"], dates["until"]
         if since and until and since > until:
