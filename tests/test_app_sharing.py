@@ -243,14 +243,16 @@ async def test_Y_shows_the_bibtex_and_saves_it_to_a_file(services, home):
         assert isinstance(app.screen, TextScreen)
         shown = app.screen.query_one(TextArea).text
         assert shown.lstrip().startswith("@") and "Quokka" in shown
+        key = shown.split("{", 1)[1].split(",", 1)[0]
+        assert key.isalnum()
         path_input = app.screen.query_one("#save-path", Input)
-        assert path_input.value == str(home / "2511-00002.bib")
+        assert path_input.value == str(home / f"{key}.bib")  # named after the entry's key
         assert app.focused is path_input
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, TextScreen)
-        assert (home / "2511-00002.bib").read_text(encoding="utf-8") == shown
-        assert f"Wrote the BibTeX entry to {home / '2511-00002.bib'}" in notices(app)
+        assert (home / f"{key}.bib").read_text(encoding="utf-8") == shown
+        assert f"Wrote the BibTeX entry to {home / f'{key}.bib'}" in notices(app)
 
 
 # -- e ------------------------------------------------------------------------------------------

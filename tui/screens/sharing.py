@@ -86,7 +86,9 @@ class SharingActions(_Base):
 
         text = self._bibtex_of(paper)
         folder = default_export_path(self.services.locations.data_dir).parent
-        name = "".join(c if c.isalnum() else "-" for c in paper.id) + ".bib"
+        # Named after the entry's key (``@misc{hbformerhybrid2025,``), as a .bib file would be.
+        key = text.partition("{")[2].partition(",")[0].strip()
+        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in key or paper.id) + ".bib"
 
         def save(path: Path | None) -> None:
             if path is not None:
