@@ -201,27 +201,14 @@ def _current_rss_mb() -> float:
 
 def probe_naive(index_dir: str, dump: str) -> dict:
     """The baseline: the same documents through one default single-process Whoosh writer."""
-    from whoosh import index
-
     from search.dumps import arxiv_jsonl
-    from search.index import _document, _schema
+    from search.engine import build_stock_index
     from search.models import Paper
 
     path = Path(index_dir)
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
     start = time.perf_counter()
-    # Plain Whoosh TEXT fields with the same analyzers and options (paperbrowse's schema
-    # computes the same postings faster: see search/analysis.py).
-    ix = index.create_in(str(path), _schema(stock=True))
-    writer = ix.writer()
-    n = 0
-    for item in arxiv_jsonl.read(Path(dump)):
-        if isinstance(item, Paper):
-            writer.add_document(**_document(item))
-            n += 1
-    writer.commit()
+    papers = (item for item in arxiv_jsonl.read(Path(dump)) if isinstance(item, Paper))
+    n = build_stock_index(path, papers)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "papers": n, "index_mb": round(_du_mb(path), 1)} | _rss_mb()
 
@@ -244,7 +231,8 @@ def probe_queries(data_dir: str) -> dict:
         total = 0
         for rep in range(QUERY_REPS + 1):
             t = time.perf_counter()
-            result = lib.search(q, flt, sort=sort, limit=20, snippets=True)
+            # One page, as the CLI asks (all ids: measured apart below).
+            result = lib.search(q, flt, sort=sort, limit=20, snippets=True, all_ids=False)
             ms = (time.perf_counter() - t) * 1000
             total = result.total
             if rep == 0:

@@ -1,9 +1,9 @@
 """BibTeX for bookmarks: entries in arXiv's own export format that compile the first time.
 
 Preprints follow arXiv's export (``@misc`` with ``eprint``, ``archivePrefix``, ``primaryClass``,
-``url``), plus ``doi`` and the journal reference when known. Papers without an arXiv id still get
-a useful entry: title, year, a link, and a ``note`` naming the source and the author count when
-only a count is known (page copies), rather than invented names.
+``url``), plus ``doi``, and the journal reference in ``note`` when known. Papers without an arXiv
+id still get a useful entry: title, year, a link, and a ``note`` naming the source and the author
+count when only a count is known (page copies), rather than invented names.
 
 Text fields are escaped for LaTeX, except TeX that came from the source (arXiv titles carry math
 such as ``$\\Lambda_{\\alpha}$`` and accents such as ``Gr\\"obner``): that is kept, made safe for
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from search.bookmarks import Bookmark
 from search.latex import char_to_latex, math_symbol, to_ascii
 from search.models import Paper
+from search.names import split_name
 from search.text import arxiv_abs_url, bare_arxiv_id, clean
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "escape_text",
     "format_author",
     "render_bibtex",
+    "render_entries",
     "unique_key",
 ]
 
@@ -80,7 +82,7 @@ def base_key(paper: Paper) -> str:
     words = _significant_words(paper.title)
     last = ""
     if paper.authors:
-        _, von_last, _ = _split_name(paper.authors[0])
+        _, von_last, _ = split_name(paper.authors[0])
         parts = _plain_words(von_last.split()[-1]) if von_last else []
         last = "".join(parts)
     if last:
@@ -513,30 +515,6 @@ def escape_text(text: str, *, unicode: bool = False, protect_acronyms: bool = Fa
 
 # -- names ---------------------------------------------------------------------------------------
 
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-def _split_name(name: str) -> tuple[str, str, str]:
-    """(first, von + last, suffix) of a display name (``Ludwig van Beethoven``)."""
-    name = re.sub(r"\s*\([^()]*\)\s*$", "", clean(name))  # arXiv appends affiliations so
-    if "," in name:
-        last, _, rest = name.partition(",")
-        rest, _, first = rest.rpartition(",") if rest.count(",") else ("", "", rest)
-        return first.strip(), last.strip(), rest.strip()
-    words = name.split()
-    suffix = ""
-    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
-        suffix = words.pop()
-    if len(words) <= 1:
-        return "", " ".join(words), suffix
-    # Lowercase particles start the "von" part: "Jan van der Berg" -> "van der Berg", "Jan".
-    split = len(words) - 1
-    for i in range(1, len(words) - 1):
-        if words[i][:1].islower():
-            split = i
-            break
-    return " ".join(words[:split]), " ".join(words[split:]), suffix
-
 
 def format_author(name: str, escaper: _Escaper | None = None) -> str:
     """One author as BibTeX reads names: ``Last, First`` (``von Last, Jr., First``)."""
@@ -545,7 +523,7 @@ def format_author(name: str, escaper: _Escaper | None = None) -> str:
         # BibTeX reads at most "von Last, Jr, First": anything else is kept whole, as one name.
         return "{" + esc.text(name) + "}"
     # A part without letters or digits ("----", "~") reads as empty to BibTeX: a name error.
-    parts = [p if re.search(r"[^\W_]", p) else "" for p in _split_name(name)]
+    parts = [p if re.search(r"[^\W_]", p) else "" for p in split_name(name)]
     # A bare "and" inside a name would split it into two authors.
     first, last, suffix = (
         re.sub(r"\band\b", "{and}", esc.text(p), flags=re.IGNORECASE) for p in parts
@@ -601,9 +579,12 @@ def _entry(paper: Paper, key: str, esc: _Escaper) -> str:
         fields.append(("doi", _verbatim(_bare_doi(paper.doi))))
     notes: list[str] = []
     if paper.journal_ref and clean(paper.journal_ref):
-        journal = esc.text(paper.journal_ref)
-        fields.append(("journal", journal))
-        notes.append(journal)  # standard styles print a misc's note, not its journal
+        # The entry stays arXiv's own @misc e-print (as arXiv's export writes it); the journal
+        # reference goes in the note, which every standard style prints for a @misc, and not
+        # also in `journal`: a @misc has no journal field (styles ignore it, and biber warns),
+        # and the reference is one free-text string, not a journal name. RIS and CSL-JSON carry
+        # it the same way (search/ris.py, search/csl.py).
+        notes.append(f"Published in {esc.text(paper.journal_ref)}")
     if not arxiv and any(k.startswith("hf-") for k in paper.kinds):
         notes.append("Hugging Face Daily Papers")
     if not names and paper.author_count:
@@ -628,16 +609,26 @@ def render_bibtex(bookmarks: Sequence[Bookmark], *, unicode: bool = False) -> Bi
     generated (persist them with ``BookmarkStore.assign_keys`` first to make them stable)."""
     stored = {b.key for b in bookmarks if b.key}
     used: set[str] = set()
-    keys: dict[str, str] = {}
-    warnings: list[str] = []
-    entries: list[str] = []
+    entries: list[tuple[str, Paper]] = []
     for bookmark in bookmarks:
         key = bookmark.key
         if not key or key in used:
             key = unique_key(base_key(bookmark.paper), used | stored)
         used.add(key)
-        keys[bookmark.id] = key
+        entries.append((key, bookmark.paper))
+    return render_entries(entries, unicode=unicode)
+
+
+def render_entries(entries: Sequence[tuple[str, Paper]], *, unicode: bool = False) -> BibtexExport:
+    """The ``@misc`` entries for ``(key, paper)`` pairs in order, keys as given."""
+    warnings: list[str] = []
+    texts: list[str] = []
+    for key, paper in entries:
         esc = _Escaper(unicode)
-        entries.append(_entry(bookmark.paper, key, esc))
-        warnings.extend(f"{bookmark.id}: {w}" for w in esc.warnings)
-    return BibtexExport(text="\n".join(entries), keys=keys, warnings=tuple(warnings))
+        texts.append(_entry(paper, key, esc))
+        warnings.extend(f"{paper.id}: {w}" for w in esc.warnings)
+    return BibtexExport(
+        text="\n".join(texts),
+        keys={paper.id: key for key, paper in entries},
+        warnings=tuple(warnings),
+    )

@@ -1,10 +1,10 @@
 """The library: what front ends talk to. Ingest, search, look-ups, facets, similar papers.
 
 It ties the record store (SQLite: merged papers, the ingest manifest) to the full-text index
-(Whoosh, behind ``search.index``). Ingest runs in two phases so that a crash at any point leaves
-both usable: (1) dumps are parsed and merged into the record store in transactions, each paper
-flagged for the index; (2) the flagged papers are written to the index, and unflagged only after
-the index has committed them.
+(``search.engine``, which alone knows Whoosh). Ingest runs in two phases so that a crash at any
+point leaves both usable: (1) dumps are parsed and merged into the record store in
+transactions, each paper flagged for the index; (2) the flagged papers are written to the
+index, and unflagged only after the index has committed them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
-from search.index import IndexBusy, PaperIndex, sort_used
+from search.engine import IndexBusy, PaperIndex, match_spans
 from search.lock import IngestLock
 from search.models import (
     Filters,
@@ -88,62 +88,49 @@ class Library:
         sort: str = "relevance",
         limit: int | None = 20,
         snippets: bool = False,
+        *,
+        all_ids: bool = True,
     ) -> SearchResult:
-        """Run a query (Whoosh syntax; "" = every paper). Raises QueryError for a bad query."""
+        """Run a query (Whoosh syntax; "" = every paper). Raises QueryError for a bad query.
+
+        ``limit`` hits come with their papers; ``ids`` holds every match in order, or with
+        ``all_ids=False`` (a front end that shows one page) only the hits' ids, which spares
+        sorting the whole list.
+        """
         clock = _Stopwatch()
         self._ensure_index()
         clock.lap("open index")
-        q = self.index.parse(query)
-        clock.lap("parse")
-        total, first, ids = self.index.search(q, filters, sort, limit)
-        clock.lap("match and rank")
-        papers = {p.id: p for p in self.records.get_many([i for i, _ in first])}
+        found = self.index.search(query, filters, sort, limit, all_ids=all_ids, lap=clock.lap)
+        papers = {p.id: p for p in self.records.get_many([i for i, _ in found.first])}
         clock.lap("read papers")
-        terms = self.index.terms_for(q) if query.strip() else []
-        stems = {text for field, text in terms if field in ("title", "abstract")}
+        stems = {text for field, text in found.terms if field in ("title", "abstract")}
         hits = []
-        for pid, score in first:
+        for pid, score in found.first:
             paper = papers.get(pid)
             if paper is None:  # index ahead of the store for a moment (ingest mid-way)
                 continue
             snippet, spans = self._snippet(paper.abstract, stems) if snippets else ("", ())
             hits.append(SearchHit(paper, score, snippet, spans))
         clock.lap("highlight")
-        words = tuple(dict.fromkeys(text for _, text in terms))
+        words = tuple(dict.fromkeys(text for _, text in found.terms))
         return SearchResult(
             query=query,
             sort=sort,
             filters=filters,
-            total=total,
+            total=found.total,
             hits=tuple(hits),
-            ids=ids,
+            ids=found.ids,
             terms=words,
-            order=sort_used(sort, q),
+            order=found.order,
             elapsed_ms=clock.total_ms(),
             timings=tuple(clock.laps),
         )
-
-    def highlight(
-        self, text: str, query: str, field: str = "abstract"
-    ) -> tuple[tuple[int, int], ...]:
-        """Character spans in ``text`` of the words ``query`` matches (stemming included)."""
-        if not query.strip() or not text:
-            return ()
-        self._ensure_index()
-        try:
-            q = self.index.parse(query)
-        except ValueError:
-            return ()
-        stems = {t for f, t in self.index.terms_for(q) if f in (field, "title", "abstract")}
-        if field == "authors":
-            stems |= {t for f, t in self.index.terms_for(q) if f == "authors"}
-        return tuple(self.index.match_spans(field, text, stems))
 
     def _snippet(self, text: str, stems: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
         """The stretch of ``text`` with the most matched words, and their spans in it."""
         if not text:
             return "", ()
-        matches = self.index.match_spans("abstract", text, stems)
+        matches = match_spans("abstract", text, stems)
         if not matches:
             cut = _cut(text, 0, SNIPPET_CHARS)
             return cut, ()
@@ -177,7 +164,7 @@ class Library:
     ) -> dict[str, dict[str, int]]:
         """Counts by year, dump kind and category over the papers matching query and filters."""
         self._ensure_index()
-        return self.index.facets(self.index.parse(query), filters)
+        return self.index.facets(query, filters)
 
     def stats(self) -> dict:
         counts = self.facets("")

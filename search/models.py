@@ -147,9 +147,10 @@ class SearchResult:
     #: The first ``limit`` hits, papers loaded.
     hits: tuple[SearchHit, ...]
     #: Every matching paper id in result order (for virtualised lists); may be longer than hits.
+    #: Only the hits' ids when the search was asked for one page (``all_ids=False``).
     ids: Sequence[str] = ()
-    #: The index terms the query matched, in any field (stems, prefixes expanded), for
-    #: highlighting in front ends; none under NOT.
+    #: The index terms the query matched in any field (stems: ``model`` for "models"; none
+    #: under NOT), for highlighting: ``search.engine.match_spans`` says which words they are.
     terms: tuple[str, ...] = ()
     #: The order the ids are in: ``sort``, except that relevance with nothing to rank (the empty
     #: query, only prefixes or fuzzy words) comes newest first, "date".

@@ -1,7 +1,8 @@
-"""The fast indexing analysis (search/analysis.py, ``search.index.FastText``) indexes exactly what
-Whoosh's own TEXT fields index: the same (term, frequency, weight, encoded positions) for every
-text field of every real dump and of arbitrary text, the same index content end to end, the same
-parsed queries; and anything it cannot reproduce falls back to Whoosh's path."""
+"""The fast indexing analysis (search/engine/analysis.py, ``search.engine.schema.FastText``)
+indexes exactly what Whoosh's own TEXT fields index: the same (term, frequency, weight, encoded
+positions) for every text field of every real dump and of arbitrary text, the same index content
+end to end, the same parsed queries; and anything it cannot reproduce falls back to Whoosh's
+path."""
 
 from __future__ import annotations
 
@@ -21,22 +22,23 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.morph import StemFilter
 
-from search.analysis import PostingsAnalyzer
 from search.dumps import detect_format, iter_dump_files
-from search.index import (
+from search.engine import PaperIndex
+from search.engine.analysis import PostingsAnalyzer
+from search.engine.queries import matched_terms
+from search.engine.schema import (
     DEFAULT_FIELDS,
     FastText,
-    PaperIndex,
-    _document,
-    _postings_analyzer,
-    _schema,
+    build_schema,
+    document,
+    postings_analyzer,
 )
 from search.models import Filters, Paper
 from tests.dumps_paths import DUMPS, needs_dumps, read_split
 
 TEXT_FIELDS = ("title", "abstract", "authors")
-FAST = _schema()
-STOCK = _schema(stock=True)
+FAST = build_schema()
+STOCK = build_schema(stock=True)
 
 
 def _same_postings(text: str) -> None:
@@ -47,7 +49,7 @@ def _same_postings(text: str) -> None:
 def test_the_schema_uses_the_fast_path_for_every_text_field():
     for name in TEXT_FIELDS:
         assert type(FAST[name]) is FastText
-        fast = _postings_analyzer(FAST[name])
+        fast = postings_analyzer(FAST[name])
         assert isinstance(fast, PostingsAnalyzer), name
         # The installed Whoosh's token pattern is one whose words come from a single findall.
         assert fast.one_pass, FAST[name].analyzer.items[0].expression.pattern
@@ -67,7 +69,7 @@ def test_every_text_field_of_every_real_dump_gets_the_same_postings():
         papers, _ = read_split(path)
         kinds[fmt] = kinds.get(fmt, 0) + len(papers)
         for paper in papers:
-            doc = _document(paper)
+            doc = document(paper)
             for name in TEXT_FIELDS:
                 got = list(FAST[name].index(doc[name]))
                 assert got == list(STOCK[name].index(doc[name])), (path.name, paper.id, name)
@@ -164,10 +166,10 @@ def test_other_analyzers_and_values_take_whooshs_own_path():
     text = "The learning of learned models, e.g. transformers; the end"
     for analyzer in unusual:
         fast, stock = FastText(analyzer=analyzer), fields.TEXT(analyzer=analyzer)
-        assert _postings_analyzer(fast) is None, analyzer
+        assert postings_analyzer(fast) is None, analyzer
         assert list(fast.index(text)) == list(stock.index(text))
     # Without positions (phrase=False) the format is another one.
-    assert _postings_analyzer(FastText(phrase=False)) is None
+    assert postings_analyzer(FastText(phrase=False)) is None
     # A list of words is Whoosh's pre-tokenised input: handled by Whoosh.
     words = ["Learning", "models"]
     assert list(FAST["title"].index(words)) == list(STOCK["title"].index(words))
@@ -176,13 +178,13 @@ def test_other_analyzers_and_values_take_whooshs_own_path():
 def test_a_custom_token_pattern_with_groups_is_matched_whole():
     analyzer = StandardAnalyzer(expression=r"(\w)+(-\w+)?")
     fast, stock = FastText(analyzer=analyzer), fields.TEXT(analyzer=analyzer)
-    assert not _postings_analyzer(fast).one_pass
+    assert not postings_analyzer(fast).one_pass
     text = "state-of-the-art self-attention re-ranking is all"
     assert list(fast.index(text)) == list(stock.index(text))
 
 
 def test_the_field_pickles_without_its_cache():
-    field = _schema()["abstract"]
+    field = build_schema()["abstract"]
     list(field.index("warm the stem cache"))
     copy = pickle.loads(pickle.dumps(field))
     assert "_postings" not in copy.__dict__
@@ -231,13 +233,13 @@ def test_the_index_content_is_the_same_as_with_stock_fields(tmp_path):
     papers = _papers()
     papers += read_split(DUMPS / "arxiv-jsonl" / "arxiv-metadata-oai-snapshot_first200.jsonl")[0]
     contents = []
-    for name, schema in (("fast", _schema()), ("stock", _schema(stock=True))):
+    for name, schema in (("fast", build_schema()), ("stock", build_schema(stock=True))):
         path = tmp_path / name
         path.mkdir()
         ix = index.create_in(str(path), schema)
         with ix.writer(compound=False) as w:
             for paper in papers:
-                w.add_document(**_document(paper))
+                w.add_document(**document(paper))
         ix.close()
         files = {}
         for f in sorted(path.iterdir()):
@@ -258,7 +260,7 @@ def test_queries_parse_to_the_same_terms(tmp_path):
     stock = PaperIndex(tmp_path / "stock")
     stock.create()
     # An index created by an older paperbrowse holds stock TEXT fields in its table of contents.
-    index.create_in(str(stock.path), _schema(stock=True))
+    index.create_in(str(stock.path), build_schema(stock=True))
     assert type(stock._open().schema["title"]) is fields.TEXT
     assert type(idx._open().schema["title"]) is FastText
     for text in [
@@ -268,8 +270,11 @@ def test_queries_parse_to_the_same_terms(tmp_path):
         "the models of",
         "naïve café",
     ]:
-        assert repr(idx.parse(text)) == repr(stock.parse(text)), text
-        assert idx.terms_for(idx.parse(text)) == stock.terms_for(stock.parse(text))
+        mine, theirs = idx.parser().parse(text), stock.parser().parse(text)
+        assert repr(mine) == repr(theirs), text
+        assert matched_terms(mine, idx.searcher().reader()) == matched_terms(
+            theirs, stock.searcher().reader()
+        )
     assert set(DEFAULT_FIELDS) <= set(TEXT_FIELDS)
     idx.close()
     stock.close()
@@ -278,12 +283,12 @@ def test_queries_parse_to_the_same_terms(tmp_path):
 def test_an_index_with_stock_fields_is_still_searched_and_written(tmp_path):
     stock = PaperIndex(tmp_path / "index")
     stock.create()
-    index.create_in(str(stock.path), _schema(stock=True))
+    index.create_in(str(stock.path), build_schema(stock=True))
     papers = _papers(10)
     with stock.writer() as w:
         for paper in papers:
             w.add(paper)
-    total, first, _ = stock.search(stock.parse("segmenting images"), Filters(), "relevance", 20)
-    assert total == 5
-    assert {pid for pid, _ in first} == {f"p{i}" for i in range(0, 10, 2)}
+    found = stock.search("segmenting images", Filters(), "relevance", 20)
+    assert found.total == 5
+    assert {pid for pid, _ in found.first} == {f"p{i}" for i in range(0, 10, 2)}
     stock.close()

@@ -1,6 +1,6 @@
 """The index's set-based counting, filtering and sorting agree with Whoosh's own answers.
 
-search/index.py counts hits, applies filters and sorts by date/upvotes with doc-number sets and
+search/engine/ counts hits, applies filters and sorts by date/upvotes with doc-number sets and
 cached orders (for speed at 100k papers); these tests compare each with the plain Whoosh result
 on a library of several segments, one of them with deletions.
 """
@@ -17,6 +17,10 @@ from whoosh import sorting
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from bench.generate import write_dump  # noqa: E402
+from search.engine import cache as cache_module  # noqa: E402
+from search.engine import queries as queries_module  # noqa: E402
+from search.engine import spans  # noqa: E402
+from search.engine.queries import filter_query  # noqa: E402
 from search.library import Library  # noqa: E402
 from search.models import Filters  # noqa: E402
 from search.paths import Locations  # noqa: E402
@@ -60,8 +64,8 @@ def library(tmp_path_factory) -> Library:
 def _whoosh_ids(lib: Library, text: str, filters: Filters, sortedby=None) -> list[str]:
     index = lib.index
     s = index.searcher()
-    q = index.parse(text)
-    flt = index._filter(filters)
+    q = index.parser().parse(text)
+    flt = filter_query(filters)
     results = s.search(q, filter=flt, limit=None, sortedby=sortedby)
     ids = s.reader().column_reader("id")
     return [ids[d] for _, d in results.top_n]
@@ -103,15 +107,26 @@ def test_expansion_only_queries_come_newest_first(library: Library) -> None:
 
 
 def test_expansions_are_bounded_by_postings(library: Library, monkeypatch) -> None:
-    from search import index as index_module
-
     unbounded = library.search("re*", limit=None).total
-    monkeypatch.setattr(index_module, "EXPANSION_POSTINGS", 1)
-    q = library.index.parse("abstract:re*")
+    monkeypatch.setattr(queries_module, "EXPANSION_POSTINGS", 1)
+    q = library.index.parser().parse("abstract:re*")
     reader = library.index.searcher().reader()
     # Only the commonest term is kept when the budget is spent.
     assert len(q._bounded_btexts(reader)) == 1
     assert library.search("abstract:re*", limit=None).total <= unbounded
+
+
+@pytest.mark.parametrize("text", ['abstract:"neural network"', 'abstract:"we propose"'])
+def test_a_filtered_phrase_leaves_the_next_search_of_it_whole(library: Library, text) -> None:
+    """A phrase's doc set is remembered per searcher; a filtered search narrowed that very set
+    in place, so the same phrase unfiltered found only what the filter had let through."""
+    library.index.close()  # a fresh searcher: nothing remembered yet
+    whole = library.search(text, limit=None)
+    assert whole.total > 0
+    assert library.search(text, Filters(years=frozenset({1900})), limit=None).total == 0
+    again = library.search(text, limit=None)
+    assert again.total == whole.total and again.ids == whole.ids
+    assert library.facets(text)["year"] == library.facets(text, Filters())["year"]
 
 
 def test_empty_id_filter_matches_nothing(library: Library) -> None:
@@ -122,12 +137,12 @@ def test_empty_id_filter_matches_nothing(library: Library) -> None:
 def test_views_are_dropped_when_the_index_changes(library: Library, tmp_path: Path) -> None:
     before = library.search("", limit=1)
     learning = library.search("learning", limit=None)
-    views = library.index.views()
+    views = library.index.cache()
     assert before.total == library.count()
     # Eight papers, all new versions of papers the library has (seed 9 shares their ids).
     library.ingest([write_dump(tmp_path / "c.jsonl", 5, extra=3, seed=9)])
     after = library.search("", limit=1)
-    assert library.index.views() is not views
+    assert library.index.cache() is not views
     assert after.total == library.count()
     assert after.hits[0].paper.published >= before.hits[0].paper.published
     # Replaced papers are not listed twice (Whoosh's searcher refresh kept their old copies).
@@ -143,16 +158,15 @@ def test_views_are_dropped_when_the_index_changes(library: Library, tmp_path: Pa
 
 @pytest.mark.parametrize("field", ["abstract", "title", "authors"])
 def test_match_spans_equal_the_full_analysis(library: Library, field: str) -> None:
-    index = library.index
-    assert index._fast_analysis(field) is not None
+    assert spans.fast_analysis(field) is not None
     papers = library.get_many(list(library.search("", limit=60).ids[:60]))
     for stems in ({"learn"}, {"quantum", "quantiz"}, {"model", "languag"}, {"will", "wang"}):
         for p in papers:
             text = p.abstract if field == "abstract" else p.title
             if field == "authors":
                 text = " ; ".join(p.authors)
-            full = [(s, e) for term, s, e in index.analyze(field, text) if term in stems]
-            assert index.match_spans(field, text, stems) == full
+            full = [(s, e) for term, s, e in spans.analyze(field, text) if term in stems]
+            assert spans.match_spans(field, text, stems) == full
 
 
 #: Queries the index scores itself (terms, and/or/not, phrases, fields, expansions mixed with
@@ -182,7 +196,7 @@ def _whoosh_scored(lib: Library, text: str, filters: Filters) -> list[tuple[str,
     """Whoosh's own answer, every match scored (limit=None): (id, score) best first."""
     index = lib.index
     s = index.searcher()
-    results = s.search(index.parse(text), filter=index._filter(filters), limit=None)
+    results = s.search(index.parser().parse(text), filter=filter_query(filters), limit=None)
     ids = s.reader().column_reader("id")
     return [(ids[d], score) for score, d in results.top_n]
 
@@ -191,24 +205,25 @@ def _whoosh_scored(lib: Library, text: str, filters: Filters) -> list[tuple[str,
 @pytest.mark.parametrize("text", SCORED)
 def test_relevance_order_and_scores_match_whoosh(library: Library, text, filters) -> None:
     expected = _whoosh_scored(library, text, filters)
-    total, first, ids = library.index.search(library.index.parse(text), filters, "relevance", 20)
+    found = library.index.search(text, filters, "relevance", 20)
+    total, first, ids = found.total, found.first, found.ids
     assert total == len(expected)
     assert list(ids) == [i for i, _ in expected]
     assert [i for i, _ in first] == [i for i, _ in expected[:20]]
     assert [score for _, score in first] == pytest.approx([sc for _, sc in expected[:20]], rel=1e-9)
-    _, everything, _ = library.index.search(library.index.parse(text), filters, "relevance", None)
+    everything = library.index.search(text, filters, "relevance", None).first
     assert [score for _, score in everything] == pytest.approx(
         [score for _, score in expected], rel=1e-9
     )
 
 
 def test_the_common_queries_are_scored_by_the_index_not_whoosh(library: Library) -> None:
-    views = library.index.views()
-    docs = views.docs(library.index.parse("learning"))
+    views = library.index.cache()
+    docs = views.docs(library.index.parser().parse("learning"))
     for text in SCORED[:-2]:
-        q = library.index.parse(text)
+        q = library.index.parser().parse(text)
         assert views.scores(q, views.docs(q)) is not None, text
-    assert views.scores(library.index.parse("learning^2 quantum"), docs) is None
+    assert views.scores(library.index.parser().parse("learning^2 quantum"), docs) is None
 
 
 def test_phrases_match_whoosh(library: Library) -> None:
@@ -217,11 +232,11 @@ def test_phrases_match_whoosh(library: Library) -> None:
     from whoosh import query
 
     index = library.index
-    views = index.views()
+    views = index.cache()
     searcher = index.searcher()
     phrases: set[tuple[str, ...]] = set()
     for paper in library.get_many(list(library.search("", limit=40).ids[:40])):
-        words = [term for term, _, _ in index.analyze("abstract", paper.abstract)]
+        words = [term for term, _, _ in spans.analyze("abstract", paper.abstract)]
         phrases.update(tuple(words[i : i + 2]) for i in range(0, len(words) - 1, 7))
         phrases.update(tuple(words[i : i + 3]) for i in range(0, len(words) - 2, 11))
         phrases.update((b, a) for a, b in zip(words[::13], words[1::13], strict=False))
@@ -237,32 +252,32 @@ def test_phrases_match_whoosh(library: Library) -> None:
 
 
 def test_a_small_posting_cache_gives_the_same_answers(library: Library, monkeypatch) -> None:
-    from search import index as index_module
-
     expected = {t: _whoosh_scored(library, t, Filters()) for t in SCORED[:9]}
-    monkeypatch.setattr(index_module, "CACHED_POSTINGS", 50)
+    monkeypatch.setattr(cache_module, "CACHED_POSTINGS", 50)
     library.index.close()  # a fresh searcher, with an empty cache
     for _ in range(2):
         for text, want in expected.items():
             result = library.search(text, limit=None)
             assert list(result.ids) == [i for i, _ in want], text
-    assert len(library.index.views()._cache) <= 2
+    assert len(library.index.cache()._blocks) <= 2
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: str(f)[:60])
 @pytest.mark.parametrize("text", ["", "learning", "quant* learning", "learning NOT quantum"])
 def test_facet_counts_match_whoosh_grouping(library: Library, text: str, filters) -> None:
     index = library.index
-    q = index.parse(text)
-    expected = index._whoosh_facets(q, index.views().filter_set(filters, index._filter(filters)))
-    assert index.facets(q, filters) == expected
-    assert list(index.facets(q, filters)["category"].items()) == list(expected["category"].items())
+    q = index.parser().parse(text)
+    expected = index._whoosh_facets(q, index.cache().filter_set(filters, filter_query(filters)))
+    assert index.facets(text, filters) == expected
+    assert list(index.facets(text, filters)["category"].items()) == list(
+        expected["category"].items()
+    )
 
 
 def test_facets_of_a_query_whoosh_must_match_still_work(library: Library) -> None:
     index = library.index
-    q = index.parse("published:[20200101 TO 20221231] learning")
-    counts = index.facets(q, Filters())
+    q = index.parser().parse("published:[20200101 TO 20221231] learning")
+    counts = index.facets("published:[20200101 TO 20221231] learning", Filters())
     assert counts == index._whoosh_facets(q, None)
     assert (
         sum(counts["year"].values())
@@ -291,11 +306,11 @@ def test_real_dumps_scores_and_facets_match_whoosh(real_library: Library, text: 
     index = real_library.index
     expected = _whoosh_scored(real_library, text, Filters()) if text else None
     if expected is not None:
-        total, first, ids = index.search(index.parse(text), Filters(), "relevance", None)
+        first = index.search(text, Filters(), "relevance", None).first
         assert [i for i, _ in first] == [i for i, _ in expected]
         assert [sc for _, sc in first] == pytest.approx([sc for _, sc in expected], rel=1e-9)
-    q = index.parse(text)
-    facets = index.facets(q, Filters())
+    q = index.parser().parse(text)
+    facets = index.facets(text, Filters())
     assert facets == index._whoosh_facets(q, None)
     assert len(facets["kind"]) >= (4 if not text else 1)
 

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from search.engine import match_spans
 from search.library import Library
 from search.models import Filters, QueryError
 from search.paths import Locations
@@ -265,6 +266,42 @@ def test_index_of_another_schema_version_is_rebuilt_from_records(tmp_path):
     assert lib.search("equivariant").total == 1
 
 
+def test_an_index_of_schema_3_is_rebuilt_and_bookmarks_stay(tmp_path):
+    """Version 3 pickled its text fields as ``search.index.FastText``, a class that no longer
+    exists: such an index is never opened, but rebuilt from library.sqlite3, and the user's
+    bookmarks are not touched."""
+    from search.bookmarks import BookmarkStore
+    from search.engine import SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == 4
+    lib = new_library(tmp_path)
+    lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
+    paper = lib.get(lib.search("equivariant").ids[0])
+    lib.close()
+    locations = Locations(tmp_path / "data")
+    with BookmarkStore(locations.bookmarks_db) as store:
+        store.add(paper, tags=["kept"], note="my note")
+    bookmarks_before = locations.bookmarks_db.read_bytes()
+    index_dir = tmp_path / "data" / "index"
+    (index_dir / "SCHEMA_VERSION").write_text("3")
+    # What an index of version 3 holds: a table of contents naming the old class path, which
+    # would fail to unpickle if anything opened it.
+    for toc in index_dir.glob("_MAIN_*.toc"):
+        data = toc.read_bytes()
+        assert b"search.engine.schema" in data
+        toc.write_bytes(data.replace(b"search.engine.schema", b"search.index"))
+    lib = new_library(tmp_path)
+    assert lib.index.needs_rebuild()
+    assert lib.search("equivariant").total == 1  # rebuilt by itself from the records
+    assert (index_dir / "SCHEMA_VERSION").read_text() == str(SCHEMA_VERSION)
+    assert all(b"search.index" not in toc.read_bytes() for toc in index_dir.glob("_MAIN_*.toc"))
+    lib.close()
+    assert locations.bookmarks_db.read_bytes() == bookmarks_before
+    with BookmarkStore(locations.bookmarks_db) as store:
+        kept = store.get(paper.id)
+        assert kept is not None and kept.tags == ("kept",) and kept.note == "my note"
+
+
 def test_deleted_index_is_rebuilt_from_records(tmp_path):
     lib = new_library(tmp_path)
     lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
@@ -340,23 +377,32 @@ def test_facets_count_the_matching_papers(dumps_library):
 
 
 @needs_dumps
-def test_result_ids_cover_every_hit_lazily(dumps_library):
+def test_result_ids_cover_every_hit(dumps_library):
     lib, _ = dumps_library
-    result = lib.search("model", limit=10)
-    assert len(result.hits) == 10
-    assert len(result.ids) == result.total > 10
-    assert list(result.ids[:10]) == [h.paper.id for h in result.hits]
-    assert len(set(result.ids)) == result.total  # the rest load on first access
+    for sort in ("relevance", "date"):
+        result = lib.search("model", limit=10, sort=sort)
+        assert len(result.hits) == 10
+        assert isinstance(result.ids, tuple)  # a plain value: nothing runs the searcher later
+        assert len(result.ids) == result.total > 10
+        assert list(result.ids[:10]) == [h.paper.id for h in result.hits]
+        assert len(set(result.ids)) == result.total
+        assert result.ids == lib.search("model", limit=None, sort=sort).ids
+        page = lib.search("model", limit=10, sort=sort, all_ids=False)
+        assert page.total == result.total and page.hits == result.hits
+        assert page.ids == result.ids[:10]
 
 
 @needs_dumps
 def test_snippets_mark_matched_words(dumps_library):
     lib, _ = dumps_library
-    hit = lib.search("luttinger liquid", limit=1, snippets=True).hits[0]
+    result = lib.search("luttinger liquid", limit=1, snippets=True)
+    hit = result.hits[0]
     assert hit.highlights
     words = {hit.snippet[s:e].lower() for s, e in hit.highlights}
     assert words <= {"luttinger", "liquid", "liquids"}
-    spans = lib.highlight(hit.paper.abstract, "luttinger liquid")
+    # The same answer the app paints with, from the result's terms.
+    spans = match_spans("abstract", hit.paper.abstract, result.terms)
+    assert spans
     assert {hit.paper.abstract[s:e].lower() for s, e in spans} <= {"luttinger", "liquid", "liquids"}
 
 

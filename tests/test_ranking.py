@@ -1,4 +1,4 @@
-"""The relevance arithmetic of search/ranking.py, on hand-made postings."""
+"""The relevance arithmetic of search/engine/ranking.py, on hand-made postings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from search import ranking
+from search.engine import ranking
 
 
 def _bm25(idf, tf, fl, avgfl, b, k1):  # Whoosh's scoring.bm25, written out

@@ -264,7 +264,7 @@ def test_full_disk_simulated_at_each_layer(tmp_path: Path, monkeypatch, capsys, 
 
         monkeypatch.setattr(search.records.RecordStore, "add_record", add_record)
     elif where == "index":
-        monkeypatch.setattr("search.index.IndexWriter.add", disk_full)
+        monkeypatch.setattr("search.engine.store.IndexWriter.add", disk_full)
     else:
         monkeypatch.setattr(whoosh.writing.SegmentWriter, "_commit_toc", disk_full)
 

@@ -234,7 +234,7 @@ def search(
     try:
         library = _services(ctx).library
         opened = time.perf_counter()
-        result = library.search(query, filters, sort=sort, limit=limit)
+        result = library.search(query, filters, sort=sort, limit=limit, all_ids=False)
     except QueryError as exc:
         raise fail(str(exc)) from None
     printed = time.perf_counter()
@@ -406,9 +406,11 @@ def _date_option(name: str, value: str | None, *, end: bool = False) -> date | N
 
 def _register_subapps() -> None:
     from tui.cli_bookmarks import bookmark_app, export_app
+    from tui.cli_cite import cite
 
     app.add_typer(bookmark_app, name="bookmark")
     app.add_typer(export_app, name="export")
+    app.command("cite")(cite)
 
 
 _register_subapps()
@@ -435,7 +437,7 @@ def _disk_note() -> str:
 
 def main() -> None:
     """Entry point: known failures become one clear line and a non-zero exit, not a traceback."""
-    from search.index import IndexBusy
+    from search.engine import IndexBusy
     from search.lock import IngestRunning
 
     try:

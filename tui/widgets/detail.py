@@ -118,14 +118,15 @@ def render_paper(
     """The detail text of a paper; every dump field is added as literal text."""
     out = Text()
     title = literal(paper.title, "bold")
-    highlight(title, terms, MATCH_STYLE)
+    highlight(title, terms, MATCH_STYLE, "title")
     if bookmarked:
         out.append("★ ", style="yellow")
     out.append_text(title)
     out.append("\n")
     if paper.authors:
         # An author the query matched ("lovelace") is highlighted like a word of the abstract.
-        out.append_text(highlight(literal(", ".join(paper.authors), "italic"), terms, MATCH_STYLE))
+        authors = literal(", ".join(paper.authors), "italic")
+        out.append_text(highlight(authors, terms, MATCH_STYLE, "authors"))
         extra = (paper.author_count or 0) - len(paper.authors)
         if extra > 0:
             out.append(f" and {extra} more", style="italic")
@@ -194,7 +195,7 @@ def render_paper(
         out.append("\n")
     out.append("\nAbstract\n", style="bold")
     abstract = literal(paper.abstract or "(no abstract)")
-    highlight(abstract, terms, MATCH_STYLE)
+    highlight(abstract, terms, MATCH_STYLE, "abstract")
     out.append_text(abstract)
     out.append("\n")
     if paper.keywords:

@@ -7,15 +7,13 @@ as ``[bold red]x[/]`` is shown as those characters; control characters are strip
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 
 from rich.style import Style
 from rich.text import Text
 
+from search.engine import match_spans
 from search.text import clean, strip_controls
-
-# Query syntax words and operators are not worth highlighting.
-_SYNTAX = {"and", "or", "not", "to"}
 
 
 def literal(text: str | None, style: str | Style = "") -> Text:
@@ -23,44 +21,22 @@ def literal(text: str | None, style: str | Style = "") -> Text:
     return Text(clean(text), style=style)
 
 
-def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """A case-insensitive pattern for words starting with a query term's stem.
-
-    The index stems words, so "models" matches "model"; a crude prefix stem (trailing "s", "es",
-    "ing", "ed" removed) gets the highlighting close enough without importing the stemmer.
-    """
-    stems: set[str] = set()
-    for term in terms:
-        word = re.sub(r"[^\w\-]", "", term.lower())
-        if ":" in term or len(word) < 2 or word in _SYNTAX:
-            continue
-        for suffix in ("ing", "es", "ed", "s"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                word = word[: -len(suffix)]
-                break
-        stems.add(re.escape(word))
-    if not stems:
-        return None
-    return re.compile(r"\b(?:" + "|".join(sorted(stems, key=len, reverse=True)) + r")\w*", re.I)
-
-
-def highlight(text: Text, terms: Sequence[str], style: str | Style) -> Text:
-    """Style every occurrence of the query's words in ``text`` (in place) and return it."""
-    pattern = term_pattern(terms)
-    if pattern is not None:
-        for match in pattern.finditer(text.plain):
-            text.stylize(style, match.start(), match.end())
+def highlight(text: Text, terms: Collection[str], style: str | Style, field: str) -> Text:
+    """Style the words of ``text`` (in place) that the core says match the query's ``terms``
+    (``SearchResult.terms``) as ``field`` analyses them; return it. The app paints what the core
+    matched and decides nothing itself (search.engine.match_spans)."""
+    for start, end in match_spans(field, text.plain, terms):
+        text.stylize(style, start, end)
     return text
 
 
-def excerpt(abstract: str, terms: Sequence[str], width: int) -> str:
+def excerpt(abstract: str, terms: Collection[str], width: int) -> str:
     """About ``width`` characters of the abstract, starting a little before the first match."""
     plain = clean(abstract)
-    pattern = term_pattern(terms)
-    match = pattern.search(plain) if pattern else None
-    if match is None or match.start() < width // 3:
+    spans = match_spans("abstract", plain, terms)
+    if not spans or spans[0][0] < width // 3:
         return plain[:width]
-    start = plain.rfind(" ", 0, match.start() - width // 6) + 1
+    start = plain.rfind(" ", 0, spans[0][0] - width // 6) + 1
     return "…" + plain[start : start + width - 1]
 
 

@@ -221,7 +221,7 @@ class ResultsList(ScrollView, can_focus=True):
         author_width = AUTHOR_COLUMN if width >= 60 and not self.two_line else 0
         title_width = max(8, width - left.cell_len - (author_width + 2 if author_width else 0))
         title = literal(paper.title)
-        highlight(title, self._terms, style("results-list--match"))
+        highlight(title, self._terms, style("results-list--match"), "title")
         title.truncate(title_width, overflow="ellipsis", pad=True)
         row = left + title
         if author_width:
@@ -243,7 +243,7 @@ class ResultsList(ScrollView, can_focus=True):
             text = spans_text(found[0], found[1], match_style)
         else:
             text = literal(excerpt(paper.abstract, self._terms, width))
-            highlight(text, self._terms, match_style)
+            highlight(text, self._terms, match_style, "abstract")
         author = _author_label(paper)
         lead = Text(" " * indent)
         if author:

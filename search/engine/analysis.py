@@ -1,13 +1,13 @@
-"""Indexing analysis for the text fields without Whoosh's token stream (no Whoosh import here).
+"""Indexing analysis for the text fields without Whoosh's token stream.
 
 Whoosh analyses a text field through a chain of generators (tokenizer | lowercase | stop
 [| stem]) that passes one mutable Token object along per word, then groups the tokens into
 postings (``formats.Positions.word_values``): about a fifth of the CPU an ingest spends per
 paper. :class:`PostingsAnalyzer` computes the same postings — term bytes, frequency, weight and
 encoded positions, in the same order — with one regex pass and a C-level stem cache.
-``search.index`` builds it from the schema's own analyzer objects and uses it only when the chain
-is exactly that one (anything else keeps Whoosh's path); tests/test_analysis.py proves the output
-identical to Whoosh's on every real dump and on arbitrary text.
+``search.engine.schema`` builds it from the schema's own analyzer objects and uses it only when
+the chain is exactly that one (anything else keeps Whoosh's path); tests/test_analysis.py proves
+the output identical to Whoosh's on every real dump and on arbitrary text.
 """
 
 from __future__ import annotations

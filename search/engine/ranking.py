@@ -5,12 +5,13 @@ objects (a method call or three per posting and per tree level). Here a term's p
 a block at a time as plain sequences (doc numbers, weights, field-length bytes), and the score
 of each is one table look-up and a little arithmetic: the same BM25F figures as Whoosh's
 ``BM25FScorer``, evaluated in the same order of floating-point operations, for a fraction of
-the cost. This module knows nothing of Whoosh; :mod:`search.index` feeds it.
+the cost. No Whoosh import here; :mod:`search.engine.cache` feeds it.
 """
 
 from __future__ import annotations
 
 import heapq
+import operator
 from collections.abc import Callable, Iterable, Sequence
 
 
@@ -86,19 +87,22 @@ def best(scores: dict[int, float], n: int | None) -> list[tuple[float, int]]:
     """The ``n`` highest-scoring docs (all of them for None) as (score, doc): score descending,
     then doc number ascending — the order of Whoosh's top-n collector."""
     if n is None or n >= len(scores):
-        ranked = sorted(scores.items(), key=_by_score_then_doc)
+        items = list(scores.items())
     elif n <= 0:
         return []
     else:
         # The n-th best score, found over bare floats at C speed; then only the few docs at or
-        # above it are sorted (a key function over 40k items cost 20 ms).
+        # above it are sorted.
         threshold = heapq.nlargest(n, scores.values())[-1]
-        ranked = sorted(
-            ((doc, score) for doc, score in scores.items() if score >= threshold),
-            key=_by_score_then_doc,
-        )[:n]
-    return [(score, doc) for doc, score in ranked]
+        items = [(doc, score) for doc, score in scores.items() if score >= threshold]
+    # Two sorts at C speed instead of one with a Python key function (20 ms over 40k docs):
+    # by doc number, then by score descending; sort() is stable, and reverse=True keeps equal
+    # scores in their doc order.
+    items.sort()
+    items.sort(key=_SCORE, reverse=True)
+    if n is not None:
+        del items[n:]
+    return [(score, doc) for doc, score in items]
 
 
-def _by_score_then_doc(item: tuple[int, float]) -> tuple[float, int]:
-    return -item[1], item[0]
+_SCORE = operator.itemgetter(1)

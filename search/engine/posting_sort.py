@@ -1,5 +1,5 @@
-"""The posting pool of the index writer: Whoosh's external sort of a segment's postings, with
-less CPU (no Whoosh import here; ``search.index`` installs it in Whoosh's writers).
+"""The index writer's external sort of a segment's postings (Whoosh calls it a posting pool),
+with less CPU (``search.engine.store`` installs it in Whoosh's writers).
 
 A Whoosh writer collects a posting — (field, term bytes, doc number, weight, encoded value) — per
 distinct term of each field of each document, and at commit needs them sorted. Whoosh's

@@ -1,0 +1,402 @@
+"""What one searcher answers once and reuses until the index changes, and the scorer over it.
+
+A Whoosh searcher answers every query by walking postings through Python matcher objects, one
+document at a time. :class:`SearcherCache` keeps, for one searcher (one commit of the index):
+doc-number sets of terms and queries built from whole posting blocks, the orders of all
+documents by date and by upvotes, recent filters' doc sets, facet values' posting arrays and
+decoded posting blocks of recent terms; and scores queries with BM25F over those blocks
+(:mod:`search.engine.ranking`), as Whoosh would. A new commit gets a new cache.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from whoosh import formats, query, scoring
+
+from search.engine import ranking, whoosh_private
+from search.engine.queries import BOUNDED_CLASSES
+from search.models import Filters
+
+#: Decoded posting blocks of recent terms kept per searcher, in postings (~40 bytes each).
+CACHED_POSTINGS = 600_000
+
+
+class SearcherCache:
+    """What one searcher answers once and reuses until the index changes (never shared between
+    searchers: doc numbers change with every commit).
+
+    - doc-number sets of queries, built from whole posting blocks with set operations (Whoosh's
+      own counting walks every posting through Python matchers: 60% of a query's time at 100k);
+    - the order of all documents by date and by upvotes (Whoosh's sorting reads both columns
+      for every matching document on every query);
+    - the doc sets of recent filters (a date range is a union of dozens of trie terms);
+    - decoded posting blocks of recent terms, and BM25F scores computed over them.
+    """
+
+    FILTER_CACHE = 16
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self._orders: dict[str, list[int]] = {}
+        self._keys: dict[str, list[int]] = {}
+        self._filters: dict[Filters, set[int]] = {}
+        self._ids: list[str] | None = None
+        self._id_columns: list[tuple[int, object]] | None = None
+        self._lengths: dict[str, list[int]] = {}
+        self._phrases: dict[tuple, set[int]] = {}
+        self._facet_values: dict[str, dict[str, array]] = {}
+        self._blocks: OrderedDict[tuple[str, bytes], tuple[list, bool, int]] = OrderedDict()
+        self._norms: dict[str, list[float]] = {}
+        subs = searcher.subsearchers  # None for a single-segment index
+        segments = (
+            [(sub.reader(), offset) for sub, offset in subs] if subs else [(searcher.reader(), 0)]
+        )
+        # An empty index has a reader without columns (Whoosh's EmptyReader): no segments at all.
+        self._segments = [(r, offset) for r, offset in segments if r.segments() is not None]
+
+    # -- orders --------------------------------------------------------------------------------
+
+    def _column(self, field: str) -> list[int]:
+        """Sort keys of a numeric column for every doc number: its raw sortable values (same
+        order as the numbers), loaded a segment at a time with one array read each."""
+        values: list[int] = []
+        for reader, _ in self._segments:
+            column = reader.column_reader(field)
+            raw = column.raw_column() if hasattr(column, "raw_column") else column
+            bulk = whoosh_private.numeric_column_values(raw)
+            values.extend(bulk if bulk is not None else raw)
+        return values
+
+    def sort_keys(self, key: str) -> list[int]:
+        """sort_keys[docnum]: one integer per document that sorts newest (or most upvoted)
+        first, ties by the other field (both fields are 32-bit, so one key sorts at C speed)."""
+        keys = self._keys.get(key)
+        if keys is None:
+            published, upvotes = self._column("published"), self._column("upvotes")
+            first, second = (published, upvotes) if key == "date" else (upvotes, published)
+            keys = self._keys[key] = [-((a << 32) | b) for a, b in zip(first, second, strict=True)]
+        return keys
+
+    def sort(self, docs: Iterable[int], key: str) -> list[int]:
+        """``docs`` in :meth:`order`'s order (sorted() is stable: equal keys stay by doc number)."""
+        return sorted(sorted(docs), key=self.sort_keys(key).__getitem__)
+
+    def order(self, key: str) -> list[int]:
+        """Every live document, newest (or most upvoted) first; ties by the other, then docnum."""
+        order = self._orders.get(key)
+        if order is None:
+            keys = self.sort_keys(key)
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            reader = self.searcher.reader()
+            if reader.has_deletions():
+                order = [d for d in order if not reader.is_deleted(d)]
+            self._orders[key] = order
+        return order
+
+    def id_of(self, doc: int) -> str:
+        """The paper id of one doc number: a column read, until the whole list is loaded (a
+        command-line search shows 20 ids; loading all of them cost 50 ms at 100k papers)."""
+        if self._ids is not None:
+            return self._ids[doc]
+        if self._id_columns is None:
+            self._id_columns = [(o, r.column_reader("id")) for r, o in self._segments]
+        offsets = [o for o, _ in self._id_columns]
+        offset, column = self._id_columns[bisect.bisect_right(offsets, doc) - 1]
+        value = column[doc - offset]
+        return value.decode("utf-8") if isinstance(value, bytes) else value
+
+    def ids(self) -> list[str]:
+        """Paper id by doc number, for every document (deleted ones included).
+
+        Whoosh's multi-segment column reader costs a few microseconds a value; a result list
+        of 100k ids then takes half a second. Each segment's column is sliced out of one read.
+        """
+        if self._ids is None:
+            values: list[str] = []
+            if self.searcher.reader().segments() is not None:  # an empty index has no columns
+                for reader, _ in self._segments:
+                    values.extend(whoosh_private.id_column_values(reader.column_reader("id")))
+            self._ids = values
+        return self._ids
+
+    def ids_of(self, docs: Iterable[int]) -> list[str]:
+        """The paper ids of ``docs``, in their order."""
+        ids = self.ids()
+        return [ids[d] for d in docs]
+
+    # -- sets ----------------------------------------------------------------------------------
+
+    def filter_set(self, filters: Filters, flt: query.Query | None) -> set[int] | None:
+        """The documents ``filters`` allow (None: all of them), cached: never modify it."""
+        if flt is None:
+            return None
+        if filters not in self._filters:
+            if len(self._filters) >= self.FILTER_CACHE:
+                self._filters.pop(next(iter(self._filters)))
+            docs = self.docs(flt)
+            # A set (not frozenset): Whoosh's filter argument accepts only that type.
+            self._filters[filters] = docs if docs is not None else set()
+        return self._filters[filters]
+
+    def docs(self, q: query.Query) -> set[int] | None:
+        """Doc numbers matching ``q`` (deleted ones excluded), or None if ``q`` is empty: a new
+        set the caller may change."""
+        if isinstance(q, query.Every):
+            return set(self.searcher.reader().all_doc_ids())
+        kind = type(q)
+        if kind is query.Term:
+            return self._term(q.fieldname, q.text)
+        if kind in BOUNDED_CLASSES:
+            out: set[int] = set()
+            field = q.field()
+            for text in whoosh_private.expansion_terms(q, self.searcher.reader()):
+                out |= self._term(field, text)
+            return out
+        if kind is query.Or:
+            out = set()
+            for sub in q.subqueries:
+                part = self.docs(sub)
+                if part:
+                    out |= part
+            return out
+        if kind is query.And:
+            parts = [self.docs(sub) for sub in q.subqueries]
+            parts.sort(key=len)
+            out = set(parts[0]) if parts else set()
+            for part in parts[1:]:
+                out &= part
+            return out
+        if kind is query.AndNot:
+            return self.docs(q.a) - self.docs(q.b)
+        if kind is query.Not:
+            return set(self.searcher.reader().all_doc_ids()) - self.docs(q.query)
+        if q is query.NullQuery:
+            return set()
+        if kind is query.Phrase and self._positional(q.fieldname):
+            # A copy: callers narrow the set they get (by the filters) in place, and the
+            # remembered one must stay the phrase's whole answer.
+            return set(self._phrase_docs(q))
+        if kind is query.NumericRange:
+            # Whoosh walks the range's trie terms per document (0.2 s for a date filter at 100k
+            # papers); the same terms as sets take a few milliseconds.
+            return self.docs(q.simplify(self.searcher.reader()))
+        if kind is query.ConstantScoreQuery:
+            return self.docs(q.child)
+        if kind is query.TermRange:
+            field = q.field()
+            out = set()
+            for text in whoosh_private.expansion_terms(q, self.searcher.reader()):
+                out |= self._term(field, text)
+            return out
+        # Other nested queries: Whoosh's own matcher (per document, but exact).
+        return set(self.searcher.docs_for_query(q))
+
+    # -- relevance -------------------------------------------------------------------------------
+
+    def scores(self, q: query.Query, docs: set[int]) -> dict[int, float] | None:
+        """BM25F score of every doc in ``docs`` (the docs ``q`` matches, maybe filtered), as
+        Whoosh would score it, or None for a query this cannot score (Whoosh then does).
+
+        Whoosh sums the scores of a compound query's matching parts; a term scores BM25 over
+        its field (raw weight in fields without lengths), a phrase the sum of its words, an
+        expansion a constant. Here each term's postings are read a block at a time and scored
+        with table look-ups: a fifth to a tenth of the time of Whoosh's matcher tree, and every
+        match gets its score (Whoosh's top-n skips blocks that cannot make the first page).
+        """
+        if type(self.searcher.weighting) is not scoring.BM25F:
+            return None
+        out: dict[int, float] = {}
+        return out if self._add_scores(q, docs, out) else None
+
+    def _add_scores(self, q: query.Query, docs: set[int], out: dict[int, float]) -> bool:
+        kind = type(q)
+        if kind in BOUNDED_CLASSES:
+            if not q.constantscore:
+                return False
+            texts = [t for t in whoosh_private.expansion_terms(q, self.searcher.reader()) if t]
+            if len(texts) == 1 and q.boost == 1.0:  # Whoosh scores a lone expansion as a term
+                self._add_term(q.field(), texts[0], docs, out)
+            else:
+                ranking.add_constant(out, self.docs(q) & docs, q.boost)
+            return True
+        if kind is query.Term:
+            self._add_term(q.fieldname, q.text, docs, out, q.boost)
+            return True
+        if q.boost != 1.0:  # a boosted group or phrase (rare in typed queries): Whoosh scores it
+            return False
+        if kind is query.And or (kind is query.Or and not q.minmatch and q.scale is None):
+            return all(self._add_scores(sub, docs, out) for sub in q.subqueries)
+        if kind is query.Not:
+            # ``a NOT b`` parses as And([a, Not(b)]); Whoosh's inverse matcher scores 1 a doc.
+            ranking.add_constant(out, self.docs(q) & docs, 1.0)
+            return True
+        if kind is query.AndNot:
+            return self._add_scores(q.a, docs, out)
+        if kind is query.Phrase and self._positional(q.fieldname):
+            matched = self._phrase_docs(q) & docs
+            for word in q.words:
+                self._add_term(q.fieldname, word, matched, out)
+            return True
+        return q is query.NullQuery
+
+    def _add_term(
+        self, field: str, text, docs: set[int], out: dict[int, float], boost: float = 1.0
+    ) -> None:
+        schema = self.searcher.schema
+        if field not in schema or not docs:
+            return
+        fieldobj = schema[field]
+        btext = text if isinstance(text, bytes) else fieldobj.to_bytes(text)
+        blocks = ((ids, weights) for ids, weights, _ in self._postings(field, btext))
+        if not fieldobj.scorable:
+            ranking.add_weights(out, blocks, docs, boost)
+            return
+        weighting = self.searcher.weighting
+        k1 = weighting.K1
+        norms = self._norms.get(field)
+        if norms is None:
+            b = whoosh_private.field_b(weighting, field)
+            avgfl = self.searcher.avg_field_length(field) or 1
+            norms = ranking.length_norms(whoosh_private.byte_to_length, avgfl, b, k1)
+            self._norms[field] = norms
+        idf = self.searcher.idf(field, btext)
+        ranking.add_bm25(out, blocks, docs, self.lengths(field), norms, idf, k1, boost)
+
+    def facet_counts(self, field: str, docs: set[int] | None) -> dict[str, int]:
+        """How many of ``docs`` (None: every live document) hold each value of ``field``."""
+        values = self._facet_values.get(field)
+        if values is None:
+            values = {}
+            reader = self.searcher.reader()
+            if reader.segments() is not None and field in reader.schema:
+                fieldobj = reader.schema[field]
+                for btext in reader.lexicon(field):
+                    # Kept apart from the posting cache: a facet value's doc numbers are read
+                    # on every query, as a compact array (4 bytes a posting).
+                    ids = array("I")
+                    for block_ids, _, _ in self._postings(field, btext, cache=False):
+                        ids.extend(block_ids)
+                    if ids:
+                        values[fieldobj.from_bytes(btext)] = ids
+            self._facet_values[field] = values
+        counts: dict[str, int] = {}
+        for value, ids in values.items():
+            n = len(ids) if docs is None else len(docs.intersection(ids))
+            if n:
+                counts[value] = n
+        return counts
+
+    def lengths(self, field: str) -> list[int]:
+        """The field-length byte of every document (Whoosh's per-document length column)."""
+        lengths = self._lengths.get(field)
+        if lengths is None:
+            lengths = []
+            for reader, _ in self._segments:
+                lengths.extend(whoosh_private.length_bytes(reader, field))
+            self._lengths[field] = lengths
+        return lengths
+
+    # -- phrases -------------------------------------------------------------------------------
+
+    def _positional(self, field: str) -> bool:
+        schema = self.searcher.schema
+        return field in schema and schema[field].format.supports("positions")
+
+    def _phrase_docs(self, q: query.Phrase) -> set[int]:
+        """Docs where the phrase's words occur in order, each within ``slop`` of the last
+        (remembered: a query asks for its doc set and then for its scores)."""
+        key = (q.fieldname, tuple(q.words), q.slop)
+        docs = self._phrases.pop(key, None)
+        if docs is None:
+            docs = self._match_phrase(q)
+        self._phrases[key] = docs
+        if len(self._phrases) > self.FILTER_CACHE:
+            self._phrases.pop(next(iter(self._phrases)))
+        return docs
+
+    def _match_phrase(self, q: query.Phrase) -> set[int]:
+        """Candidates are the docs holding every word (a set intersection); only their positions
+        are decoded, from the cached posting blocks. Whoosh's phrase matcher instead walks an
+        intersection of matchers and builds span objects for every candidate."""
+        field = q.fieldname
+        fieldobj = self.searcher.schema[field]
+        try:
+            words = [w if isinstance(w, bytes) else fieldobj.to_bytes(w) for w in q.words]
+        except ValueError:
+            return set()
+        if not words:
+            return set()
+        candidates: set[int] | None = None
+        for word in sorted(set(words), key=lambda w: self.searcher.doc_frequency(field, w)):
+            docs = self._term(field, word)
+            candidates = docs if candidates is None else candidates & docs
+            if not candidates:
+                return set()
+        if len(words) == 1:
+            return candidates or set()
+        if type(fieldobj.format) is formats.Positions:
+            decode = whoosh_private.decode_positions
+        else:
+            decode = fieldobj.format.decode_positions
+        positions: dict[bytes, dict[int, list[int]]] = {}
+        for word in set(words):
+            found = positions[word] = {}
+            for ids, _, values in self._postings(field, word, values=True):
+                for doc, value in zip(ids, values, strict=True):
+                    if doc in candidates:
+                        found[doc] = decode(value)
+        return {
+            doc
+            for doc in candidates
+            if ranking.phrase_at([positions[w][doc] for w in words], q.slop)
+        }
+
+    # -- postings --------------------------------------------------------------------------------
+
+    def _postings(
+        self, field: str, btext: bytes, *, values: bool = False, cache: bool = True
+    ) -> list[tuple]:
+        """A term's postings over every segment, a block at a time: (global doc numbers, weights,
+        values or None), deleted documents left out.
+
+        Decoded blocks are kept for the recent terms (up to CACHED_POSTINGS postings in all):
+        a query reads a term for its doc set, its scores and maybe its positions, and typing
+        ``diffusion m``, ``diffusion mo``… asks for ``diffusion`` again at every keystroke.
+        Whoosh unpickles a whole block (positions included) whatever part is wanted.
+        """
+        key = (field, btext)
+        entry = self._blocks.pop(key, None)
+        if entry is None or (values and not entry[1]):
+            blocks = []
+            count = 0
+            for reader, offset in self._segments:
+                if (field, btext) not in reader:
+                    continue
+                found = whoosh_private.segment_postings(reader, field, btext, values)
+                for ids, weights, vals in found:
+                    if offset:
+                        ids = array("I", [d + offset for d in ids])
+                    blocks.append((ids, weights, vals))
+                    count += len(ids)
+            entry = (blocks, values, count)
+        if not cache:
+            return entry[0]
+        self._blocks[key] = entry
+        while len(self._blocks) > 1 and sum(e[2] for e in self._blocks.values()) > CACHED_POSTINGS:
+            self._blocks.popitem(last=False)  # the least recently used term
+        return entry[0]
+
+    def _term(self, field: str, text) -> set[int]:
+        """Doc numbers of a term (a set built from whole blocks at C speed)."""
+        schema = self.searcher.schema
+        if field not in schema:
+            return set()
+        btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
+        out: set[int] = set()
+        for ids, _, _ in self._postings(field, btext):
+            out.update(ids)
+        return out

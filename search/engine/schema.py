@@ -1,0 +1,156 @@
+"""The index's fields, what a paper puts into them, and the fast indexing of its text fields.
+
+The index stores no text (the library's SQLite store holds the records); it keeps the paper id
+as a column so that result ids come out of a hit list without reading stored documents.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+from whoosh import fields, formats
+from whoosh.analysis import (
+    CompositeAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StemmingAnalyzer,
+    StopFilter,
+)
+
+from search.engine.analysis import PostingsAnalyzer
+from search.models import Paper
+
+#: Bump whenever the schema or what goes into a field changes: an index built with another version
+#: is rebuilt from the library's records (which the dumps can always re-create).
+#: 4: FastText moved from ``search.index`` to ``search.engine.schema``; the schema pickled in an
+#: index names the class by its module, so an index of version 3 cannot be opened any more.
+SCHEMA_VERSION = 4
+
+#: The fields the filters pane counts papers by.
+FACETS = ("year", "kind", "category")
+
+#: Fields a query searches when it names none, and the names users may type for them.
+DEFAULT_FIELDS = ("title", "abstract", "authors")
+FIELD_ALIASES = {"author": "authors", "summary": "abstract", "cat": "category"}
+
+
+class FastText(fields.TEXT):
+    """Whoosh's TEXT field, with the postings of a document computed without Whoosh's chain of
+    token generators (:mod:`search.engine.analysis`): the same terms, frequencies, weights and
+    positions at a fraction of the CPU. Only indexing changes: queries, highlighting and
+    more-like-this still run the field's analyzer, which is the stock one.
+
+    The schema is pickled into the index, so this class must stay importable under this name
+    (moving it means bumping SCHEMA_VERSION: old indexes are then rebuilt, never opened).
+    """
+
+    def __getstate__(self) -> dict:
+        # The analyzer built from the field is a cache (with an unpicklable stem cache): the
+        # index's table of contents stores the field without it.
+        state = self.__dict__.copy()
+        state.pop("_postings", None)
+        return state
+
+    def index(self, value, **kwargs):
+        postings = self.__dict__.get("_postings")
+        if postings is None:
+            postings = self._postings = postings_analyzer(self) or False
+        if postings is False or kwargs or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        return postings.postings(value)
+
+
+def simple_chain(analyzer) -> tuple | None:
+    """(tokenizer, stop filter, stem filter or None) when ``analyzer`` is exactly Whoosh's
+    tokenizer | lowercase | stop [| stem] chain with a word-matching (not gap) tokenizer and a
+    stemmer that stems; else None. Indexing (:class:`FastText`) and highlighting
+    (:mod:`search.engine.spans`) reproduce that chain without Whoosh's token stream."""
+    if type(analyzer) is not CompositeAnalyzer:
+        return None
+    items = analyzer.items
+    kinds = [type(i) for i in items]
+    if kinds not in (
+        [RegexTokenizer, LowercaseFilter, StopFilter],
+        [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter],
+    ):
+        return None
+    tokenizer, _, stop = items[:3]
+    stemmer = items[3] if len(items) == 4 else None
+    if tokenizer.gaps or (stemmer is not None and stemmer.ignore):
+        return None
+    return tokenizer, stop, stemmer
+
+
+def postings_analyzer(field: fields.FieldType) -> PostingsAnalyzer | None:
+    """A :class:`PostingsAnalyzer` reproducing ``field``'s indexing exactly, or None when the
+    field's analysis or format is one it does not reproduce (Whoosh's own path is used)."""
+    if type(field.format) is not formats.Positions or field.vector:
+        return None
+    chain = simple_chain(field.analyzer)
+    if chain is None:
+        return None
+    tokenizer, stop, stemmer = chain
+    # Positions must be renumbered past stop words; a language stemmer is not reproduced.
+    if not stop.renumber or (stemmer is not None and stemmer.lang):
+        return None
+    return PostingsAnalyzer(
+        tokenizer.expression,
+        stop.stops,
+        stop.min,
+        stop.max,
+        stemmer.stemfn if stemmer is not None else None,
+        field.format.field_boost,
+    )
+
+
+def build_schema(stock: bool = False) -> fields.Schema:
+    """The index's fields. ``stock=True`` gives plain Whoosh TEXT fields with the same analyzers
+    and options (the benchmark's naive baseline indexes through those)."""
+    stem = StemmingAnalyzer()
+    text = fields.TEXT if stock else FastText
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        arxiv_id=fields.ID,
+        title=text(analyzer=stem, field_boost=2.5, phrase=True),
+        abstract=text(analyzer=stem, phrase=True),
+        authors=text(phrase=True),
+        keywords=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
+        published=fields.NUMERIC(int, sortable=True, signed=False, bits=32),
+        upvotes=fields.NUMERIC(int, sortable=True, signed=False, bits=32),
+        year=fields.ID(sortable=True),
+        kind=fields.KEYWORD,
+        category=fields.KEYWORD(lowercase=False),
+        has_code=fields.BOOLEAN,
+    )
+
+
+@functools.cache
+def code_schema() -> fields.Schema:
+    """The schema as this code defines it (an index of SCHEMA_VERSION holds the same one): for
+    what needs the fields' analysis without opening an index (highlighting)."""
+    return build_schema()
+
+
+def datenum(d: date | None) -> int:
+    """A date as the ``published`` field holds it (YYYYMMDD; 0 for none)."""
+    return d.year * 10000 + d.month * 100 + d.day if d else 0
+
+
+def document(paper: Paper) -> dict:
+    """The field values of one paper."""
+    return {
+        "id": paper.id,
+        "arxiv_id": paper.arxiv_id or "",
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": " ; ".join(paper.authors),
+        "keywords": ",".join(paper.keywords),
+        "published": datenum(paper.published),
+        "upvotes": paper.upvotes or 0,
+        "year": str(paper.published.year) if paper.published else "unknown",
+        "kind": " ".join(paper.kinds),
+        "category": " ".join(paper.categories),
+        "has_code": paper.has_code,
+    }
