@@ -243,6 +243,7 @@ def test_help_lists_every_command():
         ("bookmark", "add", "2407.01906"),
         ("bookmark", "list"),
         ("export", "bibtex"),
+        ("cite", "2407.01906"),
     ],
 )
 def test_a_command_on_an_empty_library_says_so_and_how_to_ingest(tmp_path, args):

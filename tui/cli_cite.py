@@ -88,6 +88,10 @@ def cite(
             stored[paper.id] = mark.key
         papers.append(paper)
     papers = list({p.id: p for p in papers}.values())  # an id and its URL are one paper
+    if not papers:
+        from tui.cli import require_papers  # tui.cli imports this module: import when needed
+
+        require_papers(svc)  # nothing found because nothing is ingested: say so (exit 3)
     for given in unknown:
         typer.echo(f"paperbrowse: no paper with id {strip_controls(given)!r}", err=True)
     if papers:
