@@ -9,7 +9,7 @@ from pathlib import Path
 
 from search.bookmarks import BookmarkStore
 from search.library import Library
-from search.paths import Locations, sample_dir
+from search.paths import SAMPLE_CAPTURED, Locations, sample_dir
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Services:
         """Ingest the bundled sample into its library if that has not been done (slow: seconds;
         front ends call it off their event loop, after showing that they are building it)."""
         if self.sample_pending:
-            self.library.ingest([sample_dir()])
+            self.library.ingest([sample_dir()], as_of=SAMPLE_CAPTURED)
 
     def own_library_state(self) -> LibraryState | None:
         """The user's own library (not the sample), read apart from ``library``: cheap enough
@@ -94,7 +94,7 @@ def open_sample_library(locations: Locations, *, ingest: bool = True) -> Library
     and ``ingest`` (else see :meth:`Services.prepare_sample`)."""
     library = Library(Locations(locations.data_dir / "sample"))
     if ingest and library.count() == 0:
-        library.ingest([sample_dir()])
+        library.ingest([sample_dir()], as_of=SAMPLE_CAPTURED)
     return library
 
 

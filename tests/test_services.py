@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from search.paths import SAMPLE_CAPTURED
 from search.services import build_services, sample_paths
 from search.text import title_id
 from tests.test_library import JSONL, write_jsonl, write_page
@@ -82,3 +83,20 @@ def test_library_state_of_a_data_dir_with_no_library_creates_nothing(tmp_path):
 
     assert read_library_state(Locations(tmp_path / "none")) == LibraryState(0, 0)
     assert not (tmp_path / "none").exists()
+
+
+def test_sample_dates_are_pinned_not_read_from_file_times(tmp_path):
+    """The sample pages print "Sep 16" without a year; whatever the checkout's file times, the
+    sample shows the dates of the README's pictures (ResidualViT: 2025-09-16), and ingesting it
+    guesses nothing."""
+    services = build_services(tmp_path / "data", use_sample_if_empty=True)
+    services.prepare_sample()
+    try:
+        paper = services.library.find_by_title(
+            "ResidualViT for Efficient Temporally Dense Video Encoding"
+        )
+        assert paper is not None and paper.published == date(2025, 9, 16)
+        newest = max(p.published for p in services.library.records.iter_papers() if p.published)
+        assert newest <= SAMPLE_CAPTURED
+    finally:
+        services.close()
