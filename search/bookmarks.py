@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from search.dbopen import connect
 from search.models import Paper
 from search.serialize import paper_from_json, paper_to_json
 from search.text import bare_arxiv_id, clean, title_key
@@ -122,9 +123,12 @@ class BookmarkStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         # Autocommit mode (isolation_level=None): transactions are opened explicitly below.
-        self._db = sqlite3.connect(
+        # In a read-only data dir the file opens read-only (search.dbopen); writes then fail.
+        self._db, self.read_only = connect(
             self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
         )
+        if self.read_only:
+            return
         self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         self._db.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed bookmark survives power loss too, not just a killed process.

@@ -48,10 +48,11 @@ def export_bibtex(
 ) -> BibtexExported:
     """The BibTeX of every bookmark (or those tagged ``tag``), sorted by key.
 
-    Keys are stored on first export, so a bookmark is cited the same way ever after. With
-    ``path`` the text is also written there atomically, unless there is nothing to write (an
-    existing file is not replaced by an empty one). Raises ExportError for an unknown tag or a
-    folder that does not exist, OSError when the file cannot be written.
+    Keys are stored on first export (unless the data dir is read-only), so a bookmark is cited
+    the same way ever after. With ``path`` the text is also written there atomically, unless
+    there is nothing to write (an existing file is not replaced by an empty one). Raises
+    ExportError for an unknown tag or a folder that does not exist, OSError when the file
+    cannot be written.
     """
     from search.bibtex import render_bibtex  # the LaTeX tables load only for an export
 
@@ -64,9 +65,10 @@ def export_bibtex(
         if path.is_dir():
             raise ExportError(f"{path} is a folder, not a file")
     marks = store.list(tag=tag)
-    if marks:
+    # Not stored in a read-only data dir: the export still works, with the keys it would store.
+    if marks and not store.read_only:
         store.assign_keys([m.id for m in marks])
-        marks = sorted(store.list(tag=tag), key=lambda m: m.key or "")
+    marks = sorted(store.list(tag=tag), key=lambda m: m.key or "")
     export = render_bibtex(marks, unicode=unicode)
     written = None
     if path is not None and marks:

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from search.dbopen import connect
 from search.merge import merge_records
 from search.models import Paper
 from search.serialize import paper_from_json, paper_to_json
@@ -92,9 +93,14 @@ class RecordStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in `transaction`).
-            self.db = sqlite3.connect(
-                str(self.path), isolation_level=None, timeout=30.0, check_same_thread=False
+            self.db, self.read_only = connect(
+                self.path, isolation_level=None, timeout=30.0, check_same_thread=False
             )
+            if self.read_only:
+                # A read-only data dir: reading works as long as the file is of this version.
+                if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    _raise_if_unwritable(self.path.parent)
+                return
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -122,7 +128,10 @@ class RecordStore:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk): a ROLLBACK then
+            # fails with "no transaction is active" and would hide the real reason.
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         else:
             try:

@@ -7,7 +7,6 @@ stderr, exit code 1, and nothing changes. Output is plain text, never Rich marku
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ import typer
 from search.bookmarks import Bookmark
 from search.models import Paper
 from search.text import arxiv_abs_url, bare_arxiv_id, strip_controls
+from tui.jsonout import json_text
 
 bookmark_app = typer.Typer(
     help="Bookmark papers, tag them and write notes (kept apart from the rebuildable index).",
@@ -169,7 +169,7 @@ def list_(
     """Bookmarks, newest first."""
     marks = _services(ctx).bookmarks.list(tag=tag)
     if as_json:
-        typer.echo(json.dumps([bookmark_json(m) for m in marks], ensure_ascii=False, indent=2))
+        typer.echo(json_text([bookmark_json(m) for m in marks]))
         return
     for mark in marks:
         _out(_line(mark))

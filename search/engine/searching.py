@@ -17,6 +17,7 @@ from whoosh import query, sorting
 from search.engine import ranking
 from search.engine.cache import SearcherCache
 from search.engine.queries import (
+    capped_expansions,
     filter_query,
     has_expansion,
     matched_terms,
@@ -48,6 +49,9 @@ class Matches:
     ids: tuple[str, ...]
     #: The index terms the query matched in the text fields: (field, term).
     terms: tuple[tuple[str, str], ...]
+    #: Prefix, wildcard or fuzzy words that matched more terms than are searched (the answer
+    #: may be incomplete), e.g. ``("zeta* (64 of 200 words)",)``.
+    capped: tuple[str, ...] = ()
     #: The order ``ids`` are in: the sort asked for, or "date" where relevance has nothing to
     #: rank (the empty query, only prefixes or fuzzy words).
     order: str = "relevance"
@@ -79,10 +83,12 @@ class PaperIndex(IndexStore):
         q = self.parser().parse(text)
         lap("parse")
         total, first, ids = self._run(q, filters, sort, limit, all_ids)
-        terms = matched_terms(q, self.searcher().reader()) if text.strip() else []
+        reader = self.searcher().reader()
+        terms = matched_terms(q, reader) if text.strip() else []
+        capped = capped_expansions(q, reader) if text.strip() else ()
         lap("match and rank")
         order = sort_key(sort, q) or "relevance"
-        return Matches(total, tuple(first), tuple(ids), tuple(terms), order)
+        return Matches(total, tuple(first), tuple(ids), tuple(terms), capped, order)
 
     def _run(
         self, q: query.Query, filters: Filters, sort: str, limit: int | None, all_ids: bool

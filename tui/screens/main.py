@@ -338,6 +338,8 @@ class MainScreen(SharingActions, FirstRun, Screen[None]):
             parts.append(f"sort: {result.sort}")
         if self.choice.active:
             parts.append(f"filters: {self.choice.describe()}")
+        if result.capped:  # a prefix matched more words than are searched
+            parts.append("may be incomplete: " + ", ".join(result.capped))
         self.query_one(SearchBar).set_status(Text(" · ".join(parts)))
 
     @work(thread=True, exclusive=True, group="facets")
