@@ -19,7 +19,7 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from search.dbopen import connect
@@ -27,6 +27,7 @@ from search.merge import merge_records
 from search.models import Paper
 from search.serialize import paper_from_json, paper_to_json
 from search.text import bare_arxiv_id, title_id, title_key
+from search.transactions import immediate
 
 SCHEMA_VERSION = 1
 
@@ -122,25 +123,9 @@ class RecordStore:
     def close(self) -> None:
         self.db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            # SQLite has already rolled back after some errors (a full disk): a ROLLBACK then
-            # fails with "no transaction is active" and would hide the real reason.
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise
-        else:
-            try:
-                self.db.execute("COMMIT")
-            except BaseException:
-                # A failed COMMIT (disk full) leaves the transaction open, holding the lock.
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction (see search/transactions.py)."""
+        return immediate(self.db)
 
     def clear(self) -> None:
         """Forget everything (``ingest --rebuild``)."""

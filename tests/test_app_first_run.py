@@ -51,8 +51,11 @@ async def test_first_launch_paints_at_once_and_says_it_builds_the_sample(tmp_pat
     services.prepare_sample = held_prepare
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
         screen = app.screen
+        for _ in range(200):  # the app asks the reads lane whether the sample is built yet
+            await pilot.pause(0.02)
+            if static_text(screen.query_one("#empty-message")) == BUILDING_SAMPLE:
+                break
         assert screen.query_one("#results-area").has_class("-no-results")
         assert static_text(screen.query_one("#empty-message")) == BUILDING_SAMPLE
         assert screen.query_one("#sample-hint").display

@@ -143,21 +143,32 @@ def add(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="Note (replaces).")] = None,
 ) -> None:
-    """Bookmark papers (again: refreshes their copy and adds the tags)."""
+    """Bookmark papers (again: refreshes their copy and adds the tags); all of them or none."""
     papers = _resolve_papers(ctx, ids)
-    store = _services(ctx).bookmarks
-    for paper in papers:
-        mark = store.add(paper, tags=tag or (), note=note)
+    # One transaction: printed only once every bookmark has landed.
+    for mark in _services(ctx).bookmarks.add_many(papers, tags=tag or (), note=note):
         _out(f"bookmarked {mark.id}: {mark.paper.title}")
 
 
 @bookmark_app.command("remove")
 def remove(ctx: typer.Context, ids: IdsArg) -> None:
-    """Remove bookmarks (with their tags and notes)."""
+    """Remove bookmarks (with their tags and notes); says what each one held."""
     store = _services(ctx).bookmarks
     for bid in _resolve_bookmarks(ctx, ids):
-        store.remove(bid)
-        _out(f"removed {bid}")
+        gone = store.pop(bid)
+        if gone is not None:
+            _out(removed_line(gone))
+
+
+def removed_line(mark: Bookmark) -> str:
+    """What ``bookmark remove`` took away: the title, and the tags and note the user made
+    (printed in full, so that nothing typed is gone without a trace)."""
+    line = f"removed {mark.id}: {mark.paper.title}"
+    if mark.tags:
+        line += "\n  tags: " + " ".join(f"#{t}" for t in mark.tags)
+    if mark.note:
+        line += "\n  note: " + mark.note.replace("\n", "\n        ")
+    return line
 
 
 @bookmark_app.command("list")

@@ -7,19 +7,17 @@ about browsing.
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.widgets import Static
 
+from tui.dbwork import ask
 from tui.messages import LibraryUpdated
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from search.library import Library
     from search.services import Services
 
     _Base = Screen[None]
@@ -31,13 +29,12 @@ BUILDING_SAMPLE = "Building the sample library… (a few seconds, once)"
 
 
 class FirstRun(_Base):
-    """Builds the sample in a worker and switches to the user's library on `r`."""
+    """Builds the sample on the reads lane and switches to the user's library on `r`."""
 
     #: True while the sample library is being built (the results say so meanwhile).
     building_sample = False
 
     if TYPE_CHECKING:
-        _library_lock: threading.Lock
 
         @property
         def services(self) -> Services: ...
@@ -49,24 +46,40 @@ class FirstRun(_Base):
     def start_library(self) -> None:
         """Show the results, or first build the sample (after the first paint: the screen
         shows it is building instead of staying blank for seconds)."""
-        if not self.services.sample_pending:
+        if not self.services.sample:
+            self.run_query()
+            return
+        services = self.services
+        ask(
+            self,  # type: ignore[arg-type]
+            services.reads,
+            lambda: services.sample_pending,
+            self._sample_checked,
+            group="sample",
+        )
+
+    def _sample_checked(self, pending: bool) -> None:
+        if not pending:
             self.run_query()
             return
         self.building_sample = True
         self.query_one("#results-area").set_class(True, "-no-results")
         self.query_one("#empty-message", Static).update(Text(BUILDING_SAMPLE, justify="center"))
-        self.call_after_refresh(self._build_sample)
 
-    @work(thread=True, exclusive=True, group="sample")
-    def _build_sample(self) -> None:
-        try:
-            with self._library_lock:
-                self.services.prepare_sample()
-        except Exception as error:  # the app stays usable; say what went wrong
-            message = f"Could not build the sample library: {type(error).__name__}: {error}"
-            self.app.call_from_thread(self._sample_built, message)
-            return
-        self.app.call_from_thread(self._sample_built, None)
+        def failed(error: Exception) -> None:
+            self._sample_built(
+                f"Could not build the sample library: {type(error).__name__}: {error}"
+            )
+
+        # On the reads lane: the queries asked meanwhile wait for it, then run on the sample.
+        ask(
+            self,  # type: ignore[arg-type]
+            self.services.reads,
+            self.services.prepare_sample,
+            lambda _: self._sample_built(None),
+            group="sample-build",
+            failed=failed,
+        )
 
     def _sample_built(self, problem: str | None) -> None:
         self.building_sample = False
@@ -92,30 +105,32 @@ class FirstRun(_Base):
         self.query_one("#notice", Static).update("")
         self.remove_class("-updated")
         if self.services.sample and not self.building_sample:
-            self._switch_library()
+            services = self.services
+
+            def switch() -> int | None:
+                # On the reads lane: no read is using the sample library while it is swapped
+                # out and closed, and every read after this one finds the user's library.
+                old = services.use_own_library()
+                if old is None:
+                    return None
+                old.close()
+                return services.library.count()
+
+            ask(self, services.reads, switch, self._switched, group="sample")  # type: ignore[arg-type]
             return
         self._refresh_bookmarks()
         self.run_query(keep_position=True)
 
-    @work(thread=True, exclusive=True, group="sample")
-    def _switch_library(self) -> None:
-        # Under the lock: no query, facet or similar-papers worker is using the sample library.
-        with self._library_lock:
-            old = self.services.use_own_library()
-        self.app.call_from_thread(self._switched, old)
-
-    def _switched(self, old: Library | None) -> None:
-        if old is None:
+    def _switched(self, papers: int | None) -> None:
+        if papers is None:
             self.notify(
                 "Your library is still empty — add listings with: paperbrowse ingest PATH…",
                 severity="warning",
             )
             self.run_query(keep_position=True)
             return
-        # Closed here, on the event loop: nothing there is halfway through a call on it.
-        old.close()
         for hint in self.query("#sample-hint"):
             hint.remove()
-        self.notify(f"Showing your library: {self.services.library.count():,} papers")
+        self.notify(f"Showing your library: {papers:,} papers")
         self._refresh_bookmarks()
         self.run_query()
