@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures_app import make_app, pilot_test, settle, static_text
-from tui.widgets.detail import MATCH_STYLE
+from tui.widgets.detail import DetailPane
 from tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
@@ -47,6 +47,13 @@ def test_order_names_the_fallback_to_newest_first(services):
     assert library.search("quantization", sort="upvotes").order == "upvotes"
 
 
+def _detail_matches(app) -> list[str]:
+    """The words the detail pane draws in its match style."""
+    match = app.screen.query_one(DetailPane).get_component_rich_style("detail--match")
+    body = app.screen.query_one("#detail-body").content
+    return [body.plain[s.start : s.end].lower() for s in body.spans if s.style == match]
+
+
 def _match_segments(results: ResultsList) -> list[str]:
     """The texts the results list draws in its match style, over every visible line."""
     match = results.get_component_rich_style("results-list--match")
@@ -69,8 +76,7 @@ async def test_abstract_only_word_gets_snippet_lines_and_highlights(services):
         assert results.row_count == 2
         assert results.two_line  # a snippet line under each title, with the word in it
         assert _match_segments(results).count(ABSTRACT_ONLY) == 2
-        body = app.screen.query_one("#detail-body").content
-        styled = [body.plain[s.start : s.end].lower() for s in body.spans if s.style == MATCH_STYLE]
+        styled = _detail_matches(app)
         assert ABSTRACT_ONLY in styled
         assert "sort: relevance" in status(app)
         assert "newest first" not in status(app)
@@ -100,6 +106,5 @@ async def test_author_matches_are_highlighted_in_the_detail(extra_services):
         await settle(pilot)
         await pilot.press("slash", *"lovelace", "enter")
         await settle(pilot)
-        body = app.screen.query_one("#detail-body").content
-        styled = [body.plain[s.start : s.end].lower() for s in body.spans if s.style == MATCH_STYLE]
+        styled = _detail_matches(app)
         assert "lovelace" in styled
