@@ -133,6 +133,7 @@ class Library:
             hits=tuple(hits),
             ids=found.ids,
             terms=words,
+            order=found.order,
             elapsed_ms=clock.total_ms(),
             timings=tuple(clock.laps),
             capped=found.capped,

@@ -35,6 +35,9 @@ class FetchFinished(Message):
     text: str
     papers_new: int
     failed: bool
+    #: The user's library's generation after the fetch's ingest (None if it failed early): the
+    #: app's poll then knows this change is the one the screen is about to show.
+    generation: int | None = None
 
 
 def fetch_latest(services: Services, post: Callable[[Message], object]) -> None:
@@ -83,22 +86,21 @@ def _fetch(services: Services, post: Callable[[Message], object], clock) -> None
     library = services.open_user_library()
     try:
         report = fetch_hf(library, services.locations.dumps_dir, None, context)
+        generation = library.generation()
     except Exception as exc:  # noqa: BLE001 - a failed fetch is a notice, never a crash
         post(FetchFinished(f"Fetch failed: {type(exc).__name__}: {exc}", 0, True))
         return
     finally:
         library.close()
-    post(FetchFinished(_notice(report, services.sample), report.papers_new, report.failed))
+    post(FetchFinished(_notice(report), report.papers_new, report.failed, generation))
 
 
-def _notice(report, sample: bool) -> str:
+def _notice(report) -> str:
     new = report.papers_new
     days = f"{report.fetched} day{'s' if report.fetched != 1 else ''} fetched"
     if report.skipped:
         days += "; skipped " + "; ".join(f"{label}: {why}" for label, why in report.skipped)
     text = f"{new} new paper{'s' if new != 1 else ''} from Hugging Face ({days})"
-    if sample:
-        text += " — they are in your library: restart paperbrowse to leave the sample"
     if report.error:
         text = f"Fetch stopped: {report.error}. {text}"
     elif report.ingest_error:
