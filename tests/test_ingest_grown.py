@@ -7,11 +7,11 @@ import json
 import os
 from pathlib import Path
 
+import paperbrowse.search.dumps as dumps_package
 import pytest
+from paperbrowse.search.library import Library
+from paperbrowse.search.paths import Locations
 
-import search.dumps
-from search.library import Library
-from search.paths import Locations
 from tests.reliability_tools import jsonl_record, write_jsonl
 
 
@@ -19,13 +19,13 @@ from tests.reliability_tools import jsonl_record, write_jsonl
 def whole_reads(monkeypatch) -> list[str]:
     """The files read from their start (by read_dump) during the test."""
     seen: list[str] = []
-    real = search.dumps.read_dump
+    real = dumps_package.read_dump
 
     def spy(path, *args, **kwargs):
         seen.append(Path(path).name)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(search.dumps, "read_dump", spy)
+    monkeypatch.setattr(dumps_package, "read_dump", spy)
     return seen
 
 

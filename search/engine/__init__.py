@@ -20,12 +20,12 @@ from __future__ import annotations
 
 # First (isort keeps it so): importing it imports Whoosh's query modules without two modules a
 # search never uses (~40 ms of a cold `paperbrowse search`; import_shims says which and why).
-from search.engine import import_shims  # noqa: F401
-from search.engine.baseline import stock_searcher
-from search.engine.schema import FACETS, SCHEMA_VERSION
-from search.engine.searching import Matches, PaperIndex
-from search.engine.spans import match_spans
-from search.engine.store import IndexBusy, build_stock_index
+from paperbrowse.search.engine import import_shims  # noqa: F401
+from paperbrowse.search.engine.baseline import stock_searcher
+from paperbrowse.search.engine.schema import FACETS, SCHEMA_VERSION
+from paperbrowse.search.engine.searching import Matches, PaperIndex
+from paperbrowse.search.engine.spans import match_spans
+from paperbrowse.search.engine.store import IndexBusy, build_stock_index
 
 __all__ = [
     "FACETS",

@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from whoosh import query, sorting
-
-from search.engine import ranking
-from search.engine.cache import SearcherCache
-from search.engine.queries import (
+from paperbrowse.search.engine import ranking
+from paperbrowse.search.engine.cache import SearcherCache
+from paperbrowse.search.engine.queries import (
     capped_expansions,
     filter_query,
     has_expansion,
@@ -24,9 +22,10 @@ from search.engine.queries import (
     sets_answer,
     sort_key,
 )
-from search.engine.schema import FACETS
-from search.engine.store import IndexStore
-from search.models import Filters, Paper, QueryError
+from paperbrowse.search.engine.schema import FACETS
+from paperbrowse.search.engine.store import IndexStore
+from paperbrowse.search.models import Filters, Paper, QueryError
+from whoosh import query, sorting
 
 #: A relevance-sorted result that Whoosh ranks (a query the scorer cannot score) ranks this
 #: many hits by score; the others follow, newest first.
@@ -52,6 +51,9 @@ class Matches:
     #: Prefix, wildcard or fuzzy words that matched more terms than are searched (the answer
     #: may be incomplete), e.g. ``("zeta* (64 of 200 words)",)``.
     capped: tuple[str, ...] = ()
+    #: The order ``ids`` are in: the sort asked for, or "date" where relevance has nothing to
+    #: rank (the empty query, only prefixes or fuzzy words).
+    order: str = "relevance"
 
 
 class PaperIndex(IndexStore):
@@ -84,7 +86,8 @@ class PaperIndex(IndexStore):
         terms = matched_terms(q, reader) if text.strip() else []
         capped = capped_expansions(q, reader) if text.strip() else ()
         lap("match and rank")
-        return Matches(total, tuple(first), tuple(ids), tuple(terms), capped)
+        order = sort_key(sort, q) or "relevance"
+        return Matches(total, tuple(first), tuple(ids), tuple(terms), capped, order)
 
     def _run(
         self, q: query.Query, filters: Filters, sort: str, limit: int | None, all_ids: bool

@@ -13,15 +13,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from paperbrowse.search.engine import whoosh_private
+from paperbrowse.search.engine.cache import SearcherCache
+from paperbrowse.search.engine.queries import QueryParser
+from paperbrowse.search.engine.schema import SCHEMA_VERSION, build_schema, document
+from paperbrowse.search.models import Paper
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
-
-from search.engine import whoosh_private
-from search.engine.cache import SearcherCache
-from search.engine.queries import QueryParser
-from search.engine.schema import SCHEMA_VERSION, build_schema, document
-from search.models import Paper
 
 
 class IndexBusy(RuntimeError):
@@ -234,7 +233,7 @@ def use_fast_pool(writer) -> None:
     """Give a Whoosh writer that holds no posting yet a :class:`FastPostingPool`."""
     # Here, not at the top: only writers need it, and a cold `paperbrowse search` would pay
     # for its imports (secrets, hmac) for nothing.
-    from search.engine.posting_sort import FastPostingPool
+    from paperbrowse.search.engine.posting_sort import FastPostingPool
 
     pool = writer.pool
     if not isinstance(pool, FastPostingPool) and not pool.current and not pool.runs:
