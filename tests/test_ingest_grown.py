@@ -140,3 +140,25 @@ def test_a_grown_snapshot_whose_last_read_failed_is_read_whole(tmp_path: Path, w
         assert lib.count() == 21
     finally:
         lib.close()
+
+
+def test_an_index_written_under_old_module_names_is_rebuilt(tmp_path: Path) -> None:
+    """Whoosh pickles the schema, class names and all, into the index's table of contents: an
+    index from before the package rename (``search.engine…``) must be rebuilt from the records,
+    not raise ModuleNotFoundError on every search."""
+    dump = write_jsonl(tmp_path / "snap.jsonl", 0, 12, marker="growncase")
+    lib = _library(tmp_path / "data")
+    lib.ingest([dump])
+    lib.close()
+    tocs = list((tmp_path / "data" / "index").glob("*.toc"))
+    assert tocs
+    for toc in tocs:
+        data = toc.read_bytes()
+        assert b"paperbrowse.search" in data
+        # Same length, so the pickle stays well-formed: only the module is missing.
+        toc.write_bytes(data.replace(b"paperbrowse.search", b"nosuchpackage.gone"))
+    lib = _library(tmp_path / "data")
+    try:
+        assert lib.search("growncase", limit=None).total == 12
+    finally:
+        lib.close()

@@ -334,6 +334,12 @@ def _exists_in(path: Path) -> bool:
             return index.exists_in(str(path))
         except FileNotFoundError:
             continue
+        except (ImportError, AttributeError):
+            # Its table of contents pickles the schema with the names of the classes in it: an
+            # index written when paperbrowse's modules had other names (``search.engine`` before
+            # ``paperbrowse.search.engine``) cannot be read. It is derived data: "none", so
+            # that it is rebuilt from the record store, rather than a traceback on every run.
+            return False
     return True
 
 
