@@ -176,6 +176,11 @@ class ResultsList(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return len(self._ids)
 
+    @property
+    def ids(self) -> Sequence[str]:
+        """The ids of every row, in order (the list shows them; it does not own them)."""
+        return self._ids
+
     def row_text(self, index: int) -> str:
         """The plain text of row ``index`` as drawn at the current width (for tests and tools)."""
         width = max(self.scrollable_content_region.width, 40)
