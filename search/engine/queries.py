@@ -13,7 +13,14 @@ import os
 from whoosh import fields, matching, qparser, query
 
 from search.engine import whoosh_private
-from search.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, datenum
+from search.engine.analysis import fold
+from search.engine.schema import (
+    DEFAULT_FIELDS,
+    EXTRA_FIELDS,
+    FIELD_ALIASES,
+    datenum,
+    simple_chain,
+)
 from search.models import Filters, QueryError
 
 #: A prefix, wildcard or fuzzy term expands to at most this many index terms (the most frequent
@@ -36,7 +43,13 @@ class QueryParser:
     """Parses a user's query: Whoosh syntax, all words required, bounded expansions."""
 
     def __init__(self, schema: fields.Schema) -> None:
-        parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
+        # The extra fields only where the index has them as text (an index of an older schema
+        # is searched until it is rebuilt).
+        extra = [f for f in EXTRA_FIELDS if f in schema and isinstance(schema[f], fields.TEXT)]
+        names = list(DEFAULT_FIELDS) + extra
+        # What qparser.MultifieldParser builds, with this module's term_query.
+        parser = _Parser(None, schema, group=qparser.AndGroup)
+        parser.add_plugin(qparser.MultifieldPlugin(names))
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items()}))
         self._parser = parser
@@ -213,15 +226,41 @@ def _distance(a: str, b: str, limit: int) -> int:
     return min(prev[-1], limit + 1)
 
 
+#: What a mistyped letter may have been (and the letters of the word itself are added).
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_edit(word: str) -> frozenset[str]:
+    """``word`` and every word one edit away (a letter deleted, swapped with the next, replaced
+    or inserted), the first letter kept (people rarely get that one wrong, as Whoosh's own
+    fuzzy ``prefixlength=1`` assumes)."""
+    letters = sorted(set(_ALPHABET) | set(word))
+    out = {word}
+    for i in range(1, len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail:
+            out.add(head + tail[1:])
+            if len(tail) > 1:
+                out.add(head + tail[1] + tail[0] + tail[2:])
+        for c in letters:
+            out.add(head + c + tail)
+            if tail:
+                out.add(head + c + tail[1:])
+    return frozenset(out)
+
+
 class StemFuzzyTerm(query.FuzzyTerm):
     """Fuzzy matching that survives stemming.
 
-    The index holds stems (``quantiz``) while people type whole, misspelt words
-    (``quantizaton~``), which are many edits away from the stem. A term is a candidate when it
-    is within ``maxdist`` edits of the word, or of the word's beginning of the same length (the
-    stem of a misspelt word is a near-prefix of it); only the candidates at the smallest distance
-    found are kept, so an exact stem beats near misses (``quantil`` for ``quantizaton``).
-    Candidates share the word's first two letters, which keeps the scan small.
+    The parser hands this the word as typed, folded but not stemmed (:class:`_Parser`). In a
+    field that is not stemmed, a term matches within ``maxdist`` edits (as Whoosh's FuzzyTerm).
+    A stemmed field holds stems (``quantiz``) while people type whole, misspelt words
+    (``quantizaton~``), which are many edits away from the stem; and the stem of a misspelt
+    word is no stem at all (``reixforc``). So a term matches when it is the stem of the word or
+    of a word one edit away from it (``quantization`` → ``quantiz``, ``boosting`` → ``boost``
+    for ``bolsting~``); at ``~2``, also a term within two edits of the word or of its stem.
+    Candidates share the word's first letter, which keeps the scan small.
     """
 
     def _btexts(self, ixreader):
@@ -229,16 +268,63 @@ class StemFuzzyTerm(query.FuzzyTerm):
         word = self.text
         if field not in ixreader.schema:
             return []
-        head = word[: max(2, self.prefixlength)]
-        best: dict[int, list] = {}
+        chain = simple_chain(ixreader.schema[field].analyzer)
+        stemmer = chain[2] if chain is not None else None
+        head = word[: max(1, self.prefixlength)]
+        out = []
+        if stemmer is None:
+            for btext in ixreader.expand_prefix(field, head):
+                term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                if _distance(term, word, self.maxdist) <= self.maxdist:
+                    out.append(btext)
+            return out
+        stem = stemmer.stemfn
+        stems = {stem(w) for w in _one_edit(word)}
+        near = (word, stem(word)) if self.maxdist > 1 else ()
         for btext in ixreader.expand_prefix(field, head):
             term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            dist = _distance(term, word, self.maxdist)
-            if dist > self.maxdist and len(term) >= 4 and len(word) - len(term) <= 5:
-                dist = _distance(term, word[: len(term)], self.maxdist)
-            if dist <= self.maxdist:
-                best.setdefault(dist, []).append(btext)
-        return best[min(best)] if best else []
+            if term in stems or any(_distance(term, w, self.maxdist) <= self.maxdist for w in near):
+                out.append(btext)
+        return out
+
+
+class _Parser(qparser.QueryParser):
+    """Whoosh's multi-field parser, except that a fuzzy word reaches :class:`StemFuzzyTerm`
+    as typed (folded, not stemmed): the stem of a misspelt word is no help in finding it."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        if isinstance(termclass, type) and issubclass(termclass, query.FuzzyTerm):
+            if self.schema and fieldname in self.schema and text:
+                return termclass(fieldname, fold(text), boost=boost)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
+def scored_expansions(q: query.Query, reader) -> query.Query:
+    """``q`` with each prefix, wildcard or fuzzy word replaced by an ``Or`` of the terms it
+    expands to: a paper scores BM25F for the expanded terms it holds, so a title match outranks
+    an abstract one, as for a plain word. (An expansion's constant score gave every match the
+    same score: a lone ``quantizaton~`` or ``reixforcement~`` then listed its matches newest
+    first, the paper sought anywhere in the list.) ``reader`` is the whole index's, so that
+    every segment agrees on what an expansion means.
+
+    Not ``DisjunctionMax`` (a paper's best term only): Whoosh's matcher for it takes the max of
+    both sides' current scores even when only one side is on the document, and Whoosh scores
+    the queries the block scorer cannot."""
+
+    def swap(node: query.Query) -> query.Query:
+        if type(node) not in BOUNDED_CLASSES:
+            return node
+        texts = [t for t in node._btexts(reader) if t]
+        if not texts:
+            return query.NullQuery
+        field = node.field()
+        terms = [query.Term(field, t.decode("utf-8") if isinstance(t, bytes) else t) for t in texts]
+        if len(terms) == 1:
+            terms[0].boost = node.boost
+            return terms[0]
+        return query.Or(terms, boost=node.boost)
+
+    return q.accept(swap)
 
 
 _BOUNDED = {cls: _bounded(cls) for cls in (query.Prefix, query.Wildcard, StemFuzzyTerm)}

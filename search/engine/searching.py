@@ -20,6 +20,7 @@ from search.engine.queries import (
     filter_query,
     has_expansion,
     matched_terms,
+    scored_expansions,
     sets_answer,
     sort_key,
 )
@@ -73,12 +74,21 @@ class PaperIndex(IndexStore):
         (None: all), and every id unless ``all_ids`` is False (the ids of the whole list cost
         a full sort and the id column's first read). Raises QueryError for a bad query."""
         lap = lap or _no_lap
-        q = self.parser().parse(text)
+        q = self.query(text)
         lap("parse")
         total, first, ids = self._run(q, filters, sort, limit, all_ids)
         terms = matched_terms(q, self.searcher().reader()) if text.strip() else []
         lap("match and rank")
         return Matches(total, tuple(first), tuple(ids), tuple(terms))
+
+    def query(self, text: str) -> query.Query:
+        """The Whoosh query a search runs for ``text``: parsed, its expansions (prefix,
+        wildcard, fuzzy) replaced by the index terms they stand for, scored like words.
+        Package-internal (and the same-answer tests', which give it to Whoosh)."""
+        q = self.parser().parse(text)
+        if has_expansion(q):
+            q = scored_expansions(q, self.searcher().reader())
+        return q
 
     def _run(
         self, q: query.Query, filters: Filters, sort: str, limit: int | None, all_ids: bool
