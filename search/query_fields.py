@@ -43,7 +43,7 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("-word, NOT word", "papers without the word"),
     ("quant*", "words starting with quant"),
     ("quantizaton~", "a word with one letter wrong (~2: two)"),
-    ("2407.01906, an arXiv or huggingface.co/papers link", "that paper"),
+    ("2407.01906", "that paper (so does its arxiv.org or huggingface.co/papers link)"),
 )
 
 

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from search.query_fields import help_lines
+
 #: Keys handled inside widgets (not screen bindings) that the help should still mention.
 MOVEMENT = (
     ("j / k, ↓ / ↑", "Move in the results"),
@@ -38,6 +40,16 @@ def key_table(bindings: Iterable[Binding]) -> Table:
     return table
 
 
+def query_table() -> Table:
+    """The query syntax and fields: the same table the README and ``search --help`` show."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for example, meaning in help_lines():
+        table.add_row(Text(example), Text(meaning))
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     """A modal listing every key; Escape, q or ? closes it."""
 
@@ -48,6 +60,8 @@ class HelpScreen(ModalScreen[None]):
         border: thick $accent; background: $surface; padding: 1 2;
     }
     HelpScreen #help-title { text-style: bold; margin-bottom: 1; }
+    HelpScreen #help-query-title { text-style: bold; margin: 1 0; }
+    HelpScreen #help-foot { margin-top: 1; }
     """
 
     BINDINGS = [
@@ -62,15 +76,9 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static("paperbrowse keys", id="help-title")
             yield Static(key_table(self._help_bindings), id="help-keys")
-            yield Static(
-                Text(
-                    "Queries: words match titles, abstracts and authors; "
-                    '"quoted phrases", AND / OR / NOT, prefix*, and fields such as '
-                    "title:word or authors:name.\nEscape closes this help.",
-                    style="dim",
-                ),
-                id="help-foot",
-            )
+            yield Static("Searching", id="help-query-title")
+            yield Static(query_table(), id="help-query")
+            yield Static(Text("Escape closes this help.", style="dim"), id="help-foot")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
