@@ -65,7 +65,24 @@ class QueryParser:
             raise QueryError(f"cannot parse query {text!r}: {exc}") from exc
         if q is query.NullQuery:
             raise QueryError(f"query {text!r} has no searchable words")
-        return bound_expansions(q)
+        return bound_expansions(q.accept(_prefixes_in_main_fields))
+
+
+def _prefixes_in_main_fields(node: query.Query) -> query.Query:
+    """An unfielded prefix or wildcard (``quant*``) searches the main fields only: in the extra
+    ones it would score the same title words again (``title_exact``) or keywords, at the cost of
+    two more expansions of up to EXPANSION_POSTINGS postings each. A fuzzy word keeps them (an
+    exact title form of the word meant still ranks first); ``keywords:vid*`` stays as typed."""
+    if type(node) is not query.Or:
+        return node
+    subs = node.subqueries
+    kinds = {(type(sub), getattr(sub, "text", None)) for sub in subs}
+    if len(kinds) != 1 or next(iter(kinds))[0] not in (query.Prefix, query.Wildcard):
+        return node
+    main = [sub for sub in subs if sub.fieldname not in EXTRA_FIELDS]
+    if not main or len(main) == len(subs):
+        return node
+    return query.Or(main, boost=node.boost)
 
 
 def filter_query(filters: Filters) -> query.Query | None:
