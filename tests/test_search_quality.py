@@ -396,3 +396,26 @@ def test_an_index_of_schema_4_is_rebuilt_with_folding(tmp_path) -> None:
     assert (index_dir / "SCHEMA_VERSION").read_text() == "5"
     library.close()
     assert locations.bookmarks_db.read_bytes() == bookmarks_before
+
+
+def test_folded_words_are_highlighted_in_the_original_text(lib: Library) -> None:
+    from search.engine import match_spans
+
+    text = "Straße of Balázs, a ﬁne-tuning Ｔｒａｎｓｆｏｒｍｅｒ"
+    spans = match_spans("abstract", text, {"strass", "balaz", "fine", "transform"})
+    assert [text[s:e] for s, e in spans] == ["Straße", "Balázs", "ﬁne", "Ｔｒａｎｓｆｏｒｍｅｒ"]
+    result = lib.search("balazs transformer", snippets=True)
+    hit = result.hits[0]
+    assert hit.paper.id == "2412.00002"
+
+
+def test_excluded_words_are_not_matched_words_and_exclusions_come_newest_first(
+    lib: Library,
+) -> None:
+    result = lib.search("quantized -pruning")
+    assert "prune" not in result.terms and "quantiz" in result.terms
+    only_not = lib.search("-pruning", limit=None)
+    assert only_not.terms == ()
+    newest_first = lib.search("", limit=None).ids  # the empty query's order
+    assert list(only_not.ids) == [p for p in newest_first if p != "2412.00004"]
+    assert only_not.sort == "relevance"

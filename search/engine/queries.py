@@ -119,6 +119,8 @@ def matched_terms(q: query.Query, reader) -> list[tuple[str, str]]:
     """The index terms a query matches in the text fields (expanded prefixes/fuzzy), as
     (field, text)."""
     out: list[tuple[str, str]] = []
+    # Words a query excludes (``-video``, ``NOT video``) matched nothing that is shown.
+    q = q.accept(lambda node: query.NullQuery if type(node) is query.Not else node)
     for field, btext in q.existing_terms(reader, phrases=True, expand=True):
         if field in TEXT_FIELDS:
             text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
@@ -378,8 +380,9 @@ def bound_expansions(q: query.Query) -> query.Query:
 def sort_key(sort: str, q: query.Query) -> str | None:
     """Which cached order a sort uses ("date" or "upvotes"), or None for relevance.
 
-    A query of only prefixes/wildcards/fuzzy words has no relevance to rank by (every match
-    scores the same), so it comes newest first, like the empty query.
+    A query of only exclusions (``-diffusion``) has no relevance to rank by (every match scores
+    the same), so it comes newest first, like the empty query; so would constant-scored
+    expansions (:func:`scored_expansions` gives them scores).
     """
     if sort == "date" or (sort == "relevance" and (isinstance(q, query.Every) or _unscored(q))):
         return "date"
@@ -410,6 +413,11 @@ def sets_answer(q: query.Query) -> bool:
 
 
 def _unscored(q: query.Query) -> bool:
+    # Only exclusions (``-diffusion``): every match scores the same.
+    if type(q) is query.Not or (
+        type(q) is query.And and all(type(sub) is query.Not for sub in q.subqueries)
+    ):
+        return True
     leaves = list(q.leaves()) if q.is_leaf() is False else [q]
     return bool(leaves) and all(
         type(node) in BOUNDED_CLASSES and node.constantscore for node in leaves
