@@ -24,6 +24,7 @@ from search.models import (
     Filters,
     IngestReport,
     Paper,
+    ParseNote,
     ParseProblem,
     QueryError,
     SearchHit,
@@ -232,7 +233,8 @@ class Library:
         Raises ``search.lock.IngestRunning`` when another ingest holds the library for longer
         than ``wait`` seconds, and ``IndexBusy`` if the index stays locked.
         """
-        from search.dumps import detect_format, iter_dump_files  # parsers load only for ingest
+        # Parsers load only for ingest.
+        from search.dumps import detect_format, is_plainly_other, iter_dump_files
 
         started = time.perf_counter()
         report = IngestReport()
@@ -247,9 +249,17 @@ class Library:
             # heard of it: papers it added are then replaced rather than added twice.
             self.records.assume_possibly_indexed()
             # Absolute paths: a paper's sources must name its dumps from anywhere.
-            for path in iter_dump_files(Path(p).resolve() for p in paths):
+            given = [Path(p).resolve() for p in paths]
+            named = {p for p in given if not p.is_dir()}
+            for path in iter_dump_files(given):
                 report.files += 1
-                self._ingest_file(path, fmt or detect_format(path), fmt, as_of, report, progress)
+                detected = fmt or detect_format(path)
+                if detected is None and path not in named and is_plainly_other(path):
+                    # A README or a PDF kept beside the dumps: counted, not a failure. A file
+                    # named on the command line is still an error if it is not a dump.
+                    report.files_other.append(str(path))
+                    continue
+                self._ingest_file(path, detected, fmt, as_of, report, progress)
             self._index_pending(progress)
         self.records.bump_generation()
         report.seconds = time.perf_counter() - started
@@ -287,6 +297,7 @@ class Library:
             return
 
         problems: list[ParseProblem] = []
+        notes: list[ParseNote] = []
         papers_in_file = 0
         with self.records.transaction() as db:
             file_id = self.records.begin_file(
@@ -308,6 +319,9 @@ class Library:
                 for item in items:
                     if isinstance(item, ParseProblem):
                         problems.append(item)
+                        continue
+                    if isinstance(item, ParseNote):
+                        notes.append(item)
                         continue
                     try:
                         pid, what = self.records.add_record(db, file_id, seq, item)
@@ -351,6 +365,7 @@ class Library:
             if progress:
                 progress("read", report.papers_read, read_total)
         report.problems.extend(problems)
+        report.notes.extend(notes)
         if seq == 0 and problems:
             report.files_skipped.append((str(path), problems[0].message))
 

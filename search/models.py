@@ -47,7 +47,8 @@ class Paper:
     #: The formats (see FORMATS) of those dumps, in the same spirit: one entry per kind.
     kinds: tuple[str, ...] = ()
     arxiv_id: str | None = None
-    #: The day Hugging Face featured the paper on Daily Papers, when known.
+    #: The day Hugging Face first featured the paper on Daily Papers, when known (the earliest
+    #: of ``featured_days``).
     featured: date | None = None
     #: Date of the latest arXiv version, when known.
     updated: date | None = None
@@ -60,6 +61,10 @@ class Paper:
     submitter: str | None = None
     #: Affiliations by author, when a dump names them (arXiv Atom, snapshot authors_parsed).
     affiliations: tuple[str, ...] = ()
+    #: Every day the paper was listed on Daily Papers, oldest first (one per API day file).
+    featured_days: tuple[date, ...] = ()
+    #: When Hugging Face marked the paper withdrawn (the API's ``withdrawnAt``); None = not.
+    withdrawn: date | None = None
 
     @property
     def first_author(self) -> str | None:
@@ -99,12 +104,31 @@ class ParseProblem:
     record: str | None = None
 
     def __str__(self) -> str:
-        where = self.source
-        if self.line is not None:
-            where += f":{self.line}"
-        if self.record:
-            where += f" ({self.record})"
-        return f"{where}: {self.message}"
+        return _where(self.source, self.line, self.record) + f": {self.message}"
+
+
+def _where(source: str, line: int | None, record: str | None) -> str:
+    where = source
+    if line is not None:
+        where += f":{line}"
+    if record:
+        where += f" ({record})"
+    return where
+
+
+@dataclass(frozen=True, slots=True)
+class ParseNote:
+    """Something a reader should know about a dump that is not a problem: an assumption made
+    (which date anchored year-less dates) or a repair (entries recovered from Python literals).
+    Notes never fail an ingest."""
+
+    source: str
+    message: str
+    #: Entries read from a Python-literal string instead of JSON (counted in the summary).
+    recovered: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +188,21 @@ class IngestReport:
     files: int = 0
     files_unchanged: int = 0
     files_skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: Files met while walking a folder that are plainly not dumps (a README, a PDF, an image).
+    files_other: list[str] = field(default_factory=list)
     papers_read: int = 0
     papers_new: int = 0
     papers_updated: int = 0
     papers_merged: int = 0
     problems: list[ParseProblem] = field(default_factory=list)
+    #: Assumptions and repairs worth saying (never a failure), one per file and kind.
+    notes: list[ParseNote] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def recovered(self) -> int:
+        """Entries read from Python-literal strings rather than JSON objects."""
+        return sum(note.recovered for note in self.notes)
 
     @property
     def failed(self) -> bool:

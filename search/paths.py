@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+
+#: The day the bundled sample pages were saved. Their dates print without a year ("Sep 16"),
+#: and the pages name no capture date: read against this day, the sample shows the same dates
+#: on every machine (and as in the README's pictures), whatever its files' times are.
+SAMPLE_CAPTURED = date(2025, 12, 20)
 
 ENV_DATA_DIR = "PAPERBROWSE_DATA_DIR"
 

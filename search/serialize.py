@@ -11,7 +11,8 @@ from typing import Any
 from search.models import Paper
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Paper)}
-_DATE_FIELDS = {"published", "featured", "updated"}
+_DATE_FIELDS = {"published", "featured", "updated", "withdrawn"}
+_DATE_TUPLE_FIELDS = {"featured_days"}
 _TUPLE_FIELDS = {n for n, f in _FIELDS.items() if str(f.type).startswith("tuple")}
 
 
@@ -22,6 +23,8 @@ def paper_to_dict(paper: Paper) -> dict[str, Any]:
         value = getattr(paper, name)
         if name in _DATE_FIELDS:
             value = value.isoformat() if value else None
+        elif name in _DATE_TUPLE_FIELDS:
+            value = [d.isoformat() for d in value]
         elif name in _TUPLE_FIELDS:
             value = list(value)
         out[name] = value
@@ -36,6 +39,8 @@ def paper_from_dict(data: dict[str, Any]) -> Paper:
             continue
         if name in _DATE_FIELDS:
             value = date.fromisoformat(value) if value else None
+        elif name in _DATE_TUPLE_FIELDS:
+            value = tuple(date.fromisoformat(d) for d in value or ())
         elif name in _TUPLE_FIELDS:
             value = tuple(value or ())
         kwargs[name] = value

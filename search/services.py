@@ -8,7 +8,7 @@ from pathlib import Path
 
 from search.bookmarks import BookmarkStore
 from search.library import Library
-from search.paths import Locations, sample_dir
+from search.paths import SAMPLE_CAPTURED, Locations, sample_dir
 
 
 @dataclass
@@ -66,7 +66,7 @@ def open_sample_library(locations: Locations) -> Library:
     """The bundled sample pages, ingested on first use into ``<data dir>/sample``."""
     library = Library(Locations(locations.data_dir / "sample"))
     if library.count() == 0:
-        library.ingest([sample_dir()])
+        library.ingest([sample_dir()], as_of=SAMPLE_CAPTURED)
     return library
 
 

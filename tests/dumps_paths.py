@@ -21,12 +21,37 @@ needs_dumps = pytest.mark.skipif(
 )
 
 
-def read_split(path: Path, **kwargs):
-    """``read_dump`` results as (papers, problems) lists."""
-    from search.dumps import read_dump
-    from search.models import Paper
+#: The archive of real daily-papers API days, read in place like the dumps.
+COLLECTIONS = DUMPS.parent / "collections"
+ARCHIVE = COLLECTIONS / "hf-daily-json-archive"
 
-    papers, problems = [], []
-    for item in read_dump(path, **kwargs):
-        (papers if isinstance(item, Paper) else problems).append(item)
+needs_collections = pytest.mark.skipif(
+    not ARCHIVE.is_dir(), reason=f"collections not found at {ARCHIVE} (see dumps/SOURCES.md)"
+)
+
+
+def read_split(path: Path, **kwargs):
+    """``read_dump`` results as (papers, problems) lists; notes (never failures) are left out,
+    see :func:`read_notes`."""
+    papers, problems, _ = read_all(path, **kwargs)
     return papers, problems
+
+
+def read_notes(path: Path, **kwargs):
+    return read_all(path, **kwargs)[2]
+
+
+def read_all(path: Path, **kwargs):
+    """``read_dump`` results as (papers, problems, notes) lists."""
+    from search.dumps import read_dump
+    from search.models import Paper, ParseProblem
+
+    papers, problems, notes = [], [], []
+    for item in read_dump(path, **kwargs):
+        if isinstance(item, Paper):
+            papers.append(item)
+        elif isinstance(item, ParseProblem):
+            problems.append(item)
+        else:
+            notes.append(item)
+    return papers, problems, notes

@@ -13,14 +13,14 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Coroutine
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from search.paths import SAMPLE_CAPTURED
 from search.services import Services, build_services, sample_paths
 
 #: The sample pages print dates without a year ("Dec 12"); pin the day they are read against.
-AS_OF = date(2025, 12, 20)
+AS_OF = SAMPLE_CAPTURED
 
 #: A title that would be styled if it were ever treated as markup, with a control sequence in it.
 MARKUP_TITLE = "[bold red]Markup[/] in a title \x1b[31mstays literal"

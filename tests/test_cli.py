@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from search.dumps import UNRECOGNISED
 from tests.dumps_paths import DUMPS, needs_dumps
 
 BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"
@@ -34,7 +36,7 @@ def library(tmp_path_factory) -> Path:
         pytest.skip(f"example dumps not found at {DUMPS}")
     data = tmp_path_factory.mktemp("cli") / "data"
     result = run("ingest", str(DUMPS), "--as-of", "2025-12-20", data_dir=data)
-    assert result.returncode == 1, result.stderr  # the error feed and SOURCES.md are reported
+    assert result.returncode == 0, result.stderr  # SOURCES.md: another file; the error feed: a note
     return data
 
 
@@ -43,19 +45,28 @@ def test_ingest_reports_a_summary_and_each_problem(library):
     # Ingest again into a fresh dir to see the whole output.
     data = library.parent / "again"
     result = run("ingest", str(DUMPS), "--as-of", "2025-12-20", data_dir=data)
-    assert result.returncode == 1
+    # A folder as people keep it: SOURCES.md beside the dumps is another file, not a failure.
+    assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     summary = result.stdout.strip().splitlines()[-1]
-    assert summary.startswith("Ingested 12 files · 765 records: 700 new, 0 updated, 65 merged")
-    assert "2 skipped" in summary
-    errors = result.stderr.strip().splitlines()
-    assert any(
-        line.endswith(
-            "error_bad_id_2026.xml (entry 1): arXiv API error: incorrect id format for abc"
-        )
-        for line in errors
+    assert re.fullmatch(
+        r"Ingested 12 files \(1 other file\) · 765 records: 700 new, 0 updated, 65 merged"
+        r" · \d+\.\d s",
+        summary,
+    ), summary
+    assert result.stderr.strip().splitlines() == [
+        f"paperbrowse: note: {DUMPS.resolve() / 'arxiv-atom' / 'error_bad_id_2026.xml'}: "
+        "arXiv API error response, no papers in it: incorrect id format for abc"
+    ]
+    # Named on the command line, a file that is not a dump is still an error.
+    result = run("ingest", str(DUMPS / "SOURCES.md"), data_dir=data)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"paperbrowse: {DUMPS.resolve() / 'SOURCES.md'}: " + UNRECOGNISED
+    ]
+    assert result.stdout.strip().startswith(
+        "Ingested 1 file · 0 records: 0 new, 0 updated, 0 merged · 1 skipped · 1 problem · "
     )
-    assert any("SOURCES.md: not a recognised dump format" in line for line in errors)
 
 
 @needs_dumps
@@ -169,7 +180,7 @@ def test_stats(library):
     assert data["by_kind"]["arxiv-jsonl"] == 200
     assert data["by_year"]["2007"] == 201
     plain = run("stats", data_dir=library).stdout
-    assert plain.startswith("700 papers from 10 files")
+    assert plain.startswith("700 papers from 11 files")
 
 
 @needs_dumps
@@ -230,3 +241,42 @@ def test_help_lists_every_command():
     assert result.returncode == 0
     for command in ("ingest", "search", "show", "stats", "bookmark", "export"):
         assert command in result.stdout
+
+
+def test_a_folder_as_people_keep_it(tmp_path):
+    """README, SOURCES.md, a PDF and an image beside the dumps are other files: counted, not
+    failures; a broken .json among them is still reported, one reason a line above the summary."""
+    folder = tmp_path / "papers"
+    (folder / "figures").mkdir(parents=True)
+    (folder / "README").write_text("My papers, saved from the daily-papers API.\n")
+    (folder / "SOURCES.md").write_text("# Where these came from\n\n* the API\n")
+    (folder / "paper.pdf").write_bytes(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)))
+    (folder / "figures" / "plot.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    day = [{"paper": {"id": "2405.00001", "title": "Kept Beside a README", "summary": "S."}}]
+    (folder / "2024-05-27.json").write_text(json.dumps(day))
+    data = tmp_path / "data"
+    result = run("ingest", str(folder), data_dir=data)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith(
+        "Ingested 5 files (4 other files) · 1 record: 1 new, 0 updated, 0 merged · "
+    )
+    (folder / "broken.json").write_text('[{"paper": {"id": "2405.00002", "title": "Cut')
+    (folder / "shopping.txt").write_text("buy milk\n")
+    result = run("ingest", str(folder), data_dir=data)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"paperbrowse: {folder.resolve() / 'broken.json'}:1 (record 1): truncated JSON: "
+        "Unterminated string starting at",
+        f"paperbrowse: {folder.resolve() / 'shopping.txt'}: {UNRECOGNISED}",
+    ]
+    summary = result.stdout.strip()
+    assert summary.startswith(
+        "Ingested 7 files (1 unchanged, 4 other files) · 0 records: 0 new, 0 updated, 0 merged"
+        " · 2 skipped · 2 problems · "
+    )
+    assert len(summary) < 120
+    # Named on the command line, a README is not a dump: an error.
+    result = run("ingest", str(folder / "README"), data_dir=data)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"paperbrowse: {folder.resolve() / 'README'}: {UNRECOGNISED}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from search.dumps import read_dump
 from search.dumps.arxiv_atom import parse_text
-from search.models import Paper, ParseProblem
+from search.models import Paper, ParseNote
 from tests.dumps_paths import DUMPS, needs_dumps, read_split
 
 ATOM_DIR = DUMPS / "arxiv-atom"
@@ -104,11 +105,12 @@ def test_2026_wire_format_every_field():
 
 
 @needs_dumps
-def test_error_feed_is_a_problem_not_a_paper():
-    papers, problems = read_split(ERROR)
-    assert papers == []
-    assert problems == [
-        ParseProblem(str(ERROR), "arXiv API error: incorrect id format for abc", record="entry 1")
+def test_error_feed_is_a_note_not_a_paper():
+    items = list(read_dump(ERROR))
+    assert items == [
+        ParseNote(
+            str(ERROR), "arXiv API error response, no papers in it: incorrect id format for abc"
+        )
     ]
 
 

@@ -7,8 +7,8 @@ import os
 from datetime import date
 
 from search.dumps.hf_json import parse_text
-from search.models import Paper
-from tests.dumps_paths import DUMPS, needs_dumps, read_split
+from search.models import Paper, ParseNote
+from tests.dumps_paths import DUMPS, needs_dumps, read_notes, read_split
 
 OLD = DUMPS / "hf-daily-json" / "daily_papers_2024-07-05.json"
 NEW = DUMPS / "hf-daily-json" / "daily_papers_2026-08-20.json"
@@ -36,6 +36,7 @@ def test_older_schema_every_field():
         arxiv_id="2407.01906",
         # No submittedOnDailyAt in the old schema: the day in the file name.
         featured=date(2024, 7, 5),
+        featured_days=(date(2024, 7, 5),),
     )
     assert first.abstract.startswith("Parameter-efficient fine-tuning (PEFT) is crucial for")
     assert first.abstract.endswith(
@@ -150,7 +151,9 @@ def test_bad_records_are_problems_and_the_rest_is_read():
     assert papers[0].featured == date(2024, 1, 2)  # no submittedOnDailyAt, no date in name
     assert [(p.record, p.message) for p in problems][0] == ("record 2", "missing title")
     assert problems[1].record == "record 3"
-    assert problems[1].message == "expected a JSON object, got str"
+    # A string that is no Python-literal entry is that entry's problem, named (see
+    # test_dumps_hf_json_variants for strings that are).
+    assert problems[1].message == "string entry is not a Python-literal entry: 'a string'"
     assert problems[2].record == "record 4"
     assert [p.line for p in problems][0] == text.count("\n", 0, text.index('"2407.00002"')) - 1
 
@@ -161,8 +164,24 @@ def test_featured_falls_back_to_as_of_then_mtime(tmp_path):
     os.utime(path, (1_700_000_000, 1_700_000_000))
     papers, _ = read_split(path, as_of=date(2024, 7, 9))
     assert papers[0].featured == date(2024, 7, 9)
+    assert read_notes(path, as_of=date(2024, 7, 9)) == []
     papers, _ = read_split(path)
-    assert papers[0].featured == date.fromtimestamp(1_700_000_000)
+    day = date.fromtimestamp(1_700_000_000)
+    assert papers[0].featured == day
+    # Only the file's time said which day: ingest says so, once for the file.
+    assert read_notes(path) == [
+        ParseNote(
+            str(path),
+            f"entries without submittedOnDailyAt read as featured on {day.isoformat()}, the "
+            "file's time (its name has no YYYY-MM-DD day; --as-of DATE says which day it is)",
+        )
+    ]
+    # An entry that says its day needs no guess.
+    path.write_text(
+        '[{"paper": {"id": "2407.01906", "title": "A", "summary": "S",'
+        ' "submittedOnDailyAt": "2024-07-03T00:00:00.000Z"}}]'
+    )
+    assert read_notes(path) == []
 
 
 def test_api_error_object():

@@ -185,6 +185,9 @@ def test_same_paper_same_id_across_pages():
 
 
 def test_markdown_capture():
+    # A simpler layout than the real captures dumps/SOURCES.md describes (abstract on the "["
+    # line, bylines without brackets, no capture header): such captures must read too. The
+    # described layout: tests/test_dumps_hf_markdown.py.
     path = FIXTURES / "hf_papers_markdown.md"
     # No as_of: the capture date in the header (2025-12-14) anchors "Dec 12", not the mtime.
     papers, problems = read_split(path)

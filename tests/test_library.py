@@ -48,8 +48,18 @@ def test_ingest_of_all_dumps_counts(dumps_library):
     assert report.papers_merged == 65  # the same page papers on several pages
     assert lib.count() == 700
     skipped = {os.path.basename(p): why for p, why in report.files_skipped}
-    assert set(skipped) == {"SOURCES.md", "error_bad_id_2026.xml"}
-    assert skipped["error_bad_id_2026.xml"] == "arXiv API error: incorrect id format for abc"
+    # SOURCES.md, met walking the folder, is counted as another file, not skipped as a dump.
+    assert [os.path.basename(p) for p in report.files_other] == ["SOURCES.md"]
+    assert skipped == {}
+    assert report.problems == []
+    # The arXiv error answer is read as what it is: a note, no papers, not a failure.
+    assert [(os.path.basename(n.source), n.message) for n in report.notes] == [
+        (
+            "error_bad_id_2026.xml",
+            "arXiv API error response, no papers in it: incorrect id format for abc",
+        )
+    ]
+    assert not report.failed
     stats = lib.stats()
     assert stats["papers"] == 700
     assert stats["by_kind"] == {"hf-text": 462, "arxiv-jsonl": 200, "arxiv-atom": 20, "hf-json": 18}
@@ -94,7 +104,8 @@ def test_reingest_unchanged_does_no_work(dumps_library):
     lib, _ = dumps_library
     generation = lib.generation()
     report = lib.ingest([DUMPS], as_of=AS_OF)
-    assert report.files_unchanged == 10  # the two skipped files are tried again
+    assert report.files_unchanged == 11  # SOURCES.md is no dump: looked at, counted as other
+    assert len(report.files_other) == 1
     assert report.papers_read == 0
     assert lib.count() == 700
     assert lib.generation() == generation + 1

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.dumps import read_dump
-from search.models import FORMATS, Paper, ParseProblem
+from search.models import FORMATS, Paper, ParseNote, ParseProblem
 from search.paths import sample_dir
 from search.services import build_services
 from tests.reliability_tools import jsonl_record, write_jsonl
@@ -124,13 +124,16 @@ def check(path: Path, fmt: str | None = None) -> tuple[list[Paper], list[ParsePr
     """read_dump's promises for one file (and format); returns (papers, problems)."""
     papers: list[Paper] = []
     problems: list[ParseProblem] = []
+    notes: list[ParseNote] = []
     for item in read_dump(path, fmt):
         if isinstance(item, Paper):
             papers.append(item)
+        elif isinstance(item, ParseNote):  # an assumption or repair said, never a failure
+            notes.append(item)
         else:
             assert isinstance(item, ParseProblem), item
             problems.append(item)
-    for problem in problems:
+    for problem in [*problems, *notes]:
         assert problem.source == str(path)
         assert isinstance(problem.message, str) and problem.message.strip()
         assert not _CONTROL.search(problem.message.replace("\n", " ")), problem.message

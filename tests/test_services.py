@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from search.paths import SAMPLE_CAPTURED
 from search.services import build_services
 from search.text import title_id
 from tests.test_library import JSONL, write_jsonl, write_page
@@ -48,3 +49,19 @@ def test_sample_library_when_the_user_has_none(tmp_path):
     own.close()
     assert services.locations.bookmarks_db == tmp_path / "data" / "bookmarks.sqlite3"
     services.close()
+
+
+def test_sample_dates_are_pinned_not_read_from_file_times(tmp_path):
+    """The sample pages print "Sep 16" without a year; whatever the checkout's file times, the
+    sample shows the dates of the README's pictures (ResidualViT: 2025-09-16), and ingesting it
+    guesses nothing."""
+    services = build_services(tmp_path / "data", use_sample_if_empty=True)
+    try:
+        paper = services.library.find_by_title(
+            "ResidualViT for Efficient Temporally Dense Video Encoding"
+        )
+        assert paper is not None and paper.published == date(2025, 9, 16)
+        newest = max(p.published for p in services.library.records.iter_papers() if p.published)
+        assert newest <= SAMPLE_CAPTURED
+    finally:
+        services.close()

@@ -129,8 +129,8 @@ def ingest(
         )
         raise typer.Exit(130) from None
     services.refresh_bookmarks()
-    for problem in report.problems:
-        typer.echo(f"paperbrowse: {_plain(str(problem))}", err=True)
+    for line in _report_lines(report):
+        typer.echo(f"paperbrowse: {_plain(line)}", err=True)
     typer.echo(_summary(report))
     if report.failed or missing:
         raise typer.Exit(1)
@@ -160,20 +160,44 @@ def _saying_what_ctrl_c_does() -> Iterator[None]:
         signal.signal(signal.SIGINT, before)
 
 
+def _report_lines(report) -> list[str]:
+    """What the summary counts, one line each: notes, then problems, then files skipped for a
+    reason no problem line gave (a file that vanished before it was read). Entries recovered
+    from Python literals are only counted, in the summary: a collection has dozens of such days."""
+    lines = [f"note: {note}" for note in report.notes if not note.recovered]
+    lines += [str(problem) for problem in report.problems]
+    told = {problem.source for problem in report.problems}
+    lines += [f"{path}: {why}" for path, why in report.files_skipped if path not in told]
+    return lines
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
 def _summary(report) -> str:
-    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    """One short line of counts; the reasons are the lines above it."""
+    files = _plural(report.files, "file")
+    aside = []
     if report.files_unchanged:
-        files += f" ({report.files_unchanged} unchanged)"
+        aside.append(f"{report.files_unchanged} unchanged")
+    if report.files_other:
+        aside.append(_plural(len(report.files_other), "other file"))
+    if aside:
+        files += f" ({', '.join(aside)})"
     parts = [
         f"Ingested {files}",
-        f"{report.papers_read} records: {report.papers_new} new, "
+        f"{_plural(report.papers_read, 'record')}: {report.papers_new} new, "
         f"{report.papers_updated} updated, {report.papers_merged} merged",
     ]
+    if report.recovered:
+        parts.append(
+            f"{_plural(report.recovered, 'entry', 'entries')} recovered from Python literals"
+        )
     if report.files_skipped:
-        skipped = "; ".join(f"{Path(p).name}: {why}" for p, why in report.files_skipped)
-        parts.append(f"{len(report.files_skipped)} skipped ({_plain(skipped)})")
+        parts.append(f"{len(report.files_skipped)} skipped")
     if report.problems:
-        parts.append(f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}")
+        parts.append(_plural(len(report.problems), "problem"))
     parts.append(f"{report.seconds:.1f} s")
     return " · ".join(parts)
 
@@ -281,7 +305,7 @@ def _table(hits) -> str:
                 _plain(p.id),
                 p.published.isoformat() if p.published else "-",
                 str(p.upvotes) if p.upvotes is not None else "-",
-                _plain(p.title),
+                ("[withdrawn] " if p.withdrawn else "") + _plain(p.title),
                 _plain(_who(p)),
             )
         )
@@ -341,6 +365,8 @@ def show(
 def render_record(p: Paper) -> str:
     """A paper as readable plain text (the `show` command)."""
     lines = [p.title, ""]
+    if p.withdrawn:
+        lines[1:1] = [f"WITHDRAWN on {p.withdrawn.isoformat()}"]
     if p.authors:
         lines.append("Authors:    " + ", ".join(p.authors))
     elif p.organization or p.n_authors:
@@ -350,7 +376,8 @@ def render_record(p: Paper) -> str:
         ("arXiv", p.arxiv_id),
         ("Published", p.published and p.published.isoformat()),
         ("Updated", p.updated and p.updated.isoformat()),
-        ("Featured", p.featured and p.featured.isoformat()),
+        ("Featured", ", ".join(d.isoformat() for d in p.featured_days or [p.featured] if d)),
+        ("Withdrawn", p.withdrawn and p.withdrawn.isoformat()),
         ("Upvotes", p.upvotes),
         ("Categories", " ".join(p.categories)),
         ("DOI", p.doi),

@@ -19,10 +19,10 @@ from datetime import date
 from pathlib import Path
 
 from ..models import FORMATS, Paper, ParseProblem
-from . import arxiv_atom, arxiv_jsonl, hf_json, hf_text
+from . import arxiv_atom, arxiv_jsonl, hf_json, hf_markdown, hf_text, sniff
 from .decode import SNIFF_BYTES, BinaryFile, decode_bytes
 
-__all__ = ["FORMAT_NAMES", "detect_format", "iter_dump_files", "read_dump"]
+__all__ = ["FORMAT_NAMES", "detect_format", "is_plainly_other", "iter_dump_files", "read_dump"]
 
 #: What each format is, for messages.
 FORMAT_NAMES = {
@@ -62,13 +62,39 @@ def iter_dump_files(paths: Iterable[Path | str]) -> Iterator[Path]:
         yield from sorted(found)
 
 
+#: Extensions dumps are saved under. An unrecognised file with one of these in a folder is still
+#: reported (it is most likely a dump that is broken); any other is counted as "other".
+DUMP_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".xml", ".atom", ".txt", ""})
+# Files a collection keeps beside its dumps, whatever their extension (README.md, LICENSE.txt).
+_DOCUMENT_STEMS = frozenset(
+    {"readme", "sources", "license", "licence", "copying", "changelog", "changes", "notes"}
+    | {"authors", "notice"}
+)
+
+
+def is_plainly_other(path: Path) -> bool:
+    """Whether a file that is no dump is plainly something else kept beside dumps: a README,
+    SOURCES or licence file, or a file whose extension no dump has (a PDF, an image, ``.md``:
+    a markdown capture is recognised by its content before this is asked).
+
+    Only asked about files that detection did not recognise, met while walking a folder; a
+    ``.json`` or ``.txt`` that is no dump is more likely a broken one, and is reported.
+    """
+    path = Path(path)
+    return path.stem.lower() in _DOCUMENT_STEMS or path.suffix.lower() not in DUMP_SUFFIXES
+
+
 def _head(path: Path) -> bytes:
     with open(path, "rb") as fh:
         return fh.read(SNIFF_BYTES)
 
 
 def detect_format(path: Path) -> str | None:
-    """The format of a dump from its content (first few KB), or None if it is not one."""
+    """The format of a dump from its content, or None if it is not one.
+
+    JSON is judged by its structure, reading as far as its first record takes (see
+    :mod:`search.dumps.sniff`); text and XML by their first few KB.
+    """
     try:
         head = _head(Path(path))
     except OSError:
@@ -77,6 +103,15 @@ def detect_format(path: Path) -> str | None:
         text = decode_bytes(head, partial=True)
     except BinaryFile:
         return "arxiv-jsonl" if _jsonl_with_bad_lines(head) else None
+    return _detect(Path(path), head, text)
+
+
+def _detect(path: Path | None, head: bytes, text: str) -> str | None:
+    if text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{"):
+        try:
+            return sniff.json_kind(sniff.Head(path, head, text, eof=len(head) < SNIFF_BYTES))
+        except ValueError:
+            pass  # invalid or cut-off JSON: the head heuristics below still name it
     return detect_text(text)
 
 
@@ -103,7 +138,8 @@ _MD_BYLINE = re.compile(r"^\s*[*•] (?:\d[\d,]* authors?|\S.*)$")
 
 
 def detect_text(text: str) -> str | None:
-    """:func:`detect_format` on the first few KB of a file, already decoded."""
+    """:func:`detect_format` on the first few KB of a file, already decoded (for JSON, a guess
+    from keys in the head: the fallback for JSON whose first record does not parse)."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         return None
@@ -146,6 +182,9 @@ def _looks_like_hf_text(text: str) -> bool:
     nonblank = [line for line in lines if line]
     top = nonblank[:40]
     if any(line.lower() in _HF_MARKERS for line in top):
+        return True
+    # A capture's header: "- URL: https://huggingface.co/papers?q=…" (a day or a search page).
+    if any(hf_markdown.is_capture_header(line) for line in top):
         return True
     if (
         top
@@ -213,7 +252,7 @@ def read_dump(
             yield ParseProblem(source, "empty file")
             return
     if fmt is None:
-        fmt = detect_text(text)
+        fmt = _detect(path, head, text)
         if fmt is None:
             yield ParseProblem(source, UNRECOGNISED)
             return

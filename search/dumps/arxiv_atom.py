@@ -4,7 +4,8 @@
 2026-era ones are one-line with ``https://`` links and author affiliations. Parsing goes through
 ``defusedxml`` (no entity expansion: a saved response is untrusted input) and entry by entry, so
 a truncated download still gives its complete entries. The API's error feed (one entry titled
-``Error`` with an ``.../api/errors#...`` id) becomes a problem, never a paper.
+``Error`` with an ``.../api/errors#...`` id) is never a paper: it becomes a note saying what the
+API answered (the file was read as it is: a saved error answer is not a broken dump).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from ..models import Paper, ParseProblem
+from ..models import Paper, ParseNote, ParseProblem
 from ..text import arxiv_abs_url, bare_arxiv_id, clean, title_id
 from .common import abstract_urls, optional, unique_urls
 from .dates import iso_date
@@ -30,12 +31,12 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 
 
-def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem]:
+def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem | ParseNote]:
     """Papers of one saved API response (``as_of`` is unused: Atom dates are complete)."""
     yield from parse_text(read_text(path), str(path))
 
 
-def parse_text(text: str, source: str) -> Iterator[Paper | ParseProblem]:
+def parse_text(text: str, source: str) -> Iterator[Paper | ParseProblem | ParseNote]:
     """Papers (and problems) from the text of an Atom feed."""
     number = 0
     saw_feed = False
@@ -77,13 +78,13 @@ def _text(element: Element, tag: str) -> str:
     return fix_mojibake(clean(found.text))
 
 
-def _entry(entry: Element, source: str, number: int) -> Paper | ParseProblem:
+def _entry(entry: Element, source: str, number: int) -> Paper | ParseProblem | ParseNote:
     record = f"entry {number}"
     raw_id = _text(entry, f"{ATOM}id")
     title = _text(entry, f"{ATOM}title")
     if "/api/errors" in raw_id or (title == "Error" and not bare_arxiv_id(raw_id)):
         summary = _text(entry, f"{ATOM}summary") or raw_id or "unknown error"
-        return ParseProblem(source, f"arXiv API error: {summary}", record=record)
+        return ParseNote(source, f"arXiv API error response, no papers in it: {summary}")
     if not title:
         return ParseProblem(source, "missing title", record=record)
     arxiv_id = bare_arxiv_id(raw_id)

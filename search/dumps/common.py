@@ -20,13 +20,17 @@ def unique_urls(*groups: Iterable[str | None]) -> tuple[str, ...]:
     """Links from several sources in order, each once, empty ones dropped.
 
     Cleaned like every text field: a link straight from a dump's JSON may carry escape codes.
+    The same link spelt twice (``github.com/NVIDIA/cosmos`` in the API's githubRepo and
+    ``github.com/nvidia/cosmos`` in the abstract; a project page with and without its final
+    ``/``) is kept once, as first spelt.
     """
-    seen: dict[str, None] = {}
+    seen: dict[str, str] = {}
     for group in groups:
         for url in group:
             if url and isinstance(url, str) and clean(url):
-                seen.setdefault(clean(url), None)
-    return tuple(seen)
+                text = clean(url)
+                seen.setdefault(text.rstrip("/").lower(), text)
+    return tuple(seen.values())
 
 
 def abstract_urls(abstract: str) -> list[str]:

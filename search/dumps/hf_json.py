@@ -13,40 +13,85 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..models import Paper, ParseProblem
+from ..models import Paper, ParseNote, ParseProblem
 from ..text import arxiv_abs_url, bare_arxiv_id, clean, title_id
+from . import sniff
 from .common import abstract_urls, optional, unique_urls
 from .dates import file_name_date, iso_date, mtime_date
 from .decode import fix_mojibake, read_text
+from .literal import literal_entry
 
 FORMAT = "hf-json"
 
 _WHITESPACE = " \t\r\n"
 
 
-def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem]:
+def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem | ParseNote]:
     """Papers of one API response file."""
     text = read_text(path)
-    # The day of the file: its name (``daily_papers_2024-07-05.json``), else as_of, else mtime.
-    file_day = file_name_date(path) or as_of or mtime_date(path)
-    yield from parse_text(text, str(path), file_day)
+    # The day of the listing: in the file's name (``daily_papers_2024-07-05.json``), else only
+    # guessed (as_of, the file's time) for entries that do not say it themselves.
+    named = file_name_date(path)
+    day = named or as_of or mtime_date(path)
+    guessed = named is None and as_of is None
+    yield from parse_text(text, str(path), day, listing=named, day_guessed=guessed)
 
 
-def parse_text(text: str, source: str, file_day: date | None) -> Iterator[Paper | ParseProblem]:
-    """Papers from the text of a daily-papers JSON array."""
-    for item in _iter_items(text, source):
+def parse_text(
+    text: str,
+    source: str,
+    file_day: date | None,
+    *,
+    listing: date | None = None,
+    day_guessed: bool = False,
+) -> Iterator[Paper | ParseProblem | ParseNote]:
+    """Papers from the text of a daily-papers JSON array (or a wrapped day, or one entry).
+
+    ``listing`` is the day the file is known to list (from its name); ``file_day`` the day
+    assumed for entries without ``submittedOnDailyAt`` when it is not known, and
+    ``day_guessed`` says it is the file's time (a note then says so, once).
+    """
+    recovered = 0
+    fell_back = False
+    context: dict[str, Any] = {}
+    for item in _iter_items(text, source, context):
         if isinstance(item, ParseProblem):
             yield item
             continue
         number, line, obj = item
+        where = {"line": line, "record": f"record {number}"}
+        if isinstance(obj, str):
+            # Some scrapers saved each entry as the str() of the Python dict.
+            try:
+                obj = literal_entry(obj)
+            except ValueError as exc:
+                yield ParseProblem(source, str(exc), **where)
+                continue
+            recovered += 1
         try:
-            yield to_paper(obj, source, file_day)
+            listed = context.get("date") or listing
+            paper = to_paper(obj, source, listed or file_day, listed=listed)
+            inner = obj.get("paper") if isinstance(obj.get("paper"), dict) else obj
+            if listed is None and iso_date(inner.get("submittedOnDailyAt")) is None:
+                fell_back = True
+            yield paper
         except _BadRecord as exc:
-            yield ParseProblem(source, str(exc), line=line, record=f"record {number}")
+            yield ParseProblem(source, str(exc), **where)
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
-            yield ParseProblem(
-                source, f"malformed record: {exc}", line=line, record=f"record {number}"
-            )
+            yield ParseProblem(source, f"malformed record: {exc}", **where)
+    if recovered:
+        yield ParseNote(
+            source,
+            f"{recovered} {'entry' if recovered == 1 else 'entries'} read from Python-literal "
+            "strings (the file holds str() of each entry, not JSON objects)",
+            recovered=recovered,
+        )
+    if day_guessed and fell_back and file_day is not None:
+        yield ParseNote(
+            source,
+            f"entries without submittedOnDailyAt read as featured on {file_day.isoformat()}, "
+            "the file's time (its name has no YYYY-MM-DD day; --as-of DATE says which day it is)",
+        )
 
 
 def _line_of(text: str, pos: int) -> int:
@@ -59,30 +104,75 @@ def _skip_ws(text: str, pos: int) -> int:
     return pos
 
 
-def _iter_items(text: str, source: str) -> Iterator[tuple[int, int, Any] | ParseProblem]:
-    """(record number, line, object) for each complete array item; problems where it breaks."""
+def _iter_items(
+    text: str, source: str, context: dict[str, Any]
+) -> Iterator[tuple[int, int, Any] | ParseProblem]:
+    """(record number, line, object) for each complete array item; problems where it breaks.
+
+    A wrapped day's own ``date`` goes into ``context``.
+    """
     decoder = json.JSONDecoder()
     pos = _skip_ws(text, 0)
     if pos >= len(text):
         yield ParseProblem(source, "empty file")
         return
     if text[pos] == "{":
-        # A single object: one entry saved on its own, or an error response from the API.
+        # A single object: a wrapped day, one entry saved on its own, or an API error.
         try:
             obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             yield ParseProblem(source, _message(exc, text), line=exc.lineno)
             return
+        if isinstance(obj, dict) and isinstance(obj.get("data"), list) and "paper" not in obj:
+            # {"status": "success", "date": …, "count": …, "data": [...]}
+            context["date"] = iso_date(obj.get("date"))
+            data = next(at for key, at in sniff.members(text, pos) if key == "data")
+            yield from _iter_array(text, data, source, closing=False)
+            return
         if isinstance(obj, dict) and "error" in obj and "paper" not in obj:
             yield ParseProblem(source, f"Hugging Face API error: {clean(str(obj['error']))}")
             return
         yield 1, _line_of(text, pos), obj
+        # More entries may follow, one a line (entries saved as JSON lines).
+        lines = _Lines(text)
+        number = 1
+        pos = _skip_ws(text, end)
+        while pos < len(text):
+            number += 1
+            line = lines.at(pos)
+            if text[pos] != "{":
+                yield ParseProblem(source, "extra data after the JSON object", line=line)
+                return
+            try:
+                obj, end = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                # The line the entry starts on (a cut-off line runs on into the next); the
+                # entries on the lines after it are still read.
+                yield ParseProblem(
+                    source, _message(exc, text), line=line, record=f"record {number}"
+                )
+                following = text.find("\n", pos)
+                if following < 0:
+                    return
+                pos = _skip_ws(text, following)
+                continue
+            yield number, line, obj
+            pos = _skip_ws(text, end)
         return
     if text[pos] != "[":
         yield ParseProblem(
             source, "not a Hugging Face daily-papers JSON array", line=_line_of(text, pos)
         )
         return
+    yield from _iter_array(text, pos, source, closing=True)
+
+
+def _iter_array(
+    text: str, pos: int, source: str, *, closing: bool
+) -> Iterator[tuple[int, int, Any] | ParseProblem]:
+    """The items of the array at ``pos``; ``closing``: nothing may follow it."""
+    decoder = json.JSONDecoder()
+    lines = _Lines(text)
     pos += 1
     number = 0
     while True:
@@ -94,7 +184,7 @@ def _iter_items(text: str, source: str) -> Iterator[tuple[int, int, Any] | Parse
             return
         if text[pos] == "]":
             rest = _skip_ws(text, pos + 1)
-            if rest < len(text):
+            if closing and rest < len(text):
                 yield ParseProblem(
                     source, "extra data after the JSON array", line=_line_of(text, rest)
                 )
@@ -119,12 +209,31 @@ def _iter_items(text: str, source: str) -> Iterator[tuple[int, int, Any] | Parse
                 source, _message(exc, text), line=exc.lineno, record=f"record {number}"
             )
             return
-        yield number, _line_of(text, pos), obj
+        yield number, lines.at(pos), obj
         pos = end
 
 
+class _Lines:
+    """Line numbers of increasing positions, counted once (a day of 100k entries would
+    otherwise count its newlines from the start for every entry)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+
+    def at(self, pos: int) -> int:
+        if pos < self.pos:
+            return _line_of(self.text, pos)
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
+
+
 def _message(exc: json.JSONDecodeError, text: str) -> str:
-    if exc.pos >= len(text.rstrip()) - 1:
+    # A string cut off by the end of the file is reported where it starts.
+    cut_string = exc.msg.startswith("Unterminated string") and '"' not in text[exc.pos + 1 :]
+    if cut_string or exc.pos >= len(text.rstrip()) - 1:
         return f"truncated JSON: {exc.msg}"
     return f"invalid JSON: {exc.msg} (column {exc.colno})"
 
@@ -137,8 +246,14 @@ def _text(value: object) -> str:
     return fix_mojibake(clean(value)) if isinstance(value, str) else ""
 
 
-def to_paper(entry: Any, source: str, file_day: date | None) -> Paper:
-    """One API entry (``{"paper": {...}, ...}`` or a bare paper object) as a Paper."""
+def to_paper(
+    entry: Any, source: str, file_day: date | None, *, listed: date | None = None
+) -> Paper:
+    """One API entry (``{"paper": {...}, ...}`` or a bare paper object) as a Paper.
+
+    It was featured on ``submittedOnDailyAt`` and on ``listed``, the day the file lists (when
+    known); ``file_day`` stands in when neither is known.
+    """
     if not isinstance(entry, dict):
         raise _BadRecord(f"expected a JSON object, got {type(entry).__name__}")
     paper = entry.get("paper") if isinstance(entry.get("paper"), dict) else entry
@@ -166,6 +281,11 @@ def to_paper(entry: Any, source: str, file_day: date | None) -> Paper:
     )
 
     keywords = paper.get("ai_keywords") or ()
+    submitted = iso_date(paper.get("submittedOnDailyAt"))
+    # The file is the day's listing: the paper was on it, even if it was submitted earlier.
+    days = tuple(sorted({d for d in (submitted, listed) if d is not None}))
+    if not days and file_day is not None:
+        days = (file_day,)
     return Paper(
         id=arxiv_id or title_id(title),
         title=title,
@@ -178,7 +298,9 @@ def to_paper(entry: Any, source: str, file_day: date | None) -> Paper:
         sources=(source,),
         kinds=(FORMAT,),
         arxiv_id=arxiv_id,
-        featured=iso_date(paper.get("submittedOnDailyAt")) or file_day,
+        featured=days[0] if days else None,
+        featured_days=days,
+        withdrawn=iso_date(paper.get("withdrawnAt") or entry.get("withdrawnAt")),
         organization=_organization(paper.get("organization") or entry.get("organization")),
         ai_summary=optional(paper.get("ai_summary")),
         keywords=tuple(k for k in (_text(k) for k in keywords) if k),

@@ -123,6 +123,10 @@ def render_paper(
         out.append("★ ", style="yellow")
     out.append_text(title)
     out.append("\n")
+    if paper.withdrawn:
+        # Said before anything else: a reader must not take a withdrawn paper for current.
+        out.append(f"WITHDRAWN on {paper.withdrawn.isoformat()}", style="bold red")
+        out.append("\n")
     if paper.authors:
         out.append_text(literal(", ".join(paper.authors), "italic"))
         extra = (paper.author_count or 0) - len(paper.authors)
@@ -141,7 +145,9 @@ def render_paper(
     if paper.updated and paper.updated != paper.published:
         facts.append(Text(f"updated {paper.updated.isoformat()}"))
     if paper.featured:
-        facts.append(Text(f"featured {paper.featured.isoformat()}"))
+        more = len(paper.featured_days) - 1
+        again = f" (+{more} day{'s' if more != 1 else ''})" if more > 0 else ""
+        facts.append(Text(f"featured {paper.featured.isoformat()}{again}"))
     if paper.upvotes is not None:
         facts.append(Text(f"▲ {paper.upvotes}", style="green"))
     if paper.github_stars is not None:
