@@ -419,3 +419,20 @@ def test_excluded_words_are_not_matched_words_and_exclusions_come_newest_first(
     newest_first = lib.search("", limit=None).ids  # the empty query's order
     assert list(only_not.ids) == [p for p in newest_first if p != "2412.00004"]
     assert only_not.sort == "relevance"
+
+
+def test_a_fuzzy_stem_no_real_word_reaches_ranks_below_one_a_title_word_reaches(tmp_path) -> None:
+    # "sjeing~": "seeing" (a title word) stems to "see"; "saeing" (no word) stems to "sae",
+    # the stem of "SAEs". Both are found; the paper about seeing comes first.
+    records = [
+        _record("2412.20001", "Sparse SAEs for Models", "About SAEs.", "A. Writer", "cs.LG"),
+        _record("2412.20002", "Seeing Fast", "Seeing things.", "B. Writer", "cs.CV"),
+    ]
+    dump = tmp_path / "p.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    library = Library(Locations(tmp_path / "data"))
+    library.ingest([dump])
+    result = library.search("sjeing~", limit=None)
+    assert {"see", "sae"} <= set(result.terms)
+    assert [h.paper.id for h in result.hits] == ["2412.20002", "2412.20001"]
+    library.close()

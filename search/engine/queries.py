@@ -19,6 +19,7 @@ from search.engine.schema import (
     DEFAULT_FIELDS,
     EXTRA_FIELDS,
     FIELD_ALIASES,
+    VOCABULARY_FIELD,
     datenum,
     simple_chain,
 )
@@ -35,6 +36,10 @@ EXPANSION_MEMO = 256
 #: all (the commonest term always counts): a pure-Python union costs about a microsecond a
 #: posting, and `re*` on 100k abstracts otherwise reads millions of them.
 EXPANSION_POSTINGS = 50_000
+
+#: How much a fuzzy word's stem counts when no real word reaches it (see
+#: StemFuzzyTerm.backed_stems): still found, ranked below the stems of words the library uses.
+UNSURE_STEM = 0.3
 
 #: The fields whose matched terms are reported (for highlighting and snippets).
 TEXT_FIELDS = ("title", "abstract", "authors")
@@ -316,6 +321,28 @@ class StemFuzzyTerm(query.FuzzyTerm):
                 out.append(btext)
         return out
 
+    def backed_stems(self, ixreader) -> frozenset[str] | None:
+        """In a stemmed field, the candidate stems that a real word one edit from the typed
+        one stems to (a word of some title: ``seeing`` → ``see`` for ``sjeing~``), as opposed
+        to stems only a non-word reaches (``saeing`` → ``sae``, the stem of "SAEs"). None for
+        a field where every candidate is a real word (not stemmed), or at ``~2``."""
+        if self.maxdist > 1 or VOCABULARY_FIELD not in ixreader.schema:
+            return None
+        chain = simple_chain(ixreader.schema[self.field()].analyzer)
+        if chain is None or chain[2] is None:
+            return None
+        stem = chain[2].stemfn
+        memo = ixreader.__dict__.setdefault("_paperbrowse_backed", {})
+        key = (self.text, stem)
+        if key not in memo:
+            if len(memo) >= EXPANSION_MEMO:
+                memo.pop(next(iter(memo)))
+            words = _one_edit(self.text)
+            memo[key] = frozenset(
+                stem(w) for w in sorted(words) if (VOCABULARY_FIELD, w) in ixreader
+            )
+        return memo[key]
+
 
 class _Parser(qparser.QueryParser):
     """Whoosh's multi-field parser, except that a fuzzy word reaches :class:`StemFuzzyTerm`
@@ -343,12 +370,17 @@ def scored_expansions(q: query.Query, reader) -> query.Query:
     def swap(node: query.Query) -> query.Query:
         if type(node) not in BOUNDED_CLASSES:
             return node
-        texts = [t for t in node._btexts(reader) if t]
+        texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in node._btexts(reader)]
+        texts = [t for t in texts if t]
         if not texts:
             return query.NullQuery
         field = node.field()
-        terms = [query.Term(field, t.decode("utf-8") if isinstance(t, bytes) else t) for t in texts]
-        if len(terms) == 1:
+        backed = node.backed_stems(reader) if isinstance(node, StemFuzzyTerm) else None
+        terms = [
+            query.Term(field, t, boost=1.0 if backed is None or t in backed else UNSURE_STEM)
+            for t in texts
+        ]
+        if len(terms) == 1 and terms[0].boost == 1.0:
             terms[0].boost = node.boost
             return terms[0]
         return query.Or(terms, boost=node.boost)

@@ -41,6 +41,8 @@ DEFAULT_FIELDS = ("title", "abstract", "authors")
 #: a title holding the word as typed (``transformer``) outranks one that only shares its stem
 #: (``transforms``), and the paper's keywords (Daily Papers' ``ai_keywords``).
 EXTRA_FIELDS = ("title_exact", "keywords")
+#: The field whose terms are words as written (not stems): which words exist, for fuzzy words.
+VOCABULARY_FIELD = "title_exact"
 FIELD_ALIASES = {"author": "authors", "summary": "abstract", "cat": "category"}
 
 
