@@ -425,8 +425,9 @@ def test_a_fuzzy_stem_no_real_word_reaches_ranks_below_one_a_title_word_reaches(
     # "sjeing~": "seeing" (a title word) stems to "see"; "saeing" (no word) stems to "sae",
     # the stem of "SAEs". Both are found; the paper about seeing comes first.
     records = [
-        _record("2412.20001", "Sparse SAEs for Models", "About SAEs.", "A. Writer", "cs.LG"),
-        _record("2412.20002", "Seeing Fast", "Seeing things.", "B. Writer", "cs.CV"),
+        _record("2412.20001", "SAEs and SAEs", "About SAEs.", "A. Writer", "cs.LG"),
+        _record("2412.20002", "Fast Vision", "Seeing things.", "B. Writer", "cs.CV"),
+        _record("2412.20003", "Seeing Far", "Far away.", "C. Writer", "cs.CV"),
     ]
     dump = tmp_path / "p.jsonl"
     dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -434,5 +435,6 @@ def test_a_fuzzy_stem_no_real_word_reaches_ranks_below_one_a_title_word_reaches(
     library.ingest([dump])
     result = library.search("sjeing~", limit=None)
     assert {"see", "sae"} <= set(result.terms)
-    assert [h.paper.id for h in result.hits] == ["2412.20002", "2412.20001"]
+    # A title's "SAEs" used to outrank an abstract's "Seeing".
+    assert [h.paper.id for h in result.hits] == ["2412.20003", "2412.20002", "2412.20001"]
     library.close()
