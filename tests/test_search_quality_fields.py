@@ -175,3 +175,18 @@ def test_the_app_status_line_says_what_a_query_cannot_mean(services, bad, messag
             assert list(app.screen.query_one(ResultsList)._ids) == before  # last good results
 
     asyncio.run(check())
+
+
+def test_ids_pipe_into_bookmark_add_and_tag_finds_them(tmp_path: Path) -> None:
+    dump = tmp_path / "papers.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    data = tmp_path / "data"
+    assert run("ingest", str(dump), data_dir=data).returncode == 0
+    ids = run("search", "cs.LG", "--ids", data_dir=data).stdout.split()
+    assert sorted(ids) == ["2412.00002", "2412.00003"]
+    added = run("bookmark", "add", *ids, "--tag", "quant", data_dir=data)  # what xargs runs
+    assert added.returncode == 0, added.stderr
+    tagged = run("search", "tag:quant", "--ids", data_dir=data)
+    assert sorted(tagged.stdout.split()) == ids
+    both = run("search", "tag:quant", "quantization", "--ids", data_dir=data)
+    assert both.stdout.split() == ["2412.00003"]
