@@ -140,6 +140,12 @@ def interpret(text: str) -> Interpreted:
             continue
         name, value = m.group(1).lower(), m.group(2)
         field = BY_NAME.get(name)
+        if field is None and not value and following[0] in ("space", None):
+            # "Mamba: Linear-Time…" pasted from a title: a word and its colon, not a field.
+            out.append(("NOT " if negate else "") + m.group(1))
+            continue
+        if field is None and value.startswith("//"):
+            raise QueryError("a link finds its paper when it is the whole query")
         if field is None:
             raise QueryError(f"unknown field {m.group(1)}: — the fields are {known_fields_text()}")
         if not value and following[0] == "phrase":

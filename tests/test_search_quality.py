@@ -325,6 +325,13 @@ def test_minus_means_not(lib: Library) -> None:
     assert interpret("well-known").text == "well-known"  # a hyphen inside a word is not NOT
 
 
+def test_a_pasted_title_with_a_colon_is_words_not_a_field(lib: Library) -> None:
+    assert interpret("Pruning: Networks").text == "Pruning Networks"
+    assert _ids(lib, "Pruning: Networks") == ["2412.00004"]
+    with pytest.raises(QueryError, match="whole query"):
+        lib.search("see https://arxiv.org/abs/2412.00002")
+
+
 def test_interpret_passes_the_engine_syntax_through() -> None:
     assert interpret('title:"state space" OR author:turing').text == (
         'title:"state space" OR authors:turing'
