@@ -1,28 +1,21 @@
-"""From a user's query text and filters to Whoosh queries: parsing, bounded expansions, fuzzy
-words that survive stemming, filters as queries, and what kind of answer a query needs.
+"""From a user's query text and filters to Whoosh queries: parsing, bounded expansions scored
+as the terms they stand for, filters as queries, and what kind of answer a query needs (fuzzy
+words that survive stemming: :mod:`search.engine.fuzzy`).
 
 Nothing here leaves the package: the engine's callers pass text and :class:`Filters`.
 """
 
 from __future__ import annotations
 
-import functools
 import heapq
 import os
-from collections.abc import Callable
 
 from whoosh import fields, matching, qparser, query
 
 from search.engine import whoosh_private
 from search.engine.analysis import fold
-from search.engine.schema import (
-    DEFAULT_FIELDS,
-    EXTRA_FIELDS,
-    FIELD_ALIASES,
-    VOCABULARY_FIELD,
-    datenum,
-    simple_chain,
-)
+from search.engine.fuzzy import UNSURE_STEM, StemFuzzyTerm
+from search.engine.schema import DEFAULT_FIELDS, EXTRA_FIELDS, FIELD_ALIASES, datenum
 from search.models import Filters, QueryError
 
 #: A prefix, wildcard or fuzzy term expands to at most this many index terms (the most frequent
@@ -36,10 +29,6 @@ EXPANSION_MEMO = 256
 #: all (the commonest term always counts): a pure-Python union costs about a microsecond a
 #: posting, and `re*` on 100k abstracts otherwise reads millions of them.
 EXPANSION_POSTINGS = 50_000
-
-#: How much a fuzzy word's stem counts when no real word reaches it (see
-#: StemFuzzyTerm.backed_stems): still found, ranked below the stems of words the library uses.
-UNSURE_STEM = 0.3
 
 #: The fields whose matched terms are reported (for highlighting and snippets).
 TEXT_FIELDS = ("title", "abstract", "authors")
@@ -228,120 +217,6 @@ def _segment_term_docs(reader, field: str, text) -> set[int]:
     for ids, _, _ in whoosh_private.segment_postings(reader, field, btext, False):
         out.update(ids)
     return out
-
-
-@functools.lru_cache(maxsize=65_536)
-def _distance(a: str, b: str, limit: int) -> int:
-    """Edit distance of a and b counting a swap of neighbours as one edit (optimal string
-    alignment); anything above ``limit`` is reported as ``limit + 1`` (exits early)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return min(prev[-1], limit + 1)
-
-
-#: What a mistyped letter may have been (and the letters of the word itself are added).
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-
-@functools.lru_cache(maxsize=1024)
-def _one_edit(word: str) -> frozenset[str]:
-    """``word`` and every word one edit away (a letter deleted, swapped with the next, replaced
-    or inserted), the first letter kept (people rarely get that one wrong, as Whoosh's own
-    fuzzy ``prefixlength=1`` assumes)."""
-    letters = sorted(set(_ALPHABET) | set(word))
-    out = {word}
-    for i in range(1, len(word) + 1):
-        head, tail = word[:i], word[i:]
-        if tail:
-            out.add(head + tail[1:])
-            if len(tail) > 1:
-                out.add(head + tail[1] + tail[0] + tail[2:])
-        for c in letters:
-            out.add(head + c + tail)
-            if tail:
-                out.add(head + c + tail[1:])
-    return frozenset(out)
-
-
-@functools.lru_cache(maxsize=1024)
-def _near_stems(word: str, stem: Callable[[str], str]) -> frozenset[str]:
-    """The stems of ``word`` and of every word one edit away from it."""
-    return frozenset(stem(w) for w in _one_edit(word))
-
-
-class StemFuzzyTerm(query.FuzzyTerm):
-    """Fuzzy matching that survives stemming.
-
-    The parser hands this the word as typed, folded but not stemmed (:class:`_Parser`). In a
-    field that is not stemmed, a term matches within ``maxdist`` edits (as Whoosh's FuzzyTerm).
-    A stemmed field holds stems (``quantiz``) while people type whole, misspelt words
-    (``quantizaton~``), which are many edits away from the stem; and the stem of a misspelt
-    word is no stem at all (``reixforc``). So a term matches when it is the stem of the word or
-    of a word one edit away from it (``quantization`` → ``quantiz``, ``boosting`` → ``boost``
-    for ``bolsting~``); at ``~2``, also a term within two edits of the word or of its stem.
-
-    At one edit (the usual ``~``) the candidates are looked up, not searched for: the words one
-    edit away (their stems in a stemmed field), a thousand or so hashed look-ups whatever the
-    size of the index. Scanning every term with the word's first letter and measuring each
-    costs a second at 100k papers. ``~2`` scans the terms sharing the first two letters.
-    """
-
-    def _btexts(self, ixreader):
-        field = self.field()
-        word = self.text
-        if field not in ixreader.schema or not word:
-            return []
-        chain = simple_chain(ixreader.schema[field].analyzer)
-        stemmer = chain[2] if chain is not None else None
-        if self.maxdist <= 1:
-            near = _near_stems(word, stemmer.stemfn) if stemmer else _one_edit(word)
-            head = word[: self.prefixlength]
-            found = []
-            for term in sorted(near):
-                if term.startswith(head) and (field, term) in ixreader:
-                    found.append(term.encode("utf-8"))
-            return found
-        targets = (word, stemmer.stemfn(word)) if stemmer else (word,)
-        out = []
-        for btext in ixreader.expand_prefix(field, word[: max(2, self.prefixlength)]):
-            term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            if any(_distance(term, w, self.maxdist) <= self.maxdist for w in targets):
-                out.append(btext)
-        return out
-
-    def backed_stems(self, ixreader) -> frozenset[str] | None:
-        """In a stemmed field, the candidate stems that a real word one edit from the typed
-        one stems to (a word of some title: ``seeing`` → ``see`` for ``sjeing~``), as opposed
-        to stems only a non-word reaches (``saeing`` → ``sae``, the stem of "SAEs"). None for
-        a field where every candidate is a real word (not stemmed), or at ``~2``."""
-        if self.maxdist > 1 or VOCABULARY_FIELD not in ixreader.schema:
-            return None
-        chain = simple_chain(ixreader.schema[self.field()].analyzer)
-        if chain is None or chain[2] is None:
-            return None
-        stem = chain[2].stemfn
-        memo = ixreader.__dict__.setdefault("_paperbrowse_backed", {})
-        key = (self.text, stem)
-        if key not in memo:
-            if len(memo) >= EXPANSION_MEMO:
-                memo.pop(next(iter(memo)))
-            words = _one_edit(self.text)
-            memo[key] = frozenset(
-                stem(w) for w in sorted(words) if (VOCABULARY_FIELD, w) in ixreader
-            )
-        return memo[key]
 
 
 class _Parser(qparser.QueryParser):
