@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from search.models import FORMATS, QueryError
 from search.query_fields import BY_NAME, known_fields_text
-from search.text import bare_arxiv_id
+from search.text import bare_arxiv_id, strip_controls
 
 #: Typographic quotes and dashes as the query syntax spells them (pasted titles have them).
 _TYPOGRAPHY = str.maketrans(
@@ -98,7 +98,9 @@ def category_value(value: str) -> str | None:
 def interpret(text: str) -> Interpreted:
     """The engine query, tags and paper id ``text`` stands for; QueryError when it cannot be
     read as the user meant it (the message says what is wrong and how to write it)."""
-    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).strip()
+    # Control characters mean nothing in a query, and a message quoting one must not carry it
+    # to a terminal.
+    text = strip_controls(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)).strip()
     if not text:
         return Interpreted("")
     ref = paper_ref(text)

@@ -317,6 +317,13 @@ def test_what_a_query_cannot_mean_is_a_message(lib: Library, text: str, message:
         lib.facets(text)  # the app's counts say the same
 
 
+@pytest.mark.parametrize("text", ["year:\x1b[31mred", "titl:\x1b]0;x\x07foo", '"\x1b[2Jopen'])
+def test_messages_never_carry_control_characters(text: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        interpret(text)
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in str(caught.value))
+
+
 def test_minus_means_not(lib: Library) -> None:
     assert set(_ids(lib, "-quantization")) == {"2412.00001", "2412.00002", "hep-ph/9901001"}
     assert set(_ids(lib, "quantized -pruning")) == {"2412.00003"}  # quantized: stem quantiz
