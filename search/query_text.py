@@ -58,6 +58,8 @@ _PIECE = re.compile(
 )
 _FIELD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
 _FUZZY = re.compile(r"~(\d*)$")
+_FUZZY_WORD = re.compile(r"^[^~]+~\d*$")
+_OPERATORS = ("AND", "OR", "NOT")
 _YEARS = re.compile(r"^(\d{4})(?:(?:-|\.\.)(\d{4}))?$")
 
 
@@ -166,6 +168,11 @@ def interpret(text: str) -> Interpreted:
         out.append(("NOT " if negate else "") + _fielded(field.name, value))
     if depth > 0:
         raise QueryError("unclosed ( — add the closing )")
+    words = [piece for kind, piece in pieces if kind != "space"]
+    if words and words[-1] in _OPERATORS:
+        raise QueryError(f"{words[-1]} needs a word after it")
+    if words and words[0] in ("AND", "OR"):
+        raise QueryError(f"{words[0]} needs a word before it")
     engine = "".join(out).strip()
     return Interpreted(engine, tuple(tags))
 
@@ -211,6 +218,10 @@ def _fielded(name: str, value: str) -> str:
 
 
 def _check_fuzzy(word: str) -> None:
+    if "~" in word and not _FUZZY_WORD.match(word):
+        raise QueryError(
+            f"{word}: ~ goes at the end of a word (quantizaton~, or ~2 for two letters)"
+        )
     m = _FUZZY.search(word)
     if m and m.group(1) and int(m.group(1)) > 2:
         raise QueryError(

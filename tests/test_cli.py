@@ -188,7 +188,8 @@ def test_stats(library):
     ("args", "message"),
     [
         (("show", "9999.99999"), "no paper with id '9999.99999'"),
-        (("search", "AND"), "query 'AND' has no searchable words"),
+        (("search", "AND"), "AND needs a word after it"),
+        (("search", "the"), "query 'the' has no searchable words"),
         (("search", "x", "--sort", "stars"), "unknown --sort 'stars'"),
         (("search", "x", "--since", "yesterday"), "--since: not a date: 'yesterday'"),
         (("ingest", "/no/such/dump.json"), "/no/such/dump.json: no such file or folder"),

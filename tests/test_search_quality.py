@@ -307,6 +307,9 @@ def test_fuzzy_words_find_the_stem_of_the_word_meant(tmp_path, text: str, expect
         ("category:foo", "not an arXiv category"),
         ("source:web", "hf-text, hf-json, arxiv-jsonl, arxiv-atom"),
         ("-tag:x", "not supported"),
+        ("quant~x", "~ goes at the end of a word"),
+        ("diffusion AND", "AND needs a word after it"),
+        ("OR models", "OR needs a word before it"),
     ],
 )
 def test_what_a_query_cannot_mean_is_a_message(lib: Library, text: str, message: str) -> None:
