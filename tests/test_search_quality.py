@@ -291,6 +291,14 @@ def test_fuzzy_words_find_the_stem_of_the_word_meant(tmp_path, text: str, expect
     library.close()
 
 
+def test_a_very_long_fuzzy_word_is_matched_exactly(lib: Library) -> None:
+    from search.engine import fuzzy
+
+    calls = fuzzy._one_edit.cache_info().misses
+    assert lib.search("q" * 5000 + "~").total == 0
+    assert fuzzy._one_edit.cache_info().misses == calls  # no neighbours were made
+
+
 # -- saying so when it cannot ------------------------------------------------------------------
 
 

@@ -17,6 +17,9 @@ from search.engine.schema import VOCABULARY_FIELD, simple_chain
 #: Expansions remembered per index reader (as queries.EXPANSION_MEMO).
 MEMO = 256
 
+#: Longer fuzzy words are matched exactly (a pasted hash or URL with ~ must not cost seconds).
+MAX_WORD = 40
+
 #: How much a fuzzy word's stem counts when no real word reaches it (see
 #: StemFuzzyTerm.backed_stems): still found, ranked below the stems of words the library uses.
 UNSURE_STEM = 0.3
@@ -97,6 +100,11 @@ class StemFuzzyTerm(query.FuzzyTerm):
             return []
         chain = simple_chain(ixreader.schema[field].analyzer)
         stemmer = chain[2] if chain is not None else None
+        if len(word) > MAX_WORD:
+            # No word is this long: only the word itself (its stem) can match, and its
+            # neighbours would be tens of thousands of look-ups.
+            exact = stemmer.stemfn(word) if stemmer else word
+            return [exact.encode("utf-8")] if (field, exact) in ixreader else []
         if self.maxdist <= 1:
             near = _near_stems(word, stemmer.stemfn) if stemmer else _one_edit(word)
             head = word[: self.prefixlength]
