@@ -173,6 +173,10 @@ def interpret(text: str) -> Interpreted:
         raise QueryError(f"{words[-1]} needs a word after it")
     if words and words[0] in ("AND", "OR"):
         raise QueryError(f"{words[0]} needs a word before it")
+    if tags and "OR" in words:
+        # A tag narrows the whole search (bookmarks are not in the index): "tag:x OR y" would
+        # silently mean "tag:x AND y".
+        raise QueryError("tag: narrows the whole search; it cannot be combined with OR")
     engine = "".join(out).strip()
     return Interpreted(engine, tuple(tags))
 

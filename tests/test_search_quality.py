@@ -315,6 +315,7 @@ def test_a_very_long_fuzzy_word_is_matched_exactly(lib: Library) -> None:
         ("category:foo", "not an arXiv category"),
         ("source:web", "hf-text, hf-json, arxiv-jsonl, arxiv-atom"),
         ("-tag:x", "not supported"),
+        ("tag:x OR models", "cannot be combined with OR"),
         ("quant~x", "~ goes at the end of a word"),
         ("diffusion AND", "AND needs a word after it"),
         ("OR models", "OR needs a word before it"),
