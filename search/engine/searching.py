@@ -17,6 +17,7 @@ from whoosh import query, sorting
 from search.engine import ranking
 from search.engine.cache import SearcherCache
 from search.engine.queries import (
+    capped_expansions,
     filter_query,
     has_expansion,
     matched_terms,
@@ -49,6 +50,9 @@ class Matches:
     ids: tuple[str, ...]
     #: The index terms the query matched in the text fields: (field, term).
     terms: tuple[tuple[str, str], ...]
+    #: Prefix, wildcard or fuzzy words that matched more terms than are searched (the answer
+    #: may be incomplete), e.g. ``("zeta* (64 of 200 words)",)``.
+    capped: tuple[str, ...] = ()
 
 
 class PaperIndex(IndexStore):
@@ -74,18 +78,24 @@ class PaperIndex(IndexStore):
         (None: all), and every id unless ``all_ids`` is False (the ids of the whole list cost
         a full sort and the id column's first read). Raises QueryError for a bad query."""
         lap = lap or _no_lap
-        q = self.query(text)
+        parsed = self.parser().parse(text)
+        q = self._scored(parsed)
         lap("parse")
         total, first, ids = self._run(q, filters, sort, limit, all_ids)
-        terms = matched_terms(q, self.searcher().reader()) if text.strip() else []
+        reader = self.searcher().reader()
+        terms = matched_terms(q, reader) if text.strip() else []
+        # Asked of the parsed query: its expansions know what their bound left out.
+        capped = capped_expansions(parsed, reader) if text.strip() else ()
         lap("match and rank")
-        return Matches(total, tuple(first), tuple(ids), tuple(terms))
+        return Matches(total, tuple(first), tuple(ids), tuple(terms), capped)
 
     def query(self, text: str) -> query.Query:
         """The Whoosh query a search runs for ``text``: parsed, its expansions (prefix,
         wildcard, fuzzy) replaced by the index terms they stand for, scored like words.
         Package-internal (and the same-answer tests', which give it to Whoosh)."""
-        q = self.parser().parse(text)
+        return self._scored(self.parser().parse(text))
+
+    def _scored(self, q: query.Query) -> query.Query:
         if has_expansion(q):
             q = scored_expansions(q, self.searcher().reader())
         return q
