@@ -464,3 +464,15 @@ def test_a_fuzzy_stem_no_real_word_reaches_ranks_below_one_a_title_word_reaches(
     # A title's "SAEs" used to outrank an abstract's "Seeing".
     assert [h.paper.id for h in result.hits] == ["2412.20003", "2412.20002", "2412.20001"]
     library.close()
+
+
+def test_a_capped_expansion_is_still_reported_once_scored(tmp_path, monkeypatch) -> None:
+    from search.engine import queries
+
+    monkeypatch.setattr(queries, "MAX_EXPANSION", 1)
+    library = Library(Locations(tmp_path / "data"))
+    library.ingest([_dump(tmp_path)])
+    result = library.search("pr*", limit=None)  # prune, product, prompt: one is kept
+    assert result.capped and all(c.startswith("pr* (1 of") for c in result.capped)
+    assert result.total >= 1 and result.hits[0].score > 0
+    library.close()
