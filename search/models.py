@@ -1,6 +1,8 @@
 """The records the core hands around: papers, parse problems, filters and search results.
 
-All of them are frozen dataclasses so that front ends can cache and share them freely.
+Papers, problems, filters and search results are frozen dataclasses, so that front ends can
+cache and share them freely. :class:`IngestReport` is not: an ingest fills it in as it goes,
+and hands it over once it is done.
 """
 
 from __future__ import annotations

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 
 import pytest
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
+from search.models import Filters
 from tests.fixtures_app import (
     make_app,
     pilot_test,
@@ -60,6 +62,37 @@ def test_filter_choice_describes_itself():
     assert choice.active
     assert choice.describe() == "≥10▲ · 2024 · code · #ml"
     assert not FilterChoice().active
+
+
+def test_filter_choice_is_the_cores_filters_plus_the_panes_own():
+    """FilterChoice derives from Filters instead of copying its fields: a filter added to the
+    core is in the pane's choice, and in what the choice hands back, without a second list."""
+    core = {f.name for f in fields(Filters)}
+    assert core <= {f.name for f in fields(FilterChoice)}
+    choice = FilterChoice(
+        since=date(2024, 1, 1),
+        until=date(2024, 12, 31),
+        min_upvotes=3,
+        years=frozenset({2024}),
+        kinds=frozenset({"hf-json"}),
+        categories=frozenset({"cs.LG"}),
+        has_code=True,
+        bookmarked_only=True,
+        tag="ml",
+    )
+    filters = choice.to_filters(frozenset({"2401.00001"}))
+    assert type(filters) is Filters
+    assert filters == Filters(
+        since=date(2024, 1, 1),
+        until=date(2024, 12, 31),
+        min_upvotes=3,
+        years=frozenset({2024}),
+        kinds=frozenset({"hf-json"}),
+        categories=frozenset({"cs.LG"}),
+        has_code=True,
+        ids=frozenset({"2401.00001"}),
+    )
+    assert FilterChoice(tag="ml").to_filters() == Filters()
 
 
 @pilot_test

@@ -208,7 +208,7 @@ def _whoosh_scored(lib: Library, text: str, filters: Filters) -> list[tuple[str,
     index = lib.index
     s = index.searcher()
     # The query the engine runs (expansions as the terms they stand for), scored by Whoosh.
-    results = s.search(index.query(text), filter=filter_query(filters), limit=None)
+    results = s.search(index.whoosh_query(text), filter=filter_query(filters), limit=None)
     ids = s.reader().column_reader("id")
     return [(ids[d], score) for score, d in results.top_n]
 
@@ -233,7 +233,7 @@ def test_the_common_queries_are_scored_by_the_index_not_whoosh(library: Library)
     views = library.index.cache()
     docs = views.docs(library.index.parser().parse("learning"))
     for text in SCORED[:-2]:
-        q = library.index.query(text)
+        q = library.index.whoosh_query(text)
         assert views.scores(q, views.docs(q)) is not None, text
     assert views.scores(library.index.parser().parse("learning^2 quantum"), docs) is None
 

@@ -19,7 +19,9 @@ from tests.fixtures_app import (
     scene_detail,
     scene_filters,
     scene_help,
+    scene_reader,
     scene_search,
+    scene_theme,
     settle,
 )
 
@@ -88,3 +90,31 @@ def test_query_error_keeps_results(snap_compare, services):
 
 def test_narrow_terminal(snap_compare, services):
     assert snap_compare(make_app(services), terminal_size=(80, 24), run_before=settle)
+
+
+def test_narrow_detail_next_paper(snap_compare, services):
+    """80x24: a paper opened, then J twice: the detail stays, on the third paper."""
+
+    async def next_twice(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("J", "J")
+        await settle(pilot)
+
+    assert snap_compare(make_app(services), terminal_size=(80, 24), run_before=next_twice)
+
+
+def test_short_terminal_one_line_rows(snap_compare, services):
+    """120x24: one line a row, the title in the width the empty columns left."""
+    assert snap_compare(make_app(services), terminal_size=(120, 24), run_before=scene_search)
+
+
+def test_reader(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_reader)
+
+
+def test_light_theme(snap_compare, services):
+    """Another theme restyles the bookmarks and the detail (tags, headings, links, marks)."""
+    bookmark_a_few(services)
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_theme)

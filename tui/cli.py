@@ -21,12 +21,12 @@ from typing import Annotated, Any
 import typer
 
 from search.datearg import parse_date_arg
+from search.jsonout import json_text
 from search.models import FORMATS, SORTS, Filters, Paper, QueryError
 from search.query_fields import help_text
 from search.serialize import paper_to_dict
 from search.text import path_text, strip_controls
 from tui import STARTED
-from tui.jsonout import json_text
 
 app = typer.Typer(
     name="paperbrowse",
@@ -466,9 +466,12 @@ def _date_option(name: str, value: str | None, *, end: bool = False) -> date | N
 
 
 def _register_subapps() -> None:
+    from tui.cli_bookmark_file import export_file, import_file
     from tui.cli_bookmarks import bookmark_app, export_app
     from tui.cli_cite import cite
 
+    bookmark_app.command("export")(export_file)
+    bookmark_app.command("import")(import_file)
     app.add_typer(bookmark_app, name="bookmark")
     app.add_typer(export_app, name="export")
     app.command("cite")(cite)

@@ -15,9 +15,9 @@ from typing import Annotated, Any
 import typer
 
 from search.bookmarks import Bookmark
+from search.jsonout import json_text
 from search.models import Paper
 from search.text import arxiv_abs_url, bare_arxiv_id, strip_controls
-from tui.jsonout import json_text
 
 bookmark_app = typer.Typer(
     help="Bookmark papers, tag them and write notes (kept apart from the rebuildable index).",
@@ -98,15 +98,21 @@ def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
     return found
 
 
-def _line(mark: Bookmark) -> str:
+def _line(mark: Bookmark, in_library: bool = True) -> str:
     """One bookmark as a list line: id, year, read mark, title, tags."""
     year = str(mark.paper.year) if mark.paper.year else "----"
     read = "x" if mark.read else " "
     tags = "  " + " ".join(f"#{t}" for t in mark.tags) if mark.tags else ""
-    return f"{mark.id:<16} {year} [{read}] {mark.paper.title}{tags}"
+    missing = "  (not in the library)" if not in_library else ""
+    return f"{mark.id:<16} {year} [{read}] {mark.paper.title}{tags}{missing}"
 
 
-def bookmark_json(mark: Bookmark) -> dict[str, Any]:
+def in_library_ids(ctx: typer.Context, marks: list[Bookmark]) -> set[str]:
+    """Which of ``marks`` the library has (an imported bookmark may name a paper it lacks)."""
+    return {p.id for p in _services(ctx).library.get_many([m.id for m in marks])}
+
+
+def bookmark_json(mark: Bookmark, in_library: bool = True) -> dict[str, Any]:
     """The ``bookmark list --json`` record of one bookmark."""
     paper = mark.paper
     arxiv = paper.arxiv_id or bare_arxiv_id(paper.id)
@@ -122,7 +128,9 @@ def bookmark_json(mark: Bookmark) -> dict[str, Any]:
         "note": mark.note,
         "read": mark.read,
         "created": mark.created.isoformat(),
+        "updated": (mark.updated or mark.created).isoformat(),
         "key": mark.key,
+        "in_library": in_library,
     }
 
 
@@ -171,11 +179,12 @@ def list_(
 ) -> None:
     """Bookmarks, newest first."""
     marks = _services(ctx).bookmarks.list(tag=tag)
+    present = in_library_ids(ctx, marks)
     if as_json:
-        typer.echo(json_text([bookmark_json(m) for m in marks]))
+        typer.echo(json_text([bookmark_json(m, m.id in present) for m in marks]))
         return
     for mark in marks:
-        _out(_line(mark))
+        _out(_line(mark, mark.id in present))
     if not marks:
         typer.echo(f"no bookmarks{f' tagged {tag}' if tag else ''}", err=True)
 

@@ -150,7 +150,7 @@ def _bounded(cls: type) -> type:
     """A subclass of a multi-term query class that keeps only its commonest terms (at most
     MAX_EXPANSION of them, and EXPANSION_POSTINGS postings), and unions them in one flat pass."""
 
-    class Bounded(cls):  # type: ignore[misc, valid-type]
+    class Bounded(cls):
         def _btexts(self, ixreader):
             # A query asks several times (doc set, scores, highlight terms) and the next
             # keystroke asks again: expanding scans the term list (fuzzy: an edit distance per

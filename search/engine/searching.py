@@ -58,9 +58,9 @@ class Matches:
 class PaperIndex(IndexStore):
     """The full-text index of the library's papers: the engine's whole API.
 
-    Text, filters, sort and limit in; plain values out. ``searcher()``, ``cache()`` and
-    ``parser()`` hand out Whoosh objects: they are the package's own (and the same-answer
-    tests'), never called from outside ``search/engine/``.
+    Text, filters, sort and limit in; plain values out. ``searcher()``, ``cache()``,
+    ``parser()`` and ``whoosh_query()`` hand out Whoosh objects: they are the package's own
+    (and the same-answer tests'), never called from outside ``search/engine/``.
     """
 
     def search(
@@ -89,7 +89,7 @@ class PaperIndex(IndexStore):
         lap("match and rank")
         return Matches(total, tuple(first), tuple(ids), tuple(terms), capped)
 
-    def query(self, text: str) -> query.Query:
+    def whoosh_query(self, text: str) -> query.Query:
         """The Whoosh query a search runs for ``text``: parsed, its expansions (prefix,
         wildcard, fuzzy) replaced by the index terms they stand for, scored like words.
         Package-internal (and the same-answer tests', which give it to Whoosh)."""

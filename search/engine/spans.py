@@ -9,7 +9,8 @@ Pure functions of the schema the code defines: no index is opened.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterator
+import re
+from collections.abc import Callable, Collection, Iterator
 
 from search.engine.analysis import fold
 from search.engine.schema import FoldFilter, code_schema, simple_chain
@@ -50,8 +51,19 @@ def match_spans(field: str, text: str, terms: Collection[str]) -> list[tuple[int
     return spans
 
 
+#: (token regex, stop words, min size, max size, stem function or None, lower-casing)
+FastAnalysis = tuple[
+    re.Pattern[str],
+    frozenset[str],
+    int,
+    int | None,
+    Callable[[str], str] | None,
+    Callable[[str], str],
+]
+
+
 @functools.cache
-def fast_analysis(field: str):
+def fast_analysis(field: str) -> FastAnalysis | None:
     """(token regex, stop words, min size, max size, stem function or None, lower-casing) when
     the field's analyzer is the usual tokenizer | lowercase or fold | stop [| stem] chain; else
     None."""

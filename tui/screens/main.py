@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 SNIPPET_HITS = 40
 #: Below this width the detail pane replaces the results instead of sitting beside them.
 NARROW_WIDTH = 100
-#: From this height rows get a second line with the matched words in context.
+#: From this height rows get a second line (the title's end, the author, the words in context).
 TWO_LINE_HEIGHT = 30
 #: Seconds the detail pane waits after the cursor moves before it redraws.
 DETAIL_DELAY = 0.04
@@ -83,6 +83,10 @@ class MainScreen(BookmarkActions, Screen[None]):
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", key_display="/", tooltip="Type a query"),
+        # Quit and help come right after search, so that a narrow footer (80 columns) still
+        # shows them; the footer cuts what does not fit from its end.
+        Binding("q", "app.quit", "Quit", tooltip="Quit (when not typing)"),
+        Binding("question_mark", "app.help", "Help", key_display="?", tooltip="This list of keys"),
         Binding(
             "escape", "back", "Back", show=False, tooltip="Back: leave the detail or the search"
         ),
@@ -110,6 +114,13 @@ class MainScreen(BookmarkActions, Screen[None]):
         ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Reload and run the query again"),
+        Binding(
+            "z",
+            "toggle_reader",
+            "Reader",
+            show=False,
+            tooltip="Reader: the detail at the full width, or back to the list",
+        ),
     ]
 
     sort: reactive[str] = reactive("relevance", init=False)
@@ -118,6 +129,8 @@ class MainScreen(BookmarkActions, Screen[None]):
     narrow: reactive[bool] = reactive(False, init=False)
     #: In narrow layouts: the detail pane is shown in place of the results.
     detail_open: reactive[bool] = reactive(False, init=False)
+    #: The detail pane alone, at the full width (z).
+    reader: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -190,9 +203,9 @@ class MainScreen(BookmarkActions, Screen[None]):
         self._update_two_line()
 
     def _update_two_line(self) -> None:
-        terms = self.result.terms if self.result else ()
-        tall = self.size.height >= TWO_LINE_HEIGHT
-        self.query_one(ResultsList).two_line = bool(terms) and tall
+        # Two lines a row (a long title wraps; the matched words or the abstract's start follow)
+        # when there is room for a dozen papers that way.
+        self.query_one(ResultsList).two_line = self.size.height >= TWO_LINE_HEIGHT
 
     def watch_show_filters(self, value: bool) -> None:
         self.set_class(value, "-show-filters")
@@ -209,6 +222,9 @@ class MainScreen(BookmarkActions, Screen[None]):
 
     def watch_detail_open(self, value: bool) -> None:
         self.set_class(value, "-detail-open")
+
+    def watch_reader(self, value: bool) -> None:
+        self.set_class(value, "-reader")
 
     def watch_sort(self) -> None:
         self.run_query()  # a new order starts at its top
@@ -468,6 +484,14 @@ class MainScreen(BookmarkActions, Screen[None]):
         if self.show_bookmarks and self._in(self.query_one(BookmarksPane)):
             self._set_current(event.paper_id, now=False)
 
+    @on(DetailPane.StepAsked)
+    def _step_asked(self, event: DetailPane.StepAsked) -> None:
+        # The next paper of the results: from here on the detail shows the results' papers, so
+        # the list leads again (even if the detail was opened from the bookmarks), its cursor
+        # moves, and the list says which paper is current, as for j / k there.
+        self._opened_from = ResultsList
+        self.query_one(ResultsList).move_by(event.step)
+
     @on(DetailPane.SimilarChosen)
     def _similar_chosen(self, event: DetailPane.SimilarChosen) -> None:
         self._open(event.paper_id, DetailPane)
@@ -636,12 +660,17 @@ class MainScreen(BookmarkActions, Screen[None]):
 
     def action_focus_search(self) -> None:
         self.detail_open = False
+        self.reader = False
         self._focus(self.query_one(SearchBar).input)
 
     def action_back(self) -> None:
         focused = self.focused
         results = self.query_one(ResultsList)
-        if self.detail_open:
+        if self.reader:
+            self.reader = False
+            if not self.detail_open:
+                self._focus(results)
+        elif self.detail_open:
             self.detail_open = False
             self._focus(results)
         elif focused is results:
@@ -649,7 +678,15 @@ class MainScreen(BookmarkActions, Screen[None]):
         else:
             self._focus(results)
 
+    def action_toggle_reader(self) -> None:
+        self.reader = not self.reader
+        if self.reader:
+            self._focus(self.query_one(DetailPane))
+        elif not self.detail_open:
+            self._focus(self.query_one(ResultsList))
+
     def action_toggle_filters(self) -> None:
+        self.reader = False  # a pane beside the detail: the reader makes room for it
         self.show_filters = not self.show_filters
         if self.show_filters:
             # Focus the pane, not its first field, so that f (or x, s…) still acts as a key.
@@ -658,6 +695,7 @@ class MainScreen(BookmarkActions, Screen[None]):
             self._focus(self.query_one(ResultsList))
 
     def action_toggle_bookmarks(self) -> None:
+        self.reader = False
         self.show_bookmarks = not self.show_bookmarks
         if self.show_bookmarks:
             self._focus(self.query_one(BookmarksPane).options)

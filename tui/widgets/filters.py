@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from rich.text import Text
@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from search.models import Filters
 from tui.widgets.highlight import literal
 
 KIND_LABELS = {
@@ -24,15 +25,12 @@ KIND_LABELS = {
 
 
 @dataclass(frozen=True)
-class FilterChoice:
-    """What the user picked in the pane; the screen turns it into ``search.models.Filters``."""
+class FilterChoice(Filters):
+    """What the user picked in the pane: the core's :class:`Filters` (dates, upvotes, years,
+    kinds, code; inherited, so the two never drift apart) and the pane's own choices, which
+    the screen turns into ``Filters.ids`` (see :meth:`to_filters`; the pane leaves ``ids``
+    None)."""
 
-    since: date | None = None
-    until: date | None = None
-    min_upvotes: int | None = None
-    years: frozenset[int] = frozenset()
-    kinds: frozenset[str] = frozenset()
-    has_code: bool = False
     bookmarked_only: bool = False
     tag: str | None = None
     #: Fields the user typed that could not be read (shown as invalid, otherwise ignored).
@@ -41,6 +39,12 @@ class FilterChoice:
     @property
     def active(self) -> bool:
         return self != FilterChoice()
+
+    def to_filters(self, ids: frozenset[str] | None = None) -> Filters:
+        """The core's Filters for this choice; ``ids`` are the papers the bookmark and tag
+        choices allow (None: no such choice)."""
+        core = {f.name: getattr(self, f.name) for f in fields(Filters) if f.name != "ids"}
+        return Filters(**core, ids=ids)
 
     def describe(self) -> str:
         """A short summary for the status line: ``2024–2025 · ≥10▲ · code``."""
