@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from search.bookmarks import Bookmark, BookmarkStore, normalize_tag
-from search.jsonout import json_line
-from search.models import Paper
-from search.serialize import paper_from_dict, paper_to_dict
+from paperbrowse.search.bookmarks import Bookmark, BookmarkStore, normalize_tag
+from paperbrowse.search.jsonout import json_line
+from paperbrowse.search.models import Paper
+from paperbrowse.search.serialize import paper_from_dict, paper_to_dict
 
 #: Every line says what it is, so a stray JSON Lines file is not taken for bookmarks.
 FORMAT = "paperbrowse-bookmarks/1"

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from search.models import FORMATS, QueryError
-from search.query_fields import BY_NAME, known_fields_text
-from search.text import bare_arxiv_id, strip_controls
+from paperbrowse.search.models import FORMATS, QueryError
+from paperbrowse.search.query_fields import BY_NAME, known_fields_text
+from paperbrowse.search.text import bare_arxiv_id, strip_controls
 
 #: Typographic quotes and dashes as the query syntax spells them (pasted titles have them).
 _TYPOGRAPHY = str.maketrans(

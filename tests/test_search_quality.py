@@ -8,14 +8,14 @@ import json
 from datetime import date
 
 import pytest
+from paperbrowse.search.bookmarks import BookmarkStore
+from paperbrowse.search.engine.analysis import fold
+from paperbrowse.search.library import Library
+from paperbrowse.search.models import Filters, QueryError
+from paperbrowse.search.paths import Locations
+from paperbrowse.search.query_text import category_value, interpret, paper_ref
+from paperbrowse.search.services import build_services
 
-from search.bookmarks import BookmarkStore
-from search.engine.analysis import fold
-from search.library import Library
-from search.models import Filters, QueryError
-from search.paths import Locations
-from search.query_text import category_value, interpret, paper_ref
-from search.services import build_services
 from tests.dumps_paths import DUMPS, needs_dumps
 
 
@@ -292,7 +292,7 @@ def test_fuzzy_words_find_the_stem_of_the_word_meant(tmp_path, text: str, expect
 
 
 def test_a_very_long_fuzzy_word_is_matched_exactly(lib: Library) -> None:
-    from search.engine import fuzzy
+    from paperbrowse.search.engine import fuzzy
 
     calls = fuzzy._one_edit.cache_info().misses
     assert lib.search("q" * 900 + "~").total == 0  # under the query bound (1,000 chars)
@@ -373,11 +373,10 @@ def test_published_dates_in_the_fixture(lib: Library) -> None:
 def test_an_index_of_schema_4_is_rebuilt_with_folding(tmp_path) -> None:
     """An index of version 4 (no folding, no exact-title field) is never searched as if it had
     them: it rebuilds itself from library.sqlite3, and the bookmarks are not touched."""
+    from paperbrowse.search.engine import SCHEMA_VERSION
+    from paperbrowse.search.engine.schema import document
     from whoosh import fields, index
     from whoosh.analysis import StemmingAnalyzer
-
-    from search.engine import SCHEMA_VERSION
-    from search.engine.schema import document
 
     assert SCHEMA_VERSION == 5
     library = Library(Locations(tmp_path / "data"))
@@ -425,7 +424,7 @@ def test_an_index_of_schema_4_is_rebuilt_with_folding(tmp_path) -> None:
 
 
 def test_folded_words_are_highlighted_in_the_original_text(lib: Library) -> None:
-    from search.engine import match_spans
+    from paperbrowse.search.engine import match_spans
 
     text = "Straße of Balázs, a ﬁne-tuning Ｔｒａｎｓｆｏｒｍｅｒ"
     spans = match_spans("abstract", text, {"strass", "balaz", "fine", "transform"})
@@ -467,7 +466,7 @@ def test_a_fuzzy_stem_no_real_word_reaches_ranks_below_one_a_title_word_reaches(
 
 
 def test_a_capped_expansion_is_still_reported_once_scored(tmp_path, monkeypatch) -> None:
-    from search.engine import queries
+    from paperbrowse.search.engine import queries
 
     monkeypatch.setattr(queries, "MAX_EXPANSION", 1)
     library = Library(Locations(tmp_path / "data"))

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.query_fields import FIELDS, help_lines, markdown_table
 
-from search.query_fields import FIELDS, help_lines, markdown_table
 from tests.test_cli import run
 from tests.test_search_quality import RECORDS
 
@@ -118,10 +118,10 @@ def test_the_app_help_shows_the_table(services) -> None:
     import asyncio
     import io
 
+    from paperbrowse.tui.screens.help import HelpScreen
     from rich.console import Console
 
     from tests.fixtures_app import make_app, settle
-    from tui.screens.help import HelpScreen
 
     async def check() -> None:
         app = make_app(services)
@@ -152,11 +152,11 @@ def test_the_app_help_shows_the_table(services) -> None:
 def test_the_app_status_line_says_what_a_query_cannot_mean(services, bad, message) -> None:
     import asyncio
 
+    from paperbrowse.tui.widgets.results_list import ResultsList
+    from paperbrowse.tui.widgets.search_bar import SearchBar
     from textual.widgets import Input
 
     from tests.fixtures_app import make_app, settle, static_text
-    from tui.widgets.results_list import ResultsList
-    from tui.widgets.search_bar import SearchBar
 
     async def check() -> None:
         app = make_app(services)

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from search.models import Paper
-from search.text import strip_controls
+from paperbrowse.search.models import Paper
+from paperbrowse.search.text import strip_controls
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -33,14 +32,14 @@ def export_file(
     ] = None,
 ) -> None:
     """Every bookmark with its tags, note, read state, key and times, as JSON lines (stable)."""
-    from search.bookmark_io import export_lines
+    from paperbrowse.search.bookmark_io import export_lines
 
     marks = ctx.obj().bookmarks.list()
     text = export_lines(marks)
     if output is None:
         typer.echo(text, nl=False)
     else:
-        from tui.cli_bookmarks import write_atomically
+        from paperbrowse.tui.cli_bookmarks import write_atomically
 
         if not output.expanduser().parent.is_dir():
             raise _fail(f"no such folder: {output.expanduser().parent}")
@@ -57,7 +56,7 @@ def import_file(
     """Merge an exported bookmark file into this library (no duplicates; nothing typed is lost)."""
     import sys
 
-    from search.bookmark_io import BookmarkFileError, import_bookmarks, parse_lines
+    from paperbrowse.search.bookmark_io import BookmarkFileError, import_bookmarks, parse_lines
 
     name = "<stdin>" if str(path) == "-" else str(path)
     try:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from paperbrowse.search.engine.schema import VOCABULARY_FIELD, simple_chain
 from whoosh import query
-
-from search.engine.schema import VOCABULARY_FIELD, simple_chain
 
 #: Expansions remembered per index reader (as queries.EXPANSION_MEMO).
 MEMO = 256

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from paperbrowse.search.engine.analysis import PostingsAnalyzer, fold
+from paperbrowse.search.models import Paper
 from whoosh import fields, formats
 from whoosh.analysis import (
     CompositeAnalyzer,
@@ -19,16 +21,15 @@ from whoosh.analysis import (
     StopFilter,
 )
 
-from search.engine.analysis import PostingsAnalyzer, fold
-from search.models import Paper
-
 #: Bump whenever the schema or what goes into a field changes: an index built with another version
 #: is rebuilt from the library's records (which the dumps can always re-create).
 #: 4: FastText moved from ``search.index`` to ``search.engine.schema``; the schema pickled in an
 #: index names the class by its module, so an index of version 3 cannot be opened any more.
 #: 5: every text field folds accents and compatibility forms (:class:`FoldFilter`); a
 #: ``title_exact`` field holds the title's words unstemmed (exact forms rank first); keywords are
-#: text (stemmed words), searched with every unfielded word.
+#: text (stemmed words), searched with every unfielded word. (Also: the classes moved to
+#: ``paperbrowse.search.engine.schema`` with the one installed package, so a version-4 index
+#: names classes that no longer exist: it is rebuilt, never opened.)
 SCHEMA_VERSION = 5
 
 #: The fields the filters pane counts papers by.

@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from whoosh import query, sorting
-
-from search.engine import ranking
-from search.engine.cache import SearcherCache
-from search.engine.queries import (
+from paperbrowse.search.engine import ranking
+from paperbrowse.search.engine.cache import SearcherCache
+from paperbrowse.search.engine.queries import (
     capped_expansions,
     filter_query,
     has_expansion,
@@ -25,9 +23,10 @@ from search.engine.queries import (
     sets_answer,
     sort_key,
 )
-from search.engine.schema import FACETS
-from search.engine.store import IndexStore
-from search.models import Filters, Paper, QueryError
+from paperbrowse.search.engine.schema import FACETS
+from paperbrowse.search.engine.store import IndexStore
+from paperbrowse.search.models import Filters, Paper, QueryError
+from whoosh import query, sorting
 
 #: A relevance-sorted result that Whoosh ranks (a query the scorer cannot score) ranks this
 #: many hits by score; the others follow, newest first.
@@ -53,6 +52,9 @@ class Matches:
     #: Prefix, wildcard or fuzzy words that matched more terms than are searched (the answer
     #: may be incomplete), e.g. ``("zeta* (64 of 200 words)",)``.
     capped: tuple[str, ...] = ()
+    #: The order ``ids`` are in: the sort asked for, or "date" where relevance has nothing to
+    #: rank (the empty query, only prefixes or fuzzy words).
+    order: str = "relevance"
 
 
 class PaperIndex(IndexStore):
@@ -87,7 +89,8 @@ class PaperIndex(IndexStore):
         # Asked of the parsed query: its expansions know what their bound left out.
         capped = capped_expansions(parsed, reader) if text.strip() else ()
         lap("match and rank")
-        return Matches(total, tuple(first), tuple(ids), tuple(terms), capped)
+        order = sort_key(sort, q) or "relevance"
+        return Matches(total, tuple(first), tuple(ids), tuple(terms), capped, order)
 
     def whoosh_query(self, text: str) -> query.Query:
         """The Whoosh query a search runs for ``text``: parsed, its expansions (prefix,

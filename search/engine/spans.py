@@ -12,8 +12,8 @@ import functools
 import re
 from collections.abc import Callable, Collection, Iterator
 
-from search.engine.analysis import fold
-from search.engine.schema import FoldFilter, code_schema, simple_chain
+from paperbrowse.search.engine.analysis import fold
+from paperbrowse.search.engine.schema import FoldFilter, code_schema, simple_chain
 
 
 def analyze(field: str, text: str) -> Iterator[tuple[str, int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from paperbrowse.search.query_fields import help_lines
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -12,8 +13,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
-
-from search.query_fields import help_lines
 
 #: Keys that are Textual's own, not bindings of ours, that the help should still mention.
 TEXTUAL_KEYS = (

@@ -11,6 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from paperbrowse.search.models import Paper
+from paperbrowse.tui.widgets.highlight import (
+    highlight,
+    link_urls,
+    literal,
+    literal_lines,
+    text_style,
+)
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -20,9 +28,6 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
-
-from search.models import Paper
-from tui.widgets.highlight import highlight, link_urls, literal, literal_lines, text_style
 
 #: The parts of the detail text with a look of their own: component class ``detail--<name>``.
 PARTS = (
@@ -231,7 +236,9 @@ def render_paper(
         out.append(f"WITHDRAWN on {paper.withdrawn.isoformat()}", style=styles["withdrawn"])
         out.append("\n")
     if paper.authors:
-        out.append_text(literal(", ".join(paper.authors), styles["authors"]))
+        # An author the query matched ("lovelace") is highlighted like a word of the abstract.
+        authors = literal(", ".join(paper.authors), styles["authors"])
+        out.append_text(highlight(authors, terms, styles["match"], "authors"))
         extra = (paper.author_count or 0) - len(paper.authors)
         if extra > 0:
             out.append(f" and {extra} more", style=styles["authors"])
