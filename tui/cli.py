@@ -427,12 +427,17 @@ def _register_subapps() -> None:
     from tui.cli_bookmark_file import export_file, import_file
     from tui.cli_bookmarks import bookmark_app, export_app
     from tui.cli_cite import cite
+    from tui.cli_watch import digest, mark_app, new, watch_app
 
     bookmark_app.command("export")(export_file)
     bookmark_app.command("import")(import_file)
     app.add_typer(bookmark_app, name="bookmark")
     app.add_typer(export_app, name="export")
     app.command("cite")(cite)
+    app.add_typer(mark_app, name="mark")
+    app.add_typer(watch_app, name="watch")
+    app.command("new")(new)
+    app.command("digest")(digest)
 
 
 _register_subapps()
