@@ -14,10 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from search.bookmarks import BookmarkStore
-from search.library import Library
 from search.text import bare_arxiv_id
+
+if TYPE_CHECKING:
+    from search.library import Library
 
 _SESSION_STARTED, _SESSION_ENDED = "session_started", "session_ended"
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from search.bookmarks import BookmarkStore
 from search.jsonout import json_line
-from search.library import Library, check_query_size
 from search.models import Filters, Paper
+
+if TYPE_CHECKING:
+    from search.library import Library
 
 #: The filters a watch keeps (an id set is not a saved search's business).
 _FILTER_FIELDS = ("since", "until", "min_upvotes", "years", "kinds", "has_code")
@@ -102,6 +105,8 @@ class Watches:
         name = " ".join(watch.name.split())
         if not name:
             raise ValueError("a watch needs a name")
+        from search.library import check_query_size
+
         check_query_size(watch.query)
         created = watch.created or datetime.now(UTC)
         saved = Watch(name, watch.query, watch.filters, created)

@@ -146,3 +146,47 @@ def test_new_over_the_collection(tmp_path: Path) -> None:
     ids = pb(tmp_path, "new", "--ids").stdout.split()
     stats = pb(tmp_path, "stats", "--json").stdout
     assert len(ids) == json.loads(stats)["papers"]
+
+
+def test_export_import_carries_read_state_and_watches(two_days: Path, tmp_path: Path) -> None:
+    pb(two_days, "bookmark", "add", "2608.17253")
+    pb(two_days, "mark", "read", "2608.17253", "2608.18565")
+    pb(two_days, "watch", "add", "plc", "PLC", "--min-upvotes", "3")
+    text = pb(two_days, "bookmark", "export").stdout
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [line["format"] for line in lines] == [
+        "paperbrowse-bookmarks/1",
+        "paperbrowse-read/1",
+        "paperbrowse-watch/1",
+    ]
+    assert lines[0]["read"] is True and lines[1]["id"] == "2608.18565"
+    assert lines[2]["query"] == "PLC" and lines[2]["filters"] == {"min_upvotes": 3}
+    assert pb(two_days, "bookmark", "export").stdout == text  # stable
+    other = tmp_path / "other"
+    pb(other, "ingest", str(NEW_DAY))
+    (tmp_path / "file.jsonl").write_text(text)
+    run = pb(other, "bookmark", "import", str(tmp_path / "file.jsonl"))
+    assert "1 added, 0 merged, 0 unchanged; 1 more read; 1 watch added" in run.stderr
+    rows = json.loads(pb(other, "new", "--last-ingest", "--json").stdout)
+    assert {r["id"] for r in rows if r["read"]} == {"2608.17253", "2608.18565"}
+    assert json.loads(pb(other, "watch", "list", "--json").stdout)[0]["name"] == "plc"
+    again = pb(other, "bookmark", "import", str(tmp_path / "file.jsonl"))
+    assert "0 added, 0 merged, 1 unchanged" in again.stderr and "more read" not in again.stderr
+
+
+def test_import_newer_unread_bookmark_unreads_the_paper(two_days: Path, tmp_path: Path) -> None:
+    pb(two_days, "bookmark", "add", "2608.17253")
+    line = json.loads(pb(two_days, "bookmark", "export").stdout)
+    pb(two_days, "mark", "read", "2608.17253")
+    line["updated"] = "2999-01-01T00:00:00+00:00"  # a newer copy, unread
+    (tmp_path / "f.jsonl").write_text(json.dumps(line) + "\n")
+    pb(two_days, "bookmark", "import", str(tmp_path / "f.jsonl"))
+    rows = json.loads(pb(two_days, "new", "--last-ingest", "--json").stdout)
+    assert not any(r["read"] for r in rows)
+
+
+def test_import_refuses_a_bad_watch_line(two_days: Path, tmp_path: Path) -> None:
+    bad = {"format": "paperbrowse-watch/1", "name": "x", "query": "q", "filters": {"nope": 1}}
+    (tmp_path / "f.jsonl").write_text(json.dumps(bad) + "\n")
+    run = pb(two_days, "bookmark", "import", str(tmp_path / "f.jsonl"), ok=False)
+    assert "f.jsonl:1: unknown filter 'nope'; nothing imported" in run.stderr
