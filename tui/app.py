@@ -54,6 +54,8 @@ class PaperBrowseApp(App[None]):
         self.debounce = debounce
         self.clock = clock
         self._generation: int | None = None
+        #: Seconds a paper stays in the detail pane before it counts as read (tests lower it).
+        self.seen_delay = 1.5
 
     def get_default_screen(self) -> Screen:
         return MainScreen()

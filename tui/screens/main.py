@@ -33,6 +33,7 @@ from tui.debounce import Debouncer
 from tui.messages import BookmarksChanged, LibraryUpdated
 from tui.screens.bookmark_actions import BookmarkActions, Current, load_current
 from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link
+from tui.screens.reading_actions import ReadingActions
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
 from tui.widgets.filters import FilterChoice, FiltersPane
@@ -78,7 +79,7 @@ def filters_for(services: Services, choice: FilterChoice) -> Filters:
     )
 
 
-class MainScreen(BookmarkActions, Screen[None]):
+class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
@@ -111,6 +112,19 @@ class MainScreen(BookmarkActions, Screen[None]):
             "Bookmarks",
             key_display="B",
             tooltip="Show or hide the bookmarks pane (Enter opens one)",
+        ),
+        # m, w and N stay out of the footer, which app-reading fitted to 80 columns (? lists them).
+        Binding("m", "toggle_read", "Read", show=False, tooltip="Mark the paper read, or unread"),
+        Binding(
+            "w", "watches", "Watches", show=False, tooltip="Saved searches and their new papers"
+        ),
+        Binding(
+            "N",
+            "toggle_new",
+            "New",
+            show=False,
+            key_display="N",
+            tooltip="Only the papers new since your last session, or all again",
         ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Reload and run the query again"),
@@ -159,6 +173,7 @@ class MainScreen(BookmarkActions, Screen[None]):
         self._latest_query: str | None = None  # the text of the latest dispatched query
         self._facets_seq = 0
         self.init_bookmark_actions()
+        self.init_reading()
 
     @property
     def pb_app(self) -> PaperBrowseApp:
@@ -194,6 +209,7 @@ class MainScreen(BookmarkActions, Screen[None]):
         self._debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._similar_debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._refresh_bookmarks()
+        self.start_reading()
         self.run_query()
         self._focus(self.query_one(ResultsList))
 
@@ -244,11 +260,11 @@ class MainScreen(BookmarkActions, Screen[None]):
         self._query_seq += 1
         self._latest_query = self.query_text
         seq, query, choice, sort = self._query_seq, self.query_text, self.choice, self.sort
-        services = self.services
+        services, restrict = self.services, self.restrict_now()
 
         def search() -> tuple[SearchResult, bool]:
             library = services.library
-            filters = filters_for(services, choice)
+            filters = restrict(filters_for(services, choice))
             if library.count() == 0:
                 # Nothing to search: skip the index, which may not even exist yet.
                 return SearchResult(query, sort, filters, 0, ()), True
@@ -322,7 +338,7 @@ class MainScreen(BookmarkActions, Screen[None]):
             text.append(" “")
             text.append_text(literal(result.query.strip()))
             text.append("”")
-        if self.choice.active:
+        if self.choice.active or self.restriction is not None:
             text.append("\nwith these filters — press x to clear them")
         return text
 
@@ -347,6 +363,7 @@ class MainScreen(BookmarkActions, Screen[None]):
             parts.append(f"sort: {result.sort}")
         if self.choice.active:
             parts.append(f"filters: {self.choice.describe()}")
+        parts.extend(self.reading_status())
         if result.capped:  # a prefix matched more words than are searched
             parts.append("may be incomplete: " + ", ".join(result.capped))
         self.query_one(SearchBar).set_status(Text(" · ".join(parts)))
@@ -512,6 +529,8 @@ class MainScreen(BookmarkActions, Screen[None]):
         lays the detail pane out once at the end rather than once per row.
         """
         self.current_id = paper_id
+        if paper_id != self._seen_id:
+            self.cancel_seen()  # moved on before it counted as read
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
@@ -554,6 +573,8 @@ class MainScreen(BookmarkActions, Screen[None]):
             note=bookmark.note if bookmark else "",
             bookmarked=bookmark is not None,
         )
+        if paper is not None and self._in(detail):
+            self.schedule_seen(paper.id)  # the user reads it there: read after a moment
         if paper is not None and paper.id != before and self._similar_debounce is not None:
             # Asked only once the pane shows the paper (the answer is dropped otherwise). Like
             # the query: at once after a pause, and for the first and last paper of a run of
@@ -703,7 +724,10 @@ class MainScreen(BookmarkActions, Screen[None]):
             self._focus(self.query_one(ResultsList))
 
     def action_clear_filters(self) -> None:
+        had = self.clear_restriction()
         self.query_one(FiltersPane).clear()
+        if had:
+            self.run_query(keep_position=True)
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]

@@ -56,6 +56,8 @@ class ResultsList(ScrollView, can_focus=True):
         "results-list--author",
         "results-list--snippet",
         "results-list--match",
+        # A paper the user has read: the whole row drawn dimmer.
+        "results-list--read",
     }
 
     DEFAULT_CSS = """
@@ -72,6 +74,7 @@ class ResultsList(ScrollView, can_focus=True):
     ResultsList > .results-list--author { color: $text-muted; }
     ResultsList > .results-list--snippet { color: $text-muted; }
     ResultsList > .results-list--match { color: $accent; text-style: bold; }
+    ResultsList > .results-list--read { text-style: dim; }
     """
 
     @dataclass
@@ -111,6 +114,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._snippets: Mapping[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
         self._terms: tuple[str, ...] = ()
         self._bookmarked: frozenset[str] = frozenset()
+        self._read: frozenset[str] = frozenset()
         self._base_style: Style | None = None  # set while render_lines runs
         self._columns = _Columns()
         self._drawn_width = 0
@@ -164,6 +168,14 @@ class ResultsList(ScrollView, can_focus=True):
     def set_bookmarked(self, ids: frozenset[str]) -> None:
         """Which papers get the bookmark mark."""
         self._bookmarked = ids
+        self._forget_drawn()
+        self.refresh()
+
+    def set_read(self, ids: frozenset[str]) -> None:
+        """Which papers the user has read (drawn dimmer); a set lookup per row drawn."""
+        if ids == self._read:
+            return
+        self._read = ids
         self._forget_drawn()
         self.refresh()
 
@@ -287,6 +299,11 @@ class ResultsList(ScrollView, can_focus=True):
             if len(self._drawn) >= DRAWN_ROWS:
                 self._forget_drawn()
             lines = self._draw(index, width)
+            paper = self._paper(index)
+            if paper is not None and paper.id in self._read:
+                dim = self.get_component_rich_style("results-list--read")
+                for line in lines:
+                    line.stylize(dim)
             self._drawn[index] = lines
         return lines
 
