@@ -41,8 +41,7 @@ def services(tmp_path):
 
 @pilot_test
 async def test_opened_paper_becomes_read_and_m_toggles(services):
-    app = make_app(services)
-    app.seen_delay = 0.0
+    app = make_app(services, seen_delay=0)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -62,8 +61,7 @@ async def test_opened_paper_becomes_read_and_m_toggles(services):
 
 @pilot_test
 async def test_moving_on_before_the_moment_leaves_it_unread(services):
-    app = make_app(services)
-    app.seen_delay = 3600.0  # never, in this test: the user moves on first
+    app = make_app(services, seen_delay=3600)  # never, in this test: the user moves on first
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -163,8 +161,7 @@ async def test_watch_and_read_over_the_collection(tmp_path):
         )
     )
     expected = services.library.search("agent", limit=0).total
-    app = make_app(services)
-    app.seen_delay = 0.0
+    app = make_app(services, seen_delay=0)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("w")
