@@ -133,6 +133,7 @@ class Library:
             hits=tuple(hits),
             ids=found.ids,
             terms=words,
+            order=found.order,
             elapsed_ms=clock.total_ms(),
             timings=tuple(clock.laps),
             capped=found.capped,
@@ -222,6 +223,9 @@ class Library:
             if rebuild:
                 self.records.clear()
                 self.index.create()
+                # Fetched dumps are part of the library's sources, whatever else is named.
+                if self.locations.dumps_dir.is_dir():
+                    paths = [*paths, self.locations.dumps_dir]
             elif self.index.needs_rebuild():
                 self.index.create()
                 self.records.mark_all_new()

@@ -178,9 +178,12 @@ class SearchResult:
     #: Every matching paper id in result order (for virtualised lists); may be longer than hits.
     #: Only the hits' ids when the search was asked for one page (``all_ids=False``).
     ids: Sequence[str] = ()
-    #: The index terms the query matched (stems: ``model`` for "models"), for highlighting:
-    #: ``search.engine.match_spans`` says which words of a text they are.
+    #: The index terms the query matched in any field (stems: ``model`` for "models"; none
+    #: under NOT), for highlighting: ``search.engine.match_spans`` says which words they are.
     terms: tuple[str, ...] = ()
+    #: The order the ids are in: ``sort``, except that relevance with nothing to rank (the empty
+    #: query, only prefixes or fuzzy words) comes newest first, "date".
+    order: str = "relevance"
     elapsed_ms: float = 0.0
     #: Where ``elapsed_ms`` went: (step, ms) in order (``paperbrowse search --timing``).
     timings: tuple[tuple[str, float], ...] = ()

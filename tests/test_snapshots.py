@@ -92,6 +92,34 @@ def test_narrow_terminal(snap_compare, services):
     assert snap_compare(make_app(services), terminal_size=(80, 24), run_before=settle)
 
 
+def test_filters_with_dates_that_cannot_be_read(snap_compare, services):
+    async def bad_dates(pilot):
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        pilot.app.screen.query_one("#since", Input).value = "24"
+        pilot.app.screen.query_one("#until", Input).value = "2024-13"
+        await settle(pilot)
+
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=bad_dates)
+
+
+def test_export_asks_where(snap_compare, services, monkeypatch):
+    # The dialog offers a file in the home folder: the same one on every machine here.
+    monkeypatch.setattr(
+        "search.export.default_export_path",
+        lambda data_dir: Path("/home/reader/paperbrowse-bookmarks.bib"),
+    )
+    bookmark_a_few(services)
+
+    async def export(pilot):
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=export)
+
+
 def test_narrow_detail_next_paper(snap_compare, services):
     """80x24: a paper opened, then J twice: the detail stays, on the third paper."""
 

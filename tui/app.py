@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -19,7 +20,7 @@ from tui.widgets.detail import DetailPane
 from tui.widgets.results_list import ResultsList
 
 if TYPE_CHECKING:
-    from search.services import Services
+    from search.services import LibraryState, Services
 
 
 class PaperBrowseApp(App[None]):
@@ -58,21 +59,40 @@ class PaperBrowseApp(App[None]):
         self._generation: int | None = None
         #: Seconds a paper stays in the detail pane before it counts as read.
         self.seen_delay = seen_delay
+        self._polling = False
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
 
     def on_mount(self) -> None:
         if self.poll_seconds > 0:
-            self._generation = self.services.library.generation()
-            self.set_interval(self.poll_seconds, self._poll_generation)
+            self._poll(first=True)
+            self.set_interval(self.poll_seconds, self._poll)
 
-    def _poll_generation(self) -> None:
-        # generation() is one cheap SQLite read, fine to make on the event loop every few seconds.
-        generation = self.services.library.generation()
-        if generation != self._generation:
-            self._generation = generation
-            self.screen_stack[0].post_message(LibraryUpdated(generation))
+    def _poll(self, first: bool = False) -> None:
+        # One read at a time; a slow one (a busy disk) is not queued behind nor cancelled.
+        if not self._polling:
+            self._polling = True
+            self._poll_library(first)
+
+    @work(thread=True, group="poll")
+    def _poll_library(self, first: bool) -> None:
+        # The user's own library, also while the sample is shown (that is how a first ingest is
+        # noticed), read on a connection of its own: off the event loop, never waiting on the
+        # shown library's lock or on an ingest's write transaction.
+        state = self.services.own_library_state()
+        self.call_from_thread(self._library_state, state, first)
+
+    def _library_state(self, state: LibraryState | None, first: bool) -> None:
+        self._polling = False
+        if state is None:
+            return  # unreadable just now: asked again at the next tick
+        seen, self._generation = self._generation, state.generation
+        if first or seen is None or state.generation == seen:
+            return
+        self.screen_stack[0].post_message(
+            LibraryUpdated(state.generation, state.papers, replaces_sample=self.services.sample)
+        )
 
     def all_bindings(self) -> list[Binding]:
         """The main screen's key bindings and the app's (for the palette)."""
@@ -114,3 +134,8 @@ class PaperBrowseApp(App[None]):
                 partial(run, binding.action),
             )
         yield from super().get_system_commands(screen)
+
+    def library_seen(self, generation: int) -> None:
+        """The screen is about to show the user's library at ``generation`` (after the app's own
+        fetch): the next poll must not call that an update from elsewhere."""
+        self._generation = generation

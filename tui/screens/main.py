@@ -8,14 +8,12 @@ as messages; widgets only receive attributes (``show(...)``) and send messages b
 
 from __future__ import annotations
 
-import webbrowser
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,16 +25,17 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
-from search.text import clean
 from tui.dbwork import Answered, ask
 from tui.debounce import Debouncer
-from tui.messages import BookmarksChanged, LibraryUpdated
+from tui.fetching import FetchFinished, FetchProgressed, fetch_latest
+from tui.messages import BookmarksChanged
 from tui.screens.bookmark_actions import BookmarkActions, Current, load_current
-from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link
+from tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
 from tui.screens.reading_actions import ReadingActions
+from tui.screens.sharing import SharingActions
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
-from tui.widgets.filters import FilterChoice, FiltersPane
+from tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
 from tui.widgets.highlight import literal
 from tui.widgets.results_list import ResultsList
 from tui.widgets.search_bar import SearchBar
@@ -53,7 +52,6 @@ NARROW_WIDTH = 100
 TWO_LINE_HEIGHT = 30
 #: Seconds the detail pane waits after the cursor moves before it redraws.
 DETAIL_DELAY = 0.04
-SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
 
 
 def filters_for(services: Services, choice: FilterChoice) -> Filters:
@@ -79,7 +77,7 @@ def filters_for(services: Services, choice: FilterChoice) -> Filters:
     )
 
 
-class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
+class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Screen[None]):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
@@ -98,11 +96,19 @@ class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
         Binding("o", "open_link", "Open", tooltip="Open the paper's link in the browser"),
         Binding("y", "copy_bibtex", "BibTeX", tooltip="Copy the paper's BibTeX entry"),
         Binding(
+            "Y",
+            "show_bibtex",
+            "Show BibTeX",
+            key_display="Y",
+            show=False,
+            tooltip="Show the BibTeX entry, to select or save",
+        ),
+        Binding(
             "e",
             "export_bookmarks",
             "Export bookmarks",
             show=False,
-            tooltip=f"Write every bookmark as BibTeX to ./{EXPORT_NAME}",
+            tooltip="Export the bookmarks as BibTeX (asks where)",
         ),
         Binding("f", "toggle_filters", "Filters", tooltip="Show or hide the filters pane"),
         Binding("x", "clear_filters", "Clear filters", show=False, tooltip="Reset every filter"),
@@ -127,13 +133,27 @@ class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
             tooltip="Only the papers new since your last session, or all again",
         ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
-        Binding("r", "refresh", "Refresh", show=False, tooltip="Reload and run the query again"),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            show=False,
+            tooltip="Reload after an ingest (leaves the sample)",
+        ),
         Binding(
             "z",
             "toggle_reader",
             "Reader",
             show=False,
             tooltip="Reader: the detail at the full width, or back to the list",
+        ),
+        Binding(
+            "F",
+            "fetch",
+            "Fetch",
+            show=False,
+            key_display="F",
+            tooltip="Fetch the latest Hugging Face Daily Papers into the library",
         ),
     ]
 
@@ -210,7 +230,7 @@ class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
         self._similar_debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._refresh_bookmarks()
         self.start_reading()
-        self.run_query()
+        self.start_library()
         self._focus(self.query_one(ResultsList))
 
     @on(Resize)
@@ -328,6 +348,8 @@ class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
             self._facets_timer = self.set_timer(self.pb_app.debounce, self._facets_due)
 
     def _empty_message(self, result: SearchResult, empty_library: bool) -> Text:
+        if self.building_sample:
+            return Text(BUILDING_SAMPLE, justify="center")
         if empty_library:
             return Text(
                 "Your library is empty.\nAdd listings with: paperbrowse ingest PATH…",
@@ -357,8 +379,9 @@ class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
         parts = [f"{result.total:,} result{'s' if result.total != 1 else ''}"]
         if self.pb_app.show_timings:
             parts.append(f"{result.elapsed_ms:.0f} ms")
-        if result.sort == "relevance" and not result.terms:
-            parts.append("newest first")  # an empty query has no relevance to sort by
+        if result.order != result.sort:
+            # Relevance with nothing to rank by (no query, only prefixes): the core said so.
+            parts.append("newest first" if result.order == "date" else f"sort: {result.order}")
         else:
             parts.append(f"sort: {result.sort}")
         if self.choice.active:
@@ -389,18 +412,15 @@ class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
         seq, query, choice, services = self._facets_seq, self.query_text, self.choice, self.services
 
         def count() -> dict[str, dict[str, int]]:
-            # Counts per year/source ignore the year/source picks themselves, so the user sees
-            # what each other choice would give.
-            base = filters_for(services, choice)
-            facet_filters = Filters(
-                since=base.since,
-                until=base.until,
-                min_upvotes=base.min_upvotes,
-                has_code=base.has_code,
-                categories=base.categories,
-                ids=base.ids,
-            )
-            return services.library.facets(query, facet_filters)
+            # Each facet is counted under every other filter (see facet_filters); facets whose
+            # filters are the same (nothing of theirs picked) share one count.
+            counted: dict[Filters, dict[str, dict[str, int]]] = {}
+            facets: dict[str, dict[str, int]] = {}
+            for name, filters in facet_filters(filters_for(services, choice)).items():
+                if filters not in counted:
+                    counted[filters] = services.library.facets(query, filters)
+                facets[name] = counted[filters].get(name, {})
+            return facets
 
         # No failed=: no counts is better than a crash; the query says what is wrong.
         ask(self, services.reads, count, partial(self._show_facets, seq), group="facets")
@@ -631,47 +651,6 @@ class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
         if self.choice.bookmarked_only or self.choice.tag:
             self.run_query(keep_position=True)
 
-    def action_open_link(self) -> None:
-        self.with_current(self._open_link)
-
-    def _open_link(self, current: Current) -> None:
-        assert current.paper is not None
-        url = paper_link(current.paper)
-        if url is None:
-            self.notify("This paper has no web link.", severity="warning")
-            return
-        self._open_in_browser(url)
-        self.notify(f"Opening {clean(url)}", markup=False)
-
-    @work(thread=True, group="browser")
-    def _open_in_browser(self, url: str) -> None:
-        # webbrowser can block for a while starting a browser; keep it off the event loop.
-        webbrowser.open(url)
-
-    def action_copy_bibtex(self) -> None:
-        self.with_current(self._copy_bibtex)
-
-    def _copy_bibtex(self, current: Current) -> None:
-        from search.bibtex import bibtex_entry
-
-        assert current.paper is not None
-        bookmark = current.bookmark
-        self.app.copy_to_clipboard(bibtex_entry(current.paper, bookmark.key if bookmark else None))
-        self.notify("BibTeX copied to the clipboard.")
-
-    def action_export_bookmarks(self) -> None:
-        self._export_worker(Path.cwd() / EXPORT_NAME)
-
-    @work(thread=True, exclusive=True, group="export")
-    def _export_worker(self, path: Path) -> None:
-        try:
-            message = export_bookmarks(self.services.bookmarks, path)
-        except OSError as error:
-            message = f"Could not write {path}: {error}"
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, message, markup=False)
-
     # -- panes and navigation -------------------------------------------------------------------
 
     def _focus(self, widget: Widget) -> None:
@@ -733,12 +712,26 @@ class MainScreen(ReadingActions, BookmarkActions, Screen[None]):
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
 
     def action_refresh(self) -> None:
-        self.query_one("#notice", Static).update("")
-        self.remove_class("-updated")
-        self._refresh_bookmarks()
-        self.run_query(keep_position=True)
+        self.refresh_library()
 
-    @on(LibraryUpdated)
-    def _library_updated(self, event: LibraryUpdated) -> None:
-        self.query_one("#notice", Static).update(Text("Library updated — press r to refresh"))
-        self.add_class("-updated")
+    def action_fetch(self) -> None:
+        if any(w.group == "fetch" and not w.is_finished for w in self.workers):
+            self.notify("A fetch is already running.", severity="warning")
+            return
+        self.run_worker(
+            partial(fetch_latest, self.services, self.post_message), thread=True, group="fetch"
+        )
+
+    @on(FetchProgressed)
+    def _fetch_progressed(self, event: FetchProgressed) -> None:
+        self.query_one(SearchBar).set_status(literal(event.text))
+
+    @on(FetchFinished)
+    def _fetch_finished(self, event: FetchFinished) -> None:
+        severity = "error" if event.failed and not event.papers_new else "information"
+        self.notify(event.text, severity=severity, markup=False, timeout=10)
+        if event.generation is not None:
+            self.pb_app.library_seen(event.generation)  # no "Library updated" for this one
+        # Shows the new papers; with the sample shown, leaves it for the user's library, where
+        # the fetched papers went.
+        self.refresh_library()

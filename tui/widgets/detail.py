@@ -231,7 +231,9 @@ def render_paper(
         out.append(f"WITHDRAWN on {paper.withdrawn.isoformat()}", style=styles["withdrawn"])
         out.append("\n")
     if paper.authors:
-        out.append_text(literal(", ".join(paper.authors), styles["authors"]))
+        # An author the query matched ("lovelace") is highlighted like a word of the abstract.
+        authors = literal(", ".join(paper.authors), styles["authors"])
+        out.append_text(highlight(authors, terms, styles["match"], "authors"))
         extra = (paper.author_count or 0) - len(paper.authors)
         if extra > 0:
             out.append(f" and {extra} more", style=styles["authors"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from rich.text import Text
@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from search.datearg import EXPECTED, parse_date_arg
 from search.models import Filters
 from tui.widgets.highlight import literal
 
@@ -33,8 +34,9 @@ class FilterChoice(Filters):
 
     bookmarked_only: bool = False
     tag: str | None = None
-    #: Fields the user typed that could not be read (shown as invalid, otherwise ignored).
-    invalid: tuple[str, ...] = field(default=(), compare=False)
+    #: What is wrong with what the user typed, one line per field ("from: not a date: …").
+    #: A field that cannot be read restricts nothing; the pane and the status line say so.
+    problems: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -65,19 +67,19 @@ class FilterChoice(Filters):
             parts.append("bookmarked")
         if self.tag:
             parts.append("#" + self.tag)
+        if self.problems:
+            parts.append("⚠ " + ", ".join(p.split(":", 1)[0] for p in self.problems) + " not used")
         return " · ".join(parts)
 
 
-def parse_date(text: str) -> date | None:
-    """``2024``, ``2024-05`` or ``2024-05-17`` → a date (the first day of the year/month)."""
-    text = text.strip()
-    if not text:
-        return None
-    parts = text.split("-")
-    numbers = [int(p) for p in parts]  # ValueError for junk: the caller marks the field invalid
-    if len(numbers) > 3:
-        raise ValueError(text)
-    return date(*(numbers + [1, 1][: 3 - len(numbers)]))
+def facet_filters(filters: Filters) -> dict[str, Filters]:
+    """The filters each facet the pane shows is counted under: every active filter but the
+    facet's own picks, so that a count says what ticking that value would give with the other
+    choices (the year counts follow the dates, upvotes, sources, code and bookmark picks)."""
+    return {
+        "year": replace(filters, years=frozenset()),
+        "kind": replace(filters, kinds=frozenset()),
+    }
 
 
 class FiltersPane(VerticalScroll):
@@ -91,6 +93,8 @@ class FiltersPane(VerticalScroll):
     FiltersPane SelectionList { height: auto; max-height: 8; border: none; padding: 0; }
     FiltersPane Checkbox { border: none; padding: 0; margin-top: 1; }
     FiltersPane #hint { color: $text-muted; margin-top: 1; }
+    FiltersPane #problems { color: $error; display: none; }
+    FiltersPane.-problems #problems { display: block; }
     """
 
     @dataclass
@@ -107,6 +111,7 @@ class FiltersPane(VerticalScroll):
         yield Label("Published from / to")
         yield Input(placeholder="from YYYY[-MM[-DD]]", id="since", compact=True)
         yield Input(placeholder="to   YYYY[-MM[-DD]]", id="until", compact=True)
+        yield Static("", id="problems")
         yield Label("Minimum upvotes")
         yield Input(placeholder="e.g. 10", id="min-upvotes", type="integer", compact=True)
         yield Label("Year")
@@ -170,6 +175,7 @@ class FiltersPane(VerticalScroll):
                 widget = self.query_one(input_id, Input)
                 widget.value = ""
                 widget.remove_class("-invalid")
+            self._show_problems(())
             self.query_one("#has-code", Checkbox).value = False
             self.query_one("#bookmarked-only", Checkbox).value = False
             self.query_one("#tag", Select).clear()
@@ -193,37 +199,56 @@ class FiltersPane(VerticalScroll):
             self.post_message(self.Changed(choice))
 
     def _read(self) -> FilterChoice:
-        invalid: list[str] = []
+        problems: list[str] = []
+        bad: set[str] = set()
         dates: dict[str, date | None] = {}
-        for name in ("since", "until"):
-            widget = self.query_one(f"#{name}", Input)
+        # The CLI's parser: "to 2024" is through 2024-12-31, "24" is not the year 24.
+        for name, label in (("since", "from"), ("until", "to")):
+            value = self.query_one(f"#{name}", Input).value
+            dates[name] = None
+            if value.strip():
+                try:
+                    dates[name] = parse_date_arg(value, end=name == "until")
+                except ValueError as error:
+                    # The placeholders show the expected forms: the narrow pane keeps the rest.
+                    problems.append(f"{label}: " + str(error).replace(f" ({EXPECTED})", ""))
+                    bad.add(name)
+        since, until = dates["since"], dates["until"]
+        if since and until and since > until:
+            problems.append(f"from–to: {since.isoformat()} is after {until.isoformat()}")
+            bad |= {"since", "until"}
+            since = until = None  # an empty range is a typo, not a wish to see nothing
+        upvotes = self.query_one("#min-upvotes", Input).value.strip()
+        min_upvotes = None
+        if upvotes:
             try:
-                dates[name] = parse_date(widget.value)
-                widget.remove_class("-invalid")
+                min_upvotes = int(upvotes)
             except ValueError:
-                dates[name] = None
-                widget.add_class("-invalid")
-                invalid.append(name)
-        upvotes_input = self.query_one("#min-upvotes", Input)
-        try:
-            min_upvotes = int(upvotes_input.value) if upvotes_input.value.strip() else None
-            upvotes_input.remove_class("-invalid")
-        except ValueError:
-            min_upvotes = None
-            upvotes_input.add_class("-invalid")
-            invalid.append("min-upvotes")
+                problems.append(f"minimum upvotes: not a whole number: {upvotes!r}")
+                bad.add("min-upvotes")
+        for name in ("since", "until", "min-upvotes"):
+            self.query_one(f"#{name}", Input).set_class(name in bad, "-invalid")
+        self._show_problems(problems)
         tag_value = self.query_one("#tag", Select).value
         return FilterChoice(
-            since=dates["since"],
-            until=dates["until"],
+            since=since,
+            until=until,
             min_upvotes=min_upvotes,
             years=frozenset(self.query_one("#years", SelectionList).selected),
             kinds=frozenset(self.query_one("#kinds", SelectionList).selected),
             has_code=self.query_one("#has-code", Checkbox).value,
             bookmarked_only=self.query_one("#bookmarked-only", Checkbox).value,
             tag=tag_value if isinstance(tag_value, str) else None,
-            invalid=tuple(invalid),
+            problems=tuple(problems),
         )
+
+    def _show_problems(self, problems: list[str] | tuple[str, ...]) -> None:
+        """Say under the date fields what could not be read, and that it is not used."""
+        self.set_class(bool(problems), "-problems")
+        text = Text()
+        for problem in problems:
+            text.append(f"⚠ {problem} — not used\n")
+        self.query_one("#problems", Static).update(text)
 
 
 def _refill(widget: SelectionList, selections: list[Selection]) -> None:
