@@ -30,12 +30,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from search.bookmarks import Bookmark, BookmarkStore, normalize_tag
-from search.jsonout import json_line
-from search.models import Paper
-from search.reading import ReadState
-from search.serialize import paper_from_dict, paper_to_dict
-from search.watches import Watch, Watches, filters_from_dict, filters_to_dict
+from paperbrowse.search.bookmarks import Bookmark, BookmarkStore, normalize_tag
+from paperbrowse.search.jsonout import json_line
+from paperbrowse.search.models import Paper
+from paperbrowse.search.reading import ReadState
+from paperbrowse.search.serialize import paper_from_dict, paper_to_dict
+from paperbrowse.search.watches import Watch, Watches, filters_from_dict, filters_to_dict
 
 #: Every line says what it is, so a stray JSON Lines file is not taken for bookmarks.
 FORMAT = "paperbrowse-bookmarks/1"

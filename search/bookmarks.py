@@ -22,13 +22,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from search.bookmark_schema import MIGRATIONS, SCHEMA_VERSION
-from search.citekeys import base_key, unique_key
-from search.dbopen import connect
-from search.models import Paper
-from search.serialize import paper_from_json, paper_to_json
-from search.text import bare_arxiv_id, clean, title_key
-from search.transactions import immediate
+from paperbrowse.search.bookmark_schema import MIGRATIONS, SCHEMA_VERSION
+from paperbrowse.search.citekeys import base_key, unique_key
+from paperbrowse.search.dbopen import connect
+from paperbrowse.search.models import Paper
+from paperbrowse.search.serialize import paper_from_json, paper_to_json
+from paperbrowse.search.text import bare_arxiv_id, clean, title_key
+from paperbrowse.search.transactions import immediate
 
 #: Seconds a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT = 10.0

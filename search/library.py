@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from search.engine import IndexBusy, PaperIndex, match_spans
-from search.lock import IngestLock
-from search.models import (
+from paperbrowse.search.engine import IndexBusy, PaperIndex, match_spans
+from paperbrowse.search.lock import IngestLock
+from paperbrowse.search.models import (
     Filters,
     IngestReport,
     Paper,
@@ -30,10 +30,10 @@ from search.models import (
     SearchHit,
     SearchResult,
 )
-from search.paths import Locations
-from search.records import NEW, RecordStore
-from search.serialize import paper_from_json, paper_to_json, without_controls
-from search.text import path_text
+from paperbrowse.search.paths import Locations
+from paperbrowse.search.records import NEW, RecordStore
+from paperbrowse.search.serialize import paper_from_json, paper_to_json, without_controls
+from paperbrowse.search.text import path_text
 
 #: progress(phase, done, total): phase is "read" (records parsed) or "index" (papers indexed).
 Progress = Callable[[str, int, int | None], None]
@@ -214,7 +214,7 @@ class Library:
         than ``wait`` seconds, and ``IndexBusy`` if the index stays locked.
         """
         # Parsers load only for ingest.
-        from search.dumps import iter_dump_files
+        from paperbrowse.search.dumps import iter_dump_files
 
         started = time.perf_counter()
         report = IngestReport()
@@ -254,8 +254,8 @@ class Library:
         named: bool,
     ) -> None:
         """One file; ``named``: given on the command line (not met walking a folder)."""
-        from search.dumps import is_plainly_other, read_dump
-        from search.dumps.filekind import not_a_dump_file, refused_by_shape
+        from paperbrowse.search.dumps import is_plainly_other, read_dump
+        from paperbrowse.search.dumps.filekind import not_a_dump_file, refused_by_shape
 
         # The name shown and stored in papers (escaped), and the key the manifest finds the
         # file by: its text, or its bytes when the name is not UTF-8 (SQLite cannot hold lone
@@ -501,7 +501,7 @@ def _file_key(path: Path) -> str | bytes:
 
 def _detect(path: Path) -> str | None:
     """The format detected from the content, for the manifest; reading reports the problems."""
-    from search.dumps import detect_format
+    from paperbrowse.search.dumps import detect_format
 
     try:
         return detect_format(path)

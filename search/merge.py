@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
-from search.models import FORMATS, Paper
+from paperbrowse.search.models import FORMATS, Paper
 
 T = TypeVar("T")
 

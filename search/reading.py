@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from search.bookmarks import BookmarkStore
-from search.text import bare_arxiv_id
+from paperbrowse.search.bookmarks import BookmarkStore
+from paperbrowse.search.text import bare_arxiv_id
 
 if TYPE_CHECKING:
-    from search.library import Library
+    from paperbrowse.search.library import Library
 
 _SESSION_STARTED, _SESSION_ENDED = "session_started", "session_ended"
 

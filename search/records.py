@@ -27,12 +27,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from search.dbopen import connect
-from search.merge import merge_records
-from search.models import Paper
-from search.serialize import paper_from_json, paper_to_json
-from search.text import bare_arxiv_id, title_id, title_key
-from search.transactions import immediate
+from paperbrowse.search.dbopen import connect
+from paperbrowse.search.merge import merge_records
+from paperbrowse.search.models import Paper
+from paperbrowse.search.serialize import paper_from_json, paper_to_json
+from paperbrowse.search.text import bare_arxiv_id, title_id, title_key
+from paperbrowse.search.transactions import immediate
 
 SCHEMA_VERSION = 1
 

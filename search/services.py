@@ -7,10 +7,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.bookmarks import BookmarkStore
-from search.library import Library
-from search.paths import SAMPLE_CAPTURED, Locations, sample_dir
-from search.serial import Serial
+from paperbrowse.search.bookmarks import BookmarkStore
+from paperbrowse.search.library import Library
+from paperbrowse.search.paths import SAMPLE_CAPTURED, Locations, sample_dir
+from paperbrowse.search.serial import Serial
 
 
 @dataclass

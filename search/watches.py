@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from search.bookmarks import BookmarkStore
-from search.jsonout import json_line
-from search.models import Filters, Paper
+from paperbrowse.search.bookmarks import BookmarkStore
+from paperbrowse.search.jsonout import json_line
+from paperbrowse.search.models import Filters, Paper
 
 if TYPE_CHECKING:
-    from search.library import Library
+    from paperbrowse.search.library import Library
 
 #: The filters a watch keeps (an id set is not a saved search's business).
 _FILTER_FIELDS = ("since", "until", "min_upvotes", "years", "kinds", "has_code")
@@ -105,7 +105,7 @@ class Watches:
         name = " ".join(watch.name.split())
         if not name:
             raise ValueError("a watch needs a name")
-        from search.library import check_query_size
+        from paperbrowse.search.library import check_query_size
 
         check_query_size(watch.query)
         created = watch.created or datetime.now(UTC)

@@ -10,8 +10,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.services import build_services
+from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE
+from paperbrowse.tui.widgets.results_list import ResultsList
 
-from search.services import build_services
 from tests.fixtures_app import (
     _template,
     make_app,
@@ -20,8 +22,6 @@ from tests.fixtures_app import (
     static_text,
     write_extra_dump,
 )
-from tui.screens.first_run import BUILDING_SAMPLE
-from tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
 BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"

@@ -9,6 +9,10 @@ import json
 from datetime import date
 
 import pytest
+from paperbrowse.search.models import Paper
+from paperbrowse.tui.widgets.bookmarks import BookmarksPane
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import PAGE, ResultsList
 from rich.console import Console
 from rich.style import Style
 from textual import on
@@ -17,7 +21,6 @@ from textual.color import Color
 from textual.containers import Vertical
 from textual.widgets import OptionList
 
-from search.models import Paper
 from tests.fixtures_app import (
     bookmark_a_few,
     make_app,
@@ -26,9 +29,6 @@ from tests.fixtures_app import (
     settle,
     static_text,
 )
-from tui.widgets.bookmarks import BookmarksPane
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import PAGE, ResultsList
 
 SIZE = (120, 36)
 SHORT = (120, 24)  # below the two-line height: one line a row

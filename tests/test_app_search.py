@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from paperbrowse.tui.screens.main import SAMPLE_HINT
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.search_bar import SearchBar
 from textual.widgets import Input
 
 from tests.fixtures_app import (
@@ -15,10 +19,6 @@ from tests.fixtures_app import (
     static_text,
     write_extra_dump,
 )
-from tui.screens.main import SAMPLE_HINT
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
-from tui.widgets.search_bar import SearchBar
 
 SIZE = (120, 36)
 
@@ -156,7 +156,7 @@ async def test_no_results_shows_a_message(services):
 
 @pilot_test
 async def test_bad_query_shows_problem_and_keeps_results(services):
-    from search.models import QueryError
+    from paperbrowse.search.models import QueryError
 
     bad = "the"  # only a stop word: nothing to search for
     with pytest.raises(QueryError):

@@ -11,15 +11,15 @@ import threading
 from typing import Any
 
 import pytest
+from paperbrowse.search.models import QueryError
+from paperbrowse.tui.dbwork import Answered
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.filters import FiltersPane
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.search_bar import SearchBar
 from textual.widgets import Input
 
-from search.models import QueryError
 from tests.fixtures_app import make_app, pilot_test, settle, static_text
-from tui.dbwork import Answered
-from tui.widgets.detail import DetailPane
-from tui.widgets.filters import FiltersPane
-from tui.widgets.results_list import ResultsList
-from tui.widgets.search_bar import SearchBar
 
 SIZE = (120, 36)
 #: Real seconds between the debounce timer's checks of the (hand-moved) clock.

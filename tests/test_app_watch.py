@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.reading import ReadState, Sessions
+from paperbrowse.search.services import build_services
+from paperbrowse.search.watches import Watch, Watches
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.watches import WatchesScreen
 
-from search.reading import ReadState, Sessions
-from search.services import build_services
-from search.watches import Watch, Watches
 from tests.fixtures_app import make_app, pilot_test, sample_services, screen_text, settle
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
-from tui.widgets.watches import WatchesScreen
 
 SIZE = (120, 36)
 COLLECTION = (

@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from search.bookmark_io import (
+from paperbrowse.search.bookmark_io import (
     EARLIER_NOTE,
     FORMAT,
     BookmarkFileError,
@@ -20,8 +19,9 @@ from search.bookmark_io import (
     merge,
     parse_lines,
 )
-from search.bookmarks import Bookmark, BookmarkStore
-from search.models import Paper
+from paperbrowse.search.bookmarks import Bookmark, BookmarkStore
+from paperbrowse.search.models import Paper
+
 from tests.dumps_paths import DUMPS, needs_dumps
 from tests.reliability_tools import REPO, child_env, cli_args
 

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.dumps import UNRECOGNISED
 
-from search.dumps import UNRECOGNISED
 from tests.dumps_paths import DUMPS, needs_dumps
 
 BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"
@@ -258,7 +258,7 @@ def test_help_lists_every_command():
     ],
 )
 def test_a_command_on_an_empty_library_says_so_and_how_to_ingest(tmp_path, args):
-    from search.paths import sample_dir
+    from paperbrowse.search.paths import sample_dir
 
     data = tmp_path / "data"
     result = run(*args, data_dir=data)

@@ -119,7 +119,7 @@ def test_digest_text_markdown_json(two_days: Path) -> None:
 
 def test_v3_file_migrates_read_bookmarks(tmp_path: Path) -> None:
     """A bookmark marked read before v4 is read after: one source of truth, migrated."""
-    from search.bookmark_schema import MIGRATIONS
+    from paperbrowse.search.bookmark_schema import MIGRATIONS
 
     tmp_path.mkdir(exist_ok=True)
     db = sqlite3.connect(tmp_path / "bookmarks.sqlite3")

@@ -16,14 +16,15 @@ from whoosh import sorting
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
+from paperbrowse.search.engine import cache as cache_module  # noqa: E402
+from paperbrowse.search.engine import queries as queries_module  # noqa: E402
+from paperbrowse.search.engine import spans  # noqa: E402
+from paperbrowse.search.engine.queries import filter_query  # noqa: E402
+from paperbrowse.search.library import Library  # noqa: E402
+from paperbrowse.search.models import Filters  # noqa: E402
+from paperbrowse.search.paths import Locations  # noqa: E402
+
 from bench.generate import write_dump  # noqa: E402
-from search.engine import cache as cache_module  # noqa: E402
-from search.engine import queries as queries_module  # noqa: E402
-from search.engine import spans  # noqa: E402
-from search.engine.queries import filter_query  # noqa: E402
-from search.library import Library  # noqa: E402
-from search.models import Filters  # noqa: E402
-from search.paths import Locations  # noqa: E402
 
 QUERIES = [
     "learning",

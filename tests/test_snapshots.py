@@ -107,7 +107,7 @@ def test_filters_with_dates_that_cannot_be_read(snap_compare, services):
 def test_export_asks_where(snap_compare, services, monkeypatch):
     # The dialog offers a file in the home folder: the same one on every machine here.
     monkeypatch.setattr(
-        "search.export.default_export_path",
+        "paperbrowse.search.export.default_export_path",
         lambda data_dir: Path("/home/reader/paperbrowse-bookmarks.bib"),
     )
     bookmark_a_few(services)

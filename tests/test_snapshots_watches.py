@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.reading import ReadState
+from paperbrowse.search.watches import Watch, Watches
 from textual.widgets import Input
 
-from search.reading import ReadState
-from search.watches import Watch, Watches
 from tests.fixtures_app import make_app, sample_services, settle
 
 SIZE = (120, 36)

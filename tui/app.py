@@ -7,20 +7,19 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from paperbrowse.tui.messages import LibraryUpdated
+from paperbrowse.tui.screens.help import HelpScreen, Section, key_label
+from paperbrowse.tui.screens.main import MainScreen
+from paperbrowse.tui.widgets.bookmarks import BookmarksPane
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.messages import LibraryUpdated
-from tui.screens.help import HelpScreen, Section, key_label
-from tui.screens.main import MainScreen
-from tui.widgets.bookmarks import BookmarksPane
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
-
 if TYPE_CHECKING:
-    from search.services import LibraryState, Services
+    from paperbrowse.search.services import LibraryState, Services
 
 
 class PaperBrowseApp(App[None]):

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
-from search.datearg import parse_date_arg
-from search.jsonout import json_text
-from search.models import FORMATS, SORTS, Filters, Paper, QueryError
-from search.serialize import paper_to_dict
-from search.text import path_text, strip_controls
-from tui import STARTED
+from paperbrowse.search.datearg import parse_date_arg
+from paperbrowse.search.jsonout import json_text
+from paperbrowse.search.models import FORMATS, SORTS, Filters, Paper, QueryError
+from paperbrowse.search.serialize import paper_to_dict
+from paperbrowse.search.text import path_text, strip_controls
+from paperbrowse.tui import STARTED
 
 app = typer.Typer(
     name="paperbrowse",
@@ -55,7 +54,7 @@ EXIT_EMPTY_LIBRARY = 3
 
 def empty_library_message(services) -> str:
     """What to say when the library has no papers: that it is empty, and how to fill it."""
-    from search.paths import sample_dir
+    from paperbrowse.search.paths import sample_dir
 
     return (
         f"the library in {services.locations.data_dir} is empty: add listings with "
@@ -89,7 +88,7 @@ def root(
 
     def services(*, use_sample_if_empty: bool = False):
         if "s" not in built:
-            from search.services import build_services
+            from paperbrowse.search.services import build_services
 
             built["s"] = build_services(data_dir, use_sample_if_empty=use_sample_if_empty)
             ctx.call_on_close(built["s"].close)
@@ -98,7 +97,7 @@ def root(
     ctx.obj = services
     if ctx.invoked_subcommand is None:
         svc = services(use_sample_if_empty=True)
-        from tui.launch import run_app  # Textual loads only here
+        from paperbrowse.tui.launch import run_app  # Textual loads only here
 
         run_app(svc)
 
@@ -134,7 +133,7 @@ def ingest(
         typer.echo(f"paperbrowse: {path_text(m)}: no such file or folder", err=True)
     existing = [p for p in paths if p.exists()]
     services = _services(ctx)
-    from tui.progress import IngestProgress
+    from paperbrowse.tui.progress import IngestProgress
 
     try:
         with IngestProgress(sys.stderr) as progress, _saying_what_ctrl_c_does():
@@ -452,11 +451,11 @@ def _date_option(name: str, value: str | None, *, end: bool = False) -> date | N
 
 
 def _register_subapps() -> None:
-    from tui.cli_bookmark_file import export_file, import_file
-    from tui.cli_bookmarks import bookmark_app, export_app
-    from tui.cli_cite import cite
-    from tui.cli_fetch import fetch_app
-    from tui.cli_watch import digest, mark_app, new, watch_app
+    from paperbrowse.tui.cli_bookmark_file import export_file, import_file
+    from paperbrowse.tui.cli_bookmarks import bookmark_app, export_app
+    from paperbrowse.tui.cli_cite import cite
+    from paperbrowse.tui.cli_fetch import fetch_app
+    from paperbrowse.tui.cli_watch import digest, mark_app, new, watch_app
 
     bookmark_app.command("export")(export_file)
     bookmark_app.command("import")(import_file)
@@ -479,7 +478,7 @@ _in_use: dict[str, Path | None] = {}
 
 def _full_disk() -> Path | None:
     """The folder holding the data dir when its disk is (nearly) full, else None."""
-    from search.paths import Locations
+    from paperbrowse.search.paths import Locations
 
     try:
         folder = Locations.resolve(_in_use.get("data_dir")).data_dir
@@ -510,7 +509,7 @@ def _database_message(exc: sqlite3.Error) -> str:
         where = f"the disk holding {folder}" if folder else "the disk holding the library"
         return f"{where} is full: free some space and run it again (nothing is lost)"
     if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY or "readonly" in str(exc):
-        from search.paths import Locations
+        from paperbrowse.search.paths import Locations
 
         folder = Locations.resolve(_in_use.get("data_dir")).data_dir
         return f"{folder} is read-only: reading works (search, show, stats, export), changes do not"
@@ -519,8 +518,8 @@ def _database_message(exc: sqlite3.Error) -> str:
 
 def main() -> None:
     """Entry point: known failures become one clear line and a non-zero exit, not a traceback."""
-    from search.engine import IndexBusy
-    from search.lock import IngestRunning
+    from paperbrowse.search.engine import IndexBusy
+    from paperbrowse.search.lock import IngestRunning
 
     try:
         app()

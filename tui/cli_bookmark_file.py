@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from search.models import Paper
-from search.text import strip_controls
+from paperbrowse.search.models import Paper
+from paperbrowse.search.text import strip_controls
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -34,9 +33,9 @@ def export_file(
 ) -> None:
     """Every bookmark with its tags, note, read state, key and times, the other papers read and
     the watches, as JSON lines (stable)."""
-    from search.bookmark_io import export_lines
-    from search.reading import ReadState
-    from search.watches import Watches
+    from paperbrowse.search.bookmark_io import export_lines
+    from paperbrowse.search.reading import ReadState
+    from paperbrowse.search.watches import Watches
 
     store = ctx.obj().bookmarks
     marks = store.list()
@@ -44,7 +43,7 @@ def export_file(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        from tui.cli_bookmarks import write_atomically
+        from paperbrowse.search.atomic import write_atomically
 
         if not output.expanduser().parent.is_dir():
             raise _fail(f"no such folder: {output.expanduser().parent}")
@@ -61,7 +60,7 @@ def import_file(
     """Merge an exported bookmark file into this library (no duplicates; nothing typed is lost)."""
     import sys
 
-    from search.bookmark_io import BookmarkFileError, import_user_file, parse_file
+    from paperbrowse.search.bookmark_io import BookmarkFileError, import_user_file, parse_file
 
     name = "<stdin>" if str(path) == "-" else str(path)
     try:

@@ -10,10 +10,9 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
-
-from search.jsonout import json_text
-from search.models import Filters, Paper, QueryError
-from search.reading import (
+from paperbrowse.search.jsonout import json_text
+from paperbrowse.search.models import Filters, Paper, QueryError
+from paperbrowse.search.reading import (
     ReadState,
     Sessions,
     last_ingest_ids,
@@ -21,9 +20,9 @@ from search.reading import (
     parse_since,
     resolve_ids,
 )
-from search.serialize import paper_to_dict
-from search.text import arxiv_abs_url, strip_controls
-from search.watches import Watch, Watches, filters_to_dict, new_unread
+from paperbrowse.search.serialize import paper_to_dict
+from paperbrowse.search.text import arxiv_abs_url, strip_controls
+from paperbrowse.search.watches import Watch, Watches, filters_to_dict, new_unread
 
 mark_app = typer.Typer(
     help="Mark papers read or unread (any paper, bookmarked or not).",
@@ -144,7 +143,7 @@ def new(
 def _filters(
     since: str | None, until: str | None, min_upvotes: int | None, has_code: bool
 ) -> Filters:
-    from tui.cli import _date_option
+    from paperbrowse.tui.cli import _date_option
 
     return Filters(
         since=_date_option("--published-since", since),

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from search.services import Services
+    from paperbrowse.search.services import Services
 
 
 def run_app(services: Services) -> None:
     """Open the app over ``services`` (from ``search.services.build_services``) until it quits."""
-    from tui.app import PaperBrowseApp
+    from paperbrowse.tui.app import PaperBrowseApp
 
     PaperBrowseApp(services).run()
     # After the app: the session's end is what "new since your last session" counts from.
     import sqlite3
 
-    from search.reading import Sessions
+    from paperbrowse.search.reading import Sessions
 
     try:
         Sessions(services.bookmarks).end()

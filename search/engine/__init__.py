@@ -17,11 +17,11 @@ posting blocks), ``searching`` (search, facets, more-like-this), ``spans`` (what
 
 from __future__ import annotations
 
-from search.engine.baseline import stock_searcher
-from search.engine.schema import FACETS, SCHEMA_VERSION
-from search.engine.searching import Matches, PaperIndex
-from search.engine.spans import match_spans
-from search.engine.store import IndexBusy, build_stock_index
+from paperbrowse.search.engine.baseline import stock_searcher
+from paperbrowse.search.engine.schema import FACETS, SCHEMA_VERSION
+from paperbrowse.search.engine.searching import Matches, PaperIndex
+from paperbrowse.search.engine.spans import match_spans
+from paperbrowse.search.engine.store import IndexBusy, build_stock_index
 
 __all__ = [
     "FACETS",

@@ -11,11 +11,10 @@ import heapq
 import os
 from collections.abc import Iterator
 
+from paperbrowse.search.engine import whoosh_private
+from paperbrowse.search.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, datenum, upvotes_value
+from paperbrowse.search.models import Filters, QueryError
 from whoosh import fields, matching, qparser, query
-
-from search.engine import whoosh_private
-from search.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, datenum, upvotes_value
-from search.models import Filters, QueryError
 
 #: A prefix, wildcard or fuzzy term expands to at most this many index terms (the most frequent
 #: ones); without a bound `re*` expands to thousands of terms and a query takes seconds.

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from paperbrowse.search.engine.analysis import PostingsAnalyzer
+from paperbrowse.search.models import Paper
 from whoosh import fields, formats
 from whoosh.analysis import (
     CompositeAnalyzer,
@@ -18,9 +20,6 @@ from whoosh.analysis import (
     StemmingAnalyzer,
     StopFilter,
 )
-
-from search.engine.analysis import PostingsAnalyzer
-from search.models import Paper
 
 #: Bump whenever the schema or what goes into a field changes: an index built with another version
 #: is rebuilt from the library's records (which the dumps can always re-create).

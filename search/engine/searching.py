@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from whoosh import query, sorting
-
-from search.engine import ranking
-from search.engine.cache import SearcherCache
-from search.engine.queries import (
+from paperbrowse.search.engine import ranking
+from paperbrowse.search.engine.cache import SearcherCache
+from paperbrowse.search.engine.queries import (
     capped_expansions,
     filter_query,
     has_expansion,
@@ -24,9 +22,10 @@ from search.engine.queries import (
     sets_answer,
     sort_key,
 )
-from search.engine.schema import FACETS
-from search.engine.store import IndexStore
-from search.models import Filters, Paper, QueryError
+from paperbrowse.search.engine.schema import FACETS
+from paperbrowse.search.engine.store import IndexStore
+from paperbrowse.search.models import Filters, Paper, QueryError
+from whoosh import query, sorting
 
 #: A relevance-sorted result that Whoosh ranks (a query the scorer cannot score) ranks this
 #: many hits by score; the others follow, newest first.

@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Collection, Iterator
 
-from search.engine.schema import code_schema, simple_chain
+from paperbrowse.search.engine.schema import code_schema, simple_chain
 
 
 def analyze(field: str, text: str) -> Iterator[tuple[str, int, int]]:

@@ -12,6 +12,21 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from paperbrowse.search.models import SORTS, Filters, Paper, QueryError, SearchResult
+from paperbrowse.tui.dbwork import Answered, ask
+from paperbrowse.tui.debounce import Debouncer
+from paperbrowse.tui.fetching import FetchFinished, FetchProgressed, fetch_latest
+from paperbrowse.tui.messages import BookmarksChanged
+from paperbrowse.tui.screens.bookmark_actions import BookmarkActions, Current, load_current
+from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
+from paperbrowse.tui.screens.reading_actions import ReadingActions
+from paperbrowse.tui.screens.sharing import SharingActions
+from paperbrowse.tui.widgets.bookmarks import BookmarksPane
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
+from paperbrowse.tui.widgets.highlight import literal
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.search_bar import SearchBar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,25 +39,9 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from search.models import SORTS, Filters, Paper, QueryError, SearchResult
-from tui.dbwork import Answered, ask
-from tui.debounce import Debouncer
-from tui.fetching import FetchFinished, FetchProgressed, fetch_latest
-from tui.messages import BookmarksChanged
-from tui.screens.bookmark_actions import BookmarkActions, Current, load_current
-from tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
-from tui.screens.reading_actions import ReadingActions
-from tui.screens.sharing import SharingActions
-from tui.widgets.bookmarks import BookmarksPane
-from tui.widgets.detail import DetailPane
-from tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
-from tui.widgets.highlight import literal
-from tui.widgets.results_list import ResultsList
-from tui.widgets.search_bar import SearchBar
-
 if TYPE_CHECKING:
-    from search.services import Services
-    from tui.app import PaperBrowseApp
+    from paperbrowse.search.services import Services
+    from paperbrowse.tui.app import PaperBrowseApp
 
 #: Hits loaded with snippets per query; rows further down get a locally made excerpt.
 SNIPPET_HITS = 40

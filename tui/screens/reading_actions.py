@@ -18,15 +18,15 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from search.models import Filters, QueryError
-from search.reading import ReadState, Sessions, last_ingest_ids, new_ids
-from search.watches import Watch, Watches, new_unread
-from tui.dbwork import ask
-from tui.widgets.results_list import ResultsList
-from tui.widgets.watches import WatchesScreen, WatchRow
+from paperbrowse.search.models import Filters, QueryError
+from paperbrowse.search.reading import ReadState, Sessions, last_ingest_ids, new_ids
+from paperbrowse.search.watches import Watch, Watches, new_unread
+from paperbrowse.tui.dbwork import ask
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.watches import WatchesScreen, WatchRow
 
 if TYPE_CHECKING:
-    from search.services import Services
+    from paperbrowse.search.services import Services
 
 #: Seconds a paper is shown in the detail pane (the user there) before it counts as read.
 SEEN_DELAY = 1.5

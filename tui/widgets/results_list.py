@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from paperbrowse.search.models import Paper
+from paperbrowse.tui.widgets.highlight import excerpt, highlight, literal, spans_text
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -23,9 +25,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from search.models import Paper
-from tui.widgets.highlight import excerpt, highlight, literal, spans_text
 
 #: Papers fetched per loader call; a screenful is ~30 rows.
 PAGE = 64

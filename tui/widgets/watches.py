@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paperbrowse.search.watches import Watch
+from paperbrowse.tui.widgets.highlight import literal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,9 +19,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
-
-from search.watches import Watch
-from tui.widgets.highlight import literal
 
 
 @dataclass(frozen=True)
