@@ -12,6 +12,7 @@ last open (``user_meta``: ``session_started`` / ``session_ended``).
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -88,7 +89,7 @@ class Sessions:
             row = db.execute("SELECT value FROM user_meta WHERE key = ?", (key,)).fetchone()
         return datetime.fromisoformat(row[0]) if row else None
 
-    def _set(self, db, key: str, when: datetime) -> None:
+    def _set(self, db: sqlite3.Connection, key: str, when: datetime) -> None:
         db.execute(
             "INSERT INTO user_meta VALUES (?, ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -180,3 +180,25 @@ async def test_watch_and_read_over_the_collection(tmp_path):
         await until(pilot, lambda: isinstance(app.screen, WatchesScreen))
         assert app.screen.rows[0].new_unread == expected - 1
     services.close()
+
+
+@pilot_test
+async def test_r_after_an_ingest_counts_the_new_papers_and_reads_marks_made_elsewhere(tmp_path):
+    from tests.fixtures_app import write_extra_dump
+
+    services = sample_services(tmp_path)
+    Sessions(services.bookmarks).start(datetime(2000, 1, 1, tzinfo=UTC))
+    Sessions(services.bookmarks).end(datetime.now(UTC))  # ended after the sample came in
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.new_papers == frozenset() and "new since" not in screen_text(app)
+        # Another process ingests two papers and marks one read; r shows both facts.
+        # (On the reads lane: the app's reads must not run beside it.)
+        services.reads.run(services.library.ingest, [write_extra_dump(tmp_path)])
+        ReadState(services.bookmarks).mark(["2511.00002"], True)
+        await pilot.press("r")
+        await until(pilot, lambda: app.screen.new_papers == {"2511.00001", "2511.00002"})
+        await until(pilot, lambda: "2 new since your last session" in screen_text(app))
+        assert "2511.00002" in app.screen.read_ids
+    services.close()

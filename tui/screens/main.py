@@ -129,7 +129,7 @@ class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Scre
             "New",
             show=False,
             key_display="N",
-            tooltip="Only the papers new since your last session, or all again",
+            tooltip="Papers new since your last session, or all",
         ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
         Binding(
@@ -712,6 +712,7 @@ class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Scre
 
     def action_refresh(self) -> None:
         self.refresh_library()
+        self.reload_reading()  # queued behind the library switch, if there is one
 
     def action_fetch(self) -> None:
         if any(w.group == "fetch" and not w.is_finished for w in self.workers):

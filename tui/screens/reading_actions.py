@@ -61,19 +61,17 @@ class Restriction:
 
 
 @dataclass(frozen=True)
-class _Start:
-    read: frozenset[str]
-    new: frozenset[str]
+class _New:
+    papers: frozenset[str]
     #: What "new" counts from, as said to the user.
     since: str
 
 
-def _start(services: Services, before: datetime | None) -> _Start:
-    """On the reads lane: the read set and the papers new since the last session."""
-    read = ReadState(services.bookmarks).ids()
+def _new(services: Services, before: datetime | None) -> _New:
+    """On the reads lane (the library): the papers new since the last session."""
     if before is not None:
-        return _Start(read, frozenset(new_ids(services.library, before)), "since your last session")
-    return _Start(read, frozenset(last_ingest_ids(services.library)), "in the last ingest")
+        return _New(frozenset(new_ids(services.library, before)), "since your last session")
+    return _New(frozenset(last_ingest_ids(services.library)), "in the last ingest")
 
 
 class ReadingActions:
@@ -100,6 +98,10 @@ class ReadingActions:
         self.reading_note = ""
         self.restriction: Restriction | None = None
         self._seen_timer: Any = None
+        #: When the session before this one ended (None: none, or not known yet).
+        self._session_before: datetime | None = None
+        #: Marks made on this screen, in order: replayed over a read set asked for before them.
+        self._marks: list[tuple[str, bool]] = []
         self._seen_id: str | None = None
 
     # -- start ----------------------------------------------------------------------------------
@@ -110,13 +112,8 @@ class ReadingActions:
         sessions = Sessions(services.bookmarks)
 
         def started(before: datetime | None) -> None:
-            ask(
-                self,  # type: ignore[arg-type]
-                services.reads,
-                partial(_start, services, before),
-                self._reading_loaded,
-                group="reading-start",
-            )
+            self._session_before = before
+            self.reload_reading()
 
         # A failure to record the session still loads the read state (counting from nothing).
         ask(
@@ -129,14 +126,41 @@ class ReadingActions:
             failed=lambda _: started(None),
         )
 
-    def _reading_loaded(self, start: _Start) -> None:
-        self.read_ids = self.read_ids | start.read
-        self.new_papers, self.new_since = start.new, start.since
-        n = len(start.new)
+    def reload_reading(self) -> None:
+        """Read the read set and the new papers again (after r or a fetch: the library may
+        have new papers, and another process may have marked some read)."""
+        services = self.services
+        # The read set on the writes lane: behind every mark this screen has handed it, so the
+        # answer never undoes one still on its way.
+        asked_at = len(self._marks)
+        ask(
+            self,  # type: ignore[arg-type]
+            services.writes,
+            ReadState(services.bookmarks).ids,
+            partial(self._read_loaded, asked_at),
+            group="reading-read",
+            exclusive=False,
+        )
+        ask(
+            self,  # type: ignore[arg-type]
+            services.reads,
+            partial(_new, services, self._session_before),
+            self._new_loaded,
+            group="reading-new",
+        )
+
+    def _read_loaded(self, asked_at: int, read: frozenset[str]) -> None:
+        for paper_id, marked in self._marks[asked_at:]:  # made while the answer was coming
+            read = read | {paper_id} if marked else read - {paper_id}
+        self.read_ids = read
+        self.query_one(ResultsList).set_read(read)
+
+    def _new_loaded(self, new: _New) -> None:
+        self.new_papers, self.new_since = new.papers, new.since
+        n = len(new.papers)
         # Said only after a session before: on the first run every paper is new, which is noise.
-        first_run = start.since != "since your last session"
-        self.reading_note = f"{n} new {start.since}" if n and not first_run else ""
-        self.query_one(ResultsList).set_read(self.read_ids)
+        first_run = self._session_before is None
+        self.reading_note = f"{n} new {new.since}" if n and not first_run else ""
         self._update_status()
 
     def reading_status(self) -> list[str]:
@@ -190,11 +214,13 @@ class ReadingActions:
     def _set_read(self, paper_id: str, read: bool, *, quiet: bool) -> None:
         # Shown at once (the set is the app's picture of the store); the write follows in order.
         self.read_ids = self.read_ids | {paper_id} if read else self.read_ids - {paper_id}
+        self._marks.append((paper_id, read))
         self.query_one(ResultsList).set_read(self.read_ids)
         state = ReadState(self.services.bookmarks)
 
         def failed(error: Exception) -> None:
             self.read_ids = self.read_ids - {paper_id} if read else self.read_ids | {paper_id}
+            self._marks.append((paper_id, not read))
             self.query_one(ResultsList).set_read(self.read_ids)
             self.notify(f"Could not save the read state: {error}", severity="error", markup=False)
 
