@@ -735,3 +735,4 @@ class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Scre
         # Shows the new papers; with the sample shown, leaves it for the user's library, where
         # the fetched papers went.
         self.refresh_library()
+        self.reload_reading()  # the fetched papers are new
