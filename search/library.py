@@ -252,6 +252,7 @@ class Library:
         started = time.perf_counter()
         report = IngestReport()
         with IngestLock(self.locations.lock_file, wait=wait):
+            self.records.begin_ingest()  # papers new to the library arrive now
             if rebuild:
                 self.records.clear()
                 self.index.create()

@@ -31,7 +31,8 @@ class PaperBrowseApp(App[None]):
     a pause in typing must be: a key after such a pause runs its query at once, keys typed
     closer together run the text they end on once the typing pauses that long (see
     tui/debounce.py). ``clock`` (monotonic seconds) is what those pauses are measured with;
-    tests pass one they control.
+    tests pass one they control. ``seen_delay``: how long a paper is shown in the detail pane
+    (the user there) before it counts as read.
     """
 
     CSS_PATH = "app.tcss"
@@ -47,13 +48,17 @@ class PaperBrowseApp(App[None]):
         poll_seconds: float = 3.0,
         debounce: float = 0.15,
         clock: Callable[[], float] = time.monotonic,
+        seen_delay: float = 1.5,
     ) -> None:
         super().__init__()
         self.services = services
         self.poll_seconds = poll_seconds
         self._generation: int | None = None
+        #: Seconds a paper stays in the detail pane before it counts as read.
         self._polling = False
-        self.settings = ScreenSettings(show_timings=show_timings, debounce=debounce, clock=clock)
+        self.settings = ScreenSettings(
+            show_timings=show_timings, debounce=debounce, clock=clock, seen_delay=seen_delay
+        )
 
     def get_default_screen(self) -> Screen:
         # The one main screen, made with what it needs; the app tells it of library changes.

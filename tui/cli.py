@@ -497,6 +497,7 @@ def _register_subapps() -> None:
     from paperbrowse.tui.cli_bookmarks import bookmark_app, export_app
     from paperbrowse.tui.cli_cite import cite
     from paperbrowse.tui.cli_fetch import fetch_app
+    from paperbrowse.tui.cli_watch import digest, mark_app, new, watch_app
 
     bookmark_app.command("export")(export_file)
     bookmark_app.command("import")(import_file)
@@ -504,6 +505,10 @@ def _register_subapps() -> None:
     app.add_typer(export_app, name="export")
     app.add_typer(fetch_app, name="fetch")
     app.command("cite")(cite)
+    app.add_typer(mark_app, name="mark")
+    app.add_typer(watch_app, name="watch")
+    app.command("new")(new)
+    app.command("digest")(digest)
 
 
 _register_subapps()

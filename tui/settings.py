@@ -15,3 +15,5 @@ class ScreenSettings:
     debounce: float = 0.15
     #: Monotonic seconds the pauses are measured with (tests pass a clock of their own).
     clock: Callable[[], float] = time.monotonic
+    #: Seconds a paper is shown in the detail pane, the user there, before it counts as read.
+    seen_delay: float = 1.5

@@ -19,6 +19,7 @@ from paperbrowse.tui.fetching import FetchFinished, FetchProgressed, fetch_lates
 from paperbrowse.tui.messages import BookmarksChanged, LibraryShown
 from paperbrowse.tui.screens.bookmark_actions import BookmarkActions, Current, load_current
 from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
+from paperbrowse.tui.screens.reading_actions import ReadingActions
 from paperbrowse.tui.screens.sharing import SharingActions
 from paperbrowse.tui.widgets.bookmarks import BookmarksPane
 from paperbrowse.tui.widgets.detail import DetailPane
@@ -75,7 +76,7 @@ def filters_for(services: Services, choice: FilterChoice) -> Filters:
     )
 
 
-class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
+class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Screen[None]):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
@@ -116,6 +117,19 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
             "Bookmarks",
             key_display="B",
             tooltip="Show or hide the bookmarks pane (Enter opens one)",
+        ),
+        # m, w and N stay out of the footer, which app-reading fitted to 80 columns (? lists them).
+        Binding("m", "toggle_read", "Read", show=False, tooltip="Mark the paper read, or unread"),
+        Binding(
+            "w", "watches", "Watches", show=False, tooltip="Saved searches and their new papers"
+        ),
+        Binding(
+            "N",
+            "toggle_new",
+            "New",
+            show=False,
+            key_display="N",
+            tooltip="Papers new since your last session, or all",
         ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
         Binding(
@@ -182,6 +196,7 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
         self.latest_query: str | None = None  # the text of the latest dispatched query
         self._facets_seq = 0
         self.init_bookmark_actions()
+        self.init_reading()
 
     @property
     def query_waiting(self) -> bool:
@@ -212,6 +227,7 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
 
     def on_mount(self) -> None:
         self._refresh_bookmarks()
+        self.start_reading()
         self.start_library()
         self._focus(self.query_one(ResultsList))
 
@@ -258,11 +274,11 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
         self._query_seq += 1
         self.latest_query = self.query_text
         seq, query, choice, sort = self._query_seq, self.query_text, self.choice, self.sort
-        services = self.services
+        services, restrict = self.services, self.restrict_now()
 
         def search() -> tuple[SearchResult, bool]:
             library = services.library
-            filters = filters_for(services, choice)
+            filters = restrict(filters_for(services, choice))
             if library.count() == 0:
                 # Nothing to search: skip the index, which may not even exist yet.
                 return SearchResult(query, sort, filters, 0, ()), True
@@ -338,7 +354,7 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
             text.append(" “")
             text.append_text(literal(result.query.strip()))
             text.append("”")
-        if self.choice.active:
+        if self.choice.active or self.restriction is not None:
             text.append("\nwith these filters — press x to clear them")
         return text
 
@@ -364,6 +380,7 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
             parts.append(f"sort: {result.sort}")
         if self.choice.active:
             parts.append(f"filters: {self.choice.describe()}")
+        parts.extend(self.reading_status())
         if result.capped:  # a prefix matched more words than are searched
             parts.append("may be incomplete: " + ", ".join(result.capped))
         self.query_one(SearchBar).set_status(Text(" · ".join(parts)))
@@ -508,6 +525,8 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
         lays the detail pane out once at the end rather than once per row.
         """
         self.current_id = paper_id
+        if paper_id != self._seen_id:
+            self.cancel_seen()  # moved on before it counted as read
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
@@ -550,6 +569,8 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
             note=bookmark.note if bookmark else "",
             bookmarked=bookmark is not None,
         )
+        if paper is not None and self._in(detail):
+            self.schedule_seen(paper.id)  # the user reads it there: read after a moment
         if paper is not None and paper.id != before:
             # Asked only once the pane shows the paper (the answer is dropped otherwise). Like
             # the query: at once after a pause, and for the first and last paper of a run of
@@ -649,13 +670,17 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
             self._focus(self.query_one(ResultsList))
 
     def action_clear_filters(self) -> None:
+        had = self.clear_restriction()
         self.query_one(FiltersPane).clear()
+        if had:
+            self.run_query(keep_position=True)
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
 
     def action_refresh(self) -> None:
         self.refresh_library()
+        self.reload_reading()  # queued behind the library switch, if there is one
 
     def action_fetch(self) -> None:
         if any(w.group == "fetch" and not w.is_finished for w in self.workers):
@@ -678,3 +703,4 @@ class MainScreen(SharingActions, FirstRun, BookmarkActions, Screen[None]):
         # Shows the new papers; with the sample shown, leaves it for the user's library, where
         # the fetched papers went.
         self.refresh_library()
+        self.reload_reading()  # the fetched papers are new
