@@ -307,7 +307,7 @@ async def _tui(data_dir, t0, import_ms, build_services, app_class) -> dict:
     t1 = time.perf_counter()
     services = build_services(data_dir)
     app = app_class(services, poll_seconds=0)
-    debounce = getattr(app, "debounce", 0)
+    debounce = app.settings.debounce
     out: dict = {"import_ms": import_ms, "debounce_ms": debounce * 1000}
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen_stack[0]

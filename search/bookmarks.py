@@ -140,6 +140,19 @@ class BookmarkStore:
         with self._lock, immediate(self._db) as db:
             yield db
 
+    @contextmanager
+    def user_write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction for the other user data kept in this file (search/reading.py,
+        search/watches.py): same connection, lock and safety as the bookmarks' own writes."""
+        with self._write() as db:
+            yield db
+
+    @contextmanager
+    def user_read(self) -> Iterator[sqlite3.Connection]:
+        """The read connection, for the other user data kept in this file."""
+        with self._read_lock:
+            yield self._reader
+
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:

@@ -93,10 +93,17 @@ def write_extra_dump(folder: Path) -> Path:
 
 
 def make_app(services: Services, **options: Any):
-    """The app as tests drive it: no clock in the status, no polling, a short debounce."""
+    """The app as tests drive it: no clock in the status, no polling, a short debounce, and no
+    paper marked read by being looked at (a slow machine would make that depend on timing;
+    tests of it pass ``seen_delay=0``)."""
     from paperbrowse.tui.app import PaperBrowseApp
 
-    settings: dict[str, Any] = {"show_timings": False, "poll_seconds": 0, "debounce": 0.01}
+    settings: dict[str, Any] = {
+        "show_timings": False,
+        "poll_seconds": 0,
+        "debounce": 0.01,
+        "seen_delay": 1e9,
+    }
     settings.update(options)
     return PaperBrowseApp(services, **settings)
 

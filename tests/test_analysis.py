@@ -36,7 +36,7 @@ from whoosh.analysis.morph import StemFilter
 
 from tests.dumps_paths import DUMPS, needs_dumps, read_split
 
-TEXT_FIELDS = ("title", "abstract", "authors")
+TEXT_FIELDS = ("title", "title_exact", "abstract", "authors", "keywords")
 FAST = build_schema()
 STOCK = build_schema(stock=True)
 

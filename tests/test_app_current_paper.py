@@ -95,7 +95,7 @@ def _setup(services) -> tuple[str, list[str]]:
 
 async def _results_on(pilot, paper_id: str) -> None:
     results = pilot.app.screen.query_one(ResultsList)
-    results.cursor = list(results._ids).index(paper_id)
+    results.cursor = list(results.ids).index(paper_id)
     await settle(pilot)
 
 

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("no_blink")
 
 
 def shown_papers(app, services):
-    return services.library.get_many(list(app.screen.query_one(ResultsList)._ids))
+    return services.library.get_many(list(app.screen.query_one(ResultsList).ids))
 
 
 async def open_filters(pilot):

@@ -102,7 +102,7 @@ async def test_an_ingest_in_another_process_is_noticed_and_r_leaves_the_sample(t
         assert not screen.has_class("-updated")
         results = screen.query_one(ResultsList)
         assert results.row_count == 2
-        assert {p.id for p in services.library.get_many(list(results._ids))} == {
+        assert {p.id for p in services.library.get_many(list(results.ids))} == {
             "2511.00001",
             "2511.00002",
         }

@@ -81,7 +81,7 @@ async def test_status_says_newest_first_when_relevance_has_nothing_to_rank(servi
         assert "sort: relevance" not in status(app)
         results = app.screen.query_one(ResultsList)
         expected = services.library.search("quant*", limit=None)
-        assert list(results._ids) == list(expected.ids)
+        assert list(results.ids) == list(expected.ids)
         await pilot.press("s")  # date, asked for: the label says so
         await settle(pilot)
         assert "sort: date" in status(app)

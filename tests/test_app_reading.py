@@ -276,7 +276,7 @@ async def test_next_and_previous_paper_from_the_detail_move_the_lists_cursor(ser
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
-        ids = list(results._ids)
+        ids = list(results.ids)
         await pilot.press("enter")
         await settle(pilot)
         assert detail.paper.id == ids[0]
@@ -303,7 +303,7 @@ async def test_next_paper_after_opening_a_bookmark_goes_on_from_the_lists_cursor
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
-        ids = list(results._ids)
+        ids = list(results.ids)
         await pilot.press("B")
         await settle(pilot)
         await pilot.press("down", "down", "enter")  # a bookmark, not the list's paper
@@ -323,7 +323,7 @@ async def test_next_paper_in_the_narrow_layout_stays_in_the_detail(services):
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
-        ids = list(results._ids)
+        ids = list(results.ids)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("J", "J")

@@ -179,7 +179,7 @@ async def test_o_says_it_opened_the_link(services, monkeypatch):
             if paper_link(services.library.get(paper_id)) is None
         ]
         assert no_link, "the sample pages have papers without any link"
-        app.screen._set_current(no_link[0])
+        app.screen.set_current(no_link[0])
         await pilot.press("o")
         await settle(pilot)
         assert len(opened) == 1

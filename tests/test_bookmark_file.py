@@ -163,6 +163,11 @@ def test_a_file_from_before_updated_counts_as_changed_when_made(tmp_path: Path) 
     with BookmarkStore(path) as store:
         store.add(PAPER, ["a"], "n")
     db = sqlite3.connect(path)
+    # Back to v2: without what v4 (read state, watches) and v3 (``updated``) added.
+    for trigger in ("bookmark_read", "bookmark_unread", "bookmark_added", "bookmark_moved"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    for table in ("reads", "watches", "user_meta"):
+        db.execute(f"DROP TABLE {table}")
     for trigger in ("bookmarks_changed", "tag_added", "tag_removed"):
         db.execute(f"DROP TRIGGER {trigger}")
     db.execute("ALTER TABLE bookmarks DROP COLUMN updated")

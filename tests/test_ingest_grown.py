@@ -162,3 +162,18 @@ def test_an_index_written_under_old_module_names_is_rebuilt(tmp_path: Path) -> N
         assert lib.search("growncase", limit=None).total == 12
     finally:
         lib.close()
+
+
+def test_blank_lines_added_to_a_snapshot_are_no_problem(tmp_path: Path, whole_reads) -> None:
+    dump = write_jsonl(tmp_path / "snap.jsonl", 0, 10)
+    lib = _library(tmp_path / "data")
+    try:
+        lib.ingest([dump])
+        with open(dump, "a", encoding="utf-8") as f:
+            f.write("\n \n")
+        report = lib.ingest([dump])
+        assert whole_reads == ["snap.jsonl"]
+        assert report.problems == [] and not report.failed
+        assert lib.count() == 10
+    finally:
+        lib.close()

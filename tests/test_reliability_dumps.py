@@ -445,3 +445,12 @@ def test_lone_surrogates_are_replaced_and_reported_never_a_crash(tmp_path: Path)
             json.dumps(paper.title).encode("utf-8")  # nothing left that cannot be encoded
     finally:
         services.close()
+
+
+@pytest.mark.parametrize("data", [b"\x0b", b"\x0c\n\x0b", b"\x0b" + b" " * 70_000, b"\n\n\n"])
+def test_a_file_of_blank_lines_of_any_kind_is_said(tmp_path: Path, data: bytes) -> None:
+    """Found by the fuzzer: a lone vertical tab, read as JSON lines, gave neither a paper nor a
+    reason (only spaces, tabs and newlines counted as blank)."""
+    path = tmp_path / "dump"
+    path.write_bytes(data)
+    check_all_formats(path)

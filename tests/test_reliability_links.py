@@ -91,11 +91,11 @@ async def test_o_never_opens_a_non_web_link(tmp_path: Path, monkeypatch) -> None
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
-            app.screen._set_current(hostile.id)
+            app.screen.set_current(hostile.id)
             await pilot.press("o")
             await settle(pilot)
             assert opened == []
-            app.screen._set_current(mixed.id)
+            app.screen.set_current(mixed.id)
             await pilot.press("o")
             await settle(pilot)
             assert opened == ["https://project.example/page"]

@@ -22,6 +22,7 @@ import typer
 from paperbrowse.search.datearg import parse_date_arg
 from paperbrowse.search.jsonout import json_text
 from paperbrowse.search.models import FORMATS, SORTS, Filters, Paper, QueryError
+from paperbrowse.search.query_fields import help_text
 from paperbrowse.search.serialize import paper_to_dict
 from paperbrowse.search.text import path_text, strip_controls
 from paperbrowse.tui import STARTED
@@ -221,17 +222,27 @@ def _summary(report) -> str:
     return " · ".join(parts)
 
 
-@app.command()
+@app.command(
+    # A query may start with "-" (``paperbrowse search -diffusion``: papers without the word):
+    # what Click does not know as an option is left in the query words (see _query_words).
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True},
+    # \b: Click prints the block as it is (one row a line) instead of re-wrapping it.
+    epilog="Query syntax:\n\n\b\n" + help_text(),
+)
 def search(
     ctx: typer.Context,
-    query: Annotated[
-        str,
+    words: Annotated[
+        list[str],
         typer.Argument(
-            help='Words (all must match), OR, NOT, "phrases", '
-            "title:, author:, abstract:, quant*, quantizaton~."
+            metavar="QUERY...",
+            help="What to find (the syntax is below). Words may be separate arguments; "
+            "a query starting with - works (search -diffusion, or search -- -diffusion).",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    ids_only: Annotated[
+        bool, typer.Option("--ids", help="Print only the ids, one a line (for pipes).")
+    ] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most results to print.")] = 20,
     sort: Annotated[str, typer.Option("--sort", help="relevance, date or upvotes.")] = "relevance",
     since: Annotated[str | None, typer.Option("--since", help="Published on or after.")] = None,
@@ -243,8 +254,9 @@ def search(
         bool, typer.Option("--timing", help="Say on stderr where the time went.")
     ] = False,
 ) -> None:
-    """Search the library; prints a table, or JSON for scripts."""
+    """Search the library; prints a table with each paper's id, JSON, or ids only."""
     began = time.perf_counter()
+    query = _query_words(words)
     if sort not in SORTS:
         raise fail(f"unknown --sort {sort!r}; choose one of {', '.join(SORTS)}", 2)
     filters = Filters(
@@ -263,6 +275,9 @@ def search(
     if as_json:
         rows = [dict(_json_paper(h.paper), score=round(h.score, 4)) for h in result.hits]
         typer.echo(json_text(rows))
+    elif ids_only:
+        if result.hits:
+            typer.echo("\n".join(_plain(h.paper.id) for h in result.hits))
     elif not result.hits:
         typer.echo(f"No papers match {_quoted(query)}.", err=True)
     else:
@@ -288,8 +303,26 @@ def search(
         )
 
 
+def _query_words(words: list[str]) -> str:
+    """The query from the command's words. Click leaves options it does not know among them
+    (so that ``-diffusion`` is a word): a ``--word`` is a mistyped option, said so."""
+    for word in words:
+        if word.startswith("--") and len(word) > 2 and " " not in word:
+            name = word.split("=", 1)[0]
+            if name in _SEARCH_OPTIONS:  # given after "--", which ends the options
+                raise fail(f"{name} must come before --: everything after -- is the query", 2)
+            raise fail(f"no such option: {word} (a query word cannot start with --)", 2)
+    return " ".join(words)
+
+
+_SEARCH_OPTIONS = frozenset(
+    "--json --ids --limit --sort --since --until --min-upvotes --timing --help".split()
+)
+
+
 def _table(hits) -> str:
-    """rank, date, upvotes, title, first author: plain text fitted to the terminal width."""
+    """rank, id, date, upvotes, title, first author: plain text fitted to the terminal width
+    (the id is what ``show`` and ``bookmark add`` take)."""
     width = shutil.get_terminal_size((100, 24)).columns
     rows = []
     for rank, hit in enumerate(hits, 1):
@@ -297,22 +330,24 @@ def _table(hits) -> str:
         rows.append(
             (
                 str(rank),
+                _plain(p.id),
                 p.published.isoformat() if p.published else "-",
                 str(p.upvotes) if p.upvotes is not None else "-",
                 ("[withdrawn] " if p.withdrawn else "") + _plain(p.title),
                 _plain(_who(p)),
             )
         )
-    head = ("#", "date", "up", "title", "first author")
+    head = ("#", "id", "date", "up", "title", "first author")
     w_rank = max(len(r[0]) for r in rows + [head])
-    w_up = max(len(r[2]) for r in rows + [head])
-    w_author = min(24, max(len(r[4]) for r in rows + [head]))
-    w_title = max(20, width - (w_rank + 10 + w_up + w_author + 8))
+    w_id = max(len(r[1]) for r in rows + [head])
+    w_up = max(len(r[3]) for r in rows + [head])
+    w_author = min(24, max(len(r[5]) for r in rows + [head]))
+    w_title = max(20, width - (w_rank + w_id + 10 + w_up + w_author + 10))
     lines = []
     for r in [head, *rows]:
         lines.append(
-            f"{r[0]:>{w_rank}}  {r[1]:<10}  {r[2]:>{w_up}}  "
-            f"{_fit(r[3], w_title):<{w_title}}  {_fit(r[4], w_author)}".rstrip()
+            f"{r[0]:>{w_rank}}  {r[1]:<{w_id}}  {r[2]:<10}  {r[3]:>{w_up}}  "
+            f"{_fit(r[4], w_title):<{w_title}}  {_fit(r[5], w_author)}".rstrip()
         )
     return "\n".join(lines)
 
@@ -335,7 +370,14 @@ def _fit(text: str, width: int) -> str:
 @app.command()
 def show(
     ctx: typer.Context,
-    paper_id: Annotated[str, typer.Argument(metavar="ID", help="Paper id or arXiv id.")],
+    paper_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="Paper id, arXiv id (arXiv:2407.01906v2, hep-th/9901001), or an arxiv.org "
+            "or huggingface.co/papers link.",
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Print one paper's whole record, abstract included."""
@@ -455,6 +497,7 @@ def _register_subapps() -> None:
     from paperbrowse.tui.cli_bookmarks import bookmark_app, export_app
     from paperbrowse.tui.cli_cite import cite
     from paperbrowse.tui.cli_fetch import fetch_app
+    from paperbrowse.tui.cli_watch import digest, mark_app, new, watch_app
 
     bookmark_app.command("export")(export_file)
     bookmark_app.command("import")(import_file)
@@ -462,6 +505,10 @@ def _register_subapps() -> None:
     app.add_typer(export_app, name="export")
     app.add_typer(fetch_app, name="fetch")
     app.command("cite")(cite)
+    app.add_typer(mark_app, name="mark")
+    app.add_typer(watch_app, name="watch")
+    app.command("new")(new)
+    app.command("digest")(digest)
 
 
 _register_subapps()

@@ -13,3 +13,12 @@ def run_app(services: Services) -> None:
     from paperbrowse.tui.app import PaperBrowseApp
 
     PaperBrowseApp(services).run()
+    # After the app: the session's end is what "new since your last session" counts from.
+    import sqlite3
+
+    from paperbrowse.search.reading import Sessions
+
+    try:
+        Sessions(services.bookmarks).end()
+    except sqlite3.Error:
+        pass  # a read-only data dir: the next session counts from this one's start

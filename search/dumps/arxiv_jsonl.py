@@ -76,6 +76,7 @@ def iter_records(
     """Papers from an iterable of JSON lines, consumed lazily one line at a time (the first
     one is line ``first_line`` of the file)."""
     legacy_lines = 0  # lines read in a legacy encoding: the first is named, the others counted
+    read_any = False  # a line that was not blank: otherwise the file gave nothing to report
     for lineno, raw in enumerate(lines, start=first_line):
         if raw is None:
             yield ParseProblem(
@@ -89,6 +90,7 @@ def iter_records(
                 raw = raw[1:]
         if not raw.strip():
             continue
+        read_any = True
         try:
             record = json.loads(raw)
         except UnicodeDecodeError:
@@ -124,6 +126,10 @@ def iter_records(
             yield ParseProblem(source, str(exc), line=lineno)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
             yield ParseProblem(source, f"malformed record: {exc}", line=lineno)
+    if not read_any and first_line == 1:
+        # Blank lines only (spaces, tabs, form feeds…): no record, and that is worth saying.
+        # (Not of the lines a grown file added: the file itself had records.)
+        yield ParseProblem(source, "no JSON lines in the file: only blank lines")
     if legacy_lines > 1:
         yield ParseProblem(
             source,

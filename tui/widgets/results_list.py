@@ -55,6 +55,8 @@ class ResultsList(ScrollView, can_focus=True):
         "results-list--author",
         "results-list--snippet",
         "results-list--match",
+        # A paper the user has read: the whole row drawn dimmer.
+        "results-list--read",
     }
 
     DEFAULT_CSS = """
@@ -71,6 +73,7 @@ class ResultsList(ScrollView, can_focus=True):
     ResultsList > .results-list--author { color: $text-muted; }
     ResultsList > .results-list--snippet { color: $text-muted; }
     ResultsList > .results-list--match { color: $accent; text-style: bold; }
+    ResultsList > .results-list--read { text-style: dim; }
     """
 
     @dataclass
@@ -110,6 +113,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._snippets: Mapping[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
         self._terms: tuple[str, ...] = ()
         self._bookmarked: frozenset[str] = frozenset()
+        self._read: frozenset[str] = frozenset()
         self._base_style: Style | None = None  # set while render_lines runs
         self._columns = _Columns()
         self._drawn_width = 0
@@ -166,6 +170,14 @@ class ResultsList(ScrollView, can_focus=True):
         self._forget_drawn()
         self.refresh()
 
+    def set_read(self, ids: frozenset[str]) -> None:
+        """Which papers the user has read (drawn dimmer); a set lookup per row drawn."""
+        if ids == self._read:
+            return
+        self._read = ids
+        self._forget_drawn()
+        self.refresh()
+
     @property
     def highlighted_id(self) -> str | None:
         if 0 <= self.cursor < len(self._ids):
@@ -175,6 +187,11 @@ class ResultsList(ScrollView, can_focus=True):
     @property
     def row_count(self) -> int:
         return len(self._ids)
+
+    @property
+    def ids(self) -> Sequence[str]:
+        """The ids of every row, in order (the list shows them; it does not own them)."""
+        return self._ids
 
     def row_text(self, index: int) -> str:
         """The plain text of row ``index`` as drawn at the current width (for tests and tools)."""
@@ -286,6 +303,11 @@ class ResultsList(ScrollView, can_focus=True):
             if len(self._drawn) >= DRAWN_ROWS:
                 self._forget_drawn()
             lines = self._draw(index, width)
+            paper = self._paper(index)
+            if paper is not None and paper.id in self._read:
+                dim = self.get_component_rich_style("results-list--read")
+                for line in lines:
+                    line.stylize(dim)
             self._drawn[index] = lines
         return lines
 
