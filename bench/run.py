@@ -61,6 +61,18 @@ QUERY_MIX: list[tuple[str, str, str, dict]] = [
 ]
 QUERY_REPS = 5
 CLI_REPS = 3
+#: (label, query, sort): the cold-CLI mix of issue #18, each run as
+#: ``paperbrowse search --json --limit 20`` in a new process, as a user's script meets it.
+CLI_MIX: list[tuple[str, str, str]] = [
+    ("term", "quantization", "relevance"),
+    ("AND of two", "language model", "relevance"),
+    ("phrase of common words", '"large language models"', "relevance"),
+    ("prefix", "quant*", "relevance"),
+    ("wide prefix", "re*", "relevance"),
+    ("fuzzy", "quantizaton~", "relevance"),
+    ("by date", "attention", "date"),
+    ("author, by upvotes", "author:Wang", "upvotes"),
+]
 TUI_QUERY = "diffusion model"
 
 
@@ -462,10 +474,13 @@ def _timed_run(args: list[str], env: dict | None = None) -> tuple[float, float]:
 
 
 def _cli_times(data_dir: Path) -> dict:
-    """Cold ``paperbrowse search`` processes over the mix, and the bare-import baseline.
+    """Cold ``paperbrowse search --json --limit 20`` processes over CLI_MIX, and the bare-import
+    baseline.
 
     Each search run is paired with a bare ``import whoosh.index, typer`` run right before it, so
     that both see the same load on a shared machine; CPU time is kept too (less load-sensitive).
+    Each query's figure is the median of its CLI_REPS runs, its ratio that over the median of
+    the bare runs paired with it.
     """
     exe = Path(sys.executable).with_name("paperbrowse")
     base = [str(exe)] if exe.exists() else [sys.executable, "-m", "paperbrowse.tui.cli"]
@@ -482,22 +497,32 @@ def _cli_times(data_dir: Path) -> dict:
     cpus: list[float] = []
     bare_walls: list[float] = []
     bare_cpus: list[float] = []
-    for label, q, sort, spec in QUERY_MIX:
-        if not q:
-            continue  # the CLI needs words
-        args = [*base, "--data-dir", str(data_dir), "search", q, "--sort", sort]
-        if "since" in spec:
-            args += ["--since", spec["since"]]
-        times = []
+    for label, q, sort in CLI_MIX:
+        args = [*base, "--data-dir", str(data_dir), "search", q, "--json", "--limit", "20"]
+        args += ["--sort", sort]
+        times, bares, q_cpus, bare_q_cpus = [], [], [], []
         for _ in range(CLI_REPS):
             wall, cpu = _timed_run(bare_cmd, env)
             bare_walls.append(wall)
             bare_cpus.append(cpu)
+            bares.append(wall)
+            bare_q_cpus.append(cpu)
             wall, cpu = _timed_run(args, env)
             walls.append(wall)
             cpus.append(cpu)
             times.append(wall)
-        per_query.append({"label": label, "p50_ms": statistics.median(times)})
+            q_cpus.append(cpu)
+        per_query.append(
+            {
+                "label": label,
+                "query": q,
+                "sort": sort,
+                "p50_ms": statistics.median(times),
+                "bare_p50_ms": statistics.median(bares),
+                "cpu_p50_ms": statistics.median(q_cpus),
+                "bare_cpu_p50_ms": statistics.median(bare_q_cpus),
+            }
+        )
     return {
         "p50_ms": statistics.median(walls),
         "p95_ms": _pct(walls, 95),
@@ -507,6 +532,24 @@ def _cli_times(data_dir: Path) -> dict:
         "bare_cpu_p50_ms": statistics.median(bare_cpus),
         "queries": per_query,
     }
+
+
+def cli_table(cli: dict) -> list[str]:
+    """The per-query table of a cold-CLI run (issue #18's layout)."""
+    out = [
+        "| query | sort | cold process p50 ms | bare start-up p50 ms | **x bare** | "
+        "CPU ms (bare) | CPU x bare |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for q in cli["queries"]:
+        if "bare_cpu_p50_ms" not in q:  # figures of an older run: one bare median for all
+            continue
+        out.append(
+            f"| `{q['query']}` | {q['sort']} | {_f(q['p50_ms'])} | {_f(q['bare_p50_ms'])} | "
+            f"**{q['p50_ms'] / q['bare_p50_ms']:.1f}x** | {_f(q['cpu_p50_ms'])} "
+            f"({_f(q['bare_cpu_p50_ms'])}) | {q['cpu_p50_ms'] / q['bare_cpu_p50_ms']:.1f}x |"
+        )
+    return out
 
 
 def run_size(n: int, workdir: Path, *, naive: bool, tui: bool) -> dict:
@@ -694,7 +737,8 @@ def render(results: dict) -> str:
             "",
             "### Cold `paperbrowse search` (a new process per query)",
             "",
-            f"{CLI_REPS} runs of each query of the mix (all but the empty one), each paired with a "
+            f"{CLI_REPS} runs of each query of the cold mix (`--json --limit 20`), each paired "
+            "with a "
             'run of the bare `python -c "import whoosh.index, typer"` just before it.',
             "",
             "| papers | search p50 ms | search p95 ms | bare import p50 ms | **p50 ratio** | "
@@ -709,6 +753,10 @@ def render(results: dict) -> str:
                 f"{c['p95_ms'] / c['bare_p50_ms']:.2f}x | {_f(c['cpu_p50_ms'])} | "
                 f"{_f(c['bare_cpu_p50_ms'])} | {c['cpu_p50_ms'] / c['bare_cpu_p50_ms']:.2f}x |"
             )
+        for r in full:
+            rows = cli_table(r["cli"])
+            if len(rows) > 2:
+                out += ["", f"{_f(r['papers'])} papers, per query:", "", *rows]
         out += [
             "",
             "### In-process queries (top 20, snippets, shared searcher)",
@@ -841,6 +889,11 @@ def write_doc(results: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_cli":  # the cold-CLI probe alone, over an existing data dir
+        cli = _cli_times(Path(argv[1]))
+        print(json.dumps(cli), file=sys.stderr)
+        print("\n".join(cli_table(cli)))
+        return 0
     if argv and argv[0] in PROBES:
         print(json.dumps(PROBES[argv[0]](*argv[1:])))
         return 0

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from paperbrowse.search.engine import IndexBusy, PaperIndex, match_spans
 from paperbrowse.search.lock import IngestLock
@@ -33,7 +34,7 @@ from paperbrowse.search.models import (
 )
 from paperbrowse.search.paths import Locations
 from paperbrowse.search.query_text import Interpreted, interpret, paper_ref
-from paperbrowse.search.records import NEW, RecordStore
+from paperbrowse.search.records import NEW, KnownFile, RecordStore
 from paperbrowse.search.serialize import paper_from_json, paper_to_json, without_controls
 from paperbrowse.search.text import path_text
 
@@ -328,35 +329,57 @@ class Library:
         ):
             report.files_unchanged += 1
             return
+        # A complete file that is longer now may only have grown (a newer arXiv snapshot keeps
+        # the older one's lines and adds papers at the end): the digest pass also digests the
+        # part it had, to read on from there instead of reading it all again.
+        grown = known is not None and known.complete and st.st_size > known.size
         try:
-            digest, lines = _digest_and_lines(path)
+            scan = _digest_and_lines(path, prefix=known.size if grown and known else None)
         except OSError as exc:
             self._skip(report, name, f"cannot read: {exc.strerror or exc}")
             return
+        digest, lines = scan.digest, scan.lines
         if known is not None and known.complete and known.digest == digest:
             self.records.touch_file(known.id, st.st_size, st.st_mtime_ns)
             report.files_unchanged += 1
             return
+        # (offset, first line, next record position, papers so far) to read on from, or None.
+        resume = None
+        if grown and known is not None:
+            resume = self._resume_point(path, known, scan, detected, forced)
 
         problems = _Problems()
         notes: list[ParseNote] = []
         papers_in_file = 0
         with self.records.transaction() as db:
+            # Marked incomplete until its last record is in: a crash while reading (or reading
+            # on) leaves a file the next ingest reads again from the start.
             file_id = self.records.begin_file(
                 db, key, st.st_size, st.st_mtime_ns, digest, detected or "unknown"
             )
-            # Kept in SQLite, not in sets: memory stays flat however long the file is.
-            self.records.remember_old_papers(db, file_id)
-            self.records.drop_records(db, file_id)
+            if resume is None:
+                # Kept in SQLite, not in sets: memory stays flat however long the file is.
+                self.records.remember_old_papers(db, file_id)
+                self.records.drop_records(db, file_id)
+            else:
+                self.records.no_old_papers(db)
         # One guarded iterator for the whole file: a fresh _guarded() per batch would close the
         # parser when the previous wrapper is collected (yield from forwards close()), silently
         # ending the file after the first batch.
-        items = iter(_guarded(read_dump(path, forced, as_of), name, problems))
+        if resume is None:
+            dump = read_dump(path, forced, as_of)
+            seq = 0
+        else:
+            from paperbrowse.search.dumps.arxiv_jsonl import read_appended
+
+            offset, first_line, seq, papers_in_file = resume
+            dump = read_appended(path, offset, first_line)
+            lines = scan.lines_after
+        items = iter(_guarded(dump, name, problems))
         if name != str(path):
             items = _named(items, name)
         # JSON lines hold one paper a line: the count gives the bar a total, hence an ETA.
         read_total = report.papers_read + lines if detected == "arxiv-jsonl" else None
-        seq = 0
         finished = False
         while not finished:
             with self.records.transaction() as db:
@@ -419,6 +442,32 @@ class Library:
         report.notes.extend(notes)
         if seq == 0 and problems:
             report.files_skipped.append((name, problems[0].message))
+
+    def _resume_point(
+        self,
+        path: Path,
+        known: KnownFile,
+        scan: _Scan,
+        detected: str | None,
+        forced: str | None,
+    ) -> tuple[int, int, int, int] | None:
+        """Where to read a grown snapshot on from: (byte offset, its line number, the next
+        record position, papers the file gave so far), or None to read it all. Only JSON lines
+        of bytes, only when the part read last time is byte for byte the same (its digest) and
+        ended at a line's end (else its last line grew)."""
+        from paperbrowse.search.dumps.decode import SNIFF_BYTES, line_encoding
+
+        if detected != "arxiv-jsonl" or forced not in (None, "arxiv-jsonl"):
+            return None
+        if scan.prefix_digest != known.digest or not scan.prefix_ends_line:
+            return None
+        fmt, papers, next_seq = self.records.appended_state(known.id)
+        if fmt != "arxiv-jsonl":
+            return None
+        with path.open("rb") as f:
+            if line_encoding(f.read(SNIFF_BYTES)) is not None:  # UTF-16/32: decoded whole
+                return None
+        return known.size, scan.prefix_lines + 1, next_seq, papers
 
     @staticmethod
     def _skip(report: IngestReport, name: str, reason: str) -> None:
@@ -566,16 +615,44 @@ class _Stopwatch:
         return (time.perf_counter() - self.start) * 1000
 
 
-def _digest_and_lines(path: Path) -> tuple[str, int]:
+class _Scan(NamedTuple):
+    """One pass over a dump file (see _digest_and_lines)."""
+
+    digest: str
+    lines: int
+    #: The digest of the first ``prefix`` bytes (None: no prefix asked, or the file is
+    #: shorter), the newlines in them and after them, whether they end with one.
+    prefix_digest: str | None = None
+    prefix_lines: int = 0
+    lines_after: int = 0
+    prefix_ends_line: bool = False
+
+
+def _digest_and_lines(path: Path, prefix: int | None = None) -> _Scan:
     """A content digest (to tell a touched file from a changed one) and the newline count, in
-    one pass over the file."""
+    one pass over the file; with ``prefix``, the same of its first ``prefix`` bytes too (the
+    digest a file had when it was that long: a snapshot that only grew still has it)."""
     h = hashlib.blake2b(digest_size=16)
     lines = 0
+    read = 0
+    head: tuple[str, int, bool] | None = None
+    last = b""
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+            if prefix is not None and head is None and read + len(chunk) >= prefix:
+                cut = prefix - read
+                h.update(chunk[:cut])
+                before = chunk[cut - 1 : cut] if cut else last
+                head = (h.copy().hexdigest(), lines + chunk.count(b"\n", 0, cut), before == b"\n")
+                h.update(chunk[cut:])
+            else:
+                h.update(chunk)
             lines += chunk.count(b"\n")
-    return h.hexdigest(), lines
+            read += len(chunk)
+            last = chunk[-1:]
+    if head is None:
+        return _Scan(h.hexdigest(), lines)
+    return _Scan(h.hexdigest(), lines, head[0], head[1], lines - head[1], head[2])
 
 
 def _cut(text: str, start: int, length: int) -> str:

@@ -238,6 +238,22 @@ class RecordStore:
             (file_id,),
         )
 
+    def no_old_papers(self, db) -> None:
+        """An empty :meth:`remember_old_papers`: a file read on from where it ended last time
+        (it only grew) keeps every record it had, so no paper can lose its contribution."""
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS old_papers (id TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM temp.old_papers")
+
+    def appended_state(self, file_id: int) -> tuple[str | None, int, int]:
+        """(format, papers, next record position) of a file, to read on from where it ended."""
+        fmt, papers = self.db.execute(
+            "SELECT format, papers FROM files WHERE id=?", (file_id,)
+        ).fetchone()
+        (last,) = self.db.execute(
+            "SELECT MAX(seq) FROM records WHERE file_id=?", (file_id,)
+        ).fetchone()
+        return fmt, int(papers), 0 if last is None else int(last) + 1
+
     def fed_before(self, db, pid: str) -> bool:
         """Whether the file being read fed this paper before (see remember_old_papers)."""
         return db.execute("SELECT 1 FROM temp.old_papers WHERE id=?", (pid,)).fetchone() is not None

@@ -9,9 +9,12 @@ thread starts on the first call, so a CLI command that never uses a lane pays no
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -22,11 +25,23 @@ class Serial:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        # Made on the first call: concurrent.futures (with logging) is ~10 ms of a cold
+        # `paperbrowse search`, which never uses a lane (issue #18).
+        self._pool: ThreadPoolExecutor | None = None
+        self._closed = False
+        self._lock = threading.Lock()
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Queue ``fn(*args, **kwargs)`` behind every call submitted before it."""
-        return self._pool.submit(fn, *args, **kwargs)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"the {self.name} lane is closed")
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
+            pool = self._pool
+        return pool.submit(fn, *args, **kwargs)
 
     def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Queue the call and wait for its result (or exception) in the calling thread."""
@@ -35,4 +50,8 @@ class Serial:
     def close(self, *, drop_queued: bool = False) -> None:
         """Stop the thread once the calls queued have run (``drop_queued``: once the one
         running now has; the others are cancelled). A closed lane takes no more calls."""
-        self._pool.shutdown(wait=True, cancel_futures=drop_queued)
+        with self._lock:
+            self._closed = True
+            pool = self._pool
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=drop_queued)

@@ -162,3 +162,53 @@ def test_the_engine_refuses_a_whoosh_it_was_not_tested_with():
     assert (
         subprocess.run([sys.executable, "-c", "import paperbrowse.search.engine"]).returncode == 0
     )
+
+
+#: What a cold `paperbrowse search` must not load (issue #18): each costs start-up for nothing.
+#: morph_en compiles hundreds of regexes for a query our parser never builds; the
+#: ``cached_property`` package pulls in asyncio; concurrent.futures is the app's lanes' pool;
+#: posting_sort is the writer's.
+NOT_FOR_SEARCH = {
+    "whoosh.lang.morph_en",
+    "asyncio",
+    "cached_property",
+    "concurrent.futures",
+    "paperbrowse.search.engine.posting_sort",
+}
+
+
+def test_search_command_loads_nothing_it_does_not_use(tmp_path):
+    code = (
+        "import sys\n"
+        f"sys.argv = ['paperbrowse', '--data-dir', {str(tmp_path)!r}, 'search', 'x', '--json']\n"
+        "from paperbrowse.tui.cli import app\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+    )
+    loaded = loaded_after(code)
+    assert {
+        "paperbrowse.tui.cli",
+        "paperbrowse.search.engine",
+        "whoosh.query",
+        "whoosh.reading",
+    } <= loaded
+    assert loaded & NOT_FOR_SEARCH == set()
+
+
+def test_whoosh_works_whole_after_the_lean_import():
+    """The stand-ins leave nothing behind: Variations still expands words (its module loaded on
+    first use), and a later importer gets the real cached_property package."""
+    code = (
+        "import paperbrowse.search.engine, sys\n"
+        "from whoosh.query import Variations, terms\n"
+        "assert 'whoosh.lang.morph_en' not in sys.modules\n"
+        "assert 'rendered' in terms.variations('render')\n"
+        "from whoosh.lang import morph_en\n"
+        "assert morph_en.variations is not terms.variations\n"
+        "import cached_property\n"
+        "assert hasattr(cached_property, 'threaded_cached_property')\n"
+        "import whoosh.reading, functools\n"
+        "assert whoosh.reading.cached_property is functools.cached_property\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "ok", proc.stderr

@@ -240,8 +240,8 @@ def test_the_common_queries_are_scored_by_the_index_not_whoosh(library: Library)
 
 
 def test_phrases_match_whoosh(library: Library) -> None:
-    """Every adjacent word pair and triple of some abstracts, and the same words out of order
-    or apart, match the same documents as Whoosh's phrase matcher."""
+    """Every adjacent word pair, triple and quadruple of some abstracts, and the same words out
+    of order or apart, match the same documents as Whoosh's phrase matcher."""
     from whoosh import query
 
     index = library.index
@@ -252,6 +252,8 @@ def test_phrases_match_whoosh(library: Library) -> None:
         words = [term for term, _, _ in spans.analyze("abstract", paper.abstract)]
         phrases.update(tuple(words[i : i + 2]) for i in range(0, len(words) - 1, 7))
         phrases.update(tuple(words[i : i + 3]) for i in range(0, len(words) - 2, 11))
+        # Four words: the third and fourth rarest are decoded only in blocks of candidates left.
+        phrases.update(tuple(words[i : i + 4]) for i in range(0, len(words) - 3, 17))
         phrases.update((b, a) for a, b in zip(words[::13], words[1::13], strict=False))
     assert len(phrases) > 200
     matched = 0
@@ -341,3 +343,44 @@ def test_similar_papers_are_whooshs_more_like_this(library: Library) -> None:
         expected = [ids[d] for _, d in results.top_n if d != docnum][:5]
         assert index.similar(paper, 5) == expected
         assert paper.id not in index.similar(paper, 50)
+
+
+def test_doc_ids_read_without_positions_equal_whooshs_decoding(library: Library, monkeypatch):
+    """A term's doc numbers and weights read from the start of each block (its positions left
+    compressed) are Whoosh's own, block for block; blocks the quick read cannot lay out (three
+    postings or fewer, a segment with deletions) are decoded whole, as before."""
+    from paperbrowse.search.engine import whoosh_private
+
+    quick = []
+    real = whoosh_private._ids_and_weights
+
+    def spy(m):
+        found = real(m)
+        quick.append(found is not None)
+        return found
+
+    monkeypatch.setattr(whoosh_private, "_ids_and_weights", spy)
+    reader = library.index.searcher().reader()
+    compared = 0
+    for segment, _ in reader.leaf_readers():
+        for field in ("abstract", "title", "authors"):
+            for btext in list(segment.lexicon(field))[:400]:
+                if segment.doc_frequency(field, btext) < 2:
+                    continue
+                # Whoosh's own matcher, posting by posting.
+                m = segment.postings(field, btext)
+                expected = []
+                while m.is_active():
+                    expected.append((m.id(), m.weight()))
+                    m.next()
+                got = [
+                    (doc, weight)
+                    for ids, weights, values in whoosh_private.segment_postings(
+                        segment, field, btext, False
+                    )
+                    for doc, weight in zip(ids, weights, strict=True)
+                ]
+                assert got == expected, (field, btext)
+                compared += 1
+    assert compared > 300
+    assert any(quick) and not all(quick)  # both ways were taken

@@ -203,6 +203,23 @@ def test_kill_during_ingest_keeps_old_or_new_state(
     _check_next_ingest_completes(data, dump, bookmarks_before)
 
 
+@pytest.mark.parametrize(
+    "mode", ["parse-mid-transaction", "parse-between-batches", "index-mid-write", "toc-written"]
+)
+def test_kill_while_reading_on_a_grown_snapshot(tmp_path: Path, old_library, mode: str) -> None:
+    """The library's own dump grew by NEW papers at its end: the ingest reads on from where the
+    file ended (issue #18). Killed there, the old state stays (or the new one, once the index
+    committed) and the next ingest, reading the incomplete file whole, completes it."""
+    data, bookmarks_before = old_library
+    dump = tmp_path / "old.jsonl"
+    tail = write_jsonl(tmp_path / "tail.jsonl", 10_000, NEW, marker="newpaper")
+    with open(dump, "ab") as f:
+        f.write(tail.read_bytes())
+    _kill_at(tmp_path, data, dump, mode)
+    _check_consistent(data, bookmarks_before, {OLD + NEW} if mode == "toc-written" else {OLD})
+    _check_next_ingest_completes(data, dump, bookmarks_before)
+
+
 @pytest.mark.parametrize("mode", ["mp-index-mid-write", "mp-segment-written"])
 def test_kill_during_a_multiprocess_index_write_leaves_no_workers_behind(
     tmp_path: Path, old_library, mode: str

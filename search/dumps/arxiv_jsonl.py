@@ -48,6 +48,15 @@ def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem
             yield from iter_records(_bounded_lines(fh, b"\n"), source)
 
 
+def read_appended(path: Path, offset: int, first_line: int) -> Iterator[Paper | ParseProblem]:
+    """The papers of a snapshot's lines from byte ``offset`` on (a line start), numbered from
+    ``first_line``: the part a grown snapshot added since it was last read (only for files of
+    byte lines, i.e. ``line_encoding`` found no UTF-16/32 at their start)."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        yield from iter_records(_bounded_lines(fh, b"\n"), str(path), first_line=first_line)
+
+
 def _bounded_lines(fh, newline):
     """The file's lines, with None in place of a line longer than MAX_LINE (read through in
     MAX_LINE pieces, never held whole)."""
@@ -62,12 +71,13 @@ def _bounded_lines(fh, newline):
 
 
 def iter_records(
-    lines: Iterable[bytes | str | None], source: str
+    lines: Iterable[bytes | str | None], source: str, *, first_line: int = 1
 ) -> Iterator[Paper | ParseProblem]:
-    """Papers from an iterable of JSON lines, consumed lazily one line at a time."""
+    """Papers from an iterable of JSON lines, consumed lazily one line at a time (the first
+    one is line ``first_line`` of the file)."""
     legacy_lines = 0  # lines read in a legacy encoding: the first is named, the others counted
     read_any = False  # a line that was not blank: otherwise the file gave nothing to report
-    for lineno, raw in enumerate(lines, start=1):
+    for lineno, raw in enumerate(lines, start=first_line):
         if raw is None:
             yield ParseProblem(
                 source, f"line longer than {MAX_LINE >> 20} MB: not a record, skipped", line=lineno
@@ -116,8 +126,9 @@ def iter_records(
             yield ParseProblem(source, str(exc), line=lineno)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
             yield ParseProblem(source, f"malformed record: {exc}", line=lineno)
-    if not read_any:
+    if not read_any and first_line == 1:
         # Blank lines only (spaces, tabs, form feeds…): no record, and that is worth saying.
+        # (Not of the lines a grown file added: the file itself had records.)
         yield ParseProblem(source, "no JSON lines in the file: only blank lines")
     if legacy_lines > 1:
         yield ParseProblem(

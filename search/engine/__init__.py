@@ -12,12 +12,15 @@ bounded and scored expansions, filters), ``fuzzy`` (fuzzy words through stemming
 (what one searcher answers once: doc sets, orders, posting blocks, the BM25F scorer over them),
 ``ranking`` (BM25F arithmetic over posting blocks), ``searching`` (search, facets,
 more-like-this), ``spans`` (what matched) and ``whoosh_private`` (every read of a Whoosh private
-attribute, with the version check);
+attribute, with the version check); ``import_shims`` (Whoosh's query modules imported lean);
 ``baseline`` is plain Whoosh, the relevance benchmark's baseline.
 """
 
 from __future__ import annotations
 
+# First (isort keeps it so): importing it imports Whoosh's query modules without two modules a
+# search never uses (~40 ms of a cold `paperbrowse search`; import_shims says which and why).
+from paperbrowse.search.engine import import_shims  # noqa: F401
 from paperbrowse.search.engine.baseline import stock_searcher
 from paperbrowse.search.engine.schema import FACETS, SCHEMA_VERSION
 from paperbrowse.search.engine.searching import Matches, PaperIndex

@@ -318,9 +318,14 @@ class SearcherCache:
         return docs
 
     def _match_phrase(self, q: query.Phrase) -> set[int]:
-        """Candidates are the docs holding every word (a set intersection); only their positions
-        are decoded, from the cached posting blocks. Whoosh's phrase matcher instead walks an
-        intersection of matchers and builds span objects for every candidate."""
+        """Candidates are the docs holding every word (a set intersection of doc ids read
+        without positions). Positions are then decoded rarest word first, and only for the
+        candidates still standing: once two neighbouring words of the phrase are decoded, a
+        candidate where they never stand within ``slop`` of each other is dropped (the phrase
+        cannot be there), so a common word's blocks are decoded only where a candidate is left
+        (a block without one is skipped on its header). The survivors are checked whole.
+        Whoosh's phrase matcher instead decodes every candidate's positions of every word and
+        builds span objects for each."""
         field = q.fieldname
         fieldobj = self.searcher.schema[field]
         try:
@@ -329,30 +334,72 @@ class SearcherCache:
             return set()
         if not words:
             return set()
-        candidates: set[int] | None = None
-        for word in sorted(set(words), key=lambda w: self.searcher.doc_frequency(field, w)):
-            docs = self._term(field, word)
-            candidates = docs if candidates is None else candidates & docs
+        if len(words) == 1:
+            return self._term(field, words[0])
+        rarest = sorted(set(words), key=lambda w: self.searcher.doc_frequency(field, w))
+        # The two rarest words are read with their positions at once (their blocks are decoded
+        # whole anyway: every block holds a candidate when words are common); the others'
+        # doc ids first, without positions, and their positions later only where needed.
+        whole = rarest[:2]
+        candidates: set[int] = set()
+        for n, word in enumerate(rarest):
+            docs: set[int] = set()
+            if word in whole:
+                for ids, _, _ in self._postings(field, word, values=True):
+                    docs.update(ids)
+            else:
+                docs = self._term(field, word)
+            candidates = docs if n == 0 else candidates & docs
             if not candidates:
                 return set()
-        if candidates is None or len(words) == 1:  # (None: no words, returned above)
-            return candidates or set()
         if type(fieldobj.format) is formats.Positions:
             decode = whoosh_private.decode_positions
         else:
             decode = fieldobj.format.decode_positions
         positions: dict[bytes, dict[int, list[int]]] = {}
-        for word in set(words):
-            found = positions[word] = {}
-            for ids, _, values in self._postings(field, word, values=True):
-                for doc, value in zip(ids, values, strict=True):
-                    if doc in candidates:
-                        found[doc] = decode(value)
+        for word in rarest:
+            if word in whole:
+                found = positions[word] = {}
+                for ids, _, values in self._postings(field, word, values=True):
+                    for doc, value in zip(ids, values, strict=True):
+                        if doc in candidates:
+                            found[doc] = decode(value)
+            else:
+                positions[word] = self._positions(field, word, candidates, decode)
+            # Each neighbouring pair of the phrase whose words are both decoded now.
+            for a, b in zip(words, words[1:], strict=False):
+                if word in (a, b) and a in positions and b in positions and len(rarest) > 2:
+                    pa, pb = positions[a], positions[b]
+                    candidates = {
+                        d for d in candidates if ranking.phrase_at([pa[d], pb[d]], q.slop)
+                    }
+            if not candidates:
+                return set()
         return {
             doc
             for doc in candidates
             if ranking.phrase_at([positions[w][doc] for w in words], q.slop)
         }
+
+    def _positions(self, field: str, btext: bytes, docs: set[int], decode) -> dict[int, list]:
+        """The positions of a term in each of ``docs`` (global doc numbers), decoded from the
+        blocks that hold one of them."""
+        found: dict[int, list] = {}
+        wanted = sorted(docs)
+        for reader, offset in self._segments:
+            if (field, btext) not in reader:
+                continue
+            lo = bisect.bisect_left(wanted, offset)
+            hi = bisect.bisect_left(wanted, offset + reader.doc_count_all())
+            if lo == hi:
+                continue
+            local = [d - offset for d in wanted[lo:hi]]
+            for ids, values in whoosh_private.segment_values_of(reader, field, btext, local):
+                for doc, value in zip(ids, values, strict=True):
+                    doc += offset
+                    if doc in docs:
+                        found[doc] = decode(value)
+        return found
 
     # -- postings --------------------------------------------------------------------------------
 

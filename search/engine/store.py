@@ -15,7 +15,6 @@ from pathlib import Path
 
 from paperbrowse.search.engine import whoosh_private
 from paperbrowse.search.engine.cache import SearcherCache
-from paperbrowse.search.engine.posting_sort import FastPostingPool
 from paperbrowse.search.engine.queries import QueryParser
 from paperbrowse.search.engine.schema import SCHEMA_VERSION, build_schema, document
 from paperbrowse.search.models import Paper
@@ -232,6 +231,10 @@ def build_stock_index(path: Path, papers: Iterable[Paper]) -> int:
 
 def use_fast_pool(writer) -> None:
     """Give a Whoosh writer that holds no posting yet a :class:`FastPostingPool`."""
+    # Here, not at the top: only writers need it, and a cold `paperbrowse search` would pay
+    # for its imports (secrets, hmac) for nothing.
+    from paperbrowse.search.engine.posting_sort import FastPostingPool
+
     pool = writer.pool
     if not isinstance(pool, FastPostingPool) and not pool.current and not pool.runs:
         writer.pool = FastPostingPool(pool.tempstore, pool.segment, limitmb=pool.limit // 2**20)
@@ -331,6 +334,12 @@ def _exists_in(path: Path) -> bool:
             return index.exists_in(str(path))
         except FileNotFoundError:
             continue
+        except (ImportError, AttributeError):
+            # Its table of contents pickles the schema with the names of the classes in it: an
+            # index written when paperbrowse's modules had other names (``search.engine`` before
+            # ``paperbrowse.search.engine``) cannot be read. It is derived data: "none", so
+            # that it is rebuilt from the record store, rather than a traceback on every run.
+            return False
     return True
 
 
