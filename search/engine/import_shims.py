@@ -40,11 +40,11 @@ def import_whoosh_query() -> None:
         return
     stand_ins: dict[str, types.ModuleType] = {}
     if _MORPH not in sys.modules:
-        morph = types.ModuleType(_MORPH, "stand-in: see search.engine.import_shims")
+        morph = types.ModuleType(_MORPH, "stand-in: see paperbrowse.search.engine.import_shims")
         morph.variations = _variations  # type: ignore[attr-defined]
         stand_ins[_MORPH] = morph
     if _CACHED not in sys.modules:
-        cached = types.ModuleType(_CACHED, "stand-in: see search.engine.import_shims")
+        cached = types.ModuleType(_CACHED, "stand-in: see paperbrowse.search.engine.import_shims")
         cached.cached_property = functools.cached_property  # type: ignore[attr-defined]
         stand_ins[_CACHED] = cached
     sys.modules.update(stand_ins)
