@@ -31,6 +31,7 @@ from search.models import (
 from search.paths import Locations
 from search.records import NEW, RecordStore
 from search.serialize import paper_from_json, paper_to_json
+from search.tex2text import spell_symbols
 
 #: progress(phase, done, total): phase is "read" (records parsed) or "index" (papers indexed).
 Progress = Callable[[str, int, int | None], None]
@@ -101,7 +102,9 @@ class Library:
         clock = _Stopwatch()
         self._ensure_index()
         clock.lap("open index")
-        found = self.index.search(query, filters, sort, limit, all_ids=all_ids, lap=clock.lap)
+        found = self.index.search(
+            spell_symbols(query), filters, sort, limit, all_ids=all_ids, lap=clock.lap
+        )
         papers = {p.id: p for p in self.records.get_many([i for i, _ in found.first])}
         clock.lap("read papers")
         stems = {text for field, text in found.terms if field in ("title", "abstract")}
@@ -164,7 +167,22 @@ class Library:
     ) -> dict[str, dict[str, int]]:
         """Counts by year, dump kind and category over the papers matching query and filters."""
         self._ensure_index()
-        return self.index.facets(query, filters)
+        return self.index.facets(spell_symbols(query), filters)
+
+    def month_counts(
+        self,
+        query: str,
+        filters: Filters = Filters(),  # noqa: B008
+    ) -> dict[str, int]:
+        """Papers matching query and filters per month of their date (``YYYY-MM`` → count, in
+        month order; months without papers are absent). Raises QueryError for a bad query."""
+        self._ensure_index()
+        return self.index.month_counts(spell_symbols(query), filters)
+
+    def featured_bounds(self) -> tuple[date | None, date | None]:
+        """The first and the last day Hugging Face featured any paper of the library on."""
+        self._ensure_index()
+        return self.index.featured_bounds()
 
     def stats(self) -> dict:
         counts = self.facets("")

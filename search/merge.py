@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from search.models import FORMATS, Paper
+from search.rising import upvote_history
 
 # Which dump is most trusted for bibliographic fields: arXiv's own metadata first, then the HF API,
 # then page copies (which have no ids, no author names and year-less dates).
@@ -66,7 +67,8 @@ def merge_records(paper_id: str, records: Sequence[Paper]) -> Paper:
     Scalar fields come from the most trusted dump that has them (arXiv snapshot, then arXiv API,
     then HF API, then page copies); the author list is the longest one; upvotes are the latest
     seen (see :func:`_latest_upvotes`) and stars the highest; every featured day is kept (the
-    earliest is ``featured``); a paper withdrawn in any listing stays withdrawn; lists and
+    earliest is ``featured``) and so is every day's count (``upvote_history``, see
+    :mod:`search.rising`); a paper withdrawn in any listing stays withdrawn; lists and
     sources are united.
     """
     if not records:
@@ -104,4 +106,5 @@ def merge_records(paper_id: str, records: Sequence[Paper]) -> Paper:
         affiliations=authors_src.affiliations,
         featured_days=days,
         withdrawn=min((p.withdrawn for p in ordered if p.withdrawn), default=None),
+        upvote_history=upvote_history(ordered),
     )

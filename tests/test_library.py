@@ -284,7 +284,7 @@ def test_an_index_of_schema_3_is_rebuilt_and_bookmarks_stay(tmp_path):
     from search.bookmarks import BookmarkStore
     from search.engine import SCHEMA_VERSION
 
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5
     lib = new_library(tmp_path)
     lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
     paper = lib.get(lib.search("equivariant").ids[0])

@@ -24,7 +24,9 @@ import typer
 
 from search.datearg import parse_date_arg
 from search.models import FORMATS, SORTS, Filters, Paper, QueryError
+from search.rising import rising
 from search.serialize import paper_to_dict
+from search.tex2text import tex_to_text
 from search.text import strip_controls
 from tui import STARTED
 
@@ -213,9 +215,24 @@ def search(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most results to print.")] = 20,
-    sort: Annotated[str, typer.Option("--sort", help="relevance, date or upvotes.")] = "relevance",
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            help="relevance, date, upvotes, featured (the day HF featured it) or rising "
+            "(upvotes gained per day over its last week of listings).",
+        ),
+    ] = "relevance",
     since: Annotated[str | None, typer.Option("--since", help="Published on or after.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Published on or before.")] = None,
+    featured_since: Annotated[
+        str | None,
+        typer.Option("--featured-since", help="Featured on Hugging Face on or after."),
+    ] = None,
+    featured_until: Annotated[
+        str | None,
+        typer.Option("--featured-until", help="Featured on Hugging Face on or before."),
+    ] = None,
     min_upvotes: Annotated[
         int | None, typer.Option("--min-upvotes", min=0, help="At least N upvotes.")
     ] = None,
@@ -231,6 +248,8 @@ def search(
         since=_date_option("--since", since),
         until=_date_option("--until", until, end=True),
         min_upvotes=min_upvotes,
+        featured_since=_date_option("--featured-since", featured_since),
+        featured_until=_date_option("--featured-until", featured_until, end=True),
     )
     try:
         library = _services(ctx).library
@@ -245,7 +264,7 @@ def search(
     elif not result.hits:
         typer.echo(f"No papers match {_plain(query)!r}.", err=True)
     else:
-        typer.echo(_table(result.hits))
+        typer.echo(_table(result.hits, featured=sort == "featured"))
         if result.total > len(result.hits):
             typer.echo(f"{len(result.hits)} of {result.total} results (--limit for more)", err=True)
     if timing:
@@ -260,22 +279,25 @@ def search(
         )
 
 
-def _table(hits) -> str:
-    """rank, date, upvotes, title, first author: plain text fitted to the terminal width."""
+def _table(hits, *, featured: bool = False) -> str:
+    """rank, date, upvotes, title, first author: plain text fitted to the terminal width. The
+    date is the day Hugging Face featured the paper with ``featured`` (the featured sort),
+    else the paper's own."""
     width = shutil.get_terminal_size((100, 24)).columns
     rows = []
     for rank, hit in enumerate(hits, 1):
         p = hit.paper
+        day = p.featured if featured else p.published
         rows.append(
             (
                 str(rank),
-                p.published.isoformat() if p.published else "-",
+                day.isoformat() if day else "-",
                 str(p.upvotes) if p.upvotes is not None else "-",
-                ("[withdrawn] " if p.withdrawn else "") + _plain(p.title),
+                ("[withdrawn] " if p.withdrawn else "") + _plain(tex_to_text(p.title)),
                 _plain(_who(p)),
             )
         )
-    head = ("#", "date", "up", "title", "first author")
+    head = ("#", "featured" if featured else "date", "up", "title", "first author")
     w_rank = max(len(r[0]) for r in rows + [head])
     w_up = max(len(r[2]) for r in rows + [head])
     w_author = min(24, max(len(r[4]) for r in rows + [head]))
@@ -321,8 +343,9 @@ def show(
 
 
 def render_record(p: Paper) -> str:
-    """A paper as readable plain text (the `show` command)."""
-    lines = [p.title, ""]
+    """A paper as readable plain text (the `show` command): TeX in the title and abstract
+    shown as text (``--json`` and BibTeX keep the original)."""
+    lines = [tex_to_text(p.title), ""]
     if p.withdrawn:
         lines[1:1] = [f"WITHDRAWN on {p.withdrawn.isoformat()}"]
     if p.authors:
@@ -337,6 +360,7 @@ def render_record(p: Paper) -> str:
         ("Featured", ", ".join(d.isoformat() for d in p.featured_days or [p.featured] if d)),
         ("Withdrawn", p.withdrawn and p.withdrawn.isoformat()),
         ("Upvotes", p.upvotes),
+        ("History", _history(p)),
         ("Categories", " ".join(p.categories)),
         ("DOI", p.doi),
         ("Journal", p.journal_ref),
@@ -352,8 +376,17 @@ def render_record(p: Paper) -> str:
     if p.ai_summary:
         lines += ["", "Summary: " + p.ai_summary]
     if p.abstract:
-        lines += ["", p.abstract]
+        lines += ["", tex_to_text(p.abstract)]
     return "\n".join(lines)
+
+
+def _history(p: Paper) -> str | None:
+    """Upvotes by listing day and the rising rate, when more than one day gave a count."""
+    if len(p.upvote_history) < 2:
+        return None
+    rate = rising(p.upvote_history)
+    days = ", ".join(f"{d.isoformat()} {n}" for d, n in p.upvote_history)
+    return f"{days} (rising {rate:+.1f}/day)"
 
 
 @app.command()
@@ -406,10 +439,13 @@ def _date_option(name: str, value: str | None, *, end: bool = False) -> date | N
 def _register_subapps() -> None:
     from tui.cli_bookmarks import bookmark_app, export_app
     from tui.cli_cite import cite
+    from tui.cli_timeline import top, trend
 
     app.add_typer(bookmark_app, name="bookmark")
     app.add_typer(export_app, name="export")
     app.command("cite")(cite)
+    app.command("top")(top)
+    app.command("trend")(trend)
 
 
 _register_subapps()

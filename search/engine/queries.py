@@ -14,6 +14,7 @@ from whoosh import fields, matching, qparser, query
 
 from search.engine import whoosh_private
 from search.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, datenum
+from search.engine.timeline import featured_query
 from search.models import Filters, QueryError
 
 #: A prefix, wildcard or fuzzy term expands to at most this many index terms (the most frequent
@@ -65,6 +66,9 @@ def filter_query(filters: Filters) -> query.Query | None:
                 datenum(filters.until) if filters.until else None,
             )
         )
+    featured = featured_query(filters)
+    if featured is not None:
+        parts.append(featured)
     if filters.min_upvotes:
         parts.append(query.NumericRange("upvotes", filters.min_upvotes, None))
     if filters.years:
@@ -263,15 +267,16 @@ def bound_expansions(q: query.Query) -> query.Query:
 
 
 def sort_key(sort: str, q: query.Query) -> str | None:
-    """Which cached order a sort uses ("date" or "upvotes"), or None for relevance.
+    """Which cached order a sort uses ("date", "upvotes", "featured", "rising"), or None for
+    relevance.
 
     A query of only prefixes/wildcards/fuzzy words has no relevance to rank by (every match
     scores the same), so it comes newest first, like the empty query.
     """
     if sort == "date" or (sort == "relevance" and (isinstance(q, query.Every) or _unscored(q))):
         return "date"
-    if sort == "upvotes":
-        return "upvotes"
+    if sort in ("upvotes", "featured", "rising"):
+        return sort
     return None
 
 

@@ -20,13 +20,17 @@ from whoosh.analysis import (
 )
 
 from search.engine.analysis import PostingsAnalyzer
+from search.engine.timeline import timeline_fields, timeline_values
 from search.models import Paper
+from search.tex2text import search_forms
 
 #: Bump whenever the schema or what goes into a field changes: an index built with another version
 #: is rebuilt from the library's records (which the dumps can always re-create).
 #: 4: FastText moved from ``search.index`` to ``search.engine.schema``; the schema pickled in an
 #: index names the class by its module, so an index of version 3 cannot be opened any more.
-SCHEMA_VERSION = 4
+#: 5: the time fields (featured, rising, month, featured_day: search.engine.timeline) and the
+#: plain-text forms of TeX in titles and abstracts (search.tex2text.search_forms).
+SCHEMA_VERSION = 5
 
 #: The fields the filters pane counts papers by.
 FACETS = ("year", "kind", "category")
@@ -123,6 +127,7 @@ def build_schema(stock: bool = False) -> fields.Schema:
         kind=fields.KEYWORD,
         category=fields.KEYWORD(lowercase=False),
         has_code=fields.BOOLEAN,
+        **timeline_fields(),
     )
 
 
@@ -143,8 +148,8 @@ def document(paper: Paper) -> dict:
     return {
         "id": paper.id,
         "arxiv_id": paper.arxiv_id or "",
-        "title": paper.title,
-        "abstract": paper.abstract,
+        "title": search_forms(paper.title),
+        "abstract": search_forms(paper.abstract),
         "authors": " ; ".join(paper.authors),
         "keywords": ",".join(paper.keywords),
         "published": datenum(paper.published),
@@ -153,4 +158,5 @@ def document(paper: Paper) -> dict:
         "kind": " ".join(paper.kinds),
         "category": " ".join(paper.categories),
         "has_code": paper.has_code,
+        **timeline_values(paper),
     }

@@ -25,6 +25,7 @@ from search.engine.queries import (
 )
 from search.engine.schema import FACETS
 from search.engine.store import IndexStore
+from search.engine.timeline import TimelineQueries
 from search.models import Filters, Paper, QueryError
 
 #: A relevance-sorted result that Whoosh ranks (a query the scorer cannot score) ranks this
@@ -50,7 +51,7 @@ class Matches:
     terms: tuple[tuple[str, str], ...]
 
 
-class PaperIndex(IndexStore):
+class PaperIndex(TimelineQueries, IndexStore):
     """The full-text index of the library's papers: the engine's whole API.
 
     Text, filters, sort and limit in; plain values out. ``searcher()``, ``cache()`` and
@@ -69,7 +70,7 @@ class PaperIndex(IndexStore):
         lap: Lap | None = None,
     ) -> Matches:
         """Papers matching a user's query (Whoosh syntax; "" = every paper) and ``filters``,
-        in ``sort`` order ("relevance", "date" or "upvotes"): scores for the first ``limit``
+        in ``sort`` order (one of ``search.models.SORTS``): scores for the first ``limit``
         (None: all), and every id unless ``all_ids`` is False (the ids of the whole list cost
         a full sort and the id column's first read). Raises QueryError for a bad query."""
         lap = lap or _no_lap

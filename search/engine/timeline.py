@@ -1,0 +1,115 @@
+"""The index's time fields: the featured day, the rising rate, the month; and what is asked of
+them (papers per month, the featured-day filter, the newest featured day).
+
+Kept apart from the text fields and queries (schema.py, queries.py) so that each can change
+on its own. Values out are plain (dicts of month → count, dates).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from whoosh import fields, query, sorting
+
+from search.models import Filters, Paper
+from search.rising import rising
+
+#: ``rising`` is stored as hundredths of an upvote a day, shifted by this much so that the
+#: unsigned 32-bit column (the cache's one-integer sort keys need non-negative values) also
+#: holds falling papers.
+RISING_OFFSET = 1 << 31
+_RISING_MAX = (1 << 32) - 1
+
+
+def timeline_fields() -> dict[str, fields.FieldType]:
+    """Fields added to the schema (see schema.build_schema)."""
+    return {
+        # YYYYMMDD of the first day Hugging Face featured the paper (0: never).
+        "featured": fields.NUMERIC(int, sortable=True, signed=False, bits=32),
+        "rising": fields.NUMERIC(int, sortable=True, signed=False, bits=32),
+        # YYYY-MM of the arXiv (or listing) date: the papers-per-month chart counts by it.
+        "month": fields.ID(sortable=True),
+        # Every featured day, as YYYYMMDD terms: a paper listed on several days is found by
+        # any of them (the featured-day filter).
+        "featured_day": fields.KEYWORD,
+    }
+
+
+def rising_value(paper: Paper) -> int:
+    """The ``rising`` column's value for a paper (see RISING_OFFSET)."""
+    hundredths = round(rising(paper.upvote_history) * 100)
+    return max(0, min(_RISING_MAX, RISING_OFFSET + hundredths))
+
+
+def timeline_values(paper: Paper) -> dict:
+    """A paper's values for :func:`timeline_fields`."""
+    days = paper.featured_days or ((paper.featured,) if paper.featured else ())
+    return {
+        "featured": _datenum(paper.featured or (days[0] if days else None)),
+        "rising": rising_value(paper),
+        "month": paper.published.strftime("%Y-%m") if paper.published else "unknown",
+        "featured_day": " ".join(str(_datenum(d)) for d in days),
+    }
+
+
+def featured_query(filters: Filters) -> query.Query | None:
+    """The featured-day filter: papers featured on some day in the range (None: no filter)."""
+    if not (filters.featured_since or filters.featured_until):
+        return None
+    low = _datenum(filters.featured_since) if filters.featured_since else 1
+    high = _datenum(filters.featured_until) if filters.featured_until else 99991231
+    return query.TermRange("featured_day", str(low), str(high))
+
+
+def _datenum(d: date | None) -> int:
+    return d.year * 10000 + d.month * 100 + d.day if d else 0
+
+
+def from_datenum(value: int) -> date | None:
+    if not value:
+        return None
+    return date(value // 10000, value // 100 % 100, value % 100)
+
+
+class TimelineQueries:
+    """What :class:`~search.engine.searching.PaperIndex` answers about time (mixed into it)."""
+
+    def month_counts(self, text: str, filters: Filters) -> dict[str, int]:
+        """Papers matching a query and filters per month of their date (``YYYY-MM``), in month
+        order; papers without a date are left out."""
+        q = self.parser().parse(text)  # type: ignore[attr-defined]
+        if filters.ids is not None and not filters.ids:
+            return {}
+        from search.engine.queries import filter_query, sets_answer
+
+        cache = self.cache()  # type: ignore[attr-defined]
+        flt = cache.filter_set(filters, filter_query(filters))
+        if sets_answer(q):
+            docs = None if isinstance(q, query.Every) else cache.docs(q)
+            if docs is not None and flt is not None:
+                docs &= flt
+            elif docs is None:
+                docs = flt
+            counts = cache.facet_counts("month", docs)
+        else:
+            facet = sorting.FieldFacet("month", maptype=sorting.Count)
+            results = self.searcher().search(  # type: ignore[attr-defined]
+                q, filter=flt, limit=1, groupedby={"month": facet}
+            )
+            counts = {
+                (k.decode() if isinstance(k, bytes) else str(k)): v
+                for k, v in results.groups("month").items()
+                if k is not None
+            }
+        return {m: n for m, n in sorted(counts.items()) if m != "unknown"}
+
+    def featured_bounds(self) -> tuple[date | None, date | None]:
+        """The earliest and the latest day any paper was featured on (None, None: no paper was)."""
+        reader = self.searcher().reader()  # type: ignore[attr-defined]
+        if reader.segments() is None or "featured_day" not in reader.schema:
+            return None, None
+        days = [int(t) for t in reader.lexicon("featured_day")]
+        live = [d for d in days if d]
+        if not live:
+            return None, None
+        return from_datenum(min(live)), from_datenum(max(live))
