@@ -120,3 +120,10 @@ def search_forms(text: str) -> str:
     plain = spell_symbols(_accented(text)) if "\\" in text else spell_symbols(text)
     extra = [w for w in dict.fromkeys(_WORD.findall(plain)) if w.lower() not in have]
     return f"{text}\n{' '.join(extra)}" if extra else text
+
+
+@lru_cache(maxsize=4096)
+def display_text(text: str) -> str:
+    """``text`` for the screen: TeX rendered as text, anything else exactly as it is (the
+    app redraws rows often; a TeX title is converted once)."""
+    return tex_to_text(text) if _LOOKS_LIKE_TEX.search(text) else text

@@ -26,10 +26,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from search.links import arxiv_search_url
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
 from search.text import clean
 from tui.debounce import Debouncer
 from tui.messages import BookmarksChanged, LibraryUpdated
+from tui.screens import reading_keys, timeline_keys
 from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
 from tui.screens.edit import NoteScreen, TagsScreen
 from tui.widgets.bookmarks import BookmarksPane
@@ -38,6 +40,7 @@ from tui.widgets.filters import FilterChoice, FiltersPane
 from tui.widgets.highlight import literal
 from tui.widgets.results_list import ResultsList
 from tui.widgets.search_bar import SearchBar
+from tui.widgets.trend import TrendPane
 
 if TYPE_CHECKING:
     from search.services import Services
@@ -54,7 +57,7 @@ DETAIL_DELAY = 0.04
 SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
 
 
-class MainScreen(Screen[None]):
+class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Screen[None]):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
@@ -83,8 +86,15 @@ class MainScreen(Screen[None]):
             key_display="B",
             tooltip="Show or hide the bookmarks pane (Enter opens one)",
         ),
-        Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            tooltip="Sort by relevance, date, upvotes, featured day or rising",
+        ),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Reload and run the query again"),
+        *reading_keys.BINDINGS,
+        *timeline_keys.BINDINGS,
     ]
 
     sort: reactive[str] = reactive("relevance", init=False)
@@ -140,6 +150,7 @@ class MainScreen(Screen[None]):
                 yield FiltersPane(id="filters")
                 yield BookmarksPane(id="bookmarks")
             with Vertical(id="results-area"):
+                yield TrendPane(id="trend")
                 yield ResultsList(self.services.library.get_many, id="results")
                 yield Static("", id="empty-message")
             yield DetailPane(id="detail")
@@ -200,6 +211,8 @@ class MainScreen(Screen[None]):
             years=choice.years,
             kinds=choice.kinds,
             has_code=choice.has_code,
+            featured_since=choice.featured_since,
+            featured_until=choice.featured_until,
             ids=ids,
         )
 
@@ -285,6 +298,7 @@ class MainScreen(Screen[None]):
             # counts for a text already gone.
             self._stop_facets_timer()
             self._facets_timer = self.set_timer(self.pb_app.debounce, self._facets_due)
+        self.results_shown()
 
     def _empty_message(self, result: SearchResult) -> Text:
         if self.services.library.count() == 0:
@@ -363,6 +377,8 @@ class MainScreen(Screen[None]):
             min_upvotes=base.min_upvotes,
             has_code=base.has_code,
             categories=base.categories,
+            featured_since=base.featured_since,
+            featured_until=base.featured_until,
             ids=base.ids,
         )
         self._facets_seq += 1
@@ -599,7 +615,8 @@ class MainScreen(Screen[None]):
             return
         url = paper_link(paper)
         if url is None:
-            self.notify("This paper has no web link.", severity="warning")
+            # No link of its own (a page copy without an id): arXiv's search for its title.
+            self._open_page(None, arxiv_search_url(paper), "arXiv")
             return
         self._open_in_browser(url)
         self.notify(f"Opening {clean(url)}", markup=False)

@@ -16,6 +16,8 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from search.models import Paper
+from search.rising import describe_history, rising, sparkline
+from search.tex2text import display_text
 from tui.widgets.highlight import highlight, literal
 
 MATCH_STYLE = "bold reverse"
@@ -82,7 +84,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         if not papers:
             options.add_option(Option(Text("none found", style="dim"), disabled=True))
         for other in papers:
-            label = literal(other.title)
+            label = literal(display_text(other.title))
             if other.published:
                 label.append(f"  {other.published.isoformat()}", style="dim")
             options.add_option(Option(label, id=other.id))
@@ -92,6 +94,22 @@ class DetailPane(VerticalScroll, can_focus=True):
         event.stop()
         if event.option.id:
             self.post_message(self.SimilarChosen(event.option.id))
+
+
+def history_line(paper: Paper) -> Text | None:
+    """``upvotes ▁▅█ 01-13 19 · 01-16 40 · 01-18 61 · rising +7.0/day`` for a paper seen
+    with a count on more than one listing day; None otherwise."""
+    history = paper.upvote_history
+    if len(history) < 2:
+        return None
+    return Text.assemble(
+        ("upvotes ", "dim"),
+        (sparkline(history), "green"),
+        " ",
+        describe_history(history),
+        (" · ", "dim"),
+        (f"rising {rising(history):+.1f}/day", "bold green"),
+    )
 
 
 def display_path(path: str) -> str:
@@ -115,9 +133,10 @@ def render_paper(
     note: str = "",
     bookmarked: bool = False,
 ) -> Text:
-    """The detail text of a paper; every dump field is added as literal text."""
+    """The detail text of a paper; every dump field is added as literal text, TeX in the
+    title and abstract as the text it stands for."""
     out = Text()
-    title = literal(paper.title, "bold")
+    title = literal(display_text(paper.title), "bold")
     highlight(title, terms, MATCH_STYLE, "title")
     if bookmarked:
         out.append("★ ", style="yellow")
@@ -159,6 +178,10 @@ def render_paper(
         out.append("\n")
         out.append_text(Text(" · ", style="dim").join(facts))
         out.append("\n")
+    history = history_line(paper)
+    if history is not None:
+        out.append_text(history)
+        out.append("\n")
 
     ids = [("id", paper.id)]
     if paper.arxiv_id and paper.arxiv_id != paper.id:
@@ -198,7 +221,7 @@ def render_paper(
         out.append_text(literal(paper.ai_summary))
         out.append("\n")
     out.append("\nAbstract\n", style="bold")
-    abstract = literal(paper.abstract or "(no abstract)")
+    abstract = literal(display_text(paper.abstract) or "(no abstract)")
     highlight(abstract, terms, MATCH_STYLE, "abstract")
     out.append_text(abstract)
     out.append("\n")

@@ -1,4 +1,5 @@
-"""The filters pane: date range, minimum upvotes, year and source facets, code, bookmarks, tag."""
+"""The filters pane: date range, featured-day range, minimum upvotes, year and source facets,
+code, bookmarks, tag."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from search.datearg import parse_date_arg
 from tui.widgets.highlight import literal
 
 KIND_LABELS = {
@@ -35,6 +37,9 @@ class FilterChoice:
     has_code: bool = False
     bookmarked_only: bool = False
     tag: str | None = None
+    #: The days Hugging Face featured the paper on (apart from the arXiv date above).
+    featured_since: date | None = None
+    featured_until: date | None = None
     #: Fields the user typed that could not be read (shown as invalid, otherwise ignored).
     invalid: tuple[str, ...] = field(default=(), compare=False)
 
@@ -49,6 +54,10 @@ class FilterChoice:
             since = self.since.isoformat() if self.since else "…"
             until = self.until.isoformat() if self.until else "…"
             parts.append(f"{since}–{until}")
+        if self.featured_since or self.featured_until:
+            since = self.featured_since.isoformat() if self.featured_since else "…"
+            until = self.featured_until.isoformat() if self.featured_until else "…"
+            parts.append(f"featured {since}–{until}")
         if self.min_upvotes:
             parts.append(f"≥{self.min_upvotes}▲")
         if self.years:
@@ -103,6 +112,9 @@ class FiltersPane(VerticalScroll):
         yield Label("Published from / to")
         yield Input(placeholder="from YYYY[-MM[-DD]]", id="since", compact=True)
         yield Input(placeholder="to   YYYY[-MM[-DD]]", id="until", compact=True)
+        yield Label("Featured on HF from / to")
+        yield Input(placeholder="from YYYY[-MM[-DD]]", id="featured-since", compact=True)
+        yield Input(placeholder="to   YYYY[-MM[-DD]]", id="featured-until", compact=True)
         yield Label("Minimum upvotes")
         yield Input(placeholder="e.g. 10", id="min-upvotes", type="integer", compact=True)
         yield Label("Year")
@@ -162,7 +174,7 @@ class FiltersPane(VerticalScroll):
     def clear(self) -> None:
         """Reset every filter (posts one ``Changed``)."""
         with self.prevent(Input.Changed, Checkbox.Changed, Select.Changed):
-            for input_id in ("#since", "#until", "#min-upvotes"):
+            for input_id in _TEXT_FIELDS:
                 widget = self.query_one(input_id, Input)
                 widget.value = ""
                 widget.remove_class("-invalid")
@@ -174,6 +186,19 @@ class FiltersPane(VerticalScroll):
             self.query_one("#kinds", SelectionList).deselect_all()
         self._choice = FilterChoice()
         self.post_message(self.Changed(self._choice))
+
+    def set_featured(self, first: date | None, last: date | None) -> None:
+        """Put a featured-day range in its fields (``T``, the top of a week or month; None,
+        None clears them); posts ``Changed`` when the choice changes."""
+        with self.prevent(Input.Changed):
+            for name, day in (("featured-since", first), ("featured-until", last)):
+                widget = self.query_one(f"#{name}", Input)
+                widget.value = day.isoformat() if day else ""
+                widget.remove_class("-invalid")
+        choice = self._read()
+        if choice != self._choice:
+            self._choice = choice
+            self.post_message(self.Changed(choice))
 
     # -- messages up ----------------------------------------------------------------------------
 
@@ -191,10 +216,10 @@ class FiltersPane(VerticalScroll):
     def _read(self) -> FilterChoice:
         invalid: list[str] = []
         dates: dict[str, date | None] = {}
-        for name in ("since", "until"):
+        for name in ("since", "until", "featured-since", "featured-until"):
             widget = self.query_one(f"#{name}", Input)
             try:
-                dates[name] = parse_date(widget.value)
+                dates[name] = _parse(name, widget.value)
                 widget.remove_class("-invalid")
             except ValueError:
                 dates[name] = None
@@ -218,8 +243,24 @@ class FiltersPane(VerticalScroll):
             has_code=self.query_one("#has-code", Checkbox).value,
             bookmarked_only=self.query_one("#bookmarked-only", Checkbox).value,
             tag=tag_value if isinstance(tag_value, str) else None,
+            featured_since=dates["featured-since"],
+            featured_until=dates["featured-until"],
             invalid=tuple(invalid),
         )
+
+
+#: The pane's text fields, cleared by ``x``.
+_TEXT_FIELDS = ("#since", "#until", "#featured-since", "#featured-until", "#min-upvotes")
+
+
+def _parse(name: str, text: str) -> date | None:
+    """A date field's value. The featured-day fields read as the command line's options do
+    (``2025-01`` in "to" is up to 2025-01-31); the published-date fields keep their parser."""
+    if not name.startswith("featured-"):
+        return parse_date(text)
+    if not text.strip():
+        return None
+    return parse_date_arg(text, end=name == "featured-until")
 
 
 def _refill(widget: SelectionList, selections: list[Selection]) -> None:

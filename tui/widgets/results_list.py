@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from search.models import Paper
+from search.tex2text import display_text
 from tui.widgets.highlight import excerpt, highlight, literal, spans_text
 
 #: Papers fetched per loader call; a screenful is ~30 rows.
@@ -220,7 +221,7 @@ class ResultsList(ScrollView, can_focus=True):
         # line the author leads that line instead, leaving the title the whole width.
         author_width = AUTHOR_COLUMN if width >= 60 and not self.two_line else 0
         title_width = max(8, width - left.cell_len - (author_width + 2 if author_width else 0))
-        title = literal(paper.title)
+        title = literal(display_text(paper.title))
         highlight(title, self._terms, style("results-list--match"), "title")
         title.truncate(title_width, overflow="ellipsis", pad=True)
         row = left + title
@@ -239,10 +240,12 @@ class ResultsList(ScrollView, can_focus=True):
             return Text("")
         match_style = self.get_component_rich_style("results-list--match")
         found = self._snippets.get(paper.id)
-        if found and found[0]:
+        if found and found[0] and display_text(found[0]) == found[0]:
             text = spans_text(found[0], found[1], match_style)
         else:
-            text = literal(excerpt(paper.abstract, self._terms, width))
+            # TeX is shown as text; its spans no longer line up, so the words are found again.
+            raw = found[0] if found and found[0] else excerpt(paper.abstract, self._terms, width)
+            text = literal(display_text(raw))
             highlight(text, self._terms, match_style, "abstract")
         author = _author_label(paper)
         lead = Text(" " * indent)

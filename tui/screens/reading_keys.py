@@ -1,0 +1,45 @@
+"""The keys that open a paper's pages: its PDF and its Hugging Face page (``o``, the abstract
+page, is the main screen's own). A paper without an arXiv id opens a search for its title."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from search.links import arxiv_search_url, hf_search_url, hf_url, pdf_url
+from search.text import clean
+
+BINDINGS = [
+    Binding("p", "open_pdf", "PDF", show=False, tooltip="Open the paper's PDF (arXiv)"),
+    Binding(
+        "H",
+        "open_hf_page",
+        "HF page",
+        key_display="H",
+        show=False,
+        tooltip="Open the paper's Hugging Face page",
+    ),
+]
+
+
+class ReadingActions:
+    """Mixed into the main screen, which provides ``_paper_or_warn``, ``_open_in_browser``
+    and ``notify``."""
+
+    def action_open_pdf(self) -> None:
+        paper = self._paper_or_warn()  # type: ignore[attr-defined]
+        if paper is not None:
+            self._open_page(pdf_url(paper), arxiv_search_url(paper), "arXiv")
+
+    def action_open_hf_page(self) -> None:
+        paper = self._paper_or_warn()  # type: ignore[attr-defined]
+        if paper is not None:
+            self._open_page(hf_url(paper), hf_search_url(paper), "Hugging Face")
+
+    def _open_page(self, url: str | None, search: str, site: str) -> None:
+        if url is None:
+            url = search
+            message = f"No arXiv id: searching {site} for the title"
+        else:
+            message = f"Opening {clean(url)}"
+        self._open_in_browser(url)  # type: ignore[attr-defined]
+        self.notify(message, markup=False)  # type: ignore[attr-defined]
