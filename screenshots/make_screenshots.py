@@ -1,4 +1,4 @@
-"""Write the README's pictures: screenshots/{main,detail,filters,bookmarks,help}.svg.
+"""Write the README's pictures: screenshots/{main,detail,filters,bookmarks,help,chart}.svg.
 
 They show the same fixed library and states as the snapshot tests (tests/fixtures_app.py):
 the bundled sample pages read as of a pinned day. Run from anywhere:
@@ -23,6 +23,7 @@ from tests.fixtures_app import (  # noqa: E402
     make_app,
     sample_services,
     scene_bookmarks,
+    scene_chart,
     scene_detail,
     scene_filters,
     scene_help,
@@ -36,6 +37,7 @@ SCENES = {
     "filters": scene_filters,
     "bookmarks": scene_bookmarks,
     "help": scene_help,
+    "chart": scene_chart,
 }
 
 
