@@ -142,6 +142,31 @@ async def test_top_of_the_newest_week_then_month_then_off(archive):
         assert app.screen.sort == "relevance"
         assert app.screen.query_one("#featured-since", Input).value == ""
         assert results.row_count == library.count()
+        # x clears the week T chose: the next T is the week again, not the month.
+        await pilot.press("T")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen.top_mode is None
+        await pilot.press("T")
+        await settle(pilot)
+        assert app.screen.query_one("#featured-until", Input).value == "2026-08-23"
+
+
+@pilot_test
+async def test_chart_on_the_archive(archive):
+    app = make_app(archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "slash", *"diffusion", "enter")
+        await settle(pilot)
+        counts = archive.library.month_counts("diffusion")
+        caption, data = _chart(app)
+        assert data == [n for _, n in months_between(counts)]
+        assert caption == (
+            "Papers per month 2007-04 → 2026-08 · most 25 (2025-10) · "
+            f"{sum(counts.values())} papers"
+        )
 
 
 @pilot_test

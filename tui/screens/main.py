@@ -434,6 +434,7 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
     @on(FiltersPane.Changed)
     def _filters_changed(self, event: FiltersPane.Changed) -> None:
         self.choice = event.choice
+        self.featured_choice_changed(event.choice)
         self.run_query(keep_position=True)
 
     # -- the current paper ----------------------------------------------------------------------

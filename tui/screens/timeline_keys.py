@@ -95,6 +95,13 @@ class TimelineActions:
             + ("the month" if mode == "week" else "off")
         )
 
+    def featured_choice_changed(self, choice) -> None:
+        """The filter pane changed: once its featured-day fields are empty (``x``, or typed
+        away), ``T`` starts again from the week."""
+        if choice.featured_since is None and choice.featured_until is None:
+            self.top_mode = None
+            self._sort_before_top = None
+
     # -- papers per month ----------------------------------------------------------------------
 
     def action_toggle_chart(self) -> None:
