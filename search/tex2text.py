@@ -9,6 +9,7 @@ fewer FLOPs" would lose everything after the ``%``, a comment in TeX).
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -25,6 +26,14 @@ _PLAIN_SPECIALS = re.compile(r"(?<!\\)([%&#])")
 def _converter():
     # Imported here: only exports and display of TeX-bearing text need it.
     from pylatexenc import latex2text
+
+    # pylatexenc logs a warning per malformed macro ("\frac" without arguments) through the
+    # logging module, which without a handler of ours writes to stderr: in the app, straight
+    # over the screen; in `show`, hundreds of lines. The text is still converted as well as
+    # it can be: the warnings say nothing a reader can act on.
+    quiet = logging.getLogger("pylatexenc")
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
 
     context = latex2text.get_default_latex_context_db().filter_context()
     # A macro the converter does not know (an author's own \\Q for the rationals) keeps its
@@ -45,6 +54,10 @@ def tex_to_text(text: str | None) -> str:
     try:
         converted = _converter().latex_to_text(_PLAIN_SPECIALS.sub(r"\\\1", text))
     except Exception:  # noqa: BLE001 - a converter failure must never lose the text itself
+        return text
+    if "%s" in converted and "%s" not in text:
+        # A macro missing its arguments ("\frac" alone) comes out as its unfilled pattern,
+        # "%s/%s": the TeX as written says more.
         return text
     return clean(converted.replace("\xa0", " ")) or text
 

@@ -51,3 +51,14 @@ def test_the_index_gets_both_forms_and_the_record_and_bibtex_keep_tex():
     assert (
         title_line == '  title = {Approximation based on the Gr{\\"o}bner basis of {$(k,\\ell)$}},'
     )
+
+
+def test_malformed_tex_converts_without_a_word_on_stderr(capfd):
+    """pylatexenc warns through logging for each macro missing its arguments; unhandled, that
+    went to stderr, i.e. over the app's screen (and 200 lines of `show`)."""
+    from search.tex2text import tex_to_text
+
+    # The converter's unfilled "%s/%s" is no text: the TeX as written is shown instead.
+    assert tex_to_text(r"Half of it: \frac \frac") == r"Half of it: \frac \frac"
+    captured = capfd.readouterr()
+    assert (captured.out, captured.err) == ("", "")
