@@ -248,3 +248,27 @@ def test_month_counts_are_the_papers_per_month_of_their_date(archive):
     phrase = archive.month_counts('"diffusion model"')
     ids = archive.search('"diffusion model"', limit=None).ids
     assert sum(phrase.values()) == len(ids)
+
+
+@needs_collections
+def test_featured_bounds_forget_a_removed_paper(tmp_path):
+    """The index keeps a deleted paper's terms until its segments merge: the bounds are of
+    live papers only (regression: they used to read the terms alone)."""
+    import shutil
+
+    days = tmp_path / "days"
+    days.mkdir()
+    for name in ("2025-01-13.json", "2025-01-20.json"):
+        shutil.copy(ARCHIVE / name, days / name)  # a copy: this test deletes one
+    lib = Library(Locations(tmp_path / "data"))
+    try:
+        lib.ingest([days])
+        assert lib.featured_bounds() == (D(2025, 1, 13), D(2025, 1, 20))
+        gone = days / "2025-01-20.json"
+        gone.unlink()
+        lib.records.forget_file(str(gone.resolve()))
+        lib.ingest([days])  # the index learns of the removed papers
+        assert lib.search("", Filters(featured_since=D(2025, 1, 20))).total == 0
+        assert lib.featured_bounds() == (D(2025, 1, 13), D(2025, 1, 13))
+    finally:
+        lib.close()

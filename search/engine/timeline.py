@@ -108,8 +108,16 @@ class TimelineQueries:
         reader = self.searcher().reader()  # type: ignore[attr-defined]
         if reader.segments() is None or "featured_day" not in reader.schema:
             return None, None
-        days = [int(t) for t in reader.lexicon("featured_day")]
-        live = [d for d in days if d]
-        if not live:
+        cache = self.cache()  # type: ignore[attr-defined]
+        # The lexicon keeps the days of deleted papers until segments merge: the first and
+        # the last day some live paper holds.
+        days = sorted(int(t) for t in reader.lexicon("featured_day") if int(t))
+
+        def held(day: int) -> bool:
+            return bool(cache.docs(query.Term("featured_day", str(day))))
+
+        first = next((d for d in days if held(d)), None)
+        if first is None:
             return None, None
-        return from_datenum(min(live)), from_datenum(max(live))
+        last = next(d for d in reversed(days) if held(d))
+        return from_datenum(first), from_datenum(last)
