@@ -164,3 +164,21 @@ def test_both_forms_of_tex_are_searchable(data, query, paper):
     result = run("search", query, "--json", "--limit", "50", data_dir=data)
     assert result.returncode == 0, result.stderr
     assert paper in [p["id"] for p in json.loads(result.stdout)]
+
+
+def test_show_prints_the_upvote_history_and_rising_rate(tmp_path):
+    from tests.test_rising import DAY, _relisted
+
+    data = tmp_path / "data"
+    later = _relisted(tmp_path)
+    assert run("ingest", str(ARCHIVE / DAY), str(later), data_dir=data).returncode == 0
+    shown = run("show", "2501.05874", data_dir=data).stdout.splitlines()
+    assert "Upvotes:    40" in shown
+    assert "History:    2025-01-13 19, 2025-01-16 40 (rising +7.0/day)" in shown
+    raw = json.loads(run("show", "2501.05874", "--json", data_dir=data).stdout)
+    assert raw["upvote_history"] == [["2025-01-13", 19], ["2025-01-16", 40]]
+    # One observation: no history line.
+    single = run("show", "2501.06186", data_dir=data).stdout
+    assert "History:" not in single and "Upvotes:    5" in single
+    rising = run("search", "", "--sort", "rising", "--limit", "2", "--json", data_dir=data)
+    assert [p["id"] for p in json.loads(rising.stdout)] == ["2501.05874", "2501.05727"]
