@@ -111,6 +111,16 @@ def test_trend_of_the_whole_library_fills_empty_months(data):
     assert months == sorted(months)
 
 
+def test_trend_between_two_dates(data):
+    result = run("trend", "diffusion", "--since", "2024-11", "--until", "2025-01", data_dir=data)
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[:2] for line in result.stdout.splitlines()] == [
+        ["2024-11", "16"],
+        ["2024-12", "23"],
+        ["2025-01", "7"],
+    ]
+
+
 def test_trend_of_a_bad_query_is_one_line(data):
     result = run("trend", "AND", data_dir=data)
     assert (result.returncode, result.stderr) == (

@@ -93,13 +93,18 @@ def trend(
     query: Annotated[
         str, typer.Argument(help="What to count (default: every paper).", show_default=False)
     ] = "",
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Published on or before.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: month → count.")] = False,
 ) -> None:
     """Papers per month (by their date) for a query or the whole library: one bar a month."""
-    from tui.cli import _json_text, _plain, _services, fail
+    from tui.cli import _date_option, _json_text, _plain, _services, fail
 
+    filters = Filters(
+        since=_date_option("--since", since), until=_date_option("--until", until, end=True)
+    )
     try:
-        counts = _services(ctx).library.month_counts(query)
+        counts = _services(ctx).library.month_counts(query, filters)
     except QueryError as exc:
         raise fail(str(exc)) from None
     months = months_between(counts)
