@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from search.links import arxiv_search_url
+from search.pages import arxiv_search_url
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
 from search.text import clean
 from tui.debounce import Debouncer

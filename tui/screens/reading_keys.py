@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from search.links import arxiv_search_url, hf_search_url, hf_url, pdf_url
+from search.pages import arxiv_search_url, hf_search_url, hf_url, pdf_url
 from search.text import clean
 
 BINDINGS = [
