@@ -385,15 +385,18 @@ async def _wait(cond, timeout: float = 30.0) -> None:
 def _stamp_hand_over(app, screen) -> dict:
     """Record when a query worker hands its result to the event loop, when the screen takes it
     (and for which query) and when the next frame is composed (wrappers on these instances)."""
+    from tui.dbwork import Answered
+
     stamps: dict = {}
-    call_from_thread = app.call_from_thread
+    post_message = screen.post_message
     show_result = screen._show_result
     display = app._display
 
-    def handing_over(callback, *args, **kwargs):
-        if callback is showing:  # the worker looks the method up on the screen: the wrapper
+    def handing_over(message):
+        # The query worker posts its answer to the screen from its thread (tui/dbwork.py).
+        if isinstance(message, Answered) and message.group == "query":
             stamps["handed"] = time.perf_counter()
-        return call_from_thread(callback, *args, **kwargs)
+        return post_message(message)
 
     def showing(*args, **kwargs):
         showing_at = time.perf_counter()
@@ -408,7 +411,7 @@ def _stamp_hand_over(app, screen) -> dict:
         if "shown" in stamps and "painted" not in stamps:
             stamps["painted"] = time.perf_counter()
 
-    app.call_from_thread = handing_over
+    screen.post_message = handing_over
     screen._show_result = showing
     app._display = displaying
     return stamps

@@ -164,15 +164,18 @@ _ESCAPES = {
     "#": r"\#",
     "_": r"\_",
     # Not \{ and \}: BibTeX counts those braces too and an unbalanced one breaks the file.
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "\\": r"\textbackslash{}",
+    # Each command in braces: BibTeX takes ``{\command}`` as one "special character" (one
+    # letter to text.prefix$ and purify$); a bare ``\textless{}`` at the start of a surname
+    # became the label ``\bibitem[\te24]`` in alpha and amsalpha, which does not compile.
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+    "\\": r"{\textbackslash}",
     # OT1 fonts print these three as other glyphs (¡ ¿ —).
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-    "|": r"\textbar{}",
+    "<": r"{\textless}",
+    ">": r"{\textgreater}",
+    "|": r"{\textbar}",
 }
 
 # One token of a text field: math, an accent command, a special-letter command, an escaped
@@ -273,10 +276,10 @@ class _Escaper:
             # Font commands need their {argument}; without one they are not source TeX.
             takes_arg = name.startswith(("text", "emph"))
             if not takes_arg:
-                return tok + "{}"
+                return "{" + tok + "}"  # one special character to BibTeX, as above
             if has_group:
                 return tok
-        return r"\textbackslash{}" + name
+        return r"{\textbackslash}" + name
 
     def _math(self, body: str) -> str:
         """Source math, made safe for pdflatex without packages, or written as text if it is not

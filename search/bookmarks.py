@@ -12,6 +12,7 @@ older file up to date, in a transaction, when the store is opened.
 
 from __future__ import annotations
 
+import builtins
 import re
 import sqlite3
 import threading
@@ -21,9 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from search.dbopen import connect
 from search.models import Paper
 from search.serialize import paper_from_json, paper_to_json
 from search.text import bare_arxiv_id, clean, title_key
+from search.transactions import immediate
 
 #: Seconds a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT = 10.0
@@ -65,6 +68,15 @@ class Bookmark:
     @property
     def id(self) -> str:
         return self.paper.id
+
+
+@dataclass(frozen=True)
+class Toggled:
+    """What :meth:`BookmarkStore.toggle` did: the bookmark it made, or the one it removed."""
+
+    bookmark: Bookmark
+    #: True: bookmarked now; False: ``bookmark`` was removed (and can be restored).
+    added: bool
 
 
 # Each migration takes the schema from version i to i + 1 (index i in this list). They only ever
@@ -121,30 +133,37 @@ class BookmarkStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        # Autocommit mode (isolation_level=None): transactions are opened explicitly below.
-        self._db = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        self._db, self.read_only = self._connect()
+        # Reads have a connection of their own: a write waiting (up to BUSY_TIMEOUT) for
+        # another process's transaction holds the write connection, and in WAL mode a read
+        # never needs to wait for a writer, so the app keeps showing tags and notes meanwhile.
+        self._read_lock = threading.RLock()
+        self._reader, _ = self._connect()
+        if self.read_only:
+            return
         self._db.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed bookmark survives power loss too, not just a killed process.
         self._db.execute("PRAGMA synchronous = FULL")
         self._db.execute("PRAGMA foreign_keys = ON")
         self._migrate()
 
+    def _connect(self) -> tuple[sqlite3.Connection, bool]:
+        # Autocommit mode (isolation_level=None): transactions are opened explicitly below.
+        # In a read-only data dir the file opens read-only (search.dbopen); writes then fail.
+        db, read_only = connect(
+            self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+        if not read_only:
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        return db, read_only
+
     # -- plumbing ----------------------------------------------------------------------------
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; taken IMMEDIATE so two writers queue instead of deadlocking."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        """One write transaction (search/transactions.py), one thread at a time."""
+        with self._lock, immediate(self._db) as db:
+            yield db
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -166,11 +185,13 @@ class BookmarkStore:
     @property
     def schema_version(self) -> int:
         """The schema version of the open file (``PRAGMA user_version``)."""
-        with self._lock:
-            return self._db.execute("PRAGMA user_version").fetchone()[0]
+        with self._read_lock:
+            return self._reader.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
-        """Close the connection; committed bookmarks are on disk already."""
+        """Close the connections; committed bookmarks are on disk already."""
+        with self._read_lock:
+            self._reader.close()
         with self._lock:
             self._db.close()
 
@@ -265,58 +286,59 @@ class BookmarkStore:
 
     def get(self, paper_id: str) -> Bookmark | None:
         """The bookmark for a stable id, an arXiv id (with/without version or prefix) or abs URL."""
-        with self._lock:
-            bid = self._find_id(self._db, paper_id)
-            return self._get(self._db, bid) if bid else None
+        with self._read_lock:
+            bid = self._find_id(self._reader, paper_id)
+            return self._get(self._reader, bid) if bid else None
 
     def match(self, paper: Paper) -> Bookmark | None:
         """The bookmark for this paper, even if it was stored under an older id (see add)."""
-        with self._lock:
-            bid = self._match_paper(self._db, paper)
-            return self._get(self._db, bid) if bid else None
+        with self._read_lock:
+            bid = self._match_paper(self._reader, paper)
+            return self._get(self._reader, bid) if bid else None
 
     def ids(self) -> frozenset[str]:
         """The ids of every bookmarked paper."""
-        with self._lock:
-            return frozenset(r[0] for r in self._db.execute("SELECT id FROM bookmarks"))
+        with self._read_lock:
+            return frozenset(r[0] for r in self._reader.execute("SELECT id FROM bookmarks"))
 
     def __len__(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM bookmarks").fetchone()[0]
+        with self._read_lock:
+            return self._reader.execute("SELECT COUNT(*) FROM bookmarks").fetchone()[0]
 
     def __contains__(self, paper_id: object) -> bool:
         return isinstance(paper_id, str) and self.get(paper_id) is not None
 
     def list(self, tag: str | None = None) -> list[Bookmark]:
         """Every bookmark (or those with ``tag``), newest first."""
-        with self._lock:
+        with self._read_lock:
             if tag is None:
-                rows = self._db.execute(_SELECT + " ORDER BY created DESC, rowid DESC")
+                cursor = self._reader.execute(_SELECT + " ORDER BY created DESC, rowid DESC")
             else:
-                rows = self._db.execute(
+                cursor = self._reader.execute(
                     _SELECT + " WHERE id IN (SELECT id FROM tags WHERE tag = ?)"
                     " ORDER BY created DESC, rowid DESC",
                     (normalize_tag(tag),),
                 )
-            rows = rows.fetchall()
+            rows = cursor.fetchall()
             # All tags in one query rather than one per bookmark: the TUI lists often.
             tags: dict[str, list[str]] = {}
-            for bid, tag_name in self._db.execute("SELECT id, tag FROM tags ORDER BY tag"):
+            for bid, tag_name in self._reader.execute("SELECT id, tag FROM tags ORDER BY tag"):
                 tags.setdefault(bid, []).append(tag_name)
             return [
-                self._row_to_bookmark(self._db, row, tuple(tags.get(row[0], ()))) for row in rows
+                self._row_to_bookmark(self._reader, row, tuple(tags.get(row[0], ())))
+                for row in rows
             ]
 
     def tags(self) -> dict[str, int]:
         """Every tag in use and how many bookmarks carry it, by tag name."""
-        with self._lock:
-            rows = self._db.execute("SELECT tag, COUNT(*) FROM tags GROUP BY tag ORDER BY tag")
+        with self._read_lock:
+            rows = self._reader.execute("SELECT tag, COUNT(*) FROM tags GROUP BY tag ORDER BY tag")
             return dict(rows.fetchall())
 
     def ids_with_tag(self, tag: str) -> frozenset[str]:
         """The ids of the bookmarks carrying ``tag``."""
-        with self._lock:
-            rows = self._db.execute("SELECT id FROM tags WHERE tag = ?", (normalize_tag(tag),))
+        with self._read_lock:
+            rows = self._reader.execute("SELECT id FROM tags WHERE tag = ?", (normalize_tag(tag),))
             return frozenset(r[0] for r in rows)
 
     # -- writing -----------------------------------------------------------------------------
@@ -329,6 +351,15 @@ class BookmarkStore:
         """
         with self._write() as db:
             return self._add(db, paper, tags, note)
+
+    def add_many(
+        self, papers: Iterable[Paper], tags: Iterable[str] = (), note: str | None = None
+    ) -> builtins.list[Bookmark]:  # builtins: `list` here is the method above
+        """:meth:`add` for each paper, in one transaction: all of them are bookmarked or none
+        (a ``bookmark add`` of thousands of ids killed midway leaves the store as it was)."""
+        tag_list = tuple(tags)
+        with self._write() as db:
+            return [self._add(db, paper, tag_list, note) for paper in papers]
 
     def _add(
         self, db: sqlite3.Connection, paper: Paper, tags: Iterable[str], note: str | None
@@ -360,24 +391,70 @@ class BookmarkStore:
 
     def remove(self, paper_id: str) -> bool:
         """Forget a bookmark; False if there was none."""
+        return self.pop(paper_id) is not None
+
+    def pop(self, paper_id: str) -> Bookmark | None:
+        """Forget a bookmark and return it as it was (for :meth:`restore`); None if none."""
         with self._write() as db:
             bid = self._find_id(db, paper_id)
             if bid is None:
-                return False
-            db.execute("DELETE FROM bookmarks WHERE id = ?", (bid,))
-            return True
+                return None
+            return self._delete(db, bid)
 
-    def toggle(self, paper: Paper) -> bool:
-        """Bookmark ``paper`` or remove its bookmark; True if it is bookmarked now."""
+    def _delete(self, db: sqlite3.Connection, bid: str) -> Bookmark:
+        gone = self._get(db, bid)
+        db.execute("DELETE FROM bookmarks WHERE id = ?", (bid,))
+        return gone
+
+    def toggle(self, paper: Paper) -> Toggled:
+        """Bookmark ``paper`` or remove its bookmark (returned whole, so it can be restored)."""
         with self._write() as db:
             bid = self._match_paper(db, paper)
             if bid is not None:
-                db.execute("DELETE FROM bookmarks WHERE id = ?", (bid,))
-                return False
-            self._add(db, paper, (), None)
-            return True
+                return Toggled(self._delete(db, bid), added=False)
+            return Toggled(self._add(db, paper, (), None), added=True)
 
-    def _update(self, paper_id: str, change: Callable[[sqlite3.Connection, str], None]) -> Bookmark:
+    def restore(self, bookmark: Bookmark) -> Bookmark:
+        """Put a removed bookmark back exactly as it was: tags, note, read state, BibTeX key and
+        creation time (the undo of :meth:`pop`).
+
+        If the paper was bookmarked again meanwhile, that newer bookmark gives way to the old
+        one, keeping its tags too. The key is dropped only if another bookmark took it since.
+        """
+        paper = bookmark.paper
+        with self._write() as db:
+            tags = set(bookmark.tags)
+            bid = self._match_paper(db, paper)
+            if bid is not None:
+                tags |= set(self._delete(db, bid).tags)
+            key = bookmark.key
+            if (
+                key is not None
+                and db.execute("SELECT 1 FROM bookmarks WHERE bibkey = ?", (key,)).fetchone()
+            ):
+                key = None
+            db.execute(
+                "INSERT INTO bookmarks(id, paper, arxiv_id, title_key, note, read, created, bibkey)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    paper.id,
+                    paper_to_json(paper),
+                    paper.arxiv_id or bare_arxiv_id(paper.id),
+                    title_key(paper.title),
+                    bookmark.note,
+                    int(bookmark.read),
+                    bookmark.created.isoformat(),
+                    key,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO tags(id, tag) VALUES (?, ?)", [(paper.id, t) for t in sorted(tags)]
+            )
+            return self._get(db, paper.id)
+
+    def _update(
+        self, paper_id: str, change: Callable[[sqlite3.Connection, str], object]
+    ) -> Bookmark:
         with self._write() as db:
             bid = self._find_id(db, paper_id)
             if bid is None:
@@ -404,6 +481,23 @@ class BookmarkStore:
                 "DELETE FROM tags WHERE id = ? AND tag = ?", [(bid, t) for t in clean_tags]
             ),
         )
+
+    def edit_tags(
+        self, paper: Paper, add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> Bookmark | None:
+        """Add and remove tags in one transaction; a paper not bookmarked yet is bookmarked if
+        there is a tag to add. Returns the bookmark, or None (nothing to add to no bookmark)."""
+        added = sorted({t for t in map(normalize_tag, add) if t})
+        removed = sorted({normalize_tag(t) for t in remove} - set(added))
+        with self._write() as db:
+            bid = self._match_paper(db, paper)
+            if bid is None:
+                return self._add(db, paper, added, None) if added else None
+            db.executemany("DELETE FROM tags WHERE id = ? AND tag = ?", [(bid, t) for t in removed])
+            db.executemany(
+                "INSERT OR IGNORE INTO tags(id, tag) VALUES (?, ?)", [(bid, t) for t in added]
+            )
+            return self._get(db, bid)
 
     def set_note(self, paper_id: str, note: str) -> Bookmark:
         """Replace a bookmark's note ("" clears it). Raises UnknownBookmark."""
@@ -464,10 +558,10 @@ class BookmarkStore:
         clashes and a bookmark's key never changes once given. Returns id -> key for the
         requested bookmarks (old and new keys alike).
         """
-        if make_key is None:
-            # Imported here: bibtex imports this module for the Bookmark type.
-            from search.bibtex import base_key as make_key
-        from search.bibtex import unique_key
+        # Imported here: bibtex imports this module for the Bookmark type.
+        from search.bibtex import base_key, unique_key
+
+        key_of = make_key if make_key is not None else base_key
 
         wanted = None if paper_ids is None else set(paper_ids)
         keys: dict[str, str] = {}
@@ -479,7 +573,7 @@ class BookmarkStore:
                 if wanted is not None and bid not in wanted:
                     continue
                 if bibkey is None:
-                    bibkey = unique_key(make_key(paper_from_json(paper_json)), taken)
+                    bibkey = unique_key(key_of(paper_from_json(paper_json)), taken)
                     taken.add(bibkey)
                     db.execute("UPDATE bookmarks SET bibkey = ? WHERE id = ?", (bibkey, bid))
                 keys[bid] = bibkey

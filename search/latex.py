@@ -125,7 +125,12 @@ def _accented(ch: str) -> tuple[str, str | None] | None:
 def char_to_latex(ch: str) -> tuple[str, str | None]:
     """Text-mode LaTeX for one non-ASCII character, and a warning when it had to be replaced."""
     if ch in TEXT_SYMBOLS:
-        return TEXT_SYMBOLS[ch], None
+        symbol = TEXT_SYMBOLS[ch]
+        if symbol.startswith("\\") and symbol.endswith("{}"):
+            # {\ldots}, not \ldots{}: BibTeX takes a command in braces as one character
+            # (alpha labels, purify$), a bare one as its letters (\bibitem[\co24]).
+            symbol = "{" + symbol[:-2] + "}"
+        return symbol, None
     math = math_symbol(ch)
     if math is not None:
         return "{$" + math + "$}", None

@@ -9,6 +9,7 @@ index, and unflagged only after the index has committed them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -25,13 +26,15 @@ from search.models import (
     Paper,
     ParseNote,
     ParseProblem,
+    QueryError,
     SearchHit,
     SearchResult,
 )
 from search.paths import Locations
 from search.records import NEW, RecordStore
-from search.serialize import paper_from_json, paper_to_json
+from search.serialize import paper_from_json, paper_to_json, without_controls
 from search.tex2text import spell_symbols
+from search.text import path_text
 
 #: progress(phase, done, total): phase is "read" (records parsed) or "index" (papers indexed).
 Progress = Callable[[str, int, int | None], None]
@@ -47,6 +50,13 @@ INDEX_COMMIT_EVERY = 100_000
 MULTIPROCESS_FROM = 5_000
 
 SNIPPET_CHARS = 220
+
+#: Bounds of a query. Whoosh's query parser and ranking take time that grows faster than the
+#: query (a 100 KB word: 72 s; 3,000 OR terms: 13 s to rank); below these a query runs in a
+#: tenth of a second or less at 100k papers. Nobody types more; a script gets a clear error.
+MAX_QUERY_CHARS = 1_000
+MAX_QUERY_WORDS = 100
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 __all__ = ["Library", "IndexBusy"]
 
@@ -100,6 +110,7 @@ class Library:
         sorting the whole list.
         """
         clock = _Stopwatch()
+        check_query_size(query)
         self._ensure_index()
         clock.lap("open index")
         found = self.index.search(
@@ -127,6 +138,7 @@ class Library:
             terms=words,
             elapsed_ms=clock.total_ms(),
             timings=tuple(clock.laps),
+            capped=found.capped,
         )
 
     def _snippet(self, text: str, stems: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -166,6 +178,7 @@ class Library:
         filters: Filters = Filters(),  # noqa: B008
     ) -> dict[str, dict[str, int]]:
         """Counts by year, dump kind and category over the papers matching query and filters."""
+        check_query_size(query)
         self._ensure_index()
         return self.index.facets(spell_symbols(query), filters)
 
@@ -218,7 +231,7 @@ class Library:
         than ``wait`` seconds, and ``IndexBusy`` if the index stays locked.
         """
         # Parsers load only for ingest.
-        from search.dumps import detect_format, is_plainly_other, iter_dump_files
+        from search.dumps import iter_dump_files
 
         started = time.perf_counter()
         report = IngestReport()
@@ -237,13 +250,7 @@ class Library:
             named = {p for p in given if not p.is_dir()}
             for path in iter_dump_files(given):
                 report.files += 1
-                detected = fmt or detect_format(path)
-                if detected is None and path not in named and is_plainly_other(path):
-                    # A README or a PDF kept beside the dumps: counted, not a failure. A file
-                    # named on the command line is still an error if it is not a dump.
-                    report.files_other.append(str(path))
-                    continue
-                self._ingest_file(path, detected, fmt, as_of, report, progress)
+                self._ingest_file(path, fmt, as_of, report, progress, named=path in named)
             self._index_pending(progress)
         self.records.bump_generation()
         report.seconds = time.perf_counter() - started
@@ -252,19 +259,45 @@ class Library:
     def _ingest_file(
         self,
         path: Path,
-        detected: str | None,
         forced: str | None,
         as_of: date | None,
         report: IngestReport,
         progress: Progress | None,
+        *,
+        named: bool,
     ) -> None:
-        from search.dumps import read_dump
+        """One file; ``named``: given on the command line (not met walking a folder)."""
+        from search.dumps import is_plainly_other, read_dump
+        from search.dumps.filekind import not_a_dump_file, refused_by_shape
 
-        key = str(path)
+        # The name shown and stored in papers (escaped), and the key the manifest finds the
+        # file by: its text, or its bytes when the name is not UTF-8 (SQLite cannot hold lone
+        # surrogates as text; a BLOB keeps the name exactly).
+        name = path_text(path)
+        key = _file_key(path)
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError as exc:
-            report.files_skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
+            self._skip(report, name, f"cannot read: {exc.strerror or exc}")
+            return
+        # Before anything opens the file: a FIFO would block the open (holding the ingest
+        # lock) and a device or a sparse giant would be hashed for ever.
+        refused = not_a_dump_file(st)
+        if refused:
+            self._skip(report, name, refused)
+            return
+        shape = refused_by_shape(path, st)
+        if shape:
+            if not named and is_plainly_other(path):  # a disk image kept beside the dumps
+                report.files_other.append(name)
+            else:
+                self._skip(report, name, shape)
+            return
+        detected = forced or _detect(path)
+        if detected is None and not named and is_plainly_other(path):
+            # A README or a PDF kept beside the dumps: counted, not a failure. A file named on
+            # the command line is still an error if it is not a dump.
+            report.files_other.append(name)
             return
         row = self.records.file_row(key)
         if row is not None and row[4] and row[1] == st.st_size and row[2] == st.st_mtime_ns:
@@ -273,14 +306,14 @@ class Library:
         try:
             digest, lines = _digest_and_lines(path)
         except OSError as exc:
-            report.files_skipped.append((str(path), f"cannot read: {exc.strerror or exc}"))
+            self._skip(report, name, f"cannot read: {exc.strerror or exc}")
             return
         if row is not None and row[4] and row[3] == digest:
             self.records.touch_file(row[0], st.st_size, st.st_mtime_ns)
             report.files_unchanged += 1
             return
 
-        problems: list[ParseProblem] = []
+        problems = _Problems()
         notes: list[ParseNote] = []
         papers_in_file = 0
         with self.records.transaction() as db:
@@ -293,7 +326,9 @@ class Library:
         # One guarded iterator for the whole file: a fresh _guarded() per batch would close the
         # parser when the previous wrapper is collected (yield from forwards close()), silently
         # ending the file after the first batch.
-        items = iter(_guarded(read_dump(path, forced, as_of), path, problems))
+        items = iter(_guarded(read_dump(path, forced, as_of), name, problems))
+        if name != str(path):
+            items = _named(items, name)
         # JSON lines hold one paper a line: the count gives the bar a total, hence an ETA.
         read_total = report.papers_read + lines if detected == "arxiv-jsonl" else None
         seq = 0
@@ -307,6 +342,7 @@ class Library:
                     if isinstance(item, ParseNote):
                         notes.append(item)
                         continue
+                    item = without_controls(item)  # whatever field a parser left uncleaned
                     try:
                         pid, what = self.records.add_record(db, file_id, seq, item)
                     except UnicodeEncodeError:
@@ -316,7 +352,7 @@ class Library:
                         item = _without_surrogates(item)
                         problems.append(
                             ParseProblem(
-                                str(path),
+                                name,
                                 "invalid Unicode (a lone surrogate) replaced by U+FFFD",
                                 record=f"record {seq + 1}",
                             )
@@ -340,18 +376,30 @@ class Library:
                     # The file is done: papers it no longer mentions lose its contribution.
                     for pid in self.records.no_longer_fed(db, file_id):
                         self.records.recompute(db, pid)
-                    # A file that gave nothing but problems, or hit a parser bug, stays
-                    # unfinished: the next ingest reads it again and reports it again.
+                    # A file that gave nothing but problems, or whose reading stopped early
+                    # (a parser bug, a record too deep to read), stays unfinished: the next
+                    # ingest reads it again and reports it again.
                     skipped = seq == 0 and problems
-                    if not skipped and not any(p.message.startswith(_INTERNAL) for p in problems):
+                    if not skipped and not any(p.stopped for p in problems):
                         self.records.finish_file(db, file_id, papers_in_file)
                     finished = True
             if progress:
                 progress("read", report.papers_read, read_total)
+        if problems.unlisted:
+            list.append(
+                problems,
+                ParseProblem(name, f"{problems.unlisted:,} more problems, not listed one by one"),
+            )
         report.problems.extend(problems)
         report.notes.extend(notes)
         if seq == 0 and problems:
-            report.files_skipped.append((str(path), problems[0].message))
+            report.files_skipped.append((name, problems[0].message))
+
+    @staticmethod
+    def _skip(report: IngestReport, name: str, reason: str) -> None:
+        """A file not read at all: one problem line, and a place in the summary's skipped."""
+        report.problems.append(ParseProblem(name, reason))
+        report.files_skipped.append((name, reason))
 
     def _index_pending(self, progress: Progress | None) -> None:
         """Phase 2: write every flagged paper to the index; unflag what the index committed."""
@@ -398,8 +446,37 @@ class Library:
 
 _INTERNAL = "internal error while parsing"
 
+#: Problems of one file listed one by one; the others are counted. A file of the wrong kind
+#: forced as JSON lines has one per line: millions of them, in memory and on the terminal.
+MAX_PROBLEMS_LISTED = 100
 
-def _guarded(items: Iterable, path: Path, problems: list[ParseProblem]) -> Iterable:
+
+class _Problems(list):
+    """A file's problems: the first MAX_PROBLEMS_LISTED, and any that stopped the reading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unlisted = 0
+
+    def append(self, problem: ParseProblem) -> None:
+        if len(self) < MAX_PROBLEMS_LISTED or problem.stopped:
+            super().append(problem)
+        else:
+            self.unlisted += 1
+
+
+def check_query_size(query: str) -> None:
+    """Raise QueryError for a query beyond MAX_QUERY_CHARS or MAX_QUERY_WORDS (the message
+    does not echo the query: it may be 100 KB)."""
+    text = query.strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})")
+    words = sum(1 for w in text.split() if w not in _OPERATORS)
+    if words > MAX_QUERY_WORDS:
+        raise QueryError(f"query has too many words ({words:,}; at most {MAX_QUERY_WORDS})")
+
+
+def _guarded(items: Iterable, name: str, problems: list[ParseProblem]) -> Iterable:
     """The parser's items; a parser bug becomes a problem for this file, not a traceback.
 
     The file is then not marked complete, so the next ingest reads it again.
@@ -407,7 +484,37 @@ def _guarded(items: Iterable, path: Path, problems: list[ParseProblem]) -> Itera
     try:
         yield from items
     except Exception as exc:  # noqa: BLE001 - reported to the user, other files go on
-        problems.append(ParseProblem(str(path), f"{_INTERNAL}: {type(exc).__name__}: {exc}"))
+        problems.append(
+            ParseProblem(name, f"{_INTERNAL}: {type(exc).__name__}: {exc}", stopped=True)
+        )
+
+
+def _named(items: Iterable, name: str) -> Iterable:
+    """Items of a file whose name needs escaping, naming it by ``name`` (see path_text)."""
+    for item in items:
+        if isinstance(item, ParseProblem):
+            yield dataclasses.replace(item, source=name)
+        else:
+            yield dataclasses.replace(item, sources=(name,))
+
+
+def _file_key(path: Path) -> str | bytes:
+    text = str(path)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return text
+
+
+def _detect(path: Path) -> str | None:
+    """The format detected from the content, for the manifest; reading reports the problems."""
+    from search.dumps import detect_format
+
+    try:
+        return detect_format(path)
+    except Exception:  # noqa: BLE001 - e.g. RecursionError on a deeply nested sample
+        return None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -107,6 +107,9 @@ class ParseProblem:
     line: int | None = None
     #: Record number or description (``entry 3``, ``item 7``) when a line number does not apply.
     record: str | None = None
+    #: Reading of the file stopped here (a parser error, an I/O error): what follows was not
+    #: read, so the file is not marked complete and the next ingest reads it again.
+    stopped: bool = False
 
     def __str__(self) -> str:
         return _where(self.source, self.line, self.record) + f": {self.message}"
@@ -188,6 +191,9 @@ class SearchResult:
     elapsed_ms: float = 0.0
     #: Where ``elapsed_ms`` went: (step, ms) in order (``paperbrowse search --timing``).
     timings: tuple[tuple[str, float], ...] = ()
+    #: Prefix, wildcard or fuzzy words that matched more terms than are searched (the most
+    #: frequent are): the answer may be incomplete. E.g. ``("zeta* (64 of 200 words)",)``.
+    capped: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

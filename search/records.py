@@ -19,13 +19,15 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
+from search.dbopen import connect
 from search.merge import merge_records
 from search.models import Paper
 from search.serialize import paper_from_json, paper_to_json
 from search.text import bare_arxiv_id, title_id, title_key
+from search.transactions import immediate
 
 #: 2: merged papers carry their upvote history (search.rising); the records themselves did not
 #: change, so a version-1 store is re-merged from them (:meth:`RecordStore._remerge_all`).
@@ -96,9 +98,14 @@ class RecordStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in `transaction`).
-            self.db = sqlite3.connect(
-                str(self.path), isolation_level=None, timeout=30.0, check_same_thread=False
+            self.db, self.read_only = connect(
+                self.path, isolation_level=None, timeout=30.0, check_same_thread=False
             )
+            if self.read_only:
+                # A read-only data dir: reading works as long as the file is of this version.
+                if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    _raise_if_unwritable(self.path.parent)
+                return
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -130,22 +137,9 @@ class RecordStore:
     def close(self) -> None:
         self.db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            try:
-                self.db.execute("COMMIT")
-            except BaseException:
-                # A failed COMMIT (disk full) leaves the transaction open, holding the lock.
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction (see search/transactions.py)."""
+        return immediate(self.db)
 
     def clear(self) -> None:
         """Forget everything (``ingest --rebuild``)."""

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from search.models import Paper
+from search.text import has_controls, strip_controls
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Paper)}
 _DATE_FIELDS = {"published", "featured", "updated", "withdrawn"}
@@ -16,6 +17,28 @@ _DATE_TUPLE_FIELDS = {"featured_days"}
 #: (date, count) pairs, written as ``[["YYYY-MM-DD", n], …]``.
 _DATED_COUNT_FIELDS = {"upvote_history"}
 _TUPLE_FIELDS = {n for n, f in _FIELDS.items() if str(f.type).startswith("tuple")}
+_TEXT_FIELDS = tuple(n for n, f in _FIELDS.items() if str(f.type) in ("str", "str | None"))
+_TUPLES = tuple(sorted(_TUPLE_FIELDS))
+
+
+def without_controls(paper: Paper) -> Paper:
+    """The paper with control characters and bidi overrides dropped from every text field.
+
+    The parsers clean the fields they know; this is the net under them, applied to every
+    record before it is stored (a field a parser forgot, or one added later, cannot carry an
+    escape sequence to a terminal through ``show --json | jq -r``). Tuples keep their length
+    (affiliations are parallel to authors). Costs one regex scan per field.
+    """
+    changes: dict[str, Any] = {}
+    for name in _TEXT_FIELDS:
+        value = getattr(paper, name)
+        if value and has_controls(value):
+            changes[name] = strip_controls(value)
+    for name in _TUPLES:
+        values = getattr(paper, name)
+        if any(isinstance(v, str) and has_controls(v) for v in values):
+            changes[name] = tuple(strip_controls(v) if isinstance(v, str) else v for v in values)
+    return dataclasses.replace(paper, **changes) if changes else paper
 
 
 def paper_to_dict(paper: Paper) -> dict[str, Any]:

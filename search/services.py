@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.bookmarks import BookmarkStore
 from search.library import Library
 from search.paths import SAMPLE_CAPTURED, Locations, sample_dir
+from search.serial import Serial
 
 
 @dataclass
@@ -18,6 +19,12 @@ class Services:
     bookmarks: BookmarkStore
     #: True when ``library`` is the bundled sample because the user has none yet.
     sample: bool = False
+    #: The one path a long-lived front end (the app) takes to read the library and the
+    #: bookmarks, in order, off its event loop (the library's searcher is not thread-safe).
+    reads: Serial = field(default_factory=lambda: Serial("paperbrowse-reads"))
+    #: Bookmark writes, in order, on a lane of their own: a write waiting for another process's
+    #: lock (up to the store's busy timeout) must not hold up reading.
+    writes: Serial = field(default_factory=lambda: Serial("paperbrowse-writes"))
 
     def refresh_bookmarks(self) -> int:
         """After an ingest: bookmarks follow their papers — fresh metadata copies, and the
@@ -36,6 +43,9 @@ class Services:
         return self.bookmarks.refresh(papers) if papers else 0
 
     def close(self) -> None:
+        # The lanes first: a write still queued lands before its store closes.
+        self.writes.close()
+        self.reads.close(drop_queued=True)
         self.library.close()
         self.bookmarks.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 
@@ -12,9 +13,40 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 _SPACE = re.compile(r"\s+")
 
 
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`strip_controls` drops."""
+    return _CONTROL.search(text) is not None
+
+
 def strip_controls(text: str) -> str:
     """Drop control characters that must never reach a terminal; keep newlines and tabs."""
     return _CONTROL.sub("", text)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A file name as it is shown and stored in papers and messages: every character printed
+    as itself, except those a terminal acts on or that hide the name's shape (newlines,
+    controls, bidi overrides, line separators), which are written as escapes (``\\n``,
+    ``\\x1b``, ``\\u202e``); bytes that are not UTF-8 (kept by ``os.fsdecode`` as lone
+    surrogates) as ``\\xff``. The file itself is found by its real name, not by this text."""
+    text = os.fsdecode(path)
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif _CONTROL.match(ch) or 0xD800 <= code <= 0xDFFF or ch in "\u2028\u2029":
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def clean(text: str | None) -> str:

@@ -10,12 +10,13 @@ from tests.fixtures_app import (
     make_app,
     pilot_test,
     posted_once,
+    screen_text,
     settle,
     static_text,
 )
 from tui.messages import BookmarksChanged
 from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
-from tui.screens.edit import NoteScreen, TagsScreen, parse_tags
+from tui.screens.edit import NoteScreen, TagEdit, TagsScreen, parse_tag_edit, parse_tags
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
 from tui.widgets.results_list import ResultsList
@@ -57,6 +58,14 @@ def test_parse_tags():
     assert parse_tags("  ") == ()
 
 
+def test_parse_tag_edit_adds_unless_told_to_remove():
+    assert parse_tag_edit("ml, #reading -draft -#old") == TagEdit(
+        add=("ml", "reading"), remove=("draft", "old")
+    )
+    assert parse_tag_edit("a -a") == TagEdit(add=(), remove=("a",))
+    assert not parse_tag_edit("  ")
+
+
 @pilot_test
 async def test_b_toggles_the_bookmark(services):
     posted = []
@@ -94,8 +103,15 @@ async def test_tags_editor_saves_and_escape_cancels(services):
         assert "#ml #reading" in static_text(app.screen.query_one("#detail-body"))
         await pilot.press("t")
         await settle(pilot)
-        assert app.screen.query_one("#tags-input", Input).value == "ml reading"
-        await pilot.press("ctrl+u", *"ml", "enter")
+        # The editor shows the tags the paper has and adds what is typed: typing a new tag
+        # never silently replaces the old ones (it did: the field held them, and was retyped).
+        assert static_text(app.screen.query_one("#tags-now")) == "Tags now: #ml #reading"
+        assert app.screen.query_one("#tags-input", Input).value == ""
+        await pilot.press(*"quant", "enter")
+        await settle(pilot)
+        assert services.bookmarks.get(paper_id).tags == ("ml", "quant", "reading")
+        # Removing is an explicit act: -tag.
+        await pilot.press("t", *"-reading -quant", "enter")
         await settle(pilot)
         assert services.bookmarks.get(paper_id).tags == ("ml",)
         await pilot.press("t", *"zzz", "escape")
@@ -219,3 +235,40 @@ async def test_o_opens_only_web_links(services, monkeypatch):
         await settle(pilot)
         assert len(opened) == 2
         assert opened[1].startswith("https://arxiv.org/search/?query=")
+
+
+@pilot_test
+async def test_u_puts_back_removed_bookmarks_exactly(services):
+    library, store = services.library, services.bookmarks
+    ids = list(library.search("", limit=None).ids)
+    store.add(library.get(ids[0]), tags=["ml", "to-read"], note="first\nsecond line")
+    store.add(library.get(ids[1]), tags=["video"])
+    store.set_read(ids[0], True)
+    store.assign_keys()
+    before = store.list()
+    app = make_app(services)
+    notices: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        original = app.notify
+        app.screen.notify = lambda message, **kw: (notices.append(message), original(message, **kw))
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert notices[-1] == "Nothing to undo."
+        await pilot.press("b", "j", "b")  # removes both, the first one first
+        await settle(pilot)
+        assert len(store) == 0
+        assert notices[-1].startswith("Bookmark removed: ") and "press u to undo" in notices[-1]
+        await pilot.press("u")
+        await settle(pilot)
+        assert [b.id for b in store.list()] == [ids[1]]
+        await pilot.press("u")
+        await settle(pilot)
+        assert store.list() == before  # tags, note, read state, key and creation time
+        assert notices[-1].startswith("Bookmark restored: ")
+        # The key is in the help screen and the command palette.
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Undo" in titles
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "Put back the last bookmark removed" in screen_text(app)

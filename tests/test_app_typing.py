@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
+from search.models import QueryError
 from tests.fixtures_app import make_app, pilot_test, settle, static_text
+from tui.dbwork import Answered
 from tui.widgets.detail import DetailPane
 from tui.widgets.filters import FiltersPane
 from tui.widgets.results_list import ResultsList
@@ -224,15 +226,17 @@ async def test_an_older_result_handed_over_late_is_dropped(recorded):
         await start_typing(pilot, recorded, clock)
         screen = app.screen
         reached, release = threading.Event(), threading.Event()
-        hand_over = app.call_from_thread
+        hand_over = screen.post_message
 
-        def late_for_diffusion(callback, *args, **kwargs):
-            if getattr(callback, "__name__", "") == "_show_result" and args[1].query == "diffusion":
-                reached.set()
-                assert release.wait(30), "the test never released the late result"
-            return hand_over(callback, *args, **kwargs)
+        def late_for_diffusion(message):
+            # The query's answer is (result, library empty), handed over from the worker thread.
+            if isinstance(message, Answered) and message.group == "query":
+                if message.value[0].query == "diffusion":
+                    reached.set()
+                    assert release.wait(30), "the test never released the late result"
+            return hand_over(message)
 
-        app.call_from_thread = late_for_diffusion
+        screen.post_message = late_for_diffusion
         query = screen.query_one("#query", Input)
         query.value = "diffusion"
         await until(pilot, reached.is_set, "the diffusion result is being handed over")
@@ -253,15 +257,15 @@ async def test_an_older_error_handed_over_late_does_not_mark_newer_results(recor
         await start_typing(pilot, recorded, clock)
         screen = app.screen
         reached, release = threading.Event(), threading.Event()
-        hand_over = app.call_from_thread
+        hand_over = screen.post_message
 
-        def late_error(callback, *args, **kwargs):
-            if getattr(callback, "__name__", "") == "_show_query_error":
+        def late_error(message):
+            if isinstance(message, Answered) and isinstance(message.value, QueryError):
                 reached.set()
                 assert release.wait(30), "the test never released the late error"
-            return hand_over(callback, *args, **kwargs)
+            return hand_over(message)
 
-        app.call_from_thread = late_error
+        screen.post_message = late_error
         query = screen.query_one("#query", Input)
         query.value = "the"  # only a stop word: an error
         await until(pilot, reached.is_set, "the error is being handed over")

@@ -51,11 +51,11 @@ def parse(text: str) -> dict[str, dict[str, str]]:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("50% of C#_{x} & {", r"50\% of C\#\_{x} \& \textbraceleft{}"),
-        ("a~b^c\\d", r"a\textasciitilde{}b\textasciicircum{}c\textbackslash{}d"),
-        ("x < y | z > w", r"x \textless{} y \textbar{} z \textgreater{} w"),
+        ("50% of C#_{x} & {", r"50\% of C\#\_{x} \& {\textbraceleft}"),
+        ("a~b^c\\d", r"a{\textasciitilde}b{\textasciicircum}c{\textbackslash}d"),
+        ("x < y | z > w", r"x {\textless} y {\textbar} z {\textgreater} w"),
         ("[bold red]x[/]", "[bold red]x[/]"),
-        ("unbalanced } then {", r"unbalanced \textbraceright{} then \textbraceleft{}"),
+        ("unbalanced } then {", r"unbalanced {\textbraceright} then {\textbraceleft}"),
         ("A Note About the {Ki(z)} Functions", "A Note About the {Ki(z)} Functions"),
         ("costs $5 and $10", r"costs \$5 and \$10"),
         ("tab\there\x07bell\x1b[31m", "tab herebell[31m"),
@@ -73,13 +73,13 @@ def test_specials_are_escaped(source: str, expected: str) -> None:
         (r"the Gr\"obner basis", r"the Gr{\"o}bner basis"),
         (r"Koll\'{a}r and \v{S}r\'amek", r"Koll{\'a}r and {\v{S}}r{\'a}mek"),
         (r"Mikkel {\O}bro", r"Mikkel {{\O}}bro"),
-        (r"a \{b\} c}", r"a \textbraceleft{}b\textbraceright{} c\textbraceright{}"),
+        (r"a \{b\} c}", r"a {\textbraceleft}b{\textbraceright} c{\textbraceright}"),
         (r"$\{x\}$", r"{$\lbrace x\rbrace$}"),
         (r"$x % y$", r"{$x \% y$}"),
         (r"$\mathbb{R}^n$", r"{$\mathbf{R}^n$}"),
-        (r"\unknown{x}", r"\textbackslash{}unknown{x}"),
+        (r"\unknown{x}", r"{\textbackslash}unknown{x}"),
         (r"\emph{}", r"\emph{}"),
-        (r"\emph y", r"\textbackslash{}emph y"),
+        (r"\emph y", r"{\textbackslash}emph y"),
     ],
 )
 def test_source_tex_is_kept_and_made_safe(source: str, expected: str) -> None:
@@ -103,7 +103,7 @@ def test_acronyms_are_protected_not_every_word() -> None:
         ("naïve", r"na{\"\i}ve"),
         ("Nguyễn", r"Nguy{\~{\^e}}n"),
         ("α-β ≤ γ", r"{$\alpha$}-{$\beta$} {$\leq$} {$\gamma$}"),
-        ("“a” – b — c…", r"``a'' -- b --- c\ldots{}"),
+        ("“a” – b — c…", r"``a'' -- b --- c{\ldots}"),
     ],
 )
 def test_unicode_becomes_latex(source: str, latex: str) -> None:
@@ -119,8 +119,8 @@ def test_unicode_becomes_latex(source: str, latex: str) -> None:
         (r"\k{a}", "{a}", "ą"),  # OT1 has no ogonek: dropped, with a warning
         (
             r"\^MARK",
-            r"\textbackslash{}\textasciicircum{}MARK",
-            r"\textbackslash{}\textasciicircum{}MARK",
+            r"{\textbackslash}{\textasciicircum}MARK",
+            r"{\textbackslash}{\textasciicircum}MARK",
         ),
     ],
 )
@@ -285,8 +285,9 @@ def nasty_papers() -> list[Paper]:
 def compile_bib(tmp_path: Path, bib: str, style: str) -> tuple[str, str]:
     """Run pdflatex, bibtex, pdflatex on a document citing every entry; return (.bbl, .blg)."""
     (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+    natbib = "\\usepackage{natbib}\n" if style.endswith("nat") else ""
     (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\begin{document}\n\\nocite{*}\n"
+        f"\\documentclass{{article}}\n{natbib}\\begin{{document}}\n\\nocite{{*}}\n"
         f"\\bibliographystyle{{{style}}}\n\\bibliography{{refs}}\n\\end{{document}}\n"
     )
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
@@ -330,12 +331,41 @@ def test_export_compiles_with_pdflatex_and_bibtex(tmp_path: Path, style: str) ->
     assert export.warnings  # ʕ, \lesssim… were reported, not silently changed
 
 
+#: Surnames that start with a character LaTeX writes as a command.
+COMMAND_SURNAMES = ("<Anonymous>", "{Braced", "~Tilde", "^Caret", "\\Backslash", "|Bar", "…Dots")
+
+
+@needs_tex
+@pytest.mark.parametrize("style", ["plain", "alpha", "abbrv", "unsrt", "plainnat", "amsalpha"])
+def test_surnames_starting_with_a_command_compile_in_every_style(
+    tmp_path: Path, style: str
+) -> None:
+    """alpha and amsalpha build labels from the surname's first letters: ``\\textless{}Anonymous``
+    gave ``\\bibitem[\\te24]`` (an undefined command) and the document did not compile.
+    Written ``{\\textless}``, BibTeX takes the command as one letter."""
+    papers = [
+        Paper(
+            id=f"t-cmd{i}",
+            title=f"Paper {i}",
+            authors=(f"Ann {name}",),
+            n_authors=1,
+            published=date(2024, 1, 1),
+        )
+        for i, name in enumerate(COMMAND_SURNAMES)
+    ]
+    export = render_bibtex([bm(p) for p in papers])
+    bbl, blg = compile_bib(tmp_path, export.text, style)
+    assert bbl.count("\\bibitem") == len(papers)
+    assert "error message" not in blg, blg
+    assert "{\\textless}Anonymous" in bbl
+
+
 @needs_tex
 def test_nasty_titles_render_as_written(tmp_path: Path) -> None:
     """What the reader sees in the PDF's bibliography text (.bbl) keeps the words and the math."""
     export = render_bibtex([bm(p) for p in nasty_papers()])
     bbl, _ = compile_bib(tmp_path, export.text, "unsrt")
-    assert r"50\% of c\#\_{x} \& \textbraceleft{}" in bbl  # styles lowercase titles
+    assert r"50\% of c\#\_{x} \& {\textbraceleft}" in bbl  # styles lowercase titles
     assert "[bold red]x[/]" in bbl
     assert r"{\"U}ber na{\"\i}ve {$\alpha$}-nets" in bbl
     assert r"{\O}rsted-Nguy{\~{\^e}}n" in bbl

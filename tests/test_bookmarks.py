@@ -112,10 +112,38 @@ def test_remove_and_toggle(store: BookmarkStore) -> None:
     assert store.remove("2401.00001") is True
     assert store.remove("2401.00001") is False
     assert store.tags() == {}  # tags go with their bookmark
-    assert store.toggle(paper(3)) is True
+    made = store.toggle(paper(3))
+    assert made.added and made.bookmark.id == "2401.00003"
     assert "2401.00003" in store.ids()
-    assert store.toggle(paper(3)) is False
+    gone = store.toggle(paper(3))
+    assert not gone.added and gone.bookmark == made.bookmark
     assert store.ids() == frozenset()
+
+
+def test_a_removed_bookmark_is_restored_exactly(store: BookmarkStore) -> None:
+    store.add(paper(1))
+    store.add(paper(2), tags=["ml", "to-read"], note="line one\nline two")
+    store.set_read("2401.00002", True)
+    store.assign_keys()
+    store.add(paper(3))
+    before = store.list()
+    gone = store.pop("2401.00002")
+    assert gone == before[1]
+    assert store.pop("2401.00002") is None
+    assert store.restore(gone) == gone
+    assert store.list() == before  # same place too: the creation time is the old one
+    # Bookmarked again (and tagged) meanwhile: the old bookmark comes back with both tag sets.
+    gone = store.toggle(paper(2)).bookmark
+    store.add(paper(2), tags=["new"])
+    back = store.restore(gone)
+    assert back.tags == ("ml", "new", "to-read")
+    assert (back.note, back.read, back.key, back.created) == (
+        gone.note,
+        gone.read,
+        gone.key,
+        gone.created,
+    )
+    assert len(store) == 3
 
 
 def test_metadata_copy_survives_without_library(tmp_path: Path) -> None:

@@ -110,6 +110,21 @@ def test_tag_untag_note_read(data: Path) -> None:
     assert "a" in pb(data, "bookmark", "tags").stdout
 
 
+def test_remove_says_what_it_removed(data: Path) -> None:
+    pb(data, "bookmark", "add", "0704.0001", "-t", "to-read", "-t", "hep", "--note", "two\nlines")
+    pb(data, "bookmark", "add", "0704.0002")
+    run = pb(data, "bookmark", "remove", "0704.0001", "0704.0002")
+    assert run.stdout.splitlines() == [
+        "removed 0704.0001: Calculation of prompt diphoton production cross sections at Tevatron"
+        " and LHC energies",
+        "  tags: #hep #to-read",
+        "  note: two",
+        "        lines",
+        "removed 0704.0002: Sparsity-certifying Graph Decompositions",
+    ]
+    assert listing(data) == []
+
+
 @pytest.mark.parametrize(
     "args",
     [

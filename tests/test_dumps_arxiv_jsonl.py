@@ -10,6 +10,7 @@ import pytest
 
 from search.dumps import arxiv_jsonl, detect_format
 from search.dumps.arxiv_jsonl import iter_records
+from search.dumps.decode import SNIFF_BYTES
 from search.models import Paper, ParseProblem
 from tests.dumps_paths import DUMPS, needs_dumps, read_split
 
@@ -154,8 +155,9 @@ def test_read_never_calls_read_on_the_whole_file(tmp_path, monkeypatch):
 
     class Guard(io.BufferedReader):
         def read(self, size=-1):
-            # Only the few bytes that sniff the byte-order mark may be read in one call.
-            assert size is not None and 0 <= size <= 4, "whole-file read()"
+            # Only the first bytes that sniff the encoding (a BOM, or UTF-16 without one) may
+            # be read in one call.
+            assert size is not None and 0 <= size <= SNIFF_BYTES, "whole-file read()"
             return super().read(size)
 
         def readlines(self, hint=-1):

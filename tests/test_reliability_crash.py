@@ -264,6 +264,123 @@ def test_ctrl_c_during_a_multiprocess_index_write_stops_cleanly(
     _check_next_ingest_completes(data, dump, bookmarks_before, cli=True)
 
 
+#: Driver for the Ctrl-C race: the real entry point, with a hook in multiprocessing (not in
+#: paperbrowse) that holds each forked writer process at the start of its bootstrap, where it
+#: says it is ready; after forking the first one the parent waits for that, sends Ctrl-C to the
+#: process group and lets the workers go on. That is the window the race needs (a worker
+#: forked and past the fork's own bookkeeping, its code not yet running), reached every time.
+RACE_DRIVER = textwrap.dedent(
+    """
+    import os, signal, sys
+    import multiprocessing.process as process
+    import multiprocessing.util as util
+    import search.library
+
+    search.library.MULTIPROCESS_FROM = 50
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+    real_close_stdin, real_start = util._close_stdin, process.BaseProcess.start
+
+    def held_close_stdin():  # the child's first step in BaseProcess._bootstrap
+        os.write(ready_w, b"r")
+        os.read(go_r, 1)
+        real_close_stdin()
+
+    def start_then_interrupt(self):
+        real_start(self)
+        if not sent:
+            sent.append(True)
+            try:
+                os.read(ready_r, 1)
+                os.killpg(0, signal.SIGINT)
+            finally:
+                os.write(go_w, b"go" * 32)  # let every held worker go on
+
+    sent = []
+    util._close_stdin = held_close_stdin
+    process.BaseProcess.start = start_then_interrupt
+    from tui.cli import main
+
+    sys.argv[0] = "paperbrowse"
+    main()
+    """
+)
+
+
+#: Driver for the other window of the race, found by the test above under load: Ctrl-C while
+#: the ingest is inside the fork itself, with another thread alive (as the writer's queue
+#: feeder thread is). The signal goes to that thread, and the interpreter runs the handler at
+#: its next check: inside a fork callback (logging's lock release), where the KeyboardInterrupt
+#: is printed as "Exception ignored" and lost: the ingest said "stopping" and went on. The
+#: hook sends Ctrl-C from a fork callback of its own and lets the interpreter check right there.
+FORK_DRIVER = textwrap.dedent(
+    """
+    import os, signal, sys, threading, time
+    import search.library
+
+    search.library.MULTIPROCESS_FROM = 50
+    # A thread that does not block SIGINT, as the multiprocessing queue's feeder thread.
+    threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
+    sent = []
+
+    def check_here():
+        pass  # entering a Python function: the interpreter runs pending signal handlers
+
+    def interrupt_inside_the_fork():
+        if not sent:
+            sent.append(True)
+            os.killpg(0, signal.SIGINT)
+            time.sleep(0.05)  # the signal lands (on the other thread)
+            check_here()
+
+    os.register_at_fork(after_in_parent=interrupt_inside_the_fork)
+    from tui.cli import main
+
+    sys.argv[0] = "paperbrowse"
+    main()
+    """
+)
+
+
+@pytest.mark.parametrize("driver", ["worker-bootstrap", "inside-the-fork"])
+@pytest.mark.parametrize("attempt", range(3))
+def test_ctrl_c_right_after_a_writer_process_is_forked_stops_cleanly(
+    tmp_path: Path, attempt: int, driver: str
+) -> None:
+    """The race of the test above, reproduced instead of hoped for: Ctrl-C between the fork of
+    a writer process and its first line of code killed it with a traceback from
+    multiprocessing's bootstrap (KeyboardInterrupt in multiprocessing/process.py), and the
+    ingest then waited for it. Workers are now forked with SIGINT blocked and ignore it."""
+    dump = write_jsonl(tmp_path / "new.jsonl", 10_000 * attempt, 300, marker="racepaper")
+    script = tmp_path / "race.py"
+    script.write_text(RACE_DRIVER if driver == "worker-bootstrap" else FORK_DRIVER)
+    data = tmp_path / "data"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), "--data-dir", str(data), "ingest", str(dump)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env(),
+        cwd=REPO,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = err.decode()
+    assert proc.returncode == 130, text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+    assert "paperbrowse: stopping: keeping what is read and indexed so far" in text
+    assert text.rstrip().endswith("the same ingest again finishes the job")
+    assert not _processes_running(script)
+    again = run_cli(data, "ingest", str(dump))
+    assert again.returncode == 0, again.stderr.decode()
+    with closing(build_services(data)) as services:
+        assert services.library.stats()["pending_index"] == 0
+        assert services.library.search("racepaper", limit=None).total == 300
+
+
 def _processes_running(script: Path) -> list[int]:
     """Pids of live processes running ``script`` (a killed driver's forked workers)."""
     pids = []

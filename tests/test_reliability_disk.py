@@ -12,6 +12,7 @@ cases that need a real small filesystem are skipped (the monkeypatched ones alwa
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sqlite3
 import subprocess
@@ -181,6 +182,33 @@ def test_read_only_library_fails_clearly_and_keeps_its_state(scratch: Path) -> N
     assert _library_state(data)[:2] == (80, 80)
 
 
+def test_a_read_only_data_dir_still_reads(scratch: Path) -> None:
+    """A read-only data dir refused even ``search`` ("cannot use …: Read-only file system"):
+    SQLite must create a WAL index file next to a database to open it. Reading commands now
+    work (the files open immutable), and writing ones say the data dir is read-only."""
+    data = scratch / "data"
+    before = _small_library(data, scratch)
+    _set_writable(scratch, False)
+    try:
+        found = run_cli(data, "search", "oldpaper", "--json", "--limit", "100")
+        assert found.returncode == 0, found.stderr
+        assert len(json.loads(found.stdout)) == 50
+        shown = run_cli(data, "show", "2101.00001", "--json")
+        assert json.loads(shown.stdout)["id"] == "2101.00001"
+        stats = run_cli(data, "stats", "--json")
+        assert json.loads(stats.stdout)["papers"] == 50
+        listed = run_cli(data, "bookmark", "list", "--json")
+        assert [m["note"] for m in json.loads(listed.stdout)] == ["mine"]
+        exported = run_cli(data, "export", "bibtex")
+        assert exported.returncode == 0, exported.stderr
+        assert exported.stdout.decode().count("@misc{") == 1
+        for args in (("bookmark", "add", "2101.00002"), ("ingest", str(scratch / "old.jsonl"))):
+            _assert_one_clear_line(run_cli(data, *args), "read-only")
+    finally:
+        _set_writable(scratch, True)
+    assert _library_state(data) == before
+
+
 # -- full disk: a real small filesystem ----------------------------------------------------------
 
 
@@ -278,3 +306,37 @@ def test_full_disk_simulated_at_each_layer(tmp_path: Path, monkeypatch, capsys, 
     assert marks == before[2]
     assert run_cli(data, "ingest", str(new)).returncode == 0
     assert _library_state(data)[:2] == (350, 350)
+
+
+def test_a_full_disk_is_said_in_plain_words_not_sqlites(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """SQLite rolls a transaction back by itself when the disk fills; the store's own ROLLBACK
+    then failed and the user read "library database error: cannot rollback - no transaction
+    is active", hiding the reason. Now the message says the disk is full, in plain words."""
+    import search.records
+
+    data = tmp_path / "data"
+    before = _small_library(data, tmp_path)
+    new = write_jsonl(tmp_path / "new.jsonl", 1000, 300, marker="newpaper")
+    original = search.records.RecordStore.add_record
+    calls = [0]
+
+    def add_record(self, db, *args):
+        calls[0] += 1
+        if calls[0] > 100:
+            db.execute("ROLLBACK")  # what SQLite does itself on SQLITE_FULL
+            raise sqlite3.OperationalError("database or disk is full")
+        return original(self, db, *args)
+
+    monkeypatch.setattr(search.records.RecordStore, "add_record", add_record)
+    code, out, err = _run_main(monkeypatch, capsys, "--data-dir", str(data), "ingest", str(new))
+    assert code == 1
+    assert_no_traceback(out, err)
+    assert err.splitlines()[-1] == (
+        "paperbrowse: the disk holding the library is full: free some space and run it again "
+        "(nothing is lost)"
+    ), err
+    monkeypatch.undo()
+    assert _library_state(data) == before
+    assert run_cli(data, "ingest", str(new)).returncode == 0

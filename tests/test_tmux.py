@@ -110,3 +110,73 @@ def test_search_bookmark_quit_in_a_real_terminal(tmp_path):
     # The bookmarked paper is the first result, the one the terminal showed with its mark.
     marked = next(line for line in screen.splitlines() if "★" in line)
     assert title[:20] in marked
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
+@pytest.mark.skipif(not Path(BINARY).exists(), reason="the paperbrowse script is not installed")
+def test_the_bookmark_loss_sequence_in_a_real_terminal(tmp_path):
+    """Issue 10's sequence, key by key, in a real terminal: the three bookmarks keep their tags
+    and notes, and every b acts on the paper the list shows (it removed the next bookmark)."""
+    from search.services import build_services, sample_paths
+    from tests.fixtures_app import AS_OF, bookmark_a_few
+
+    data = tmp_path / "data"
+    services = build_services(data)
+    services.library.ingest(sample_paths(), as_of=AS_OF)
+    bookmark_a_few(services)
+    before = {b.id: (b.tags, b.note) for b in services.bookmarks.list()}
+    services.close()
+    assert len(before) == 3
+    env = {**os.environ, "PAPERBROWSE_DATA_DIR": str(data), "TERM": "xterm-256color"}
+    env.pop("TMUX", None)
+    term = Terminal(f"paperbrowse-loss-{os.getpid()}", env)
+    try:
+        term.start(f"{BINARY}")
+        term.wait_for(lambda s: "results" in s, "the first paint")
+        # Keys are paced like a person's (tmux would otherwise deliver them all at once).
+        steps = [
+            ("B", False),
+            ("Down", False),
+            ("Down", False),
+            ("Enter", False),  # opens the 2nd bookmark
+            ("B", False),  # closes the pane
+            ("/", True),
+            ("quantization", True),
+            ("Enter", False),
+            ("G", True),
+            ("t", True),
+        ]
+        for key, literal in steps:
+            term.keys(key, literal=literal)
+            time.sleep(0.3)
+        screen = term.wait_for(lambda s: "Tags now" in s, "the tag editor")
+        assert "Bookmarks (3)" not in screen
+        term.keys("quant", literal=True)
+        term.keys("Enter")
+        marks = term.wait_for(lambda s: "#quant" in s, "the new tag in the detail").count("★")
+        for press in range(3):
+            term.keys("b")
+            screen = term.wait_for(
+                lambda s, marks=marks: s.count("★") != marks and "Saving" not in s,
+                f"b number {press + 1} to land",
+            )
+            marks = screen.count("★")
+        term.keys("q")
+        deadline = time.monotonic() + 20
+        while not term.exited() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert term.exited(), f"q did not quit; the terminal shows:\n{term.screen()}"
+    finally:
+        term.close()
+
+    listed = subprocess.run(
+        [BINARY, "bookmark", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert listed.returncode == 0, listed.stderr
+    after = {b["id"]: (tuple(b["tags"]), b["note"]) for b in json.loads(listed.stdout)}
+    # The tagged paper was toggled off, on and off again; nothing else changed.
+    assert after == before

@@ -6,8 +6,6 @@ and never import it: tests/test_import_hygiene.py proves it).
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import signal
 import sqlite3
@@ -27,8 +25,9 @@ from search.models import FORMATS, SORTS, Filters, Paper, QueryError
 from search.rising import rising
 from search.serialize import paper_to_dict
 from search.tex2text import tex_to_text
-from search.text import strip_controls
+from search.text import path_text, strip_controls
 from tui import STARTED
+from tui.jsonout import json_text
 
 app = typer.Typer(
     name="paperbrowse",
@@ -112,7 +111,7 @@ def ingest(
     as_of_date = _date_option("--as-of", as_of)
     missing = [str(p) for p in paths if not p.exists()]
     for m in missing:
-        typer.echo(f"paperbrowse: {_plain(m)}: no such file or folder", err=True)
+        typer.echo(f"paperbrowse: {path_text(m)}: no such file or folder", err=True)
     existing = [p for p in paths if p.exists()]
     services = _services(ctx)
     from tui.progress import IngestProgress
@@ -234,7 +233,7 @@ def search(
         typer.Option("--featured-until", help="Featured on Hugging Face on or before."),
     ] = None,
     min_upvotes: Annotated[
-        int | None, typer.Option("--min-upvotes", min=0, help="At least N upvotes.")
+        str | None, typer.Option("--min-upvotes", help="At least N upvotes (10, 1e3).")
     ] = None,
     timing: Annotated[
         bool, typer.Option("--timing", help="Say on stderr where the time went.")
@@ -247,7 +246,7 @@ def search(
     filters = Filters(
         since=_date_option("--since", since),
         until=_date_option("--until", until, end=True),
-        min_upvotes=min_upvotes,
+        min_upvotes=_count_option("--min-upvotes", min_upvotes),
         featured_since=_date_option("--featured-since", featured_since),
         featured_until=_date_option("--featured-until", featured_until, end=True),
     )
@@ -260,13 +259,20 @@ def search(
     printed = time.perf_counter()
     if as_json:
         rows = [dict(_json_paper(h.paper), score=round(h.score, 4)) for h in result.hits]
-        typer.echo(_json_text(rows))
+        typer.echo(json_text(rows))
     elif not result.hits:
-        typer.echo(f"No papers match {_plain(query)!r}.", err=True)
+        typer.echo(f"No papers match {_quoted(query)}.", err=True)
     else:
         typer.echo(_table(result.hits, featured=sort == "featured"))
         if result.total > len(result.hits):
             typer.echo(f"{len(result.hits)} of {result.total} results (--limit for more)", err=True)
+    if result.capped:
+        typer.echo(
+            "paperbrowse: the answer may be incomplete: "
+            + ", ".join(_plain(c) for c in result.capped)
+            + " — only the most frequent matching words are searched; type more letters",
+            err=True,
+        )
     if timing:
         steps = [("start-up and imports", (began - STARTED) * 1000)]
         steps.append(("open library", (opened - began) * 1000))
@@ -337,7 +343,7 @@ def show(
     if paper is None:
         raise fail(f"no paper with id {paper_id!r} in the library")
     if as_json:
-        typer.echo(_json_text(_json_paper(paper)))
+        typer.echo(json_text(_json_paper(paper)))
         return
     typer.echo(_plain(render_record(paper)))
 
@@ -397,7 +403,7 @@ def stats(
     """Counts: papers, files, by source kind and by year."""
     data = _services(ctx).library.stats()
     if as_json:
-        typer.echo(_json_text(data))
+        typer.echo(json_text(data))
         return
     typer.echo(f"{data['papers']} papers from {data['files']} files in {data['data_dir']}")
     for title, key in (("By source", "by_kind"), ("By year", "by_year")):
@@ -416,15 +422,29 @@ def _plain(text: str) -> str:
     return strip_controls(text)
 
 
-# json.dumps escapes C0 controls itself; these it writes raw with ensure_ascii=False, and a
-# terminal may act on them (8-bit CSI, bidi overrides). Escaped, the JSON value is unchanged.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+def _quoted(query: str, most: int = 80) -> str:
+    """A query echoed in a message: quoted, cleaned, and cut if long (it may be 100 KB)."""
+    text = _plain(query)
+    if len(text) <= most:
+        return repr(text)
+    return f"{text[:most]!r}… ({len(text):,} characters)"
 
 
-def _json_text(data: Any) -> str:
-    """``--json`` output: UTF-8 text kept readable, every character a terminal acts on escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def _count_option(name: str, value: str | None) -> int | None:
+    """A whole number option that also takes ``1e3``; any size (the core clamps it)."""
+    if value is None:
+        return None
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(value.strip().replace("_", ""))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value():
+        raise fail(f"{name}: expected a whole number such as 10 or 1e3, got {_quoted(value)}", 2)
+    if number < 0:
+        raise fail(f"{name}: expected a number of 0 or more, got {_quoted(value)}", 2)
+    return int(number)
 
 
 def _date_option(name: str, value: str | None, *, end: bool = False) -> date | None:
@@ -455,8 +475,8 @@ _register_subapps()
 _in_use: dict[str, Path | None] = {}
 
 
-def _disk_note() -> str:
-    """A note that the disk holding the data dir is full, when that explains an error; else ""."""
+def _full_disk() -> Path | None:
+    """The folder holding the data dir when its disk is (nearly) full, else None."""
     from search.paths import Locations
 
     try:
@@ -464,10 +484,35 @@ def _disk_note() -> str:
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
         if shutil.disk_usage(folder).free < 1 << 20:
-            return f" (the disk holding {folder} is full)"
+            return folder
     except OSError:
         pass
-    return ""
+    return None
+
+
+def _disk_note() -> str:
+    """A note that the disk holding the data dir is full, when that explains an error; else ""."""
+    folder = _full_disk()
+    return f" (the disk holding {folder} is full)" if folder else ""
+
+
+def _database_message(exc: sqlite3.Error) -> str:
+    """An SQLite failure in the user's words: a full disk is said as such, without SQLite's
+    own text ("disk I/O error", "database or disk is full", "cannot rollback - no transaction
+    is active"), which names no file and suggests no remedy."""
+    full = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(
+        exc
+    )
+    folder = _full_disk()
+    if full or folder:
+        where = f"the disk holding {folder}" if folder else "the disk holding the library"
+        return f"{where} is full: free some space and run it again (nothing is lost)"
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY or "readonly" in str(exc):
+        from search.paths import Locations
+
+        folder = Locations.resolve(_in_use.get("data_dir")).data_dir
+        return f"{folder} is read-only: reading works (search, show, stats, export), changes do not"
+    return f"library database error: {exc}"
 
 
 def main() -> None:
@@ -481,8 +526,7 @@ def main() -> None:
         typer.echo(f"paperbrowse: {_plain(str(exc))}", err=True)
         sys.exit(1)
     except sqlite3.Error as exc:
-        message = f"library database error: {exc}{_disk_note()}"
-        typer.echo(f"paperbrowse: {_plain(message)}", err=True)
+        typer.echo(f"paperbrowse: {_plain(_database_message(exc))}", err=True)
         sys.exit(1)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""

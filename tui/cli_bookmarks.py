@@ -7,7 +7,6 @@ stderr, exit code 1, and nothing changes. Output is plain text, never Rich marku
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -18,6 +17,7 @@ import typer
 from search.bookmarks import Bookmark
 from search.models import Paper
 from search.text import arxiv_abs_url, bare_arxiv_id, strip_controls
+from tui.jsonout import json_text
 
 bookmark_app = typer.Typer(
     help="Bookmark papers, tag them and write notes (kept apart from the rebuildable index).",
@@ -135,21 +135,32 @@ def add(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="Note (replaces).")] = None,
 ) -> None:
-    """Bookmark papers (again: refreshes their copy and adds the tags)."""
+    """Bookmark papers (again: refreshes their copy and adds the tags); all of them or none."""
     papers = _resolve_papers(ctx, ids)
-    store = _services(ctx).bookmarks
-    for paper in papers:
-        mark = store.add(paper, tags=tag or (), note=note)
+    # One transaction: printed only once every bookmark has landed.
+    for mark in _services(ctx).bookmarks.add_many(papers, tags=tag or (), note=note):
         _out(f"bookmarked {mark.id}: {mark.paper.title}")
 
 
 @bookmark_app.command("remove")
 def remove(ctx: typer.Context, ids: IdsArg) -> None:
-    """Remove bookmarks (with their tags and notes)."""
+    """Remove bookmarks (with their tags and notes); says what each one held."""
     store = _services(ctx).bookmarks
     for bid in _resolve_bookmarks(ctx, ids):
-        store.remove(bid)
-        _out(f"removed {bid}")
+        gone = store.pop(bid)
+        if gone is not None:
+            _out(removed_line(gone))
+
+
+def removed_line(mark: Bookmark) -> str:
+    """What ``bookmark remove`` took away: the title, and the tags and note the user made
+    (printed in full, so that nothing typed is gone without a trace)."""
+    line = f"removed {mark.id}: {mark.paper.title}"
+    if mark.tags:
+        line += "\n  tags: " + " ".join(f"#{t}" for t in mark.tags)
+    if mark.note:
+        line += "\n  note: " + mark.note.replace("\n", "\n        ")
+    return line
 
 
 @bookmark_app.command("list")
@@ -161,7 +172,7 @@ def list_(
     """Bookmarks, newest first."""
     marks = _services(ctx).bookmarks.list(tag=tag)
     if as_json:
-        typer.echo(json.dumps([bookmark_json(m) for m in marks], ensure_ascii=False, indent=2))
+        typer.echo(json_text([bookmark_json(m) for m in marks]))
         return
     for mark in marks:
         _out(_line(mark))
@@ -270,8 +281,10 @@ def bibtex(
     if tag is not None and tag not in store.tags():
         raise _fail(f"no bookmark is tagged {tag!r}")
     marks = store.list(tag=tag)
-    # Keys are stored on first export, so a bookmark is cited the same way ever after.
-    store.assign_keys([m.id for m in marks])
+    # Keys are stored on first export, so a bookmark is cited the same way ever after (not
+    # in a read-only data dir: the export still works, with the keys it would store).
+    if not store.read_only:
+        store.assign_keys([m.id for m in marks])
     marks = sorted(store.list(tag=tag), key=lambda m: m.key or "")
     export = render_bibtex(marks, unicode=unicode)
     for warning in export.warnings:

@@ -39,6 +39,11 @@ _READERS: dict[str, Callable[[Path, date | None], Iterator[Paper | ParseProblem]
     "arxiv-atom": arxiv_atom.read,
 }
 
+#: The largest file of a format read whole (pages, API JSON, Atom): each is held in memory as
+#: text, several times its size. Real ones are kilobytes to a few megabytes; only the arXiv
+#: snapshot (JSON lines, gigabytes) is streamed.
+MAX_WHOLE_FILE = 512 << 20
+
 UNRECOGNISED = "not a recognised dump format (expected {})".format(", ".join(FORMAT_NAMES.values()))
 
 
@@ -171,7 +176,7 @@ def detect_text(text: str) -> str | None:
 def _is_single_json_object(text: str) -> bool:
     try:
         json.JSONDecoder().raw_decode(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a deep object is cut off like a long one
         # Only the first few KB were read: a long object is cut off, which is fine here.
         return "\n{" not in text
     return True
@@ -275,12 +280,23 @@ def _jsonl_with_bad_lines(head: bytes) -> bool:
 
 def _read_with(path: Path, fmt: str, as_of: date | None) -> Iterator[Paper | ParseProblem]:
     """Run one format's reader, turning anything it raises into a problem."""
+    # Each of these ends the reading of the file early: ``stopped`` keeps it from being marked
+    # complete, so that the rest of it is read by a later ingest instead of being lost for good.
     source = str(path)
     try:
+        if fmt != "arxiv-jsonl" and os.stat(path).st_size > MAX_WHOLE_FILE:
+            yield ParseProblem(
+                source,
+                f"too large for {FORMAT_NAMES[fmt]} (more than {MAX_WHOLE_FILE >> 20} MB, "
+                "which are read whole): skipped",
+            )
+            return
         yield from _READERS[fmt](path, as_of)
     except OSError as exc:
-        yield ParseProblem(source, f"cannot read file: {exc.strerror or exc}")
+        yield ParseProblem(source, f"cannot read file: {exc.strerror or exc}", stopped=True)
     except BinaryFile as exc:
-        yield ParseProblem(source, str(exc))
+        yield ParseProblem(source, str(exc), stopped=True)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not abort a whole ingest
-        yield ParseProblem(source, f"could not read as {fmt}: {type(exc).__name__}: {exc}")
+        yield ParseProblem(
+            source, f"could not read as {fmt}: {type(exc).__name__}: {exc}", stopped=True
+        )

@@ -11,6 +11,7 @@ API answered (the file was read as it is: a saved error answer is not a broken d
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,23 @@ FORMAT = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 
+#: The longest tag (with its attributes), comment or other markup token read. expat 2.5 parses
+#: an unfinished token again from its start at every chunk it is fed, so its time grows with
+#: the square of a token's size (a 20 MB attribute: 12 s); no arXiv response has a tag of
+#: more than a few hundred bytes. Text between tags is not a token and has no such bound.
+MAX_TOKEN = 1 << 20
+#: What expat is fed at a time: a token below MAX_TOKEN spans at most two chunks, which keeps
+#: the parse linear in the file's size below the bound.
+FEED_CHARS = 1 << 20
+_HUGE_TOKEN = re.compile("<[^<>]{" + str(MAX_TOKEN) + "}")
+
+
+class _Chunks(io.StringIO):
+    """Text that iterparse reads FEED_CHARS at a time instead of its 16 KB."""
+
+    def read(self, size: int | None = -1) -> str:
+        return super().read(size if size is None or size < 0 else max(size, FEED_CHARS))
+
 
 def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem | ParseNote]:
     """Papers of one saved API response (``as_of`` is unused: Atom dates are complete)."""
@@ -40,8 +58,15 @@ def parse_text(text: str, source: str) -> Iterator[Paper | ParseProblem | ParseN
     """Papers (and problems) from the text of an Atom feed."""
     number = 0
     saw_feed = False
+    huge = _HUGE_TOKEN.search(text)
+    if huge:
+        line = text.count("\n", 0, huge.start()) + 1
+        yield ParseProblem(
+            source, "XML tag longer than 1 MB: not an arXiv API response", line=line, stopped=True
+        )
+        return
     try:
-        for event, element in SafeET.iterparse(io.StringIO(text), events=("start", "end")):
+        for event, element in SafeET.iterparse(_Chunks(text), events=("start", "end")):
             if event == "start":
                 if not saw_feed and element.tag != f"{ATOM}feed":
                     yield ParseProblem(source, "not an Atom feed (expected <feed>)")
@@ -106,11 +131,12 @@ def _entry(entry: Element, source: str, number: int) -> Paper | ParseProblem | P
         )
 
     categories: dict[str, None] = {}
+    # Terms are attributes, which _text does not see: cleaned here like every text field.
     primary = entry.find(f"{ARXIV}primary_category")
-    if primary is not None and primary.get("term"):
-        categories[primary.get("term", "")] = None
+    if primary is not None and clean(primary.get("term")):
+        categories[clean(primary.get("term"))] = None
     for category in entry.findall(f"{ATOM}category"):
-        term = category.get("term")
+        term = clean(category.get("term"))
         if term:
             categories.setdefault(term, None)
 

@@ -20,8 +20,14 @@ from ..models import Paper, ParseProblem
 from ..text import arxiv_abs_url, bare_arxiv_id, title_id
 from .common import abstract_urls, fast_clean, optional, unique_urls
 from .dates import rfc2822_date
+from .decode import SNIFF_BYTES, decode_legacy, line_encoding
 
 FORMAT = "arxiv-jsonl"
+
+#: The longest line read. A record of the real snapshot is at most a few hundred KB; a line of
+#: gigabytes (a file that is not JSON lines, forced with --format) would be held in memory
+#: whole. Longer lines are skipped without being kept, and reported.
+MAX_LINE = 64 << 20
 
 # Snapshot ids are already bare: "0704.0001", "hep-th/9901001", "math.GT/0309136".
 _BARE_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})\Z")
@@ -31,35 +37,76 @@ def read(path: Path, as_of: date | None = None) -> Iterator[Paper | ParseProblem
     """Stream the papers of a snapshot file (``as_of`` is unused: every date has a year)."""
     source = str(path)
     with open(path, "rb") as fh:
-        head = fh.read(4)
+        encoding = line_encoding(fh.read(SNIFF_BYTES))
         fh.seek(0)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            # Rare (a re-saved sample), but byte lines would split UTF-16 characters.
-            yield from iter_records(
-                io.TextIOWrapper(fh, encoding="utf-16", errors="replace"), source
-            )
+        if encoding is not None:
+            # Rare (a re-saved sample), but byte lines would split UTF-16 characters: the
+            # encoding seen at the start (BOM or not) decodes the whole file.
+            text = io.TextIOWrapper(fh, encoding=encoding, errors="replace")
+            yield from iter_records(_bounded_lines(text, "\n"), source)
         else:
-            yield from iter_records(fh, source)
+            yield from iter_records(_bounded_lines(fh, b"\n"), source)
 
 
-def iter_records(lines: Iterable[bytes | str], source: str) -> Iterator[Paper | ParseProblem]:
+def _bounded_lines(fh, newline):
+    """The file's lines, with None in place of a line longer than MAX_LINE (read through in
+    MAX_LINE pieces, never held whole)."""
+    limit = MAX_LINE
+    while line := fh.readline(limit):
+        if len(line) >= limit and not line.endswith(newline):
+            while (rest := fh.readline(limit)) and not rest.endswith(newline):
+                pass
+            yield None
+            continue
+        yield line
+
+
+def iter_records(
+    lines: Iterable[bytes | str | None], source: str
+) -> Iterator[Paper | ParseProblem]:
     """Papers from an iterable of JSON lines, consumed lazily one line at a time."""
+    legacy_lines = 0  # lines read in a legacy encoding: the first is named, the others counted
     for lineno, raw in enumerate(lines, start=1):
-        if lineno == 1 and isinstance(raw, bytes) and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
+        if raw is None:
+            yield ParseProblem(
+                source, f"line longer than {MAX_LINE >> 20} MB: not a record, skipped", line=lineno
+            )
+            continue
+        if lineno == 1:
+            if isinstance(raw, bytes) and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            elif isinstance(raw, str) and raw.startswith("\ufeff"):
+                raw = raw[1:]
         if not raw.strip():
             continue
         try:
             record = json.loads(raw)
         except UnicodeDecodeError:
-            # A line that is not UTF-8: read it as Latin-1 rather than lose the record.
+            # A line that is not UTF-8: read it in a legacy encoding rather than lose the
+            # record, and say so (its accents may be wrong).
+            text, legacy = decode_legacy(raw)  # type: ignore[arg-type]
             try:
-                record = json.loads(raw.decode("latin-1"))  # type: ignore[union-attr]
+                record = json.loads(text)
             except ValueError as exc:
                 yield ParseProblem(source, f"invalid JSON: {exc}", line=lineno)
                 continue
+            except RecursionError:
+                yield ParseProblem(source, _TOO_DEEP, line=lineno)
+                continue
+            legacy_lines += 1
+            if legacy_lines == 1:
+                yield ParseProblem(
+                    source,
+                    f"not valid UTF-8: read as {legacy} (accents may be wrong)",
+                    line=lineno,
+                )
         except ValueError as exc:
             yield ParseProblem(source, _json_message(exc, raw), line=lineno)
+            continue
+        except RecursionError:
+            # json.loads recurses once per nesting level: a line of 100k brackets must cost
+            # that line only, not the rest of the file.
+            yield ParseProblem(source, _TOO_DEEP, line=lineno)
             continue
         try:
             yield to_paper(record, source)
@@ -67,6 +114,15 @@ def iter_records(lines: Iterable[bytes | str], source: str) -> Iterator[Paper | 
             yield ParseProblem(source, str(exc), line=lineno)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
             yield ParseProblem(source, f"malformed record: {exc}", line=lineno)
+    if legacy_lines > 1:
+        yield ParseProblem(
+            source,
+            f"{legacy_lines - 1} more lines not valid UTF-8, read the same way "
+            "(accents may be wrong)",
+        )
+
+
+_TOO_DEEP = "JSON nested too deeply to read (thousands of levels): record skipped"
 
 
 class _BadRecord(ValueError):
@@ -123,7 +179,7 @@ def to_paper(record: Any, source: str) -> Paper:
         authors=authors,
         n_authors=len(authors) or None,
         published=published,
-        categories=tuple(categories.split()) if isinstance(categories, str) else (),
+        categories=tuple(fast_clean(categories).split()) if isinstance(categories, str) else (),
         doi=optional(record.get("doi")),
         journal_ref=optional(record.get("journal-ref")),
         comments=optional(record.get("comments")),

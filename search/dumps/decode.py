@@ -66,11 +66,34 @@ def decode_bytes(data: bytes, *, partial: bool = False) -> str:
     except UnicodeDecodeError as exc:
         if partial and exc.start >= len(body) - 3:
             return body[: exc.start].decode("utf-8")
+    return decode_legacy(body)[0]
+
+
+def decode_legacy(data: bytes) -> tuple[str, str]:
+    """Bytes that are not UTF-8, as text, and the encoding used to read them.
+
+    cp1252 rather than plain Latin-1 first: Windows tools write curly quotes in 0x80-0x9f;
+    Latin-1 decodes anything, so a legacy file is never rejected.
+    """
     try:
-        # cp1252 rather than plain Latin-1 first: Windows tools write curly quotes in 0x80-0x9f.
-        return body.decode("cp1252")
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
-        return body.decode("latin-1")
+        return data.decode("latin-1"), "Latin-1"
+
+
+def line_encoding(head: bytes) -> str | None:
+    """The encoding of a file read line by line (JSON lines), from its first bytes.
+
+    None means UTF-8 bytes lines (the fast path; a BOM is skipped by the reader). UTF-16 and
+    UTF-32 with or without a BOM must be decoded as a whole stream instead: splitting their
+    bytes at b"\\n" cuts characters in two and loses the first and last records. NUL bytes
+    that fit no encoding are left to the line reader (bad lines, reported by number).
+    """
+    try:
+        encoding, _ = sniff_encoding(head)
+    except BinaryFile:
+        return None
+    return None if encoding in (None, "utf-8") else encoding
 
 
 # Double-encoded UTF-8 (UTF-8 bytes read as Latin-1/cp1252 and saved again as UTF-8) shows as

@@ -8,6 +8,7 @@ off mid-download still gives every complete item, plus a problem saying where it
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -123,6 +124,9 @@ def _iter_items(
         except json.JSONDecodeError as exc:
             yield ParseProblem(source, _message(exc, text), line=exc.lineno)
             return
+        except RecursionError:
+            yield ParseProblem(source, _TOO_DEEP, line=_line_of(text, pos))
+            return
         if isinstance(obj, dict) and isinstance(obj.get("data"), list) and "paper" not in obj:
             # {"status": "success", "date": …, "count": …, "data": [...]}
             context["date"] = iso_date(obj.get("date"))
@@ -155,6 +159,13 @@ def _iter_items(
                 if following < 0:
                     return
                 pos = _skip_ws(text, following)
+                continue
+            except RecursionError:
+                yield ParseProblem(source, _TOO_DEEP, line=line, record=f"record {number}")
+                end = _end_of_value(text, pos)
+                if end is None:
+                    return
+                pos = _skip_ws(text, end)
                 continue
             yield number, line, obj
             pos = _skip_ws(text, end)
@@ -209,8 +220,40 @@ def _iter_array(
                 source, _message(exc, text), line=exc.lineno, record=f"record {number}"
             )
             return
+        except RecursionError:
+            # The decoder recurses once per nesting level; the item's end is found without
+            # recursing, and the items after it are read as usual.
+            yield ParseProblem(source, _TOO_DEEP, line=lines.at(pos), record=f"record {number}")
+            end = _end_of_value(text, pos)
+            if end is None:
+                return
+            pos = end
+            continue
         yield number, lines.at(pos), obj
         pos = end
+
+
+_TOO_DEEP = "JSON nested too deeply to read (thousands of levels): record skipped"
+# What can stand between two brackets of a JSON value: strings (with their escapes) and runs
+# of anything else. One regex match per token: linear in the value's length.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|[^"\[\]{}]+')
+
+
+def _end_of_value(text: str, pos: int) -> int | None:
+    """Where the array or object starting at ``pos`` ends, by counting brackets outside
+    strings (no recursion, whatever the depth); None if it never closes."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text, pos):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth == 0:
+                return match.end()
+        elif token[0] == '"' and depth == 0:
+            return match.end()
+    return None
 
 
 class _Lines:

@@ -13,7 +13,7 @@ import os
 from whoosh import fields, matching, qparser, query
 
 from search.engine import whoosh_private
-from search.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, datenum
+from search.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, datenum, upvotes_value
 from search.engine.timeline import featured_query
 from search.models import Filters, QueryError
 
@@ -70,7 +70,7 @@ def filter_query(filters: Filters) -> query.Query | None:
     if featured is not None:
         parts.append(featured)
     if filters.min_upvotes:
-        parts.append(query.NumericRange("upvotes", filters.min_upvotes, None))
+        parts.append(query.NumericRange("upvotes", upvotes_value(filters.min_upvotes), None))
     if filters.years:
         parts.append(query.Or([query.Term("year", str(y)) for y in sorted(filters.years)]))
     if filters.kinds:
@@ -99,6 +99,21 @@ def matched_terms(q: query.Query, reader) -> list[tuple[str, str]]:
     return out
 
 
+def capped_expansions(q: query.Query, reader) -> tuple[str, ...]:
+    """The prefix, wildcard and fuzzy words of ``q`` that matched more index terms than the
+    bound keeps (their rarest terms were left out: the answer may be incomplete), as
+    ``zeta* (64 of 200 words)``."""
+    out: dict[str, None] = {}
+    for node in q.leaves():
+        cap = node.expansion_cap(reader) if hasattr(node, "expansion_cap") else None
+        if cap:
+            word = node.text + ("*" if isinstance(node, query.Prefix) else "")
+            if isinstance(node, query.FuzzyTerm):
+                word += "~" if node.maxdist == 1 else f"~{node.maxdist}"
+            out[f"{word} ({cap[0]} of {cap[1]} words)"] = None
+    return tuple(out)
+
+
 # -- bounded expansions ----------------------------------------------------------------------
 
 
@@ -111,6 +126,10 @@ def _bounded(cls: type) -> type:
             # A query asks several times (doc set, scores, highlight terms) and the next
             # keystroke asks again: expanding scans the term list (fuzzy: an edit distance per
             # term), so the answer is kept with the reader (a new commit: a new reader).
+            return self._expansion(ixreader)[0]
+
+        def _expansion(self, ixreader) -> tuple[list, int]:
+            """(the terms kept, how many terms matched), computed once per reader."""
             memo = ixreader.__dict__.setdefault("_paperbrowse_expansions", {})
             key = (
                 cls,
@@ -125,6 +144,11 @@ def _bounded(cls: type) -> type:
                 memo[key] = self._bounded_btexts(ixreader)
             return memo[key]
 
+        def expansion_cap(self, ixreader) -> tuple[int, int] | None:
+            """(terms kept, terms matched) when the bound left terms out, else None."""
+            kept, total = self._expansion(ixreader)
+            return (len(kept), total) if len(kept) < total else None
+
         def _bounded_btexts(self, ixreader):
             texts = whoosh_private.stock_expansion(cls, self, ixreader)
             field = self.field()
@@ -137,7 +161,7 @@ def _bounded(cls: type) -> type:
                     continue
                 kept.append(text)
                 postings += df
-            return kept
+            return kept, len(texts)
 
         def matcher(self, searcher, context=None):
             reader = searcher.reader()

@@ -143,6 +143,17 @@ def datenum(d: date | None) -> int:
     return d.year * 10000 + d.month * 100 + d.day if d else 0
 
 
+#: The range of the upvotes field (unsigned, 32 bits). A dump may say anything (10**12, -5):
+#: Whoosh refuses a value outside the range with an exception that stopped the whole ingest,
+#: so counts are clamped into it, and so is a filter's minimum (``--min-upvotes 1e23``).
+UPVOTES_MAX = 2**32 - 1
+
+
+def upvotes_value(n: int | None) -> int:
+    """An upvote count as the index holds it: clamped into 0 … UPVOTES_MAX."""
+    return min(max(n or 0, 0), UPVOTES_MAX)
+
+
 def document(paper: Paper) -> dict:
     """The field values of one paper."""
     return {
@@ -153,7 +164,7 @@ def document(paper: Paper) -> dict:
         "authors": " ; ".join(paper.authors),
         "keywords": ",".join(paper.keywords),
         "published": datenum(paper.published),
-        "upvotes": paper.upvotes or 0,
+        "upvotes": upvotes_value(paper.upvotes),
         "year": str(paper.published.year) if paper.published else "unknown",
         "kind": " ".join(paper.kinds),
         "category": " ".join(paper.categories),

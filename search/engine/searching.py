@@ -17,6 +17,7 @@ from whoosh import query, sorting
 from search.engine import ranking
 from search.engine.cache import SearcherCache
 from search.engine.queries import (
+    capped_expansions,
     filter_query,
     has_expansion,
     matched_terms,
@@ -49,6 +50,9 @@ class Matches:
     ids: tuple[str, ...]
     #: The index terms the query matched in the text fields: (field, term).
     terms: tuple[tuple[str, str], ...]
+    #: Prefix, wildcard or fuzzy words that matched more terms than are searched (the answer
+    #: may be incomplete), e.g. ``("zeta* (64 of 200 words)",)``.
+    capped: tuple[str, ...] = ()
 
 
 class PaperIndex(TimelineQueries, IndexStore):
@@ -77,9 +81,11 @@ class PaperIndex(TimelineQueries, IndexStore):
         q = self.parser().parse(text)
         lap("parse")
         total, first, ids = self._run(q, filters, sort, limit, all_ids)
-        terms = matched_terms(q, self.searcher().reader()) if text.strip() else []
+        reader = self.searcher().reader()
+        terms = matched_terms(q, reader) if text.strip() else []
+        capped = capped_expansions(q, reader) if text.strip() else ()
         lap("match and rank")
-        return Matches(total, tuple(first), tuple(ids), tuple(terms))
+        return Matches(total, tuple(first), tuple(ids), tuple(terms), capped)
 
     def _run(
         self, q: query.Query, filters: Filters, sort: str, limit: int | None, all_ids: bool

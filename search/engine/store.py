@@ -149,7 +149,9 @@ class IndexStore:
         }
         try:
             if procs > 1:
-                writer_class = whoosh_private.mp_writer_class(_worker_started, use_fast_pool)
+                writer_class = whoosh_private.mp_writer_class(
+                    _worker_started, use_fast_pool, _interrupts_held
+                )
                 w = writer_class(ix, procs=procs, multisegment=True, **options)
             else:
                 from whoosh.writing import SegmentWriter  # (ix.writer() imports it the same way)
@@ -236,6 +238,44 @@ def use_fast_pool(writer) -> None:
         writer.pool = FastPostingPool(pool.tempstore, pool.segment, limitmb=pool.limit // 2**20)
 
 
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C held back while a writer process is forked, and acted on once the fork is done.
+
+    Two windows lost a Ctrl-C or printed a traceback. (1) Between the fork and the worker's
+    first line of code, the worker died of it in multiprocessing's bootstrap: SIGINT is
+    blocked here, so the worker is born with it blocked and ignores it first thing
+    (_worker_started). (2) A Ctrl-C that lands on another thread (the queue's feeder thread)
+    during the fork ran the handler inside a fork callback, where its KeyboardInterrupt is
+    printed as "Exception ignored" and lost: meanwhile the handler only takes note, and the
+    real one runs after the fork, at a point where it can stop the ingest.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        # Signal handlers run in the main thread only; blocking here still covers window 1.
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        return
+    caught: list[int] = []
+    handler = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        # A Ctrl-C held by the mask arrives now, to the note-taker, at one of these lines.
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        signal.signal(signal.SIGINT, handler)
+    if caught:
+        if callable(handler):
+            handler(signal.SIGINT, None)
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
+
+
 def _worker_started() -> None:
     """First thing in a writer worker process.
 
@@ -247,8 +287,11 @@ def _worker_started() -> None:
     _die_with_parent()
     # Ctrl-C in a terminal reaches the whole process group. A worker that died of it left the
     # parent's commit waiting for its results forever; the parent decides (it commits what the
-    # workers have, see IndexStore.writer).
+    # workers have, see IndexStore.writer). The worker was forked with SIGINT blocked (see
+    # whoosh_private.mp_writer_class): one sent since stays pending until it is ignored here,
+    # and is then discarded.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _die_with_parent() -> None:

@@ -314,11 +314,14 @@ def _length_table(lengths, fieldname: str) -> list | None:
 
 
 @functools.cache
-def mp_writer_class(worker_started: Callable[[], None], new_writer: Callable) -> type:
+def mp_writer_class(
+    worker_started: Callable[[], None], new_writer: Callable, forking: Callable
+) -> type:
     """Whoosh's multiprocess writer, whose worker processes call ``worker_started()`` first
     and hand each segment writer to ``new_writer`` before its first posting (see
-    :func:`search.engine.store.use_fast_pool`). Its private hooks (``_new_task``,
-    ``_process_file``) are overridden here."""
+    :func:`search.engine.store.use_fast_pool`); each is forked inside the context manager
+    ``forking()`` returns. Its private hooks (``_new_task``, ``_process_file``) are overridden
+    here."""
     from whoosh.multiproc import MpWriter, SubWriterTask
 
     class Task(SubWriterTask):
@@ -342,7 +345,8 @@ def mp_writer_class(worker_started: Callable[[], None], new_writer: Callable) ->
                 self.multisegment,
             )
             self.tasks.append(task)
-            task.start()
+            with forking():
+                task.start()
             return task
 
     return Writer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -31,8 +32,28 @@ def parse_tags(text: str) -> tuple[str, ...]:
     return tuple(sorted({w for w in words if w}))
 
 
-class TagsScreen(ModalScreen[tuple[str, ...] | None]):
-    """Edit a paper's tags; Enter saves (returns the new tags), Escape cancels (None)."""
+@dataclass(frozen=True)
+class TagEdit:
+    """What the tag editor asked for: tags to add and tags to remove (never "replace all")."""
+
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.remove)
+
+
+def parse_tag_edit(text: str) -> TagEdit:
+    """``ml reading -draft``: add ml and reading, remove draft. Removing is always explicit, so
+    typing a new tag never silently drops the ones a paper has."""
+    words = re.split(r"[\s,]+", text)
+    remove = parse_tags(" ".join(w.strip()[1:] for w in words if w.strip().startswith("-")))
+    add = parse_tags(" ".join(w for w in words if not w.strip().startswith("-")))
+    return TagEdit(add=tuple(t for t in add if t not in remove), remove=remove)
+
+
+class TagsScreen(ModalScreen[TagEdit | None]):
+    """Add tags to a paper or remove some; Enter saves (the TagEdit), Escape cancels (None)."""
 
     DEFAULT_CSS = _EDITOR_CSS.format(name="TagsScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
@@ -45,13 +66,19 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(literal(self._title), classes="paper-title")
-            yield Label("Tags (space or comma separated)")
-            yield Input(" ".join(self._tags), id="tags-input")
+            now = Text("Tags now: ")
+            if self._tags:
+                now.append_text(Text(" ").join(literal("#" + t) for t in self._tags))
+            else:
+                now.append("none", style="dim")
+            yield Static(now, id="tags-now")
+            yield Label("Tags to add (space or comma separated; -tag removes one)")
+            yield Input("", id="tags-input")
             yield Static(Text("Enter saves · Escape cancels"), classes="editor-help")
 
     @on(Input.Submitted, "#tags-input")
     def _save(self, event: Input.Submitted) -> None:
-        self.dismiss(parse_tags(event.value))
+        self.dismiss(parse_tag_edit(event.value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,15 +1,16 @@
 """The main screen: search bar, results, detail, filters and bookmarks, and the actions on them.
 
 The screen owns the browsing state (query, sort, filters, current paper) and talks to the core
-through ``app.services``; every slow call runs in a thread worker, and widgets only receive
-attributes (``show(...)``) and send messages back.
+through ``app.services``. Nothing here reads or writes SQLite or Whoosh on the event loop: every
+call goes through the core's serial lanes with :func:`tui.dbwork.ask`, whose answers come back
+as messages; widgets only receive attributes (``show(...)``) and send messages back.
 """
 
 from __future__ import annotations
 
-import threading
 import webbrowser
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,16 +25,16 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
 
-from search.pages import arxiv_search_url
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
+from search.pages import arxiv_search_url
 from search.text import clean
+from tui.dbwork import Answered, ask
 from tui.debounce import Debouncer
 from tui.messages import BookmarksChanged, LibraryUpdated
 from tui.screens import reading_keys, timeline_keys
-from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
-from tui.screens.edit import NoteScreen, TagsScreen
+from tui.screens.bookmark_actions import BookmarkActions, Current, load_current
+from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
 from tui.widgets.filters import FilterChoice, FiltersPane
@@ -57,7 +58,34 @@ DETAIL_DELAY = 0.04
 SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
 
 
-class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Screen[None]):
+def filters_for(services: Services, choice: FilterChoice) -> Filters:
+    """The core's Filters for the pane's choice (bookmark/tag choices become an id set).
+
+    Reads the bookmark store: call it on the reads lane, never on the event loop.
+    """
+    ids: frozenset[str] | None = None
+    bookmarks = services.bookmarks
+    if choice.bookmarked_only:
+        ids = bookmarks.ids()
+    if choice.tag:
+        tagged = bookmarks.ids_with_tag(choice.tag)
+        ids = tagged if ids is None else ids & tagged
+    return Filters(
+        since=choice.since,
+        until=choice.until,
+        min_upvotes=choice.min_upvotes,
+        years=choice.years,
+        kinds=choice.kinds,
+        has_code=choice.has_code,
+        featured_since=choice.featured_since,
+        featured_until=choice.featured_until,
+        ids=ids,
+    )
+
+
+class MainScreen(
+    reading_keys.ReadingActions, timeline_keys.TimelineActions, BookmarkActions, Screen[None]
+):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
@@ -66,6 +94,7 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
             "escape", "back", "Back", show=False, tooltip="Back: leave the detail or the search"
         ),
         Binding("b", "toggle_bookmark", "Bookmark", tooltip="Bookmark the paper, or remove it"),
+        Binding("u", "undo", "Undo", show=False, tooltip="Put back the last bookmark removed"),
         Binding("t", "edit_tags", "Tags", tooltip="Edit the paper's bookmark tags"),
         Binding("n", "edit_note", "Note", tooltip="Edit the paper's bookmark note"),
         Binding("o", "open_link", "Open", tooltip="Open the paper's link in the browser"),
@@ -110,6 +139,10 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
         self.choice = FilterChoice()
         self.result: SearchResult | None = None
         self.current_id: str | None = None
+        #: The current paper and its bookmark as last read from the core (None: not yet).
+        self.current: Current | None = None
+        #: The pane the detail's paper was opened from (see _results_lead).
+        self._opened_from: type[Widget] = ResultsList
         self.query_error: str | None = None
         self._query_timer: Timer | None = None
         self._similar_timer: Timer | None = None
@@ -126,9 +159,7 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
         self._shown_seq = 0
         self._latest_query: str | None = None  # the text of the latest dispatched query
         self._facets_seq = 0
-        # The library shares one Whoosh searcher and one SQLite connection between threads, and
-        # neither promises to be thread-safe: the workers take turns.
-        self._library_lock = threading.Lock()
+        self.init_bookmark_actions()
 
     @property
     def pb_app(self) -> PaperBrowseApp:
@@ -138,6 +169,10 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
     def services(self) -> Services:
         return self.pb_app.services
 
+    @on(Answered)
+    def _answered(self, event: Answered) -> None:
+        event.deliver()  # a lane's answer, on the event loop (see tui/dbwork.py)
+
     # -- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -145,13 +180,14 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
         if self.services.sample:
             yield Static(Text(SAMPLE_HINT), id="sample-hint")
         yield Static("", id="notice")
+        yield Static(Text("Saving…"), id="saving")
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
                 yield FiltersPane(id="filters")
                 yield BookmarksPane(id="bookmarks")
             with Vertical(id="results-area"):
                 yield TrendPane(id="trend")
-                yield ResultsList(self.services.library.get_many, id="results")
+                yield ResultsList(id="results")
                 yield Static("", id="empty-message")
             yield DetailPane(id="detail")
         yield Footer()
@@ -194,28 +230,6 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
 
     # -- querying -------------------------------------------------------------------------------
 
-    def current_filters(self) -> Filters:
-        """The core's Filters for the pane's choice (bookmark/tag choices become an id set)."""
-        choice = self.choice
-        ids: frozenset[str] | None = None
-        bookmarks = self.services.bookmarks
-        if choice.bookmarked_only:
-            ids = bookmarks.ids()
-        if choice.tag:
-            tagged = bookmarks.ids_with_tag(choice.tag)
-            ids = tagged if ids is None else ids & tagged
-        return Filters(
-            since=choice.since,
-            until=choice.until,
-            min_upvotes=choice.min_upvotes,
-            years=choice.years,
-            kinds=choice.kinds,
-            has_code=choice.has_code,
-            featured_since=choice.featured_since,
-            featured_until=choice.featured_until,
-            ids=ids,
-        )
-
     def run_query(self, *, keep_position: bool = False) -> None:
         """Run the current query now (a newer call cancels an older one still running)."""
         if self._query_timer is not None:
@@ -228,49 +242,45 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
         keep = self.current_id if keep_position else None
         self._query_seq += 1
         self._latest_query = self.query_text
-        filters = self.current_filters()
-        self._query_worker(self._query_seq, self.query_text, filters, self.sort, keep)
+        seq, query, choice, sort = self._query_seq, self.query_text, self.choice, self.sort
+        services = self.services
+
+        def search() -> tuple[SearchResult, bool]:
+            library = services.library
+            filters = filters_for(services, choice)
+            if library.count() == 0:
+                # Nothing to search: skip the index, which may not even exist yet.
+                return SearchResult(query, sort, filters, 0, ()), True
+            result = library.search(query, filters, sort=sort, limit=SNIPPET_HITS, snippets=True)
+            # result.ids may be computed from the index on first access past the first page:
+            # do it here, so that scrolling never runs Whoosh on the event loop.
+            return replace(result, ids=list(result.ids)), False
+
+        def failed(error: Exception) -> None:
+            message = str(error)
+            if not isinstance(error, QueryError):  # an index problem must not kill the app
+                message = f"search failed: {type(error).__name__}: {error}"
+            self._show_query_error(seq, query, message)
+
+        # Exclusive: a query still waiting for its turn when a newer one is dispatched is
+        # skipped (a burst of keys must not queue a query per key).
+        ask(
+            self,
+            services.reads,
+            search,
+            lambda answer: self._show_result(seq, answer[0], keep, empty_library=answer[1]),
+            group="query",
+            failed=failed,
+        )
 
     @property
     def query_in_flight(self) -> bool:
         """The latest query has been dispatched and its result (or error) is not shown yet."""
         return self._shown_seq != self._query_seq
 
-    @work(thread=True, exclusive=True, group="query")
-    def _query_worker(
-        self, seq: int, query: str, filters: Filters, sort: str, keep: str | None
+    def _show_result(
+        self, seq: int, result: SearchResult, keep: str | None, *, empty_library: bool = False
     ) -> None:
-        worker = get_current_worker()
-        library = self.services.library
-        try:
-            with self._library_lock:
-                if worker.is_cancelled:
-                    # A newer query was dispatched while this one waited for its turn: running
-                    # it would only delay the newer one (a burst must not queue a query per key).
-                    return
-                if library.count() == 0:
-                    # Nothing to search: skip the index, which may not even exist yet.
-                    result = SearchResult(query, sort, filters, 0, ())
-                else:
-                    result = library.search(
-                        query, filters, sort=sort, limit=SNIPPET_HITS, snippets=True
-                    )
-                    # result.ids may be computed from the index on first access past the first
-                    # page: do it here, so that scrolling never runs Whoosh on the event loop.
-                    result = replace(result, ids=list(result.ids))
-        except QueryError as error:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_query_error, seq, query, str(error))
-            return
-        except Exception as error:  # an index problem must not kill the app
-            if not worker.is_cancelled:
-                message = f"search failed: {type(error).__name__}: {error}"
-                self.app.call_from_thread(self._show_query_error, seq, query, message)
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_result, seq, result, keep)
-
-    def _show_result(self, seq: int, result: SearchResult, keep: str | None) -> None:
         if seq != self._query_seq:
             return  # an older query's result, handed over late: the newer one's is coming
         self._shown_seq = seq
@@ -290,7 +300,8 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
         empty = result.total == 0
         self.query_one("#results-area").set_class(empty, "-no-results")
         if empty:
-            self.query_one("#empty-message", Static).update(self._empty_message(result))
+            message = self._empty_message(result, empty_library)
+            self.query_one("#empty-message", Static).update(message)
             self._set_current(None)
         if self.show_filters:
             # Counting facets at 100k papers takes ~0.3-0.6 s and holds the library: run them
@@ -300,8 +311,8 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
             self._facets_timer = self.set_timer(self.pb_app.debounce, self._facets_due)
         self.results_shown()
 
-    def _empty_message(self, result: SearchResult) -> Text:
-        if self.services.library.count() == 0:
+    def _empty_message(self, result: SearchResult, empty_library: bool) -> Text:
+        if empty_library:
             return Text(
                 "Your library is empty.\nAdd listings with: paperbrowse ingest PATH…",
                 justify="center",
@@ -336,20 +347,9 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
             parts.append(f"sort: {result.sort}")
         if self.choice.active:
             parts.append(f"filters: {self.choice.describe()}")
+        if result.capped:  # a prefix matched more words than are searched
+            parts.append("may be incomplete: " + ", ".join(result.capped))
         self.query_one(SearchBar).set_status(Text(" · ".join(parts)))
-
-    @work(thread=True, exclusive=True, group="facets")
-    def _facets_worker(self, seq: int, query: str, filters: Filters) -> None:
-        worker = get_current_worker()
-        try:
-            with self._library_lock:
-                if worker.is_cancelled:
-                    return  # newer counts were asked for while this waited its turn
-                facets = self.services.library.facets(query, filters)
-        except Exception:  # no counts is better than a crash; the query says why
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_facets, seq, facets)
 
     def _show_facets(self, seq: int, facets: dict[str, dict[str, int]]) -> None:
         if seq == self._facets_seq:  # older counts handed over late are dropped
@@ -368,21 +368,27 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
 
     def _run_facets(self) -> None:
         self._stop_facets_timer()
-        # Counts per year/source ignore the year/source picks themselves, so the user sees what
-        # each other choice would give.
-        base = self.current_filters()
-        facet_filters = Filters(
-            since=base.since,
-            until=base.until,
-            min_upvotes=base.min_upvotes,
-            has_code=base.has_code,
-            categories=base.categories,
-            featured_since=base.featured_since,
-            featured_until=base.featured_until,
-            ids=base.ids,
-        )
         self._facets_seq += 1
-        self._facets_worker(self._facets_seq, self.query_text, facet_filters)
+        seq, query, choice, services = self._facets_seq, self.query_text, self.choice, self.services
+
+        def count() -> dict[str, dict[str, int]]:
+            # Counts per year/source ignore the year/source picks themselves, so the user sees
+            # what each other choice would give.
+            base = filters_for(services, choice)
+            facet_filters = Filters(
+                since=base.since,
+                until=base.until,
+                min_upvotes=base.min_upvotes,
+                has_code=base.has_code,
+                categories=base.categories,
+                featured_since=base.featured_since,
+                featured_until=base.featured_until,
+                ids=base.ids,
+            )
+            return services.library.facets(query, facet_filters)
+
+        # No failed=: no counts is better than a crash; the query says what is wrong.
+        ask(self, services.reads, count, partial(self._show_facets, seq), group="facets")
 
     @on(SearchBar.QueryChanged)
     def _query_changed(self, event: SearchBar.QueryChanged) -> None:
@@ -439,28 +445,56 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
 
     # -- the current paper ----------------------------------------------------------------------
 
+    # The current paper has one owner, this screen, and only the list the user is looking at
+    # moves it: a hidden or unfocused pane that redraws (and re-posts its highlight) never does.
+
+    def _in(self, widget: Widget) -> bool:
+        focused = self.focused
+        return focused is not None and (focused is widget or widget in focused.ancestors)
+
+    def _results_lead(self) -> bool:
+        """The results list says which paper is current unless the user is in the bookmarks
+        pane, or in the detail pane showing a paper that did not come from the results."""
+        if self._in(self.query_one(BookmarksPane)):
+            return False
+        if self._in(self.query_one(DetailPane)):
+            return self._opened_from is ResultsList
+        return True
+
     @on(ResultsList.PaperHighlighted)
     def _result_highlighted(self, event: ResultsList.PaperHighlighted) -> None:
-        self._set_current(event.paper_id, now=False)
+        if self._results_lead():
+            self._set_current(event.paper_id, now=False)
+
+    @on(ResultsList.RowsWanted)
+    def _rows_wanted(self, event: ResultsList.RowsWanted) -> None:
+        results, services = self.query_one(ResultsList), self.services
+        read = partial(services.library.get_many, list(event.paper_ids))
+        # Not exclusive: every page asked for is on screen (or was, and is cheap to keep).
+        done = partial(results.add_papers, event.paper_ids)
+        ask(self, services.reads, read, done, group="rows", exclusive=False)
 
     @on(ResultsList.PaperSelected)
     def _result_selected(self, event: ResultsList.PaperSelected) -> None:
-        self._open(event.paper_id)
+        self._open(event.paper_id, ResultsList)
 
     @on(BookmarksPane.PaperOpened)
     def _bookmark_opened(self, event: BookmarksPane.PaperOpened) -> None:
-        self._open(event.paper_id)
+        self._open(event.paper_id, BookmarksPane)
 
     @on(BookmarksPane.PaperHighlighted)
     def _bookmark_highlighted(self, event: BookmarksPane.PaperHighlighted) -> None:
-        self._set_current(event.paper_id, now=False)
+        if self.show_bookmarks and self._in(self.query_one(BookmarksPane)):
+            self._set_current(event.paper_id, now=False)
 
     @on(DetailPane.SimilarChosen)
     def _similar_chosen(self, event: DetailPane.SimilarChosen) -> None:
-        self._open(event.paper_id)
+        self._open(event.paper_id, DetailPane)
 
-    def _open(self, paper_id: str) -> None:
-        """Show a paper in the detail pane and move there."""
+    def _open(self, paper_id: str, source: type[Widget]) -> None:
+        """Show a paper in the detail pane and move there; ``source`` is the pane it came from
+        (while the detail has focus, the results' cursor leads only for a paper from there)."""
+        self._opened_from = source
         self._set_current(paper_id)
         if self.narrow:
             self.detail_open = True
@@ -482,18 +516,30 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
             self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
 
     def current_paper(self) -> Paper | None:
-        if self.current_id is None:
-            return None
-        paper = self.services.library.get(self.current_id)
-        if paper is None:
-            # A bookmark can outlive its paper in the library: show the copy the bookmark kept.
-            bookmark = self.services.bookmarks.get(self.current_id)
-            paper = bookmark.paper if bookmark else None
-        return paper
+        """The current paper as last read from the core (None while it is being read)."""
+        current = self.current
+        return current.paper if current is not None and current.id == self.current_id else None
 
     def _show_detail(self) -> None:
-        paper = self.current_paper()
-        bookmark = self.services.bookmarks.get(paper.id) if paper else None
+        """Read the current paper and its bookmark on the reads lane, then show them."""
+        paper_id, services = self.current_id, self.services
+        if paper_id is None:
+            self._detail_read(Current(None))
+            return
+        # Exclusive: holding j asks for many papers; only the one the cursor stops on matters.
+        read = partial(load_current, services, paper_id)
+
+        def unreadable(_: Exception) -> None:
+            # Shown as no paper, so that no key acts on the one shown before.
+            self._detail_read(Current(paper_id))
+
+        ask(self, services.reads, read, self._detail_read, group="detail", failed=unreadable)
+
+    def _detail_read(self, current: Current) -> None:
+        if current.id != self.current_id:
+            return  # the cursor moved on while this paper was read
+        self.current = current
+        paper, bookmark = current.paper, current.bookmark
         detail = self.query_one(DetailPane)
         before = detail.paper.id if detail.paper else None
         detail.show(
@@ -523,28 +569,34 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
             self._similar_timer = self.set_timer(delay, self._similar_due)
         elif self._similar_id is not None and self._similar_debounce is not None:
             self._similar_debounce.dispatched()
-            self._similar_worker(self._similar_id)
+            paper_id, services = self._similar_id, self.services
+            detail = self.query_one(DetailPane)  # resolved here, on the event loop
+            ask(
+                self,
+                services.reads,
+                partial(services.library.similar, paper_id, limit=5),
+                partial(detail.show_similar, paper_id),
+                group="similar",
+                # Similar papers are a nicety: on an error, show none.
+                failed=lambda _: detail.show_similar(paper_id, []),
+            )
 
-    @work(thread=True, exclusive=True, group="similar")
-    def _similar_worker(self, paper_id: str) -> None:
-        worker = get_current_worker()
-        try:
-            with self._library_lock:
-                if worker.is_cancelled:
-                    return  # the detail moved on to another paper while this waited its turn
-                papers = self.services.library.similar(paper_id, limit=5)
-        except Exception:  # similar papers are a nicety: show none
-            papers = []
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.query_one(DetailPane).show_similar, paper_id, papers)
-
-    # -- bookmarks ------------------------------------------------------------------------------
+    # -- bookmarks (the keys are in tui/screens/bookmark_actions.py) ----------------------------
 
     def _refresh_bookmarks(self) -> None:
-        store = self.services.bookmarks
-        self.query_one(ResultsList).set_bookmarked(store.ids())
-        self.query_one(BookmarksPane).show(store.list())
-        self.query_one(FiltersPane).set_tags(store.tags())
+        services = self.services
+
+        def read() -> tuple[frozenset[str], list, dict[str, int]]:
+            store = services.bookmarks
+            return store.ids(), store.list(), store.tags()
+
+        ask(self, services.reads, read, self._bookmarks_read, group="bookmarks")
+
+    def _bookmarks_read(self, answer: tuple[frozenset[str], list, dict[str, int]]) -> None:
+        ids, marks, tags = answer
+        self.query_one(ResultsList).set_bookmarked(ids)
+        self.query_one(BookmarksPane).show(marks, current=self.current_id)
+        self.query_one(FiltersPane).set_tags(tags)
 
     @on(BookmarksChanged)
     def _bookmarks_changed(self, event: BookmarksChanged) -> None:
@@ -553,71 +605,15 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
         if self.choice.bookmarked_only or self.choice.tag:
             self.run_query(keep_position=True)
 
-    def _paper_or_warn(self) -> Paper | None:
-        paper = self.current_paper()
-        if paper is None:
-            self.notify("No paper selected.", severity="warning")
-        return paper
-
-    def action_toggle_bookmark(self) -> None:
-        paper = self._paper_or_warn()
-        if paper is None:
-            return
-        now = self.services.bookmarks.toggle(paper)
-        verb = "Bookmarked: " if now else "Bookmark removed: "
-        self.notify(verb + short_title(paper.title), markup=False)
-        self.post_message(BookmarksChanged(paper.id))
-
-    def action_edit_tags(self) -> None:
-        paper = self._paper_or_warn()
-        if paper is None:
-            return
-        bookmark = self.services.bookmarks.get(paper.id)
-
-        def save(tags: tuple[str, ...] | None) -> None:
-            if tags is None:
-                return
-            store = self.services.bookmarks
-            old = store.get(paper.id)
-            if old is None:
-                store.add(paper, tags=tags)
-            else:
-                removed = set(old.tags) - set(tags)
-                if removed:
-                    store.untag(paper.id, *sorted(removed))
-                added = set(tags) - set(old.tags)
-                if added:
-                    store.tag(paper.id, *sorted(added))
-            self.post_message(BookmarksChanged(paper.id))
-
-        self.app.push_screen(TagsScreen(paper.title, bookmark.tags if bookmark else ()), save)
-
-    def action_edit_note(self) -> None:
-        paper = self._paper_or_warn()
-        if paper is None:
-            return
-        bookmark = self.services.bookmarks.get(paper.id)
-
-        def save(note: str | None) -> None:
-            if note is None:
-                return
-            store = self.services.bookmarks
-            if store.get(paper.id) is None:
-                store.add(paper, note=note)
-            else:
-                store.set_note(paper.id, note)
-            self.post_message(BookmarksChanged(paper.id))
-
-        self.app.push_screen(NoteScreen(paper.title, bookmark.note if bookmark else ""), save)
-
     def action_open_link(self) -> None:
-        paper = self._paper_or_warn()
-        if paper is None:
-            return
-        url = paper_link(paper)
+        self.with_current(self._open_link)
+
+    def _open_link(self, current: Current) -> None:
+        assert current.paper is not None
+        url = paper_link(current.paper)
         if url is None:
             # No link of its own (a page copy without an id): arXiv's search for its title.
-            self._open_page(None, arxiv_search_url(paper), "arXiv")
+            self._open_page(None, arxiv_search_url(current.paper), "arXiv")
             return
         self._open_in_browser(url)
         self.notify(f"Opening {clean(url)}", markup=False)
@@ -628,13 +624,14 @@ class MainScreen(reading_keys.ReadingActions, timeline_keys.TimelineActions, Scr
         webbrowser.open(url)
 
     def action_copy_bibtex(self) -> None:
-        paper = self._paper_or_warn()
-        if paper is None:
-            return
+        self.with_current(self._copy_bibtex)
+
+    def _copy_bibtex(self, current: Current) -> None:
         from search.bibtex import bibtex_entry
 
-        bookmark = self.services.bookmarks.get(paper.id)
-        self.app.copy_to_clipboard(bibtex_entry(paper, bookmark.key if bookmark else None))
+        assert current.paper is not None
+        bookmark = current.bookmark
+        self.app.copy_to_clipboard(bibtex_entry(current.paper, bookmark.key if bookmark else None))
         self.notify("BibTeX copied to the clipboard.")
 
     def action_export_bookmarks(self) -> None:

@@ -22,18 +22,22 @@ BINDINGS = [
 
 
 class ReadingActions:
-    """Mixed into the main screen, which provides ``_paper_or_warn``, ``_open_in_browser``
-    and ``notify``."""
+    """Mixed into the main screen, which provides ``with_current`` (the current paper, read
+    off the event loop), ``_open_in_browser`` and ``notify``."""
 
     def action_open_pdf(self) -> None:
-        paper = self._paper_or_warn()  # type: ignore[attr-defined]
-        if paper is not None:
-            self._open_page(pdf_url(paper), arxiv_search_url(paper), "arXiv")
+        self.with_current(  # type: ignore[attr-defined]
+            lambda current: self._open_page(
+                pdf_url(current.paper), arxiv_search_url(current.paper), "arXiv"
+            )
+        )
 
     def action_open_hf_page(self) -> None:
-        paper = self._paper_or_warn()  # type: ignore[attr-defined]
-        if paper is not None:
-            self._open_page(hf_url(paper), hf_search_url(paper), "Hugging Face")
+        self.with_current(  # type: ignore[attr-defined]
+            lambda current: self._open_page(
+                hf_url(current.paper), hf_search_url(current.paper), "Hugging Face"
+            )
+        )
 
     def _open_page(self, url: str | None, search: str, site: str) -> None:
         if url is None:

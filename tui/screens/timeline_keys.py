@@ -10,13 +10,13 @@ them and puts the sort back.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
-from textual import work
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.worker import get_current_worker
 
 from search.periods import month_of, week_of
+from tui.dbwork import ask
 from tui.widgets.filters import FiltersPane
 from tui.widgets.trend import TrendPane
 
@@ -42,8 +42,8 @@ _TOP_MODES = (None, "week", "month")
 
 
 class TimelineActions:
-    """Mixed into the main screen (it provides the services, the library lock, the query
-    text and filters, ``sort``, ``query_in_flight`` and the widgets)."""
+    """Mixed into the main screen (it provides the services and their lanes, the query text
+    and filter choice, ``sort``, ``query_in_flight`` and the widgets)."""
 
     top_mode: str | None = None
     chart_shown: bool = False
@@ -63,18 +63,20 @@ class TimelineActions:
                 self._sort_before_top = None
             self.notify("Top papers: off")  # type: ignore[attr-defined]
             return
-        self._newest_featured_worker(mode)
+        library = self.services.library  # type: ignore[attr-defined]
 
-    @work(thread=True, exclusive=True, group="top")
-    def _newest_featured_worker(self, mode: str) -> None:
-        worker = get_current_worker()
-        try:
-            with self._library_lock:  # type: ignore[attr-defined]
-                latest = self.services.library.featured_bounds()[1]  # type: ignore[attr-defined]
-        except Exception:  # the index may be missing: say there is nothing to rank
-            latest = None
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_top, mode, latest)  # type: ignore[attr-defined]
+        def newest() -> date | None:
+            return library.featured_bounds()[1] if library.count() else None
+
+        ask(
+            self,  # type: ignore[arg-type]
+            self.services.reads,  # type: ignore[attr-defined]
+            newest,
+            partial(self._show_top, mode),
+            group="top",
+            # The index may be missing or unreadable: then there is nothing to rank.
+            failed=lambda _: self._show_top(mode, None),
+        )
 
     def _show_top(self, mode: str, latest: date | None) -> None:
         if mode != self.top_mode:
@@ -126,23 +128,27 @@ class TimelineActions:
             self._run_trend()
 
     def _run_trend(self) -> None:
-        self._trend_seq += 1
-        query = self.query_text  # type: ignore[attr-defined]
-        self._trend_worker(self._trend_seq, query, self.current_filters())  # type: ignore[attr-defined]
+        from tui.screens.main import filters_for  # the screen's module, which imports this one
 
-    @work(thread=True, exclusive=True, group="trend")
-    def _trend_worker(self, seq: int, query: str, filters) -> None:
-        worker = get_current_worker()
-        try:
-            with self._library_lock:  # type: ignore[attr-defined]
-                if worker.is_cancelled:
-                    return
-                library = self.services.library  # type: ignore[attr-defined]
-                counts = library.month_counts(query, filters) if library.count() else {}
-        except Exception:  # a bad query is the search bar's to explain: draw nothing
-            counts = {}
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_trend, seq, counts)  # type: ignore[attr-defined]
+        self._trend_seq += 1
+        seq, query = self._trend_seq, self.query_text  # type: ignore[attr-defined]
+        choice, services = self.choice, self.services  # type: ignore[attr-defined]
+
+        def count() -> dict[str, int]:
+            library = services.library
+            if not library.count():
+                return {}
+            return library.month_counts(query, filters_for(services, choice))
+
+        ask(
+            self,  # type: ignore[arg-type]
+            services.reads,
+            count,
+            partial(self._show_trend, seq),
+            group="trend",
+            # A bad query is the search bar's to explain: the chart draws nothing.
+            failed=lambda _: self._show_trend(seq, {}),
+        )
 
     def _show_trend(self, seq: int, counts: dict[str, int]) -> None:
         if seq == self._trend_seq:

@@ -44,8 +44,14 @@ class BookmarksPane(Vertical):
         yield Label("Bookmarks", id="bookmarks-title")
         yield OptionList(id="bookmark-list")
 
-    def show(self, bookmarks: Sequence[Bookmark]) -> None:
-        """List ``bookmarks`` (newest first, as the store gives them), keeping the cursor."""
+    def show(self, bookmarks: Sequence[Bookmark], current: str | None = None) -> None:
+        """List ``bookmarks`` (newest first, as the store gives them).
+
+        The cursor goes to ``current`` (the screen's current paper) if it is listed, else it
+        stays where it was (none, if the user is in the list). Either way no highlight message
+        is posted: placing the cursor is not the user moving it (the pane may be hidden, and an
+        old bookmark under the cursor must never become the paper the keys act on).
+        """
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()
@@ -59,8 +65,16 @@ class BookmarksPane(Vertical):
             if number:
                 options.add_option(None)  # a separator line between (wrapped) entries
             options.add_option(Option(bookmark_label(bookmark), id=bookmark.id))
-        if highlighted is not None:
-            options.highlighted = min(highlighted, len(bookmarks) - 1)
+        ids = [b.id for b in bookmarks]
+        with options.prevent(OptionList.OptionHighlighted):
+            if current in ids:
+                options.highlighted = options.get_option_index(current)
+            elif self.has_focus_within:
+                # The user is in the list and its current bookmark is gone (b removed it): no
+                # cursor rather than one on a neighbour the keys would not act on.
+                options.highlighted = None
+            elif highlighted is not None:
+                options.highlighted = min(highlighted, options.option_count - 1)
 
     @property
     def options(self) -> OptionList:

@@ -1,13 +1,15 @@
 """The results list: one row per paper, virtualised over every matching id.
 
-The list holds only ``result.ids`` (cheap strings) and draws with the Line API, fetching the papers
-for the rows on screen in pages through a loader (``library.get_many``). So 100k results cost one
-list of ids and a few page fetches, never a widget per paper.
+The list holds only ``result.ids`` (cheap strings) and draws with the Line API. For rows on
+screen whose papers it does not have yet it asks for them a page at a time (``RowsWanted``), draws
+them as "…" meanwhile, and the screen hands the papers back (``add_papers``) once read off the
+event loop. So 100k results cost one list of ids and a few page fetches, never a widget per paper,
+and scrolling never waits on SQLite.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -29,8 +31,6 @@ from tui.widgets.highlight import excerpt, highlight, literal, spans_text
 PAGE = 64
 #: Cells for the first author (or the author count) at the end of each row.
 AUTHOR_COLUMN = 18
-
-Loader = Callable[[Sequence[str]], list[Paper]]
 
 
 class ResultsList(ScrollView, can_focus=True):
@@ -79,6 +79,12 @@ class ResultsList(ScrollView, can_focus=True):
         paper_id: str | None
 
     @dataclass
+    class RowsWanted(Message):
+        """Rows are on screen whose papers the list does not have: read them (``add_papers``)."""
+
+        paper_ids: tuple[str, ...]
+
+    @dataclass
     class PaperSelected(Message):
         """Enter was pressed on a paper."""
 
@@ -89,11 +95,12 @@ class ResultsList(ScrollView, can_focus=True):
     #: Show a second row per paper with the matched words in context.
     two_line: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, loader: Loader, **kwargs) -> None:
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._loader = loader
         self._ids: Sequence[str] = ()
         self._papers: dict[str, Paper] = {}
+        self._asked: set[int] = set()  # pages (by first row) asked for since the last show()
+        self._gone: set[str] = set()  # asked for, and not in the library any more
         self._snippets: Mapping[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
         self._terms: tuple[str, ...] = ()
         self._bookmarked: frozenset[str] = frozenset()
@@ -117,6 +124,8 @@ class ResultsList(ScrollView, can_focus=True):
         """
         self._ids = ids
         self._papers = {p.id: p for p in papers}
+        self._asked = set()
+        self._gone = set()
         self._snippets = snippets or {}
         self._terms = tuple(terms)
         index = 0
@@ -130,6 +139,13 @@ class ResultsList(ScrollView, can_focus=True):
         self.scroll_to(y=max(0, index * self._row_height - 2), animate=False, immediate=True)
         self.refresh()
         self.post_message(self.PaperHighlighted(self.highlighted_id))
+
+    def add_papers(self, paper_ids: Sequence[str], papers: Sequence[Paper]) -> None:
+        """The papers a ``RowsWanted`` asked for; ids without a paper have left the library."""
+        found = {p.id: p for p in papers}
+        self._papers.update(found)
+        self._gone.update(i for i in paper_ids if i not in found)
+        self.refresh()
 
     def set_bookmarked(self, ids: frozenset[str]) -> None:
         """Which papers get the bookmark mark."""
@@ -171,12 +187,15 @@ class ResultsList(ScrollView, can_focus=True):
     def _paper(self, index: int) -> Paper | None:
         paper_id = self._ids[index]
         paper = self._papers.get(paper_id)
-        if paper is None:
-            # Fetch the whole page around this row: one SQLite query per screenful.
+        if paper is None and paper_id not in self._gone:
+            # Ask for the whole page around this row: one SQLite query per screenful.
             start = index - index % PAGE
-            for loaded in self._loader(self._ids[start : start + PAGE]):
-                self._papers[loaded.id] = loaded
-            paper = self._papers.get(paper_id)
+            if start not in self._asked:
+                self._asked.add(start)
+                wanted = self._ids[start : start + PAGE]
+                self.post_message(
+                    self.RowsWanted(tuple(i for i in wanted if i not in self._papers))
+                )
         return paper
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -207,6 +226,8 @@ class ResultsList(ScrollView, can_focus=True):
         paper = self._paper(index)
         style = self.get_component_rich_style
         if paper is None:
+            if self._ids[index] not in self._gone:
+                return Text("  …", style="dim")  # being read
             return Text(f"  {self._ids[index]} (no longer in the library)", style="dim")
         mark = "★ " if paper.id in self._bookmarked else "  "
         date = paper.published.isoformat() if paper.published else " " * 10
