@@ -12,6 +12,7 @@ import typer
 from search.models import Filters, QueryError
 from search.periods import Period, month_of, months_between, parse_period, week_of
 from search.tex2text import tex_to_text
+from tui.jsonout import json_text
 
 
 def top(
@@ -30,7 +31,7 @@ def top(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The most upvoted papers featured on Hugging Face in a week or a month."""
-    from tui.cli import _json_paper, _json_text, _plain, _services, fail
+    from tui.cli import _json_paper, _plain, _services, fail
 
     if by_week and by_month:
         raise fail("--week and --month: choose one", 2)
@@ -50,7 +51,7 @@ def top(
             "total": result.total,
             "papers": [_json_paper(h.paper) for h in result.hits],
         }
-        typer.echo(_json_text(data))
+        typer.echo(json_text(data))
         return
     span = f"{chosen.name} ({chosen.first.isoformat()} – {chosen.last.isoformat()})"
     if not result.hits:
@@ -98,7 +99,7 @@ def trend(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: month → count.")] = False,
 ) -> None:
     """Papers per month (by their date) for a query or the whole library: one bar a month."""
-    from tui.cli import _date_option, _json_text, _plain, _services, fail
+    from tui.cli import _date_option, _quoted, _services, fail
 
     filters = Filters(
         since=_date_option("--since", since), until=_date_option("--until", until, end=True)
@@ -109,10 +110,10 @@ def trend(
         raise fail(str(exc)) from None
     months = months_between(counts)
     if as_json:
-        typer.echo(_json_text(dict(months)))
+        typer.echo(json_text(dict(months)))
         return
     if not months:
-        what = f" match {_plain(query)!r}" if query.strip() else " in the library have a date"
+        what = f" match {_quoted(query)}" if query.strip() else " in the library have a date"
         typer.echo(f"No papers{what}.", err=True)
         return
     width = shutil.get_terminal_size((80, 24)).columns
