@@ -1,4 +1,5 @@
-"""Write the README's pictures: screenshots/{main,detail,filters,bookmarks,help,chart}.svg.
+"""Write the README's pictures: screenshots/{main,detail,filters,bookmarks,help,reader,theme,
+chart}.svg.
 
 They show the same fixed library and states as the snapshot tests (tests/fixtures_app.py):
 the bundled sample pages read as of a pinned day. Run from anywhere:
@@ -27,7 +28,9 @@ from tests.fixtures_app import (  # noqa: E402
     scene_detail,
     scene_filters,
     scene_help,
+    scene_reader,
     scene_search,
+    scene_theme,
 )
 
 SIZE = (120, 36)
@@ -37,6 +40,8 @@ SCENES = {
     "filters": scene_filters,
     "bookmarks": scene_bookmarks,
     "help": scene_help,
+    "reader": scene_reader,
+    "theme": scene_theme,
     "chart": scene_chart,
 }
 
@@ -49,7 +54,7 @@ async def shoot(name: str, scene, folder: Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         services = sample_services(Path(tmp), sample=True)
         try:
-            if name == "bookmarks":
+            if name in ("bookmarks", "theme"):
                 bookmark_a_few(services)
             app = make_app(services)
             async with app.run_test(size=SIZE) as pilot:

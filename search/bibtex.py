@@ -16,24 +16,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.bookmarks import Bookmark
-from search.latex import char_to_latex, math_symbol, to_ascii
+from search.citekeys import base_key, plain_words, unique_key
+from search.latex import char_to_latex, math_symbol
 from search.models import Paper
 from search.names import split_name
 from search.text import arxiv_abs_url, bare_arxiv_id, clean
 
 __all__ = [
     "BibtexExport",
-    "base_key",
     "bibtex_entry",
     "escape_text",
     "format_author",
     "render_bibtex",
     "render_entries",
-    "unique_key",
 ]
 
 
@@ -44,69 +43,6 @@ class BibtexExport:
     keys: dict[str, str]
     #: e.g. "2401.00001: character 'ʕ' (U+0295) has no LaTeX form; written as '?'".
     warnings: tuple[str, ...]
-
-
-# -- keys ----------------------------------------------------------------------------------------
-
-_STOP_WORDS = frozenset(
-    """a an the of on in for to and or with without from by at as into onto via is are be do does
-    can how what why when where which who we our your its their towards toward beyond using
-    about over under through between vs versus not no all any new""".split()
-)
-
-_TEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbrtk]\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))")
-_TEX_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])")
-_TEX_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
-_MATH = re.compile(r"(?<!\\)\$(?=[^\s$])((?:[^$\\]|\\.)*?)(?<=[^\s\\])\$")
-
-
-def _plain_words(text: str) -> list[str]:
-    """ASCII words of a title or name, with TeX accents and math stripped."""
-    text = _MATH.sub(" ", text)
-    text = _TEX_ACCENT.sub(lambda m: (m.group(1) or m.group(2)).lstrip("\\"), text)
-    text = _TEX_LETTER.sub(lambda m: m.group(1), text)
-    text = _TEX_COMMAND.sub(" ", text)
-    return re.findall(r"[a-z0-9]+", to_ascii(text).lower())
-
-
-def _significant_words(title: str) -> list[str]:
-    return [w for w in _plain_words(title) if w not in _STOP_WORDS and not w.isdigit()]
-
-
-def base_key(paper: Paper) -> str:
-    """``lastname`` + ``year`` + first significant title word, ASCII: ``balazs2007calculation``.
-
-    Without a usable author name the key is built from the title alone (``unifyingfeature2023``).
-    """
-    year = str(paper.year) if paper.year else ""
-    words = _significant_words(paper.title)
-    last = ""
-    if paper.authors:
-        _, von_last, _ = split_name(paper.authors[0])
-        parts = _plain_words(von_last.split()[-1]) if von_last else []
-        last = "".join(parts)
-    if last:
-        key = last + year + (words[0] if words else "")
-    else:
-        key = "".join(words[:2]) + year
-    return key[:48] or "paper"
-
-
-def unique_key(base: str, taken: Collection[str]) -> str:
-    """``base``, or ``base`` + ``a``, ``b``, … ``z``, ``aa``, … : the first not in ``taken``."""
-    if base not in taken:
-        return base
-    n = 0
-    while True:
-        suffix, i = "", n
-        while True:
-            suffix = chr(ord("a") + i % 26) + suffix
-            i = i // 26 - 1
-            if i < 0:
-                break
-        if base + suffix not in taken:
-            return base + suffix
-        n += 1
 
 
 # -- escaping ------------------------------------------------------------------------------------
@@ -568,7 +504,7 @@ def _entry(paper: Paper, key: str, esc: _Escaper) -> str:
         fields.append(("author", "\n    and ".join(names)))
     else:
         # Without authors, styles sort and label (alpha: "Uni23") by this field; it is not printed.
-        words = _plain_words(paper.title)[:4]
+        words = plain_words(paper.title)[:4]
         fields.append(("key", " ".join(words).capitalize() if words else key))
     if paper.year:
         fields.append(("year", str(paper.year)))

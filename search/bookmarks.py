@@ -6,7 +6,7 @@ bookmark keeps a JSON copy of the paper's metadata, so listing and export work w
 
 Safety: WAL journal, a busy timeout so the TUI and the CLI can write at the same time, and every
 write in one ``BEGIN IMMEDIATE`` transaction (a killed process leaves either the whole change or
-none of it). The schema version lives in ``PRAGMA user_version``; :data:`_MIGRATIONS` brings an
+none of it). The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` brings an
 older file up to date, in a transaction, when the store is opened.
 """
 
@@ -18,10 +18,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from search.bookmark_schema import MIGRATIONS, SCHEMA_VERSION
+from search.citekeys import base_key, unique_key
 from search.dbopen import connect
 from search.models import Paper
 from search.serialize import paper_from_json, paper_to_json
@@ -64,6 +66,8 @@ class Bookmark:
     created: datetime
     #: The BibTeX key once assigned by an export (stable afterwards).
     key: str | None
+    #: When the user last changed it (note, read state, tags); timezone-aware UTC.
+    updated: datetime | None = None
 
     @property
     def id(self) -> str:
@@ -79,39 +83,7 @@ class Toggled:
     added: bool
 
 
-# Each migration takes the schema from version i to i + 1 (index i in this list). They only ever
-# add: a user's bookmarks file is never rewritten destructively.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    # v1: bookmarks with a metadata copy, the keys that re-match a paper after a rebuild, tags.
-    (
-        """CREATE TABLE bookmarks (
-            id TEXT PRIMARY KEY,
-            paper TEXT NOT NULL,
-            arxiv_id TEXT,
-            title_key TEXT NOT NULL,
-            note TEXT NOT NULL DEFAULT '',
-            read INTEGER NOT NULL DEFAULT 0,
-            created TEXT NOT NULL
-        )""",
-        "CREATE INDEX bookmarks_arxiv_id ON bookmarks(arxiv_id)",
-        "CREATE INDEX bookmarks_title_key ON bookmarks(title_key)",
-        """CREATE TABLE tags (
-            id TEXT NOT NULL REFERENCES bookmarks(id) ON DELETE CASCADE ON UPDATE CASCADE,
-            tag TEXT NOT NULL,
-            PRIMARY KEY (id, tag)
-        )""",
-        "CREATE INDEX tags_tag ON tags(tag)",
-    ),
-    # v2: the BibTeX key, assigned on first export and kept (unique across the store).
-    (
-        "ALTER TABLE bookmarks ADD COLUMN bibkey TEXT",
-        "CREATE UNIQUE INDEX bookmarks_bibkey ON bookmarks(bibkey) WHERE bibkey IS NOT NULL",
-    ),
-)
-
-SCHEMA_VERSION = len(_MIGRATIONS)
-
-_SELECT = "SELECT id, paper, note, read, created, bibkey FROM bookmarks"
+_SELECT = "SELECT id, paper, note, read, created, bibkey, updated FROM bookmarks"
 
 
 def normalize_tag(tag: str) -> str:
@@ -120,7 +92,10 @@ def normalize_tag(tag: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    # Milliseconds, as SQLite's clock gives them to the triggers that keep ``updated``: a
+    # bookmark is never changed, by that clock, before it was made.
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class BookmarkStore:
@@ -177,7 +152,7 @@ class BookmarkStore:
                     f"{self.path} was written by a newer paperbrowse (schema {version}, "
                     f"this one knows {SCHEMA_VERSION}); upgrade paperbrowse to use it"
                 )
-            for steps in _MIGRATIONS[version:]:
+            for steps in MIGRATIONS[version:]:
                 for sql in steps:
                     db.execute(sql)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -204,7 +179,7 @@ class BookmarkStore:
     def _row_to_bookmark(
         self, db: sqlite3.Connection, row: tuple, tags: tuple[str, ...] | None = None
     ) -> Bookmark:
-        bid, paper_json, note, read, created, bibkey = row
+        bid, paper_json, note, read, created, bibkey, updated = row
         if tags is None:
             rows = db.execute("SELECT tag FROM tags WHERE id = ? ORDER BY tag", (bid,))
             tags = tuple(t for (t,) in rows)
@@ -215,6 +190,7 @@ class BookmarkStore:
             read=bool(read),
             created=datetime.fromisoformat(created),
             key=bibkey,
+            updated=datetime.fromisoformat(updated) if updated else None,
         )
 
     def _find_id(self, db: sqlite3.Connection, paper_id: str) -> str | None:
@@ -421,36 +397,72 @@ class BookmarkStore:
         If the paper was bookmarked again meanwhile, that newer bookmark gives way to the old
         one, keeping its tags too. The key is dropped only if another bookmark took it since.
         """
-        paper = bookmark.paper
         with self._write() as db:
-            tags = set(bookmark.tags)
-            bid = self._match_paper(db, paper)
+            bid = self._match_paper(db, bookmark.paper)
             if bid is not None:
-                tags |= set(self._delete(db, bid).tags)
-            key = bookmark.key
-            if (
-                key is not None
-                and db.execute("SELECT 1 FROM bookmarks WHERE bibkey = ?", (key,)).fetchone()
-            ):
-                key = None
-            db.execute(
-                "INSERT INTO bookmarks(id, paper, arxiv_id, title_key, note, read, created, bibkey)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    paper.id,
-                    paper_to_json(paper),
-                    paper.arxiv_id or bare_arxiv_id(paper.id),
-                    title_key(paper.title),
-                    bookmark.note,
-                    int(bookmark.read),
-                    bookmark.created.isoformat(),
-                    key,
-                ),
-            )
-            db.executemany(
-                "INSERT INTO tags(id, tag) VALUES (?, ?)", [(paper.id, t) for t in sorted(tags)]
-            )
-            return self._get(db, paper.id)
+                gone = self._delete(db, bid)
+                bookmark = replace(bookmark, tags=tuple(sorted({*bookmark.tags, *gone.tags})))
+            return self._put(db, bookmark)
+
+    def _put(self, db: sqlite3.Connection, bookmark: Bookmark) -> Bookmark:
+        """Insert ``bookmark`` exactly as given (no bookmark of its paper may exist). Its key is
+        dropped if another bookmark has it; ``updated`` is kept (the triggers would say now)."""
+        paper = bookmark.paper
+        key = bookmark.key
+        if (
+            key is not None
+            and db.execute("SELECT 1 FROM bookmarks WHERE bibkey = ?", (key,)).fetchone()
+        ):
+            key = None
+        db.execute(
+            "INSERT INTO bookmarks(id, paper, arxiv_id, title_key, note, read, created, bibkey)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                paper.id,
+                paper_to_json(paper),
+                paper.arxiv_id or bare_arxiv_id(paper.id),
+                title_key(paper.title),
+                bookmark.note,
+                int(bookmark.read),
+                bookmark.created.isoformat(),
+                key,
+            ),
+        )
+        db.executemany(
+            "INSERT INTO tags(id, tag) VALUES (?, ?)",
+            [(paper.id, t) for t in sorted(set(bookmark.tags))],
+        )
+        updated = bookmark.updated or bookmark.created
+        db.execute("UPDATE bookmarks SET updated = ? WHERE id = ?", (updated.isoformat(), paper.id))
+        return self._get(db, paper.id)
+
+    def merge_in(
+        self,
+        incoming: Iterable[Bookmark],
+        merge: Callable[[Bookmark | None, Bookmark, Callable[[str], bool]], Bookmark | None],
+    ) -> builtins.list[tuple[Bookmark | None, Bookmark | None]]:
+        """Merge bookmarks from elsewhere (an import), all in one transaction: for each, ``merge``
+        gets the stored bookmark of the same paper (None if there is none), the incoming one and
+        a test of whether a citation key belongs to another bookmark, and returns what to store
+        (None: leave it as it is). Returns (before, after) pairs."""
+        done: builtins.list[tuple[Bookmark | None, Bookmark | None]] = []
+        with self._write() as db:
+            for mark in incoming:
+                bid = self._match_paper(db, mark.paper)
+                before = self._get(db, bid) if bid else None
+
+                def key_taken(key: str, bid: str | None = bid) -> bool:
+                    row = db.execute("SELECT id FROM bookmarks WHERE bibkey = ?", (key,))
+                    owner = row.fetchone()
+                    return owner is not None and owner[0] != bid
+
+                after = merge(before, mark, key_taken)
+                if after is not None:
+                    if bid is not None:
+                        self._delete(db, bid)
+                    after = self._put(db, after)
+                done.append((before, after))
+        return done
 
     def _update(
         self, paper_id: str, change: Callable[[sqlite3.Connection, str], object]
@@ -558,11 +570,7 @@ class BookmarkStore:
         clashes and a bookmark's key never changes once given. Returns id -> key for the
         requested bookmarks (old and new keys alike).
         """
-        # Imported here: bibtex imports this module for the Bookmark type.
-        from search.bibtex import base_key, unique_key
-
         key_of = make_key if make_key is not None else base_key
-
         wanted = None if paper_ids is None else set(paper_ids)
         keys: dict[str, str] = {}
         with self._write() as db:

@@ -39,7 +39,7 @@ def keyed(
     """``(key, paper)`` entries: a paper's stored key (by paper id) where it has one, else a
     generated key unique among these entries and ``taken`` (every key the bookmarks hold, so a
     paper cited on the fly never takes a bookmark's key). Generated keys are not persisted."""
-    from search.bibtex import base_key, unique_key
+    from search.citekeys import base_key, unique_key
 
     used = set(taken) | {k for k in stored.values() if k}
     entries: list[tuple[str, Paper]] = []

@@ -9,10 +9,10 @@ Text is plain Unicode: TeX in titles and abstracts is rendered (search.tex2text)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
+from search.jsonout import json_text
 from search.models import Paper
 from search.names import split_name
 from search.tex2text import tex_to_text
@@ -70,6 +70,4 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
 def render_csl_json(entries: Iterable[tuple[str, Paper]]) -> str:
     """A CSL-JSON file (an array, one item per ``(key, paper)``), stable and human-diffable."""
     items = [csl_item(paper, key) for key, paper in entries]
-    # UTF-8 as written, for people reading or diffing the file: every value went through
-    # clean(), so no control or BiDi character is left to escape.
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return json_text(items) + "\n"  # readable UTF-8; anything a terminal acts on escaped

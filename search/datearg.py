@@ -1,25 +1,37 @@
-"""Dates as users type them on a command line or in a filter box."""
+"""Dates as users type them: on a command line (``--since``) and in the app's filter pane.
+
+One parser for both, so that ``2024`` means the same range wherever it is typed.
+"""
 
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
+
+EXPECTED = "expected YYYY-MM-DD, YYYY-MM or YYYY"
+
+# ASCII digits only (``\d`` would take Arabic-Indic digits too), a four-digit year: "24" is not
+# the year 24, and a typo such as "224" is not the year 224.
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
 
 
 def parse_date_arg(text: str, *, end: bool = False) -> date:
     """``2024-07-05``, ``2024-07`` or ``2024``; a partial date means its first day, or with
-    ``end`` its last day (so ``--until 2024`` includes all of 2024). Raises ValueError."""
+    ``end`` its last day (so ``--until 2024`` includes all of 2024). Raises ValueError with a
+    message fit to show the user."""
     s = text.strip()
-    parts = s.split("-")
+    match = _DATE.fullmatch(s)
+    if match is None:
+        hint = ": a year has four digits" if s.isascii() and s.isdigit() and len(s) < 4 else ""
+        raise ValueError(f"not a date: {text!r}{hint} ({EXPECTED})")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None  # the pattern requires it
     try:
-        if len(parts) == 3:
-            return date(int(parts[0]), int(parts[1]), int(parts[2]))
-        if len(parts) == 2:
-            year, month = int(parts[0]), int(parts[1])
+        if month is None:
+            return date(year, 12, 31) if end else date(year, 1, 1)
+        if day is None:
             day = calendar.monthrange(year, month)[1] if end else 1
-            return date(year, month, day)
-        if len(parts) == 1 and len(s) == 4:
-            return date(int(s), 12, 31) if end else date(int(s), 1, 1)
-    except ValueError:
-        pass
-    raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD, YYYY-MM or YYYY)")
+        return date(year, month, day)
+    except (ValueError, calendar.IllegalMonthError):
+        raise ValueError(f"not a date: {text!r} ({EXPECTED})") from None

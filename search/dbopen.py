@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 
@@ -21,7 +22,7 @@ def opens_read_only(path: Path) -> bool:
     return path.exists() and not os.access(path.parent, os.W_OK)
 
 
-def connect(path: Path, **options) -> tuple[sqlite3.Connection, bool]:
+def connect(path: Path, **options: Any) -> tuple[sqlite3.Connection, bool]:
     """A connection to ``path`` and whether it is read-only (see the module docstring).
 
     ``options`` go to :func:`sqlite3.connect`. A read-only connection raises

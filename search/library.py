@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -136,6 +136,7 @@ class Library:
             hits=tuple(hits),
             ids=found.ids,
             terms=words,
+            order=found.order,
             elapsed_ms=clock.total_ms(),
             timings=tuple(clock.laps),
             capped=found.capped,
@@ -239,6 +240,9 @@ class Library:
             if rebuild:
                 self.records.clear()
                 self.index.create()
+                # Fetched dumps are part of the library's sources, whatever else is named.
+                if self.locations.dumps_dir.is_dir():
+                    paths = [*paths, self.locations.dumps_dir]
             elif self.index.needs_rebuild():
                 self.index.create()
                 self.records.mark_all_new()
@@ -299,8 +303,13 @@ class Library:
             # the command line is still an error if it is not a dump.
             report.files_other.append(name)
             return
-        row = self.records.file_row(key)
-        if row is not None and row[4] and row[1] == st.st_size and row[2] == st.st_mtime_ns:
+        known = self.records.file_row(key)
+        if (
+            known is not None
+            and known.complete
+            and known.size == st.st_size
+            and known.mtime_ns == st.st_mtime_ns
+        ):
             report.files_unchanged += 1
             return
         try:
@@ -308,8 +317,8 @@ class Library:
         except OSError as exc:
             self._skip(report, name, f"cannot read: {exc.strerror or exc}")
             return
-        if row is not None and row[4] and row[3] == digest:
-            self.records.touch_file(row[0], st.st_size, st.st_mtime_ns)
+        if known is not None and known.complete and known.digest == digest:
+            self.records.touch_file(known.id, st.st_size, st.st_mtime_ns)
             report.files_unchanged += 1
             return
 
@@ -489,7 +498,7 @@ def _guarded(items: Iterable, name: str, problems: list[ParseProblem]) -> Iterab
         )
 
 
-def _named(items: Iterable, name: str) -> Iterable:
+def _named(items: Iterable, name: str) -> Iterator:
     """Items of a file whose name needs escaping, naming it by ``name`` (see path_text)."""
     for item in items:
         if isinstance(item, ParseProblem):

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TypeVar
 
 from search.models import FORMATS, Paper
 from search.rising import upvote_history
+
+T = TypeVar("T")
 
 # Which dump is most trusted for bibliographic fields: arXiv's own metadata first, then the HF API,
 # then page copies (which have no ids, no author names and year-less dates).
@@ -22,7 +25,7 @@ def _rank(paper: Paper) -> tuple[int, str]:
     return best, paper.sources[0] if paper.sources else ""
 
 
-def _first(values: Iterable):
+def _first(values: Iterable[T | None]) -> T | None:
     for value in values:
         if value:
             return value

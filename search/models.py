@@ -1,6 +1,8 @@
 """The records the core hands around: papers, parse problems, filters and search results.
 
-All of them are frozen dataclasses so that front ends can cache and share them freely.
+Papers, problems, filters and search results are frozen dataclasses, so that front ends can
+cache and share them freely. :class:`IngestReport` is not: an ingest fills it in as it goes,
+and hands it over once it is done.
 """
 
 from __future__ import annotations
@@ -185,9 +187,12 @@ class SearchResult:
     #: Every matching paper id in result order (for virtualised lists); may be longer than hits.
     #: Only the hits' ids when the search was asked for one page (``all_ids=False``).
     ids: Sequence[str] = ()
-    #: The index terms the query matched (stems: ``model`` for "models"), for highlighting:
-    #: ``search.engine.match_spans`` says which words of a text they are.
+    #: The index terms the query matched in any field (stems: ``model`` for "models"; none
+    #: under NOT), for highlighting: ``search.engine.match_spans`` says which words they are.
     terms: tuple[str, ...] = ()
+    #: The order the ids are in: ``sort``, except that relevance with nothing to rank (the empty
+    #: query, only prefixes or fuzzy words) comes newest first, "date".
+    order: str = "relevance"
     elapsed_ms: float = 0.0
     #: Where ``elapsed_ms`` went: (step, ms) in order (``paperbrowse search --timing``).
     timings: tuple[tuple[str, float], ...] = ()

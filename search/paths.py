@@ -54,6 +54,12 @@ class Locations:
         return self.data_dir / "bookmarks.sqlite3"
 
     @property
+    def dumps_dir(self) -> Path:
+        """Responses saved by ``paperbrowse fetch`` (precious: an old day's upvotes cannot be
+        fetched again; ``ingest --rebuild`` re-reads them and nothing deletes them)."""
+        return self.data_dir / "dumps"
+
+    @property
     def lock_file(self) -> Path:
         """Held by the one ingest that may run at a time."""
         return self.data_dir / "ingest.lock"

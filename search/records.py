@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import NamedTuple
 
 from search.dbopen import connect
 from search.merge import merge_records
@@ -88,6 +89,18 @@ def _pack(paper: Paper) -> bytes:
 
 def _unpack(blob: bytes) -> Paper:
     return paper_from_json(zlib.decompress(blob).decode())
+
+
+class KnownFile(NamedTuple):
+    """A dump file as the ingest manifest recorded it."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    #: Content digest (see ``search.library._digest_and_lines``).
+    digest: str
+    #: Its ingest finished (a file that failed part-way is read again).
+    complete: bool
 
 
 class RecordStore:
@@ -162,17 +175,23 @@ class RecordStore:
 
     # -- files -------------------------------------------------------------------------------
 
-    def file_row(self, path: str) -> sqlite3.Row | None:
-        cur = self.db.execute(
+    def file_row(self, path: str | bytes) -> KnownFile | None:
+        """What the manifest knows of the dump file at ``path`` (None: never ingested)."""
+        row = self.db.execute(
             "SELECT id, size, mtime_ns, digest, complete FROM files WHERE path=?", (path,)
-        )
-        return cur.fetchone()
+        ).fetchone()
+        if row is None:
+            return None
+        file_id, size, mtime_ns, digest, complete = row
+        return KnownFile(file_id, size, mtime_ns, digest, bool(complete))
 
     def touch_file(self, file_id: int, size: int, mtime_ns: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE files SET size=?, mtime_ns=? WHERE id=?", (size, mtime_ns, file_id))
 
-    def begin_file(self, db, path: str, size: int, mtime_ns: int, digest: str, fmt: str) -> int:
+    def begin_file(
+        self, db, path: str | bytes, size: int, mtime_ns: int, digest: str, fmt: str
+    ) -> int:
         """Register (or re-register) a file as being ingested; its old records are dropped.
 
         Returns the file id. The papers it used to feed are recomputed by :meth:`finish_file`.

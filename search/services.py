@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,12 +43,46 @@ class Services:
                 papers.append(paper)
         return self.bookmarks.refresh(papers) if papers else 0
 
+    @property
+    def sample_pending(self) -> bool:
+        """The bundled sample is to be shown but has not been ingested yet."""
+        return self.sample and self.library.count() == 0
+
+    def prepare_sample(self) -> None:
+        """Ingest the bundled sample into its library if that has not been done (slow: seconds;
+        front ends call it off their event loop, after showing that they are building it)."""
+        if self.sample_pending:
+            self.library.ingest([sample_dir()], as_of=SAMPLE_CAPTURED)
+
+    def own_library_state(self) -> LibraryState | None:
+        """The user's own library (not the sample), read apart from ``library``: cheap enough
+        to poll, so that an ingest in another process is noticed."""
+        return read_library_state(self.locations)
+
+    def use_own_library(self) -> Library | None:
+        """Leave the bundled sample for the user's own library once it has papers. Returns the
+        sample library, which the caller closes once nothing uses it; None if nothing changed."""
+        if not self.sample:
+            return None
+        own = Library(self.locations)
+        if own.count() == 0:
+            own.close()
+            return None
+        old, self.library, self.sample = self.library, own, False
+        return old
+
     def close(self) -> None:
         # The lanes first: a write still queued lands before its store closes.
         self.writes.close()
         self.reads.close(drop_queued=True)
         self.library.close()
         self.bookmarks.close()
+
+    def open_user_library(self) -> Library:
+        """Another Library over the user's data dir (never the sample), with connections of its
+        own: for a worker that ingests (the app's fetch) while ``library`` serves queries. The
+        caller closes it."""
+        return Library(self.locations)
 
 
 def build_services(
@@ -57,24 +92,54 @@ def build_services(
 
     With ``use_sample_if_empty`` and an empty library, the library shown is the bundled sample
     (five Daily Papers pages), kept in its own folder so it never mixes with the user's papers;
-    bookmarks still go to the user's store.
+    bookmarks still go to the user's store. The sample is ingested on first use by
+    :meth:`Services.prepare_sample` (a few seconds: the app calls it after its first paint).
     """
     locations = Locations.resolve(data_dir)
     library = Library(locations)
     sample = False
     if use_sample_if_empty and library.count() == 0:
         library.close()
-        library = open_sample_library(locations)
+        library = open_sample_library(locations, ingest=False)
         sample = True
     return Services(locations, library, BookmarkStore(locations.bookmarks_db), sample)
 
 
-def open_sample_library(locations: Locations) -> Library:
-    """The bundled sample pages, ingested on first use into ``<data dir>/sample``."""
+def open_sample_library(locations: Locations, *, ingest: bool = True) -> Library:
+    """The bundled sample pages' library, in ``<data dir>/sample``; ingested now if it is new
+    and ``ingest`` (else see :meth:`Services.prepare_sample`)."""
     library = Library(Locations(locations.data_dir / "sample"))
-    if library.count() == 0:
+    if ingest and library.count() == 0:
         library.ingest([sample_dir()], as_of=SAMPLE_CAPTURED)
     return library
+
+
+@dataclass(frozen=True)
+class LibraryState:
+    """What an ingest elsewhere changes: the commit count and the number of papers."""
+
+    generation: int
+    papers: int
+
+
+def read_library_state(locations: Locations) -> LibraryState | None:
+    """The state of the library in ``locations``, read on a connection of its own (read-only,
+    so polling never creates or locks anything); None when it cannot be read just now."""
+    path = locations.library_db
+    if not path.exists():
+        return LibraryState(0, 0)
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return None
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        papers = db.execute("SELECT COUNT(*) FROM papers").fetchone()[0]
+        return LibraryState(int(row[0]) if row else 0, int(papers))
+    except sqlite3.Error:  # busy, or a library still being created: ask again next time
+        return None
+    finally:
+        db.close()
 
 
 def sample_paths() -> list[Path]:

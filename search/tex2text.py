@@ -13,6 +13,7 @@ import logging
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from search.text import clean
 
@@ -23,7 +24,7 @@ _PLAIN_SPECIALS = re.compile(r"(?<!\\)([%&#])")
 
 
 @lru_cache(maxsize=1)
-def _converter():
+def _converter() -> Any:  # pylatexenc's LatexNodes2Text (untyped)
     # Imported here: only exports and display of TeX-bearing text need it.
     from pylatexenc import latex2text
 

@@ -229,3 +229,21 @@ async def scene_history(pilot: Any) -> None:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def scene_reader(pilot: Any) -> None:
+    """A paper opened from the results, in the full-width reader (z)."""
+    await scene_detail(pilot)
+    await pilot.press("z")
+    await settle(pilot)
+
+
+async def scene_theme(pilot: Any) -> None:
+    """A light theme, the bookmarks pane open and a bookmark with tags and a note opened
+    (call bookmark_a_few on the services first)."""
+    await settle(pilot)
+    pilot.app.theme = "textual-light"
+    await pilot.press("B")
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)

@@ -1,11 +1,10 @@
-"""Pilot tests: bookmark toggle, tags and notes, the bookmarks pane, BibTeX copy/export, links."""
+"""Pilot tests: bookmark toggle, tags and notes, the bookmarks pane (o/y/e: test_app_sharing)."""
 
 from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, OptionList, TextArea
 
-from search.models import Paper
 from tests.fixtures_app import (
     make_app,
     pilot_test,
@@ -15,7 +14,6 @@ from tests.fixtures_app import (
     static_text,
 )
 from tui.messages import BookmarksChanged
-from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link, short_title
 from tui.screens.edit import NoteScreen, TagEdit, TagsScreen, parse_tag_edit, parse_tags
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
@@ -31,26 +29,6 @@ def services(extra_services):
 
 # Cursor blink off: the fixture is in tests/conftest.py.
 pytestmark = pytest.mark.usefixtures("no_blink")
-
-
-def test_paper_link_prefers_arxiv_and_takes_only_web_links():
-    paper = Paper(id="x", title="t", urls=("javascript:alert(1)", "file:///etc/passwd"))
-    assert paper_link(paper) is None
-    paper = Paper(id="x", title="t", urls=("file:///a", "https://github.com/a/b"))
-    assert paper_link(paper) == "https://github.com/a/b"
-    paper = Paper(id="x", title="t", urls=("https://github.com/a/b",), arxiv_id="2401.00001")
-    assert paper_link(paper) == "https://arxiv.org/abs/2401.00001"
-
-
-def test_short_title_is_one_clean_line():
-    assert short_title("A\x1b[31m title\nover lines") == "A[31m title over lines"
-    assert len(short_title("word " * 40)) == 60
-
-
-def test_export_with_no_bookmarks_writes_nothing(services, tmp_path):
-    out = tmp_path / EXPORT_NAME
-    assert export_bookmarks(services.bookmarks, out) == "No bookmarks to export yet."
-    assert not out.exists()
 
 
 def test_parse_tags():
@@ -173,68 +151,6 @@ async def test_bookmarks_pane_lists_and_opens_bookmarks(services):
         await pilot.press("b")
         await settle(pilot)
         assert options.option_count == 3
-
-
-@pilot_test
-async def test_y_copies_bibtex(services, monkeypatch):
-    app = make_app(services)
-    copied = []
-    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"quokka", "enter")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        assert len(copied) == 1
-        assert copied[0].lstrip().startswith("@")
-        assert "Quokka" in copied[0] and "2511.00002" in copied[0]
-
-
-@pilot_test
-async def test_e_exports_bookmarks_to_the_working_dir(services, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    library = services.library
-    services.bookmarks.add(library.get("2511.00002"))
-    services.bookmarks.add(library.get(library.search("", limit=None).ids[0]))
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        out = tmp_path / EXPORT_NAME
-        assert out.exists()
-        text = out.read_text(encoding="utf-8")
-        assert text.count("@") == 2 and "Quokka" in text
-        # The keys are now stored, so the next export cites the papers the same way.
-        assert all(b.key for b in services.bookmarks.list())
-        assert not list(tmp_path.glob(f".{EXPORT_NAME}.*"))  # no temp file left behind
-
-
-@pilot_test
-async def test_o_opens_only_web_links(services, monkeypatch):
-    opened = []
-    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"quokka", "enter")
-        await settle(pilot)
-        await pilot.press("o")
-        await settle(pilot)
-        assert opened == ["https://arxiv.org/abs/2511.00002"]
-        # A paper from a page copy with no link at all opens arXiv's search for its title.
-        no_link = [
-            paper_id
-            for paper_id in services.library.search("", limit=None).ids
-            if paper_link(services.library.get(paper_id)) is None
-        ]
-        assert no_link, "the sample pages have papers without any link"
-        app.screen._set_current(no_link[0])
-        await pilot.press("o")
-        await settle(pilot)
-        assert len(opened) == 2
-        assert opened[1].startswith("https://arxiv.org/search/?query=")
 
 
 @pilot_test

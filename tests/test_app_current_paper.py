@@ -13,8 +13,8 @@ import sqlite3
 import pytest
 
 from search.bibtex import bibtex_entry
+from search.links import paper_link
 from tests.fixtures_app import bookmark_a_few, make_app, pilot_test, settle, static_text
-from tui.screens.citing import paper_link
 from tui.screens.edit import NoteScreen, TagsScreen
 from tui.widgets.detail import DetailPane
 from tui.widgets.results_list import ResultsList
@@ -171,7 +171,7 @@ async def test_every_action_acts_on_the_paper_shown(services, monkeypatch, pane)
     store, library = services.bookmarks, services.library
     before = _saved(store)
     opened: list[str] = []
-    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    monkeypatch.setattr("tui.browser.open_link", lambda url: opened.append(url) or True)
     app = make_app(services)
     copied: list[str] = []
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)

@@ -224,7 +224,7 @@ async def test_results_show_tex_titles_as_text(archive):
 @pilot_test
 async def test_pdf_and_hugging_face_keys_open_the_papers_pages(archive, monkeypatch):
     opened: list[str] = []
-    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    monkeypatch.setattr("tui.browser.open_link", lambda url: opened.append(url) or True)
     app = make_app(archive)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -242,7 +242,7 @@ async def test_pdf_and_hugging_face_keys_open_the_papers_pages(archive, monkeypa
 @pilot_test
 async def test_a_paper_without_an_arxiv_id_opens_searches_for_its_title(sample, monkeypatch):
     opened: list[str] = []
-    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    monkeypatch.setattr("tui.browser.open_link", lambda url: opened.append(url) or True)
     app = make_app(sample)
     library = sample.library
     # A sample page paper with no link at all (no arXiv id, no code link).
@@ -262,7 +262,8 @@ async def test_a_paper_without_an_arxiv_id_opens_searches_for_its_title(sample, 
         f"https://arxiv.org/search/?query={words}&searchtype=title",
         f"https://huggingface.co/papers?q={words}",
     ]
-    assert "No arXiv id: searching arXiv for the title" in messages
+    assert "No web link of its own: searching arXiv for the title" in messages
+    assert "No arXiv id: searching Hugging Face for the title" in messages
     assert "This paper has no web link." not in messages
 
 

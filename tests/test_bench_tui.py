@@ -20,6 +20,7 @@ from bench import run  # noqa: E402
 pytestmark = pytest.mark.usefixtures("no_blink")
 
 
+@pytest.mark.slow  # the app driven through every figure of the benchmark
 def test_tui_probe_measures_every_figure(tmp_path):
     from search.services import build_services
     from tests.fixtures_app import sample_services

@@ -16,14 +16,13 @@ from hypothesis import strategies as st
 
 from search.bibtex import (
     BibtexExport,
-    base_key,
     bibtex_entry,
     escape_text,
     format_author,
     render_bibtex,
-    unique_key,
 )
 from search.bookmarks import Bookmark
+from search.citekeys import base_key, unique_key
 from search.models import FORMATS, Paper
 
 DUMPS = Path(__file__).parents[1].parent / "shared" / "dumps"

@@ -191,6 +191,7 @@ def test_stats(library):
         (("search", "AND"), "query 'AND' has no searchable words"),
         (("search", "x", "--sort", "stars"), "unknown --sort 'stars'"),
         (("search", "x", "--since", "yesterday"), "--since: not a date: 'yesterday'"),
+        (("search", "x", "--until", "24"), "--until: not a date: '24': a year has four digits"),
         (("ingest", "/no/such/dump.json"), "/no/such/dump.json: no such file or folder"),
         (("ingest", ".", "--format", "csv"), "unknown --format 'csv'"),
     ],
@@ -241,6 +242,38 @@ def test_help_lists_every_command():
     assert result.returncode == 0
     for command in ("ingest", "search", "show", "stats", "bookmark", "export"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "quantization"),
+        ("search", "quantization", "--json"),
+        ("show", "2407.01906"),
+        ("stats",),
+        ("bookmark", "add", "2407.01906"),
+        ("bookmark", "list"),
+        ("export", "bibtex"),
+        ("cite", "2407.01906"),
+    ],
+)
+def test_a_command_on_an_empty_library_says_so_and_how_to_ingest(tmp_path, args):
+    from search.paths import sample_dir
+
+    data = tmp_path / "data"
+    result = run(*args, data_dir=data)
+    assert result.returncode == 3, (result.stdout, result.stderr)  # EXIT_EMPTY_LIBRARY
+    assert "Traceback" not in result.stderr
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith(f"paperbrowse: the library in {data} is empty")
+    assert "paperbrowse ingest PATH" in said and str(sample_dir()) in said
+    assert "No papers match" not in result.stderr
+
+
+def test_stats_json_on_an_empty_library_still_prints_its_counts(tmp_path):
+    result = run("stats", "--json", data_dir=tmp_path / "data")
+    assert result.returncode == 3
+    assert json.loads(result.stdout)["papers"] == 0
 
 
 def test_a_folder_as_people_keep_it(tmp_path):

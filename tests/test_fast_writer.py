@@ -26,6 +26,9 @@ from search.engine.whoosh_private import FastW3Codec  # noqa: E402
 from search.models import Filters, Paper  # noqa: E402
 from tests.dumps_paths import DUMPS  # noqa: E402
 
+#: Whole segments written twice and compared byte for byte, a two-process writer: ~2 minutes.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def papers(tmp_path_factory) -> list[Paper]:

@@ -27,6 +27,9 @@ from search.lock import IngestLock, IngestRunning
 from search.services import build_services
 from tests.reliability_tools import REPO, child_env, run_cli, wait_for_line, write_jsonl
 
+#: Subprocess ingests killed at every phase, then ingested again: ~1 minute.
+pytestmark = pytest.mark.slow
+
 #: Papers in the library before the killed ingest, and in the dump it reads.
 OLD, NEW = 150, 2400
 

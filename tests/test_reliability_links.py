@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from search.links import paper_link
 from search.models import Paper
 from search.services import build_services
 from tests.fixtures_app import make_app, pilot_test, settle
-from tui.screens.main import paper_link
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -81,7 +81,7 @@ def _hostile_link_dump(folder: Path) -> Path:
 @pilot_test
 async def test_o_never_opens_a_non_web_link(tmp_path: Path, monkeypatch) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    monkeypatch.setattr("tui.browser.open_link", lambda url: opened.append(url) or True)
     services = build_services(tmp_path / "data")
     services.library.ingest([_hostile_link_dump(tmp_path)])
     hostile = services.library.find_by_title("Hostile links only")

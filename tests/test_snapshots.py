@@ -21,7 +21,9 @@ from tests.fixtures_app import (
     scene_filters,
     scene_help,
     scene_history,
+    scene_reader,
     scene_search,
+    scene_theme,
     settle,
     write_relisted_days,
 )
@@ -106,3 +108,59 @@ def test_upvote_history_and_tex_in_detail(snap_compare, services, tmp_path, monk
     # Its sources are under tmp_path, another folder each run: the picture names the files.
     monkeypatch.setattr("tui.widgets.detail.display_path", lambda path: Path(path).name)
     assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_history)
+
+
+def test_filters_with_dates_that_cannot_be_read(snap_compare, services):
+    async def bad_dates(pilot):
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        pilot.app.screen.query_one("#since", Input).value = "24"
+        pilot.app.screen.query_one("#until", Input).value = "2024-13"
+        await settle(pilot)
+
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=bad_dates)
+
+
+def test_export_asks_where(snap_compare, services, monkeypatch):
+    # The dialog offers a file in the home folder: the same one on every machine here.
+    monkeypatch.setattr(
+        "search.export.default_export_path",
+        lambda data_dir: Path("/home/reader/paperbrowse-bookmarks.bib"),
+    )
+    bookmark_a_few(services)
+
+    async def export(pilot):
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=export)
+
+
+def test_narrow_detail_next_paper(snap_compare, services):
+    """80x24: a paper opened, then J twice: the detail stays, on the third paper."""
+
+    async def next_twice(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("J", "J")
+        await settle(pilot)
+
+    assert snap_compare(make_app(services), terminal_size=(80, 24), run_before=next_twice)
+
+
+def test_short_terminal_one_line_rows(snap_compare, services):
+    """120x24: one line a row, the title in the width the empty columns left."""
+    assert snap_compare(make_app(services), terminal_size=(120, 24), run_before=scene_search)
+
+
+def test_reader(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_reader)
+
+
+def test_light_theme(snap_compare, services):
+    """Another theme restyles the bookmarks and the detail (tags, headings, links, marks)."""
+    bookmark_a_few(services)
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_theme)

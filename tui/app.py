@@ -7,16 +7,20 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.messages import LibraryUpdated
-from tui.screens.help import HelpScreen
+from tui.screens.help import HelpScreen, Section, key_label
 from tui.screens.main import MainScreen
+from tui.widgets.bookmarks import BookmarksPane
+from tui.widgets.detail import DetailPane
+from tui.widgets.results_list import ResultsList
 
 if TYPE_CHECKING:
-    from search.services import Services
+    from search.services import LibraryState, Services
 
 
 class PaperBrowseApp(App[None]):
@@ -32,10 +36,8 @@ class PaperBrowseApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "paperbrowse"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", tooltip="Quit (when not typing)"),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="This list of keys"),
-    ]
+    # q and ? are the main screen's (MainScreen.BINDINGS), placed there for the footer's sake.
+    BINDINGS: list[Binding] = []
 
     def __init__(
         self,
@@ -53,41 +55,83 @@ class PaperBrowseApp(App[None]):
         self.debounce = debounce
         self.clock = clock
         self._generation: int | None = None
+        self._polling = False
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
 
     def on_mount(self) -> None:
         if self.poll_seconds > 0:
-            self._generation = self.services.library.generation()
-            self.set_interval(self.poll_seconds, self._poll_generation)
+            self._poll(first=True)
+            self.set_interval(self.poll_seconds, self._poll)
 
-    def _poll_generation(self) -> None:
-        # generation() is one cheap SQLite read, fine to make on the event loop every few seconds.
-        generation = self.services.library.generation()
-        if generation != self._generation:
-            self._generation = generation
-            self.screen_stack[0].post_message(LibraryUpdated(generation))
+    def _poll(self, first: bool = False) -> None:
+        # One read at a time; a slow one (a busy disk) is not queued behind nor cancelled.
+        if not self._polling:
+            self._polling = True
+            self._poll_library(first)
+
+    @work(thread=True, group="poll")
+    def _poll_library(self, first: bool) -> None:
+        # The user's own library, also while the sample is shown (that is how a first ingest is
+        # noticed), read on a connection of its own: off the event loop, never waiting on the
+        # shown library's lock or on an ingest's write transaction.
+        state = self.services.own_library_state()
+        self.call_from_thread(self._library_state, state, first)
+
+    def _library_state(self, state: LibraryState | None, first: bool) -> None:
+        self._polling = False
+        if state is None:
+            return  # unreadable just now: asked again at the next tick
+        seen, self._generation = self._generation, state.generation
+        if first or seen is None or state.generation == seen:
+            return
+        self.screen_stack[0].post_message(
+            LibraryUpdated(state.generation, state.papers, replaces_sample=self.services.sample)
+        )
 
     def all_bindings(self) -> list[Binding]:
-        """The main screen's key bindings and the app's, for the help screen and the palette."""
+        """The main screen's key bindings and the app's (for the palette)."""
         return [*MainScreen.BINDINGS, *self.BINDINGS]  # type: ignore[list-item]
+
+    def key_sections(self) -> list[Section]:
+        """Every key, grouped by where it acts: the one source of the help screen."""
+        return [
+            ("Anywhere", self.all_bindings()),
+            ("Results list", ResultsList.BINDINGS),  # type: ignore[list-item]
+            ("Detail pane (also ↑ ↓ Home End PgUp PgDn)", DetailPane.BINDINGS),  # type: ignore[list-item]
+            ("Bookmarks pane (also ↑ ↓ Home End PgUp PgDn)", BookmarksPane.BINDINGS),  # type: ignore[list-item]
+        ]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.all_bindings()))
+            self.push_screen(HelpScreen(self.key_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key's action in the command palette (ctrl+p), after Textual's own commands."""
+        """Every key's action in the command palette (ctrl+p), after Textual's own commands.
+
+        The screen's and the app's, and the detail pane's that say what they do (next and
+        previous paper); moving a cursor one row is left to the keys.
+        """
         main = self.screen_stack[0]
-        for binding in self.all_bindings():
+        detail = main.query_one(DetailPane)
+        targets: list[tuple[Binding, Callable[[str], object]]] = [
+            (binding, (self if binding in self.BINDINGS else main).run_action)
+            for binding in self.all_bindings()
+        ]
+        targets += [(b, detail.run_action) for b in DetailPane.BINDINGS if b.tooltip]  # type: ignore[union-attr]
+        for binding, run in targets:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
-            target = self if binding in self.BINDINGS else main
-            key = binding.key_display or binding.key
+            key = binding.key_display or key_label(binding)
             yield SystemCommand(
                 binding.description,
                 f"{binding.tooltip or binding.description} ({key})",
-                partial(target.run_action, binding.action),
+                partial(run, binding.action),
             )
         yield from super().get_system_commands(screen)
+
+    def library_seen(self, generation: int) -> None:
+        """The screen is about to show the user's library at ``generation`` (after the app's own
+        fetch): the next poll must not call that an update from elsewhere."""
+        self._generation = generation

@@ -21,13 +21,13 @@ from typing import Annotated, Any
 import typer
 
 from search.datearg import parse_date_arg
+from search.jsonout import json_text
 from search.models import FORMATS, SORTS, Filters, Paper, QueryError
 from search.rising import rising
 from search.serialize import paper_to_dict
 from search.tex2text import tex_to_text
 from search.text import path_text, strip_controls
 from tui import STARTED
-from tui.jsonout import json_text
 
 app = typer.Typer(
     name="paperbrowse",
@@ -48,6 +48,28 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def _services(ctx: typer.Context):
     return ctx.obj()
+
+
+#: The exit code of a command that needs papers when the library has none (nothing ingested
+#: yet): scripts can tell "empty library" from "no match" (0) and from an error (1, 2).
+EXIT_EMPTY_LIBRARY = 3
+
+
+def empty_library_message(services) -> str:
+    """What to say when the library has no papers: that it is empty, and how to fill it."""
+    from search.paths import sample_dir
+
+    return (
+        f"the library in {services.locations.data_dir} is empty: add listings with "
+        f"`paperbrowse ingest PATH…` (to try the bundled sample pages: "
+        f"`paperbrowse ingest {sample_dir()}`)"
+    )
+
+
+def require_papers(services) -> None:
+    """Stop with the empty-library message (exit 3) when the library has no papers."""
+    if services.library.count() == 0:
+        raise fail(_plain(empty_library_message(services)), EXIT_EMPTY_LIBRARY)
 
 
 @app.callback(invoke_without_command=True)
@@ -250,6 +272,7 @@ def search(
         featured_since=_date_option("--featured-since", featured_since),
         featured_until=_date_option("--featured-until", featured_until, end=True),
     )
+    require_papers(_services(ctx))
     try:
         library = _services(ctx).library
         opened = time.perf_counter()
@@ -341,6 +364,7 @@ def show(
     """Print one paper's whole record, abstract included."""
     paper = _services(ctx).library.get(paper_id)
     if paper is None:
+        require_papers(_services(ctx))
         raise fail(f"no paper with id {paper_id!r} in the library")
     if as_json:
         typer.echo(json_text(_json_paper(paper)))
@@ -404,7 +428,11 @@ def stats(
     data = _services(ctx).library.stats()
     if as_json:
         typer.echo(json_text(data))
+        if not data["papers"]:
+            raise typer.Exit(EXIT_EMPTY_LIBRARY)
         return
+    if not data["papers"]:
+        require_papers(_services(ctx))
     typer.echo(f"{data['papers']} papers from {data['files']} files in {data['data_dir']}")
     for title, key in (("By source", "by_kind"), ("By year", "by_year")):
         if data[key]:
@@ -457,12 +485,17 @@ def _date_option(name: str, value: str | None, *, end: bool = False) -> date | N
 
 
 def _register_subapps() -> None:
+    from tui.cli_bookmark_file import export_file, import_file
     from tui.cli_bookmarks import bookmark_app, export_app
     from tui.cli_cite import cite
+    from tui.cli_fetch import fetch_app
     from tui.cli_timeline import top, trend
 
+    bookmark_app.command("export")(export_file)
+    bookmark_app.command("import")(import_file)
     app.add_typer(bookmark_app, name="bookmark")
     app.add_typer(export_app, name="export")
+    app.add_typer(fetch_app, name="fetch")
     app.command("cite")(cite)
     app.command("top")(top)
     app.command("trend")(trend)

@@ -7,17 +7,15 @@ stderr, exit code 1, and nothing changes. Output is plain text, never Rich marku
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from search.bookmarks import Bookmark
+from search.jsonout import json_text
 from search.models import Paper
 from search.text import arxiv_abs_url, bare_arxiv_id, strip_controls
-from tui.jsonout import json_text
 
 bookmark_app = typer.Typer(
     help="Bookmark papers, tag them and write notes (kept apart from the rebuildable index).",
@@ -69,8 +67,17 @@ def _resolve_papers(ctx: typer.Context, ids: list[str]) -> list[Paper]:
         else:
             papers.append(paper)
     if unknown:
+        _say_if_library_empty(svc)
         raise _fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
     return papers
+
+
+def _say_if_library_empty(svc: Any) -> None:
+    """An unknown id or an empty listing on an empty library: the reason is that nothing has
+    been ingested yet, and the user is told how (exit 3, see tui/cli.py)."""
+    from tui.cli import require_papers  # tui.cli imports this module: import when needed
+
+    require_papers(svc)
 
 
 def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
@@ -92,21 +99,28 @@ def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
                 continue
         found.append(mark.id)
     if unknown:
+        _say_if_library_empty(svc)
         raise _fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
     if not_marked:
         raise _fail(f"not bookmarked: {_names(not_marked)}")
     return found
 
 
-def _line(mark: Bookmark) -> str:
+def _line(mark: Bookmark, in_library: bool = True) -> str:
     """One bookmark as a list line: id, year, read mark, title, tags."""
     year = str(mark.paper.year) if mark.paper.year else "----"
     read = "x" if mark.read else " "
     tags = "  " + " ".join(f"#{t}" for t in mark.tags) if mark.tags else ""
-    return f"{mark.id:<16} {year} [{read}] {mark.paper.title}{tags}"
+    missing = "  (not in the library)" if not in_library else ""
+    return f"{mark.id:<16} {year} [{read}] {mark.paper.title}{tags}{missing}"
 
 
-def bookmark_json(mark: Bookmark) -> dict[str, Any]:
+def in_library_ids(ctx: typer.Context, marks: list[Bookmark]) -> set[str]:
+    """Which of ``marks`` the library has (an imported bookmark may name a paper it lacks)."""
+    return {p.id for p in _services(ctx).library.get_many([m.id for m in marks])}
+
+
+def bookmark_json(mark: Bookmark, in_library: bool = True) -> dict[str, Any]:
     """The ``bookmark list --json`` record of one bookmark."""
     paper = mark.paper
     arxiv = paper.arxiv_id or bare_arxiv_id(paper.id)
@@ -122,7 +136,9 @@ def bookmark_json(mark: Bookmark) -> dict[str, Any]:
         "note": mark.note,
         "read": mark.read,
         "created": mark.created.isoformat(),
+        "updated": (mark.updated or mark.created).isoformat(),
         "key": mark.key,
+        "in_library": in_library,
     }
 
 
@@ -171,13 +187,16 @@ def list_(
 ) -> None:
     """Bookmarks, newest first."""
     marks = _services(ctx).bookmarks.list(tag=tag)
+    present = in_library_ids(ctx, marks)
     if as_json:
-        typer.echo(json_text([bookmark_json(m) for m in marks]))
+        typer.echo(json_text([bookmark_json(m, m.id in present) for m in marks]))
         return
     for mark in marks:
-        _out(_line(mark))
+        _out(_line(mark, mark.id in present))
     if not marks:
         typer.echo(f"no bookmarks{f' tagged {tag}' if tag else ''}", err=True)
+        if tag is None:
+            _say_if_library_empty(_services(ctx))
 
 
 @bookmark_app.command("tags")
@@ -242,21 +261,6 @@ def unread(ctx: typer.Context, ids: IdsArg) -> None:
     _set_read(ctx, ids, False)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: a reader never sees half a file."""
-    path = path.expanduser()
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @export_app.command("bibtex")
 def bibtex(
     ctx: typer.Context,
@@ -275,28 +279,18 @@ def bibtex(
     ] = False,
 ) -> None:
     """BibTeX for bookmarks (arXiv's format; compiles with pdflatex + bibtex)."""
-    from search.bibtex import render_bibtex
+    from search.export import ExportError, export_bibtex
 
-    store = _services(ctx).bookmarks
-    if tag is not None and tag not in store.tags():
-        raise _fail(f"no bookmark is tagged {tag!r}")
-    marks = store.list(tag=tag)
-    # Keys are stored on first export, so a bookmark is cited the same way ever after (not
-    # in a read-only data dir: the export still works, with the keys it would store).
-    if not store.read_only:
-        store.assign_keys([m.id for m in marks])
-    marks = sorted(store.list(tag=tag), key=lambda m: m.key or "")
-    export = render_bibtex(marks, unicode=unicode)
+    try:
+        export = export_bibtex(_services(ctx).bookmarks, tag=tag, unicode=unicode, path=output)
+    except ExportError as exc:
+        raise _fail(str(exc)) from None
     for warning in export.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    if output is None:
+    if not export.count:
+        typer.echo("paperbrowse: no bookmarks to export", err=True)
+        _say_if_library_empty(_services(ctx))
+    elif output is None:
         typer.echo(export.text, nl=False)
     else:
-        if not output.expanduser().parent.is_dir():
-            raise _fail(f"no such folder: {output.expanduser().parent}")
-        write_atomically(output, export.text)
-        typer.echo(
-            f"wrote {len(marks)} entr{'y' if len(marks) == 1 else 'ies'} to {output}", err=True
-        )
-    if not marks:
-        typer.echo("paperbrowse: no bookmarks to export", err=True)
+        typer.echo(export.summary(), err=True)

@@ -88,6 +88,10 @@ def cite(
             stored[paper.id] = mark.key
         papers.append(paper)
     papers = list({p.id: p for p in papers}.values())  # an id and its URL are one paper
+    if not papers:
+        from tui.cli import require_papers  # tui.cli imports this module: import when needed
+
+        require_papers(svc)  # nothing found because nothing is ingested: say so (exit 3)
     for given in unknown:
         typer.echo(f"paperbrowse: no paper with id {strip_controls(given)!r}", err=True)
     if papers:
@@ -98,7 +102,7 @@ def cite(
         if output is None:
             typer.echo(result.text, nl=False)
         else:
-            from tui.cli_bookmarks import write_atomically
+            from search.atomic import write_atomically
 
             if not output.expanduser().parent.is_dir():
                 raise _fail(f"no such folder: {output.expanduser().parent}")

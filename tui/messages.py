@@ -13,9 +13,13 @@ from textual.message import Message
 
 @dataclass
 class LibraryUpdated(Message):
-    """An ingest committed while the app was open (``library.generation()`` moved on)."""
+    """An ingest committed while the app was open (the user's library's generation moved on)."""
 
     generation: int
+    #: Papers in the user's library now.
+    papers: int = 0
+    #: The app shows the bundled sample: `r` would leave it for the user's library.
+    replaces_sample: bool = False
 
 
 @dataclass

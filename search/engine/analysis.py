@@ -62,6 +62,7 @@ class PostingsAnalyzer:
             one_pass = _WITHOUT_GROUP[pattern.pattern]
         #: Whether the words come from one ``findall`` (the fast case), not from match objects.
         self.one_pass = bool(one_pass)
+        self._words: Callable[[str], list[str]]
         if one_pass:
             self._words = one_pass.findall
         else:

@@ -14,6 +14,7 @@ import bisect
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 
 from whoosh import formats, query, scoring
 
@@ -54,7 +55,7 @@ class SearcherCache:
         self._keys: dict[str, list[int]] = {}
         self._filters: dict[Filters, set[int]] = {}
         self._ids: list[str] | None = None
-        self._id_columns: list[tuple[int, object]] | None = None
+        self._id_columns: list[tuple[int, Any]] | None = None
         self._lengths: dict[str, list[int]] = {}
         self._phrases: dict[tuple, set[int]] = {}
         self._facet_values: dict[str, dict[str, array]] = {}
@@ -146,14 +147,13 @@ class SearcherCache:
         if filters not in self._filters:
             if len(self._filters) >= self.FILTER_CACHE:
                 self._filters.pop(next(iter(self._filters)))
-            docs = self.docs(flt)
             # A set (not frozenset): Whoosh's filter argument accepts only that type.
-            self._filters[filters] = docs if docs is not None else set()
+            self._filters[filters] = self.docs(flt)
         return self._filters[filters]
 
-    def docs(self, q: query.Query) -> set[int] | None:
-        """Doc numbers matching ``q`` (deleted ones excluded), or None if ``q`` is empty: a new
-        set the caller may change."""
+    def docs(self, q: query.Query) -> set[int]:
+        """Doc numbers matching ``q`` (deleted ones excluded): a new set the caller may
+        change."""
         if isinstance(q, query.Every):
             return set(self.searcher.reader().all_doc_ids())
         kind = type(q)
@@ -345,7 +345,7 @@ class SearcherCache:
             candidates = docs if candidates is None else candidates & docs
             if not candidates:
                 return set()
-        if len(words) == 1:
+        if candidates is None or len(words) == 1:  # (None: no words, returned above)
             return candidates or set()
         if type(fieldobj.format) is formats.Positions:
             decode = whoosh_private.decode_positions

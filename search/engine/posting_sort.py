@@ -23,6 +23,7 @@ import marshal
 import operator
 import secrets
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 #: Whoosh's PostingPool estimates ~200 bytes a posting against its ``limitmb``; this pool holds
 #: as many postings in memory before sorting them into a run file.
@@ -39,7 +40,7 @@ class FastPostingPool:
     storage (``tempstore``: ``create_file``/``open_file`` returning objects with ``raw_file()``,
     and ``delete_file``)."""
 
-    def __init__(self, tempstore, segment=None, limitmb: int = 128) -> None:
+    def __init__(self, tempstore: Any, segment: Any = None, limitmb: int = 128) -> None:
         self.tempstore = tempstore
         self.segment = segment
         self.limit = limitmb * 2**20

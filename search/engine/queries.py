@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import heapq
 import os
+from collections.abc import Iterator
 
 from whoosh import fields, matching, qparser, query
 
@@ -90,13 +91,30 @@ def filter_query(filters: Filters) -> query.Query | None:
 
 def matched_terms(q: query.Query, reader) -> list[tuple[str, str]]:
     """The index terms a query matches in the text fields (expanded prefixes/fuzzy), as
-    (field, text)."""
+    (field, text), in the query's order; words under NOT are left out (no match holds them)."""
     out: list[tuple[str, str]] = []
-    for field, btext in q.existing_terms(reader, phrases=True, expand=True):
-        if field in TEXT_FIELDS:
-            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            out.append((field, text))
+    for leaf in _positive_leaves(q):
+        # Asked leaf by leaf: over a compound query Whoosh's existing_terms reuses its
+        # ``fieldname`` argument as a loop variable and keeps only the first leaf's field,
+        # so "pebble" (title:pebbl OR abstract:pebbl …) lost its abstract term.
+        for field, btext in sorted(leaf.existing_terms(reader, phrases=True, expand=True)):
+            if field in TEXT_FIELDS:
+                text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                out.append((field, text))
     return out
+
+
+def _positive_leaves(q: query.Query) -> Iterator[query.Query]:
+    """The leaves of ``q`` that a match can contain (not those under NOT / AND NOT)."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from _positive_leaves(q.a)
+    elif q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _positive_leaves(child)
 
 
 def capped_expansions(q: query.Query, reader) -> tuple[str, ...]:
@@ -121,7 +139,7 @@ def _bounded(cls: type) -> type:
     """A subclass of a multi-term query class that keeps only its commonest terms (at most
     MAX_EXPANSION of them, and EXPANSION_POSTINGS postings), and unions them in one flat pass."""
 
-    class Bounded(cls):  # type: ignore[misc, valid-type]
+    class Bounded(cls):
         def _btexts(self, ixreader):
             # A query asks several times (doc set, scores, highlight terms) and the next
             # keystroke asks again: expanding scans the term list (fuzzy: an edit distance per

@@ -58,10 +58,11 @@ class FastText(fields.TEXT):
         return state
 
     def index(self, value, **kwargs):
-        postings = self.__dict__.get("_postings")
+        # None: not looked at yet; False: a field Whoosh must index itself.
+        postings: PostingsAnalyzer | bool | None = self.__dict__.get("_postings")
         if postings is None:
             postings = self._postings = postings_analyzer(self) or False
-        if postings is False or kwargs or not isinstance(value, str):
+        if not isinstance(postings, PostingsAnalyzer) or kwargs or not isinstance(value, str):
             return super().index(value, **kwargs)
         return postings.postings(value)
 

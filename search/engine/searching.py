@@ -53,6 +53,9 @@ class Matches:
     #: Prefix, wildcard or fuzzy words that matched more terms than are searched (the answer
     #: may be incomplete), e.g. ``("zeta* (64 of 200 words)",)``.
     capped: tuple[str, ...] = ()
+    #: The order ``ids`` are in: the sort asked for, or "date" where relevance has nothing to
+    #: rank (the empty query, only prefixes or fuzzy words).
+    order: str = "relevance"
 
 
 class PaperIndex(TimelineQueries, IndexStore):
@@ -85,7 +88,8 @@ class PaperIndex(TimelineQueries, IndexStore):
         terms = matched_terms(q, reader) if text.strip() else []
         capped = capped_expansions(q, reader) if text.strip() else ()
         lap("match and rank")
-        return Matches(total, tuple(first), tuple(ids), tuple(terms), capped)
+        order = sort_key(sort, q) or "relevance"
+        return Matches(total, tuple(first), tuple(ids), tuple(terms), capped, order)
 
     def _run(
         self, q: query.Query, filters: Filters, sort: str, limit: int | None, all_ids: bool

@@ -9,7 +9,8 @@ Pure functions of the schema the code defines: no index is opened.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterator
+import re
+from collections.abc import Callable, Collection, Iterator
 
 from search.engine.schema import code_schema, simple_chain
 
@@ -49,8 +50,12 @@ def match_spans(field: str, text: str, terms: Collection[str]) -> list[tuple[int
     return spans
 
 
+#: (token regex, stop words, min size, max size, stem function or None)
+FastAnalysis = tuple[re.Pattern[str], frozenset[str], int, int | None, Callable[[str], str] | None]
+
+
 @functools.cache
-def fast_analysis(field: str):
+def fast_analysis(field: str) -> FastAnalysis | None:
     """(token regex, stop words, min size, max size, stem function or None) when the field's
     analyzer is the usual tokenizer | lowercase | stop [| stem] chain; else None."""
     chain = simple_chain(code_schema()[field].analyzer)

@@ -22,9 +22,10 @@ import pickle
 import struct
 import zlib
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate
 from pickle import loads
+from typing import Any
 
 import whoosh
 from whoosh.codec.whoosh3 import (
@@ -76,7 +77,7 @@ def expansion_terms(q, reader) -> list:
     return list(q._btexts(reader))
 
 
-def stock_expansion(cls: type, q, reader) -> list:
+def stock_expansion(cls: Any, q: Any, reader: Any) -> list:
     """``cls``'s own expansion of ``q`` (the unbounded one a bounded subclass starts from)."""
     return list(cls._btexts(q, reader))
 
@@ -233,6 +234,7 @@ class _FastFieldWriter(W3FieldWriter):
                 # Whoosh buffers weights in an array of C floats: its sums and the stored
                 # weights are of the rounded values.
                 farray = array("f", bweights)
+                blens: Sequence[int]
                 if table is None:
                     blens = ()
                 else:
@@ -263,6 +265,7 @@ class _FastFieldWriter(W3FieldWriter):
                 else:
                     miniweights = tuple(farray)
                 bvalues = [v for v in values[start:end] if v]
+                minivalues: tuple | bytes | None
                 if fixedsize is None or fixedsize < 0:
                     minivalues = tuple(bvalues)
                 elif fixedsize == 0:

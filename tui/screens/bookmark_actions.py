@@ -21,7 +21,7 @@ from search.bookmarks import Bookmark, Toggled
 from search.models import Paper
 from tui.dbwork import ask
 from tui.messages import BookmarksChanged
-from tui.screens.citing import short_title
+from tui.notices import short_title
 from tui.screens.edit import NoteScreen, TagEdit, TagsScreen
 
 if TYPE_CHECKING:

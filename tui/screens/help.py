@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,30 +13,57 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-#: Keys handled inside widgets (not screen bindings) that the help should still mention.
-MOVEMENT = (
-    ("j / k, ↓ / ↑", "Move in the results"),
-    ("g / G", "First / last result"),
-    ("PgUp / PgDn", "Page through the results"),
-    ("Enter", "In search: go to the results · in results: open the paper"),
+#: Keys that are Textual's own, not bindings of ours, that the help should still mention.
+TEXTUAL_KEYS = (
     ("Tab / Shift+Tab", "Cycle between panes"),
     ("ctrl+p", "Command palette: every action by name"),
 )
 
+#: How a key is written in the help (Textual's names for the others are read as they are).
+KEY_NAMES = {
+    "down": "↓",
+    "up": "↑",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "enter": "Enter",
+    "escape": "Esc",
+    "space": "Space",
+    "slash": "/",
+    "question_mark": "?",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
 
-def key_table(bindings: Iterable[Binding]) -> Table:
-    """A two-column table of key and description for the bindings that have a description."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold cyan", no_wrap=True)
-    table.add_column()
-    for key, description in MOVEMENT:
-        table.add_row(key, description)
-    for binding in bindings:
-        if binding.description:
-            key = binding.key_display or binding.key.split(",")[0]
-            key = {"escape": "Esc"}.get(key, key)
-            table.add_row(Text(key), Text(binding.tooltip or binding.description))
-    return table
+#: Cells of the key column, the same in every section so that they line up.
+KEY_CELLS = 15
+
+#: A titled group of bindings (where they act).
+Section = tuple[str, Sequence[Binding]]
+
+
+def key_label(binding: Binding) -> str:
+    """Every key of ``binding`` as the help shows it: ``down,j`` is ``↓ j``."""
+    return " ".join(KEY_NAMES.get(key, key) for key in binding.key.split(","))
+
+
+def key_table(sections: Iterable[Section]) -> Group:
+    """Key and description of every binding that has a description, section by section."""
+    parts: list[RenderableType] = []
+    for number, (title, bindings) in enumerate(sections):
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True, min_width=KEY_CELLS)
+        table.add_column()
+        if number == 0:
+            for key, description in TEXTUAL_KEYS:
+                table.add_row(key, description)
+        for binding in bindings:
+            if binding.description:
+                description = binding.tooltip or binding.description
+                table.add_row(Text(key_label(binding)), Text(description))
+        parts += [Text(title, style="bold underline"), table, Text("")]
+    return Group(*parts[:-1])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -54,14 +82,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help", show=False),
     ]
 
-    def __init__(self, bindings: Iterable[Binding]) -> None:
+    def __init__(self, sections: Iterable[Section]) -> None:
         super().__init__()
-        self._help_bindings = list(bindings)
+        self._sections = list(sections)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("paperbrowse keys", id="help-title")
-            yield Static(key_table(self._help_bindings), id="help-keys")
+            yield Static(key_table(self._sections), id="help-keys")
             yield Static(
                 Text(
                     "Queries: words match titles, abstracts and authors; "

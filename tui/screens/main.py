@@ -8,14 +8,12 @@ as messages; widgets only receive attributes (``show(...)``) and send messages b
 
 from __future__ import annotations
 
-import webbrowser
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,17 +25,17 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from search.models import SORTS, Filters, Paper, QueryError, SearchResult
-from search.pages import arxiv_search_url
-from search.text import clean
 from tui.dbwork import Answered, ask
 from tui.debounce import Debouncer
-from tui.messages import BookmarksChanged, LibraryUpdated
+from tui.fetching import FetchFinished, FetchProgressed, fetch_latest
+from tui.messages import BookmarksChanged
 from tui.screens import reading_keys, timeline_keys
 from tui.screens.bookmark_actions import BookmarkActions, Current, load_current
-from tui.screens.citing import EXPORT_NAME, export_bookmarks, paper_link
+from tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
+from tui.screens.sharing import SharingActions
 from tui.widgets.bookmarks import BookmarksPane
 from tui.widgets.detail import DetailPane
-from tui.widgets.filters import FilterChoice, FiltersPane
+from tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
 from tui.widgets.highlight import literal
 from tui.widgets.results_list import ResultsList
 from tui.widgets.search_bar import SearchBar
@@ -51,11 +49,10 @@ if TYPE_CHECKING:
 SNIPPET_HITS = 40
 #: Below this width the detail pane replaces the results instead of sitting beside them.
 NARROW_WIDTH = 100
-#: From this height rows get a second line with the matched words in context.
+#: From this height rows get a second line (the title's end, the author, the words in context).
 TWO_LINE_HEIGHT = 30
 #: Seconds the detail pane waits after the cursor moves before it redraws.
 DETAIL_DELAY = 0.04
-SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
 
 
 def filters_for(services: Services, choice: FilterChoice) -> Filters:
@@ -84,12 +81,21 @@ def filters_for(services: Services, choice: FilterChoice) -> Filters:
 
 
 class MainScreen(
-    reading_keys.ReadingActions, timeline_keys.TimelineActions, BookmarkActions, Screen[None]
+    reading_keys.ReadingActions,
+    timeline_keys.TimelineActions,
+    SharingActions,
+    FirstRun,
+    BookmarkActions,
+    Screen[None],
 ):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", key_display="/", tooltip="Type a query"),
+        # Quit and help come right after search, so that a narrow footer (80 columns) still
+        # shows them; the footer cuts what does not fit from its end.
+        Binding("q", "app.quit", "Quit", tooltip="Quit (when not typing)"),
+        Binding("question_mark", "app.help", "Help", key_display="?", tooltip="This list of keys"),
         Binding(
             "escape", "back", "Back", show=False, tooltip="Back: leave the detail or the search"
         ),
@@ -100,11 +106,19 @@ class MainScreen(
         Binding("o", "open_link", "Open", tooltip="Open the paper's link in the browser"),
         Binding("y", "copy_bibtex", "BibTeX", tooltip="Copy the paper's BibTeX entry"),
         Binding(
+            "Y",
+            "show_bibtex",
+            "Show BibTeX",
+            key_display="Y",
+            show=False,
+            tooltip="Show the BibTeX entry, to select or save",
+        ),
+        Binding(
             "e",
             "export_bookmarks",
             "Export bookmarks",
             show=False,
-            tooltip=f"Write every bookmark as BibTeX to ./{EXPORT_NAME}",
+            tooltip="Export the bookmarks as BibTeX (asks where)",
         ),
         Binding("f", "toggle_filters", "Filters", tooltip="Show or hide the filters pane"),
         Binding("x", "clear_filters", "Clear filters", show=False, tooltip="Reset every filter"),
@@ -121,7 +135,28 @@ class MainScreen(
             "Sort",
             tooltip="Sort by relevance, date, upvotes, featured day or rising",
         ),
-        Binding("r", "refresh", "Refresh", show=False, tooltip="Reload and run the query again"),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            show=False,
+            tooltip="Reload after an ingest (leaves the sample)",
+        ),
+        Binding(
+            "z",
+            "toggle_reader",
+            "Reader",
+            show=False,
+            tooltip="Reader: the detail at the full width, or back to the list",
+        ),
+        Binding(
+            "F",
+            "fetch",
+            "Fetch",
+            show=False,
+            key_display="F",
+            tooltip="Fetch the latest Hugging Face Daily Papers into the library",
+        ),
         *reading_keys.BINDINGS,
         *timeline_keys.BINDINGS,
     ]
@@ -132,6 +167,8 @@ class MainScreen(
     narrow: reactive[bool] = reactive(False, init=False)
     #: In narrow layouts: the detail pane is shown in place of the results.
     detail_open: reactive[bool] = reactive(False, init=False)
+    #: The detail pane alone, at the full width (z).
+    reader: reactive[bool] = reactive(False, init=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -196,7 +233,7 @@ class MainScreen(
         self._debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._similar_debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._refresh_bookmarks()
-        self.run_query()
+        self.start_library()
         self._focus(self.query_one(ResultsList))
 
     @on(Resize)
@@ -205,9 +242,9 @@ class MainScreen(
         self._update_two_line()
 
     def _update_two_line(self) -> None:
-        terms = self.result.terms if self.result else ()
-        tall = self.size.height >= TWO_LINE_HEIGHT
-        self.query_one(ResultsList).two_line = bool(terms) and tall
+        # Two lines a row (a long title wraps; the matched words or the abstract's start follow)
+        # when there is room for a dozen papers that way.
+        self.query_one(ResultsList).two_line = self.size.height >= TWO_LINE_HEIGHT
 
     def watch_show_filters(self, value: bool) -> None:
         self.set_class(value, "-show-filters")
@@ -224,6 +261,9 @@ class MainScreen(
 
     def watch_detail_open(self, value: bool) -> None:
         self.set_class(value, "-detail-open")
+
+    def watch_reader(self, value: bool) -> None:
+        self.set_class(value, "-reader")
 
     def watch_sort(self) -> None:
         self.run_query()  # a new order starts at its top
@@ -312,6 +352,8 @@ class MainScreen(
         self.results_shown()
 
     def _empty_message(self, result: SearchResult, empty_library: bool) -> Text:
+        if self.building_sample:
+            return Text(BUILDING_SAMPLE, justify="center")
         if empty_library:
             return Text(
                 "Your library is empty.\nAdd listings with: paperbrowse ingest PATH…",
@@ -341,8 +383,9 @@ class MainScreen(
         parts = [f"{result.total:,} result{'s' if result.total != 1 else ''}"]
         if self.pb_app.show_timings:
             parts.append(f"{result.elapsed_ms:.0f} ms")
-        if result.sort == "relevance" and not result.terms:
-            parts.append("newest first")  # an empty query has no relevance to sort by
+        if result.order != result.sort:
+            # Relevance with nothing to rank by (no query, only prefixes): the core said so.
+            parts.append("newest first" if result.order == "date" else f"sort: {result.order}")
         else:
             parts.append(f"sort: {result.sort}")
         if self.choice.active:
@@ -372,20 +415,15 @@ class MainScreen(
         seq, query, choice, services = self._facets_seq, self.query_text, self.choice, self.services
 
         def count() -> dict[str, dict[str, int]]:
-            # Counts per year/source ignore the year/source picks themselves, so the user sees
-            # what each other choice would give.
-            base = filters_for(services, choice)
-            facet_filters = Filters(
-                since=base.since,
-                until=base.until,
-                min_upvotes=base.min_upvotes,
-                has_code=base.has_code,
-                categories=base.categories,
-                featured_since=base.featured_since,
-                featured_until=base.featured_until,
-                ids=base.ids,
-            )
-            return services.library.facets(query, facet_filters)
+            # Each facet is counted under every other filter (see facet_filters); facets whose
+            # filters are the same (nothing of theirs picked) share one count.
+            counted: dict[Filters, dict[str, dict[str, int]]] = {}
+            facets: dict[str, dict[str, int]] = {}
+            for name, filters in facet_filters(filters_for(services, choice)).items():
+                if filters not in counted:
+                    counted[filters] = services.library.facets(query, filters)
+                facets[name] = counted[filters].get(name, {})
+            return facets
 
         # No failed=: no counts is better than a crash; the query says what is wrong.
         ask(self, services.reads, count, partial(self._show_facets, seq), group="facets")
@@ -486,6 +524,14 @@ class MainScreen(
     def _bookmark_highlighted(self, event: BookmarksPane.PaperHighlighted) -> None:
         if self.show_bookmarks and self._in(self.query_one(BookmarksPane)):
             self._set_current(event.paper_id, now=False)
+
+    @on(DetailPane.StepAsked)
+    def _step_asked(self, event: DetailPane.StepAsked) -> None:
+        # The next paper of the results: from here on the detail shows the results' papers, so
+        # the list leads again (even if the detail was opened from the bookmarks), its cursor
+        # moves, and the list says which paper is current, as for j / k there.
+        self._opened_from = ResultsList
+        self.query_one(ResultsList).move_by(event.step)
 
     @on(DetailPane.SimilarChosen)
     def _similar_chosen(self, event: DetailPane.SimilarChosen) -> None:
@@ -605,48 +651,6 @@ class MainScreen(
         if self.choice.bookmarked_only or self.choice.tag:
             self.run_query(keep_position=True)
 
-    def action_open_link(self) -> None:
-        self.with_current(self._open_link)
-
-    def _open_link(self, current: Current) -> None:
-        assert current.paper is not None
-        url = paper_link(current.paper)
-        if url is None:
-            # No link of its own (a page copy without an id): arXiv's search for its title.
-            self._open_page(None, arxiv_search_url(current.paper), "arXiv")
-            return
-        self._open_in_browser(url)
-        self.notify(f"Opening {clean(url)}", markup=False)
-
-    @work(thread=True, group="browser")
-    def _open_in_browser(self, url: str) -> None:
-        # webbrowser can block for a while starting a browser; keep it off the event loop.
-        webbrowser.open(url)
-
-    def action_copy_bibtex(self) -> None:
-        self.with_current(self._copy_bibtex)
-
-    def _copy_bibtex(self, current: Current) -> None:
-        from search.bibtex import bibtex_entry
-
-        assert current.paper is not None
-        bookmark = current.bookmark
-        self.app.copy_to_clipboard(bibtex_entry(current.paper, bookmark.key if bookmark else None))
-        self.notify("BibTeX copied to the clipboard.")
-
-    def action_export_bookmarks(self) -> None:
-        self._export_worker(Path.cwd() / EXPORT_NAME)
-
-    @work(thread=True, exclusive=True, group="export")
-    def _export_worker(self, path: Path) -> None:
-        try:
-            message = export_bookmarks(self.services.bookmarks, path)
-        except OSError as error:
-            message = f"Could not write {path}: {error}"
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, message, markup=False)
-
     # -- panes and navigation -------------------------------------------------------------------
 
     def _focus(self, widget: Widget) -> None:
@@ -656,12 +660,17 @@ class MainScreen(
 
     def action_focus_search(self) -> None:
         self.detail_open = False
+        self.reader = False
         self._focus(self.query_one(SearchBar).input)
 
     def action_back(self) -> None:
         focused = self.focused
         results = self.query_one(ResultsList)
-        if self.detail_open:
+        if self.reader:
+            self.reader = False
+            if not self.detail_open:
+                self._focus(results)
+        elif self.detail_open:
             self.detail_open = False
             self._focus(results)
         elif focused is results:
@@ -669,7 +678,15 @@ class MainScreen(
         else:
             self._focus(results)
 
+    def action_toggle_reader(self) -> None:
+        self.reader = not self.reader
+        if self.reader:
+            self._focus(self.query_one(DetailPane))
+        elif not self.detail_open:
+            self._focus(self.query_one(ResultsList))
+
     def action_toggle_filters(self) -> None:
+        self.reader = False  # a pane beside the detail: the reader makes room for it
         self.show_filters = not self.show_filters
         if self.show_filters:
             # Focus the pane, not its first field, so that f (or x, s…) still acts as a key.
@@ -678,6 +695,7 @@ class MainScreen(
             self._focus(self.query_one(ResultsList))
 
     def action_toggle_bookmarks(self) -> None:
+        self.reader = False
         self.show_bookmarks = not self.show_bookmarks
         if self.show_bookmarks:
             self._focus(self.query_one(BookmarksPane).options)
@@ -691,12 +709,26 @@ class MainScreen(
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
 
     def action_refresh(self) -> None:
-        self.query_one("#notice", Static).update("")
-        self.remove_class("-updated")
-        self._refresh_bookmarks()
-        self.run_query(keep_position=True)
+        self.refresh_library()
 
-    @on(LibraryUpdated)
-    def _library_updated(self, event: LibraryUpdated) -> None:
-        self.query_one("#notice", Static).update(Text("Library updated — press r to refresh"))
-        self.add_class("-updated")
+    def action_fetch(self) -> None:
+        if any(w.group == "fetch" and not w.is_finished for w in self.workers):
+            self.notify("A fetch is already running.", severity="warning")
+            return
+        self.run_worker(
+            partial(fetch_latest, self.services, self.post_message), thread=True, group="fetch"
+        )
+
+    @on(FetchProgressed)
+    def _fetch_progressed(self, event: FetchProgressed) -> None:
+        self.query_one(SearchBar).set_status(literal(event.text))
+
+    @on(FetchFinished)
+    def _fetch_finished(self, event: FetchFinished) -> None:
+        severity = "error" if event.failed and not event.papers_new else "information"
+        self.notify(event.text, severity=severity, markup=False, timeout=10)
+        if event.generation is not None:
+            self.pb_app.library_seen(event.generation)  # no "Library updated" for this one
+        # Shows the new papers; with the sample shown, leaves it for the user's library, where
+        # the fetched papers went.
+        self.refresh_library()

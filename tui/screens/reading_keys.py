@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from search.pages import arxiv_search_url, hf_search_url, hf_url, pdf_url
-from search.text import clean
 
 BINDINGS = [
     Binding("p", "open_pdf", "PDF", show=False, tooltip="Open the paper's PDF (arXiv)"),
@@ -23,7 +22,7 @@ BINDINGS = [
 
 class ReadingActions:
     """Mixed into the main screen, which provides ``with_current`` (the current paper, read
-    off the event loop), ``_open_in_browser`` and ``notify``."""
+    off the event loop), ``_open_in_browser`` (SharingActions) and ``notify``."""
 
     def action_open_pdf(self) -> None:
         self.with_current(  # type: ignore[attr-defined]
@@ -41,9 +40,7 @@ class ReadingActions:
 
     def _open_page(self, url: str | None, search: str, site: str) -> None:
         if url is None:
+            self.notify(f"No arXiv id: searching {site} for the title", markup=False)  # type: ignore[attr-defined]
             url = search
-            message = f"No arXiv id: searching {site} for the title"
-        else:
-            message = f"Opening {clean(url)}"
+        # It says whether a browser took the link (tui/screens/sharing.py).
         self._open_in_browser(url)  # type: ignore[attr-defined]
-        self.notify(message, markup=False)  # type: ignore[attr-defined]

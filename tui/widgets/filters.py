@@ -3,7 +3,7 @@ code, bookmarks, tag."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from rich.text import Text
@@ -14,7 +14,8 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from search.datearg import parse_date_arg
+from search.datearg import EXPECTED, parse_date_arg
+from search.models import Filters
 from tui.widgets.highlight import literal
 
 KIND_LABELS = {
@@ -26,26 +27,27 @@ KIND_LABELS = {
 
 
 @dataclass(frozen=True)
-class FilterChoice:
-    """What the user picked in the pane; the screen turns it into ``search.models.Filters``."""
+class FilterChoice(Filters):
+    """What the user picked in the pane: the core's :class:`Filters` (dates, upvotes, years,
+    kinds, code; inherited, so the two never drift apart) and the pane's own choices, which
+    the screen turns into ``Filters.ids`` (see :meth:`to_filters`; the pane leaves ``ids``
+    None)."""
 
-    since: date | None = None
-    until: date | None = None
-    min_upvotes: int | None = None
-    years: frozenset[int] = frozenset()
-    kinds: frozenset[str] = frozenset()
-    has_code: bool = False
     bookmarked_only: bool = False
     tag: str | None = None
-    #: The days Hugging Face featured the paper on (apart from the arXiv date above).
-    featured_since: date | None = None
-    featured_until: date | None = None
-    #: Fields the user typed that could not be read (shown as invalid, otherwise ignored).
-    invalid: tuple[str, ...] = field(default=(), compare=False)
+    #: What is wrong with what the user typed, one line per field ("from: not a date: …").
+    #: A field that cannot be read restricts nothing; the pane and the status line say so.
+    problems: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
         return self != FilterChoice()
+
+    def to_filters(self, ids: frozenset[str] | None = None) -> Filters:
+        """The core's Filters for this choice; ``ids`` are the papers the bookmark and tag
+        choices allow (None: no such choice)."""
+        core = {f.name: getattr(self, f.name) for f in fields(Filters) if f.name != "ids"}
+        return Filters(**core, ids=ids)
 
     def describe(self) -> str:
         """A short summary for the status line: ``2024–2025 · ≥10▲ · code``."""
@@ -70,19 +72,19 @@ class FilterChoice:
             parts.append("bookmarked")
         if self.tag:
             parts.append("#" + self.tag)
+        if self.problems:
+            parts.append("⚠ " + ", ".join(p.split(":", 1)[0] for p in self.problems) + " not used")
         return " · ".join(parts)
 
 
-def parse_date(text: str) -> date | None:
-    """``2024``, ``2024-05`` or ``2024-05-17`` → a date (the first day of the year/month)."""
-    text = text.strip()
-    if not text:
-        return None
-    parts = text.split("-")
-    numbers = [int(p) for p in parts]  # ValueError for junk: the caller marks the field invalid
-    if len(numbers) > 3:
-        raise ValueError(text)
-    return date(*(numbers + [1, 1][: 3 - len(numbers)]))
+def facet_filters(filters: Filters) -> dict[str, Filters]:
+    """The filters each facet the pane shows is counted under: every active filter but the
+    facet's own picks, so that a count says what ticking that value would give with the other
+    choices (the year counts follow the dates, upvotes, sources, code and bookmark picks)."""
+    return {
+        "year": replace(filters, years=frozenset()),
+        "kind": replace(filters, kinds=frozenset()),
+    }
 
 
 class FiltersPane(VerticalScroll):
@@ -96,6 +98,8 @@ class FiltersPane(VerticalScroll):
     FiltersPane SelectionList { height: auto; max-height: 8; border: none; padding: 0; }
     FiltersPane Checkbox { border: none; padding: 0; margin-top: 1; }
     FiltersPane #hint { color: $text-muted; margin-top: 1; }
+    FiltersPane #problems { color: $error; display: none; }
+    FiltersPane.-problems #problems { display: block; }
     """
 
     @dataclass
@@ -112,6 +116,8 @@ class FiltersPane(VerticalScroll):
         yield Label("Published from / to")
         yield Input(placeholder="from YYYY[-MM[-DD]]", id="since", compact=True)
         yield Input(placeholder="to   YYYY[-MM[-DD]]", id="until", compact=True)
+        yield Static("", id="problems")
+        # The day Hugging Face featured the paper, apart from its arXiv date (T fills these).
         yield Label("Featured on HF from / to")
         yield Input(placeholder="from YYYY[-MM[-DD]]", id="featured-since", compact=True)
         yield Input(placeholder="to   YYYY[-MM[-DD]]", id="featured-until", compact=True)
@@ -178,6 +184,7 @@ class FiltersPane(VerticalScroll):
                 widget = self.query_one(input_id, Input)
                 widget.value = ""
                 widget.remove_class("-invalid")
+            self._show_problems(())
             self.query_one("#has-code", Checkbox).value = False
             self.query_one("#bookmarked-only", Checkbox).value = False
             self.query_one("#tag", Select).clear()
@@ -192,9 +199,7 @@ class FiltersPane(VerticalScroll):
         None clears them); posts ``Changed`` when the choice changes."""
         with self.prevent(Input.Changed):
             for name, day in (("featured-since", first), ("featured-until", last)):
-                widget = self.query_one(f"#{name}", Input)
-                widget.value = day.isoformat() if day else ""
-                widget.remove_class("-invalid")
+                self.query_one(f"#{name}", Input).value = day.isoformat() if day else ""
         choice = self._read()
         if choice != self._choice:
             self._choice = choice
@@ -214,53 +219,77 @@ class FiltersPane(VerticalScroll):
             self.post_message(self.Changed(choice))
 
     def _read(self) -> FilterChoice:
-        invalid: list[str] = []
+        problems: list[str] = []
+        bad: set[str] = set()
         dates: dict[str, date | None] = {}
-        for name in ("since", "until", "featured-since", "featured-until"):
-            widget = self.query_one(f"#{name}", Input)
+        # The CLI's parser: "to 2024" is through 2024-12-31, "24" is not the year 24.
+        for name, label in _DATE_FIELDS:
+            value = self.query_one(f"#{name}", Input).value
+            dates[name] = None
+            if value.strip():
+                try:
+                    dates[name] = parse_date_arg(value, end=name.endswith("until"))
+                except ValueError as error:
+                    # The placeholders show the expected forms: the narrow pane keeps the rest.
+                    problems.append(f"{label}: " + str(error).replace(f" ({EXPECTED})", ""))
+                    bad.add(name)
+        since, until = dates["since"], dates["until"]
+        if since and until and since > until:
+            problems.append(f"from–to: {since.isoformat()} is after {until.isoformat()}")
+            bad |= {"since", "until"}
+            since = until = None  # an empty range is a typo, not a wish to see nothing
+        featured_since, featured_until = dates["featured-since"], dates["featured-until"]
+        if featured_since and featured_until and featured_since > featured_until:
+            problems.append(
+                f"featured from–to: {featured_since.isoformat()} is after "
+                f"{featured_until.isoformat()}"
+            )
+            bad |= {"featured-since", "featured-until"}
+            featured_since = featured_until = None
+        upvotes = self.query_one("#min-upvotes", Input).value.strip()
+        min_upvotes = None
+        if upvotes:
             try:
-                dates[name] = _parse(name, widget.value)
-                widget.remove_class("-invalid")
+                min_upvotes = int(upvotes)
             except ValueError:
-                dates[name] = None
-                widget.add_class("-invalid")
-                invalid.append(name)
-        upvotes_input = self.query_one("#min-upvotes", Input)
-        try:
-            min_upvotes = int(upvotes_input.value) if upvotes_input.value.strip() else None
-            upvotes_input.remove_class("-invalid")
-        except ValueError:
-            min_upvotes = None
-            upvotes_input.add_class("-invalid")
-            invalid.append("min-upvotes")
+                problems.append(f"minimum upvotes: not a whole number: {upvotes!r}")
+                bad.add("min-upvotes")
+        for input_id in _TEXT_FIELDS:
+            self.query_one(input_id, Input).set_class(input_id[1:] in bad, "-invalid")
+        self._show_problems(problems)
         tag_value = self.query_one("#tag", Select).value
         return FilterChoice(
-            since=dates["since"],
-            until=dates["until"],
+            since=since,
+            until=until,
             min_upvotes=min_upvotes,
             years=frozenset(self.query_one("#years", SelectionList).selected),
             kinds=frozenset(self.query_one("#kinds", SelectionList).selected),
             has_code=self.query_one("#has-code", Checkbox).value,
             bookmarked_only=self.query_one("#bookmarked-only", Checkbox).value,
             tag=tag_value if isinstance(tag_value, str) else None,
-            featured_since=dates["featured-since"],
-            featured_until=dates["featured-until"],
-            invalid=tuple(invalid),
+            featured_since=featured_since,
+            featured_until=featured_until,
+            problems=tuple(problems),
         )
 
+    def _show_problems(self, problems: list[str] | tuple[str, ...]) -> None:
+        """Say under the date fields what could not be read, and that it is not used."""
+        self.set_class(bool(problems), "-problems")
+        text = Text()
+        for problem in problems:
+            text.append(f"⚠ {problem} — not used\n")
+        self.query_one("#problems", Static).update(text)
 
+
+#: The date fields, by id, and how a problem with each is named.
+_DATE_FIELDS = (
+    ("since", "from"),
+    ("until", "to"),
+    ("featured-since", "featured from"),
+    ("featured-until", "featured to"),
+)
 #: The pane's text fields, cleared by ``x``.
 _TEXT_FIELDS = ("#since", "#until", "#featured-since", "#featured-until", "#min-upvotes")
-
-
-def _parse(name: str, text: str) -> date | None:
-    """A date field's value. The featured-day fields read as the command line's options do
-    (``2025-01`` in "to" is up to 2025-01-31); the published-date fields keep their parser."""
-    if not name.startswith("featured-"):
-        return parse_date(text)
-    if not text.strip():
-        return None
-    return parse_date_arg(text, end=name == "featured-until")
 
 
 def _refill(widget: SelectionList, selections: list[Selection]) -> None:

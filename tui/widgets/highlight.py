@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -19,6 +20,42 @@ from search.text import clean, strip_controls
 def literal(text: str | None, style: str | Style = "") -> Text:
     """Dump text as a one-line ``Text``: controls dropped, whitespace folded, no markup parsed."""
     return Text(clean(text), style=style)
+
+
+def literal_lines(text: str | None, style: str | Style = "") -> Text:
+    """Text the user wrote (a note) as ``Text`` keeping its line breaks: each line cleaned as
+    ``literal`` cleans one, runs of blank lines kept as one blank line."""
+    lines: list[str] = []
+    for line in (text or "").splitlines():
+        line = clean(line)
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return Text("\n".join(lines), style=style)
+
+
+#: A web address in running text (an abstract, a comment): up to the next space, without the
+#: punctuation that ends the sentence around it.
+URL = re.compile(r"\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]']")
+
+
+def text_style(widget: Any, component: str) -> Style:
+    """A component class's style for text drawn over ``widget``'s background: its colour
+    resolved as the full style resolves it (``$text-muted`` is ``auto 60%``, a blend with the
+    background that a partial style cannot make), without painting a background of its own."""
+    partial = widget.get_component_rich_style(component, partial=True)
+    if partial.color is None:
+        return partial
+    return partial + Style(color=widget.get_component_rich_style(component).color)
+
+
+def link_urls(text: Text, style: Style | None = None) -> Text:
+    """Make every web address in ``text`` a terminal link, in ``style`` too (in place)."""
+    for match in URL.finditer(text.plain):
+        link = Style(link=match.group())
+        text.stylize(style + link if style else link, match.start(), match.end())
+    return text
 
 
 def highlight(text: Text, terms: Collection[str], style: str | Style, field: str) -> Text:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -29,8 +30,10 @@ from tui.widgets.highlight import excerpt, highlight, literal, spans_text
 
 #: Papers fetched per loader call; a screenful is ~30 rows.
 PAGE = 64
-#: Cells for the first author (or the author count) at the end of each row.
+#: Most cells for the first author (or the author count) at the end of each row.
 AUTHOR_COLUMN = 18
+#: Rows whose drawn text is kept (a few screenfuls); more and the whole cache starts again.
+DRAWN_ROWS = 512
 
 
 class ResultsList(ScrollView, can_focus=True):
@@ -96,6 +99,11 @@ class ResultsList(ScrollView, can_focus=True):
     two_line: reactive[bool] = reactive(False, init=False)
 
     def __init__(self, **kwargs) -> None:
+        # Drawn rows by index, for the current width: a repaint (a scroll, a cursor move) draws
+        # again only the rows it has not drawn yet. Made first: styling the widget while it is
+        # built already clears it (notify_style_update).
+        self._drawn: dict[int, tuple[Text, ...]] = {}
+        self._strips: dict[tuple[int, int], Strip] = {}  # the lines of rows other than the cursor's
         super().__init__(**kwargs)
         self._ids: Sequence[str] = ()
         self._papers: dict[str, Paper] = {}
@@ -105,6 +113,8 @@ class ResultsList(ScrollView, can_focus=True):
         self._terms: tuple[str, ...] = ()
         self._bookmarked: frozenset[str] = frozenset()
         self._base_style: Style | None = None  # set while render_lines runs
+        self._columns = _Columns()
+        self._drawn_width = 0
 
     # -- attributes down ------------------------------------------------------------------------
 
@@ -128,6 +138,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._gone = set()
         self._snippets = snippets or {}
         self._terms = tuple(terms)
+        self._forget_layout()
         index = 0
         if keep is not None:
             try:
@@ -145,11 +156,16 @@ class ResultsList(ScrollView, can_focus=True):
         found = {p.id: p for p in papers}
         self._papers.update(found)
         self._gone.update(i for i in paper_ids if i not in found)
+        # Their rows were drawn as "…"; and a column may have appeared or grown for them
+        # (_Columns), which every row drawn before must follow.
+        self._columns.measure(found.values())
+        self._forget_drawn()
         self.refresh()
 
     def set_bookmarked(self, ids: frozenset[str]) -> None:
         """Which papers get the bookmark mark."""
         self._bookmarked = ids
+        self._forget_drawn()
         self.refresh()
 
     @property
@@ -165,7 +181,27 @@ class ResultsList(ScrollView, can_focus=True):
     def row_text(self, index: int) -> str:
         """The plain text of row ``index`` as drawn at the current width (for tests and tools)."""
         width = max(self.scrollable_content_region.width, 40)
-        return self._row(index, width).plain
+        return self._lines(index, width)[0].plain
+
+    def row_lines(self, index: int) -> list[str]:
+        """Every line of row ``index`` as drawn at the current width (one, or two)."""
+        width = max(self.scrollable_content_region.width, 40)
+        return [line.plain for line in self._lines(index, width)]
+
+    def on_mount(self) -> None:
+        # A new theme changes the component styles the rows were drawn in; the widget's own
+        # rules may not change (so notify_style_update is not certain to come). Published after
+        # the new styles are in place (Textual's App._watch_theme).
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+
+    def _restyle(self) -> None:
+        self._forget_drawn()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        # A new theme (or any CSS change) restyles the component classes the rows were drawn in.
+        self._forget_drawn()
+        super().notify_style_update()
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -178,11 +214,19 @@ class ResultsList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._update_virtual_size()
+        self._forget_drawn()
 
     def watch_two_line(self) -> None:
         self._update_virtual_size()
+        self._forget_drawn()
         self._scroll_cursor_into_view()
         self.refresh()
+
+    def _forget_layout(self) -> None:
+        """A new result: the columns are measured again from its papers."""
+        self._columns = _Columns()
+        self._forget_drawn()
+        self._columns.measure(self._papers.values())
 
     def _paper(self, index: int) -> Paper | None:
         paper_id = self._ids[index]
@@ -214,51 +258,108 @@ class ResultsList(ScrollView, can_focus=True):
         base = self._base_style or self.rich_style
         if index >= len(self._ids):
             return Strip.blank(width, base)
-        text = self._row(index, width) if sub == 0 else self._snippet(index, width)
-        if index == self.cursor:
+        lines = self._lines(index, width)  # first: a new width forgets the strips too
+        cursor = index == self.cursor
+        if not cursor and (strip := self._strips.get((index, sub))) is not None:
+            return strip
+        text = lines[sub]
+        if cursor:
+            text = text.copy()
             text.stylize_before(self.get_component_rich_style("results-list--cursor"))
             text.pad_right(max(0, width - text.cell_len))
         segments = list(text.render(self.app.console, end=""))
         strip = Strip(Segment.apply_style(segments, base), text.cell_len)
-        return strip.adjust_cell_length(width, base)
+        strip = strip.adjust_cell_length(width, base)
+        if not cursor:
+            self._strips[(index, sub)] = strip
+        return strip
 
-    def _row(self, index: int, width: int) -> Text:
+    def _forget_drawn(self) -> None:
+        self._drawn.clear()
+        self._strips.clear()
+
+    def _lines(self, index: int, width: int) -> tuple[Text, ...]:
+        """Row ``index`` as one or two lines of text, kept while the layout stays the same."""
+        if width != self._drawn_width:
+            self._forget_drawn()
+            self._drawn_width = width
+        lines = self._drawn.get(index)
+        if lines is None:
+            if len(self._drawn) >= DRAWN_ROWS:
+                self._forget_drawn()
+            lines = self._draw(index, width)
+            self._drawn[index] = lines
+        return lines
+
+    def _draw(self, index: int, width: int) -> tuple[Text, ...]:
         paper = self._paper(index)
-        style = self.get_component_rich_style
         if paper is None:
             if self._ids[index] not in self._gone:
-                return Text("  …", style="dim")  # being read
-            return Text(f"  {self._ids[index]} (no longer in the library)", style="dim")
-        mark = "★ " if paper.id in self._bookmarked else "  "
-        date = paper.published.isoformat() if paper.published else " " * 10
-        upvotes = f"{paper.upvotes:>5}▲" if paper.upvotes is not None else " " * 6
+                waiting = Text("  …", style="dim")  # being read
+            else:
+                waiting = Text(f"  {self._ids[index]} (no longer in the library)", style="dim")
+            return (waiting, Text("")) if self.two_line else (waiting,)
+        style = self.get_component_rich_style
+        columns = self._columns
         left = Text.assemble(
-            (mark, style("results-list--mark")),
-            (date, style("results-list--date")),
-            (upvotes, style("results-list--upvotes")),
-            "  ",
+            (("★ " if paper.id in self._bookmarked else "  "), style("results-list--mark"))
         )
-        # A fixed author column keeps the titles' ends and the authors lined up; with a snippet
-        # line the author leads that line instead, leaving the title the whole width.
-        author_width = AUTHOR_COLUMN if width >= 60 and not self.two_line else 0
-        title_width = max(8, width - left.cell_len - (author_width + 2 if author_width else 0))
+        if columns.date:
+            date = paper.published.isoformat() if paper.published else ""
+            left.append(f"{date:<10} ", style("results-list--date"))
+        if columns.upvotes:
+            upvotes = f"{paper.upvotes}▲" if paper.upvotes is not None else ""
+            left.append(f"{upvotes:>{columns.upvotes}} ", style("results-list--upvotes"))
+        left.append(" ")
         title = literal(display_text(paper.title))
         highlight(title, self._terms, style("results-list--match"), "title")
-        title.truncate(title_width, overflow="ellipsis", pad=True)
+        author = literal(_author_label(paper), style("results-list--author"))
+        if self.two_line:
+            return self._two_lines(paper, left, title, author, width)
+        # One line: a fixed author column keeps the titles' ends and the authors lined up.
+        author_width = min(columns.author, AUTHOR_COLUMN) if width >= 60 else 0
+        title_width = max(8, width - left.cell_len - (author_width + 2 if author_width else 0))
+        title.truncate(title_width, overflow="ellipsis", pad=bool(author_width))
         row = left + title
         if author_width:
-            label = literal(_author_label(paper), style("results-list--author"))
-            label.truncate(author_width, overflow="ellipsis")
+            author.truncate(author_width, overflow="ellipsis")
             row.append("  ")
-            row.append_text(label)
+            row.append_text(author)
         row.truncate(width, overflow="ellipsis")
-        return row
+        return (row,)
 
-    def _snippet(self, index: int, width: int) -> Text:
-        paper = self._paper(index)
-        indent = 20 if width >= 80 else 4
-        if paper is None:
-            return Text("")
+    def _two_lines(
+        self, paper: Paper, left: Text, title: Text, author: Text, width: int
+    ) -> tuple[Text, Text]:
+        """The title across the whole first line, wrapping onto the second; then the author and
+        the matched words in context (or the abstract's start) in what is left of it."""
+        title_width = max(8, width - left.cell_len)
+        first, rest = _split(title, title_width, self.app.console)
+        # The second line starts under the title, unless the leading columns take a third of it.
+        indent = left.cell_len if left.cell_len * 3 <= width else 2
+        second = Text(" " * indent)
+        if author:
+            author.truncate(AUTHOR_COLUMN, overflow="ellipsis")
+        if rest is not None:
+            # The title's end before the author, leaving the author room to be read.
+            room = max(8, width - indent - author.cell_len - 5)
+            if rest.cell_len > room:
+                rest.truncate(room - 1)
+                rest.rstrip()  # "Matrix-based…", not "Matrix-based …"
+                rest.append("…")
+            second.append_text(rest)
+            second.append("  ")
+        second.append_text(author)
+        room = width - second.cell_len - 3
+        if room > 8:
+            if author:
+                second.append(" · ", style=self.get_component_rich_style("results-list--snippet"))
+            second.append_text(self._in_context(paper, room))
+        second.truncate(width, overflow="ellipsis")
+        return (left + first, second)
+
+    def _in_context(self, paper: Paper, width: int) -> Text:
+        """The library's snippet for ``paper``, or an excerpt of its abstract around the terms."""
         match_style = self.get_component_rich_style("results-list--match")
         found = self._snippets.get(paper.id)
         if found and found[0] and display_text(found[0]) == found[0]:
@@ -268,16 +369,7 @@ class ResultsList(ScrollView, can_focus=True):
             raw = found[0] if found and found[0] else excerpt(paper.abstract, self._terms, width)
             text = literal(display_text(raw))
             highlight(text, self._terms, match_style, "abstract")
-        author = _author_label(paper)
-        lead = Text(" " * indent)
-        if author:
-            label = literal(author, self.get_component_rich_style("results-list--author"))
-            label.truncate(AUTHOR_COLUMN, overflow="ellipsis")
-            lead.append_text(label)
-            lead.append(" · ")
-        text = lead + text
         text.stylize_before(self.get_component_rich_style("results-list--snippet"))
-        text.truncate(width, overflow="ellipsis")
         return text
 
     # -- moving ---------------------------------------------------------------------------------
@@ -299,6 +391,10 @@ class ResultsList(ScrollView, can_focus=True):
     def _move_to(self, index: int) -> None:
         if self._ids:
             self.cursor = max(0, min(len(self._ids) - 1, index))
+
+    def move_by(self, step: int) -> None:
+        """Move the cursor ``step`` rows (down if positive), stopping at either end."""
+        self._move_to(self.cursor + step)
 
     def action_cursor_down(self) -> None:
         self._move_to(self.cursor + 1)
@@ -340,5 +436,50 @@ def _author_label(paper: Paper) -> str:
     if paper.first_author:
         return paper.first_author + (f" +{count - 1}" if count > 1 else "")
     if count:
-        return f"{count} authors"
+        return f"{count} author{'s' if count != 1 else ''}"
     return ""
+
+
+class _Columns:
+    """Which leading columns the rows of the current result need, and how wide.
+
+    A column no paper has (no dates in an Atom search, no upvotes in the arXiv snapshot) takes
+    no space, so the title gets it. Measured on the papers loaded so far (the pages drawn), never
+    by reading the whole result: a column can appear, or grow, when a page further down needs it.
+    """
+
+    __slots__ = ("author", "date", "upvotes")
+
+    def __init__(self) -> None:
+        self.date = False
+        self.upvotes = 0  # cells for the widest upvote count seen, with its ▲
+        self.author = 0  # cells for the longest author label seen
+
+    def measure(self, papers) -> bool:
+        """Widen the columns for ``papers``; True if any column changed."""
+        before = (self.date, self.upvotes, self.author)
+        for paper in papers:
+            if paper.published is not None:
+                self.date = True
+            if paper.upvotes is not None:
+                self.upvotes = max(self.upvotes, len(str(paper.upvotes)) + 1)
+            if self.author < AUTHOR_COLUMN:
+                self.author = max(self.author, cell_len(_author_label(paper)))
+        return (self.date, self.upvotes, self.author) != before
+
+
+def _split(title: Text, width: int, console) -> tuple[Text, Text | None]:
+    """``title`` cut at the last space that fits ``width`` cells, and the rest (None if it fits)."""
+    if title.cell_len <= width:
+        return title, None
+    plain = title.plain
+    if plain.isascii():
+        # One cell a character: cut at the last space that fits (Text.wrap costs ten times more).
+        cut = plain.rfind(" ", 0, width + 1)
+        if cut <= 0:
+            return title[:width], title[width:]
+        return title[:cut], title[cut + 1 :]
+    lines = title.wrap(console, width, overflow="fold")
+    first = lines[0]
+    first.rstrip()
+    return first, Text(" ").join(lines[1:])

@@ -1,0 +1,83 @@
+"""``paperbrowse bookmark export`` and ``bookmark import``: the user's bookmarks as a file.
+
+The file format and the merge rules are the core's (search/bookmark_io.py); these commands only
+read and write files and say what happened. Registered on the bookmark group by tui/cli.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from search.models import Paper
+from search.text import strip_controls
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"paperbrowse: {strip_controls(message)}", err=True)
+    return typer.Exit(code)
+
+
+def export_file(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (atomically) instead of stdout.",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Every bookmark with its tags, note, read state, key and times, as JSON lines (stable)."""
+    from search.bookmark_io import export_lines
+
+    marks = ctx.obj().bookmarks.list()
+    text = export_lines(marks)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        from tui.cli_bookmarks import write_atomically
+
+        if not output.expanduser().parent.is_dir():
+            raise _fail(f"no such folder: {output.expanduser().parent}")
+        write_atomically(output, text)
+    n = len(marks)
+    where = f" to {output}" if output else ""
+    typer.echo(f"exported {n} bookmark{'s' if n != 1 else ''}{where}", err=True)
+
+
+def import_file(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A file written by `bookmark export` (- : stdin).")],
+) -> None:
+    """Merge an exported bookmark file into this library (no duplicates; nothing typed is lost)."""
+    import sys
+
+    from search.bookmark_io import BookmarkFileError, import_bookmarks, parse_lines
+
+    name = "<stdin>" if str(path) == "-" else str(path)
+    try:
+        raw = sys.stdin.buffer.read() if str(path) == "-" else path.expanduser().read_bytes()
+        text = raw.decode("utf-8-sig")
+    except OSError as exc:
+        raise _fail(f"cannot read {name}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise _fail(f"{name}: not UTF-8 text (byte {exc.start}); nothing imported") from None
+    try:
+        marks = parse_lines(text, name)
+    except BookmarkFileError as exc:
+        raise _fail(f"{exc}; nothing imported") from None
+    svc = ctx.obj()
+    library = svc.library
+
+    def in_library(paper: Paper) -> bool:
+        if library.get(paper.id) is not None:
+            return True
+        return bool(paper.arxiv_id and library.get(paper.arxiv_id))
+
+    report = import_bookmarks(svc.bookmarks, marks, in_library)
+    typer.echo(f"imported {name}: {report.summary()}", err=True)
