@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
+from search.jsonout import json_text
 from search.models import Filters, QueryError
 from search.periods import Period, month_of, months_between, parse_period, week_of
 from search.tex2text import tex_to_text
-from tui.jsonout import json_text
 
 
 def top(

@@ -26,7 +26,7 @@ from search.engine.queries import (
 )
 from search.engine.schema import FACETS
 from search.engine.store import IndexStore
-from search.engine.timeline import TimelineQueries
+from search.engine.timeline_queries import TimelineQueries
 from search.models import Filters, Paper, QueryError
 
 #: A relevance-sorted result that Whoosh ranks (a query the scorer cannot score) ranks this
