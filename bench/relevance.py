@@ -95,7 +95,7 @@ def _misspelt(word: str, rng: random.Random) -> str:
 
 
 def _surname(name: str) -> str | None:
-    from search.names import split_name
+    from paperbrowse.search.names import split_name
 
     last = split_name(name)[1].split()
     return last[-1] if last and _WORD.fullmatch(last[-1]) else None
@@ -148,7 +148,7 @@ def known_items(papers: Sequence, sample: int, seed: int) -> list[KnownItem]:
 
 def paperbrowse_engine(library) -> Callable[[str], list[str]]:
     def run(query: str) -> list[str]:
-        from search.models import QueryError
+        from paperbrowse.search.models import QueryError
 
         try:
             result = library.search(query, limit=DEPTH)
@@ -161,7 +161,7 @@ def paperbrowse_engine(library) -> Callable[[str], list[str]]:
 
 def plain_whoosh_engine(papers: Iterable, folder: Path) -> Callable[[str], list[str]]:
     """Stock Whoosh on the same papers: the naive baseline a user of Whoosh would start from."""
-    from search.engine import stock_searcher
+    from paperbrowse.search.engine import stock_searcher
 
     search = stock_searcher(folder, papers)
     return lambda query: search(query, DEPTH)
@@ -198,8 +198,8 @@ def score(items: Sequence[KnownItem], engine: Callable[[str], list[str]]) -> dic
 
 def run(library_dir: Path | None, dumps: Sequence[Path], sample: int, seed: int) -> dict:
     """Ingest ``dumps`` (into a temporary library unless ``library_dir``), then measure both."""
-    from search.library import Library
-    from search.paths import Locations
+    from paperbrowse.search.library import Library
+    from paperbrowse.search.paths import Locations
 
     work = Path(tempfile.mkdtemp(prefix="pb-relevance-"))
     try:

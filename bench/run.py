@@ -110,7 +110,7 @@ def _loadavg() -> str:
 
 
 def _filters(spec: dict):
-    from search.models import Filters
+    from paperbrowse.search.models import Filters
 
     kw: dict = {}
     if "since" in spec:
@@ -125,8 +125,8 @@ def _filters(spec: dict):
 
 def probe_ingest(data_dir: str, dump: str) -> dict:
     """paperbrowse's ingest of ``dump`` into ``data_dir``, with its two phases timed apart."""
-    from search.library import Library
-    from search.paths import Locations
+    from paperbrowse.search.library import Library
+    from paperbrowse.search.paths import Locations
 
     lib = Library(Locations.resolve(data_dir))
     phases = {"index": 0.0}
@@ -159,8 +159,8 @@ def probe_ingest(data_dir: str, dump: str) -> dict:
 
 def probe_parse_only(data_dir: str, dump: str) -> dict:
     """Phase 1 alone (parse + record store), for sizes whose index would not fit the time."""
-    from search.library import Library
-    from search.paths import Locations
+    from paperbrowse.search.library import Library
+    from paperbrowse.search.paths import Locations
 
     lib = Library(Locations.resolve(data_dir))
     lib._index_pending = lambda progress: None  # type: ignore[method-assign]
@@ -185,7 +185,7 @@ def probe_parse_only(data_dir: str, dump: str) -> dict:
 
 def probe_parse_alone(dump: str) -> dict:
     """Just the streaming parser over the dump (no store, no index)."""
-    from search.dumps import arxiv_jsonl
+    from paperbrowse.search.dumps import arxiv_jsonl
 
     start = time.perf_counter()
     n = sum(1 for _ in arxiv_jsonl.read(Path(dump)))
@@ -201,9 +201,9 @@ def _current_rss_mb() -> float:
 
 def probe_naive(index_dir: str, dump: str) -> dict:
     """The baseline: the same documents through one default single-process Whoosh writer."""
-    from search.dumps import arxiv_jsonl
-    from search.engine import build_stock_index
-    from search.models import Paper
+    from paperbrowse.search.dumps import arxiv_jsonl
+    from paperbrowse.search.engine import build_stock_index
+    from paperbrowse.search.models import Paper
 
     path = Path(index_dir)
     start = time.perf_counter()
@@ -215,8 +215,8 @@ def probe_naive(index_dir: str, dump: str) -> dict:
 
 def probe_queries(data_dir: str) -> dict:
     """In-process latency of the query mix: top 20 with snippets, a shared searcher."""
-    from search.library import Library
-    from search.paths import Locations
+    from paperbrowse.search.library import Library
+    from paperbrowse.search.paths import Locations
 
     start = time.perf_counter()
     lib = Library(Locations.resolve(data_dir))
@@ -280,8 +280,8 @@ def probe_tui(data_dir: str) -> dict:
     """The app under run_test(): first paint, keystroke-to-results (after a pause, while typing),
     key echo, the worker-to-frame hand-over, and memory."""
     t0 = time.perf_counter()
-    from search.services import build_services
-    from tui.app import PaperBrowseApp
+    from paperbrowse.search.services import build_services
+    from paperbrowse.tui.app import PaperBrowseApp
 
     import_ms = (time.perf_counter() - t0) * 1000
     return asyncio.run(_tui(data_dir, t0, import_ms, build_services, PaperBrowseApp))
@@ -295,7 +295,7 @@ async def _tui(data_dir, t0, import_ms, build_services, app_class) -> dict:
     t1 = time.perf_counter()
     services = build_services(data_dir)
     app = app_class(services, poll_seconds=0)
-    debounce = getattr(app, "debounce", 0)
+    debounce = app.settings.debounce
     out: dict = {"import_ms": import_ms, "debounce_ms": debounce * 1000}
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen_stack[0]
@@ -385,7 +385,7 @@ async def _wait(cond, timeout: float = 30.0) -> None:
 def _stamp_hand_over(app, screen) -> dict:
     """Record when a query worker hands its result to the event loop, when the screen takes it
     (and for which query) and when the next frame is composed (wrappers on these instances)."""
-    from tui.dbwork import Answered
+    from paperbrowse.tui.dbwork import Answered
 
     stamps: dict = {}
     post_message = screen.post_message
@@ -468,7 +468,7 @@ def _cli_times(data_dir: Path) -> dict:
     that both see the same load on a shared machine; CPU time is kept too (less load-sensitive).
     """
     exe = Path(sys.executable).with_name("paperbrowse")
-    base = [str(exe)] if exe.exists() else [sys.executable, "-m", "tui.cli"]
+    base = [str(exe)] if exe.exists() else [sys.executable, "-m", "paperbrowse.tui.cli"]
     # Byte-code caching as on any user's machine: this sandbox sets PYTHONDONTWRITEBYTECODE,
     # which made every run compile paperbrowse's own modules from source (~50 ms) while the
     # bare import read whoosh's and typer's .pyc files written by pip. One warm-up run writes

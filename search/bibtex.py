@@ -19,12 +19,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from search.bookmarks import Bookmark
-from search.citekeys import base_key, plain_words, unique_key
-from search.latex import char_to_latex, math_symbol
-from search.models import Paper
-from search.names import split_name
-from search.text import arxiv_abs_url, bare_arxiv_id, clean
+from paperbrowse.search.bookmarks import Bookmark
+from paperbrowse.search.citekeys import base_key, plain_words, unique_key
+from paperbrowse.search.latex import char_to_latex, math_symbol
+from paperbrowse.search.models import Paper
+from paperbrowse.search.names import split_name
+from paperbrowse.search.text import arxiv_abs_url, bare_arxiv_id, clean
 
 __all__ = [
     "BibtexExport",

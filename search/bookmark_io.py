@@ -11,6 +11,13 @@ a one-line diff. ``bookmark import`` merges such a file into a library without d
   the newer copy's; the key here is kept, else the imported one; the earlier creation time;
 - importing the same file twice changes nothing the second time.
 
+The file also carries the rest of the user's reading (since read state and watches exist):
+a ``paperbrowse-read/1`` line per paper read that is not bookmarked (a bookmark's line says its
+own), with when, and a ``paperbrowse-watch/1`` line per saved search. Importing: a paper read in
+either copy is read (a bookmark's state follows the merge rule above); a watch not here is
+added, one of the same name here is kept. Files written before these lines existed import as
+they always did.
+
 A malformed file is refused whole (file, line and what is wrong) before anything is written,
 and the merge itself is one transaction.
 """
@@ -20,16 +27,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from search.bookmarks import Bookmark, BookmarkStore, normalize_tag
-from search.jsonout import json_line
-from search.models import Paper
-from search.serialize import paper_from_dict, paper_to_dict
+from paperbrowse.search.bookmarks import Bookmark, BookmarkStore, normalize_tag
+from paperbrowse.search.jsonout import json_line
+from paperbrowse.search.models import Paper
+from paperbrowse.search.reading import ReadState
+from paperbrowse.search.serialize import paper_from_dict, paper_to_dict
+from paperbrowse.search.watches import Watch, Watches, filters_from_dict, filters_to_dict
 
 #: Every line says what it is, so a stray JSON Lines file is not taken for bookmarks.
 FORMAT = "paperbrowse-bookmarks/1"
+#: A paper read (any paper, bookmarked or not) and a saved search.
+READ_FORMAT = "paperbrowse-read/1"
+WATCH_FORMAT = "paperbrowse-watch/1"
 #: The line that separates a newer note from the older one kept below it.
 EARLIER_NOTE = "--- earlier note ---"
 
@@ -42,8 +54,24 @@ class BookmarkFileError(ValueError):
         self.source, self.line, self.message = source, line, message
 
 
-def export_lines(bookmarks: Iterable[Bookmark]) -> str:
-    """The export file's text: one sorted, stable JSON line per bookmark."""
+@dataclass(frozen=True)
+class UserFile:
+    """What an export file holds."""
+
+    bookmarks: list[Bookmark]
+    #: Papers read, with when (papers not bookmarked in the exporting library).
+    reads: dict[str, datetime]
+    watches: list[Watch]
+
+
+def export_lines(
+    bookmarks: Iterable[Bookmark],
+    reads: dict[str, datetime] | None = None,
+    watches: Iterable[Watch] = (),
+) -> str:
+    """The export file's text: one sorted, stable JSON line per bookmark, then per paper read
+    (that no bookmark line already covers), then per watch."""
+    bookmarks = list(bookmarks)
     lines = []
     for mark in sorted(bookmarks, key=lambda m: m.id):
         record: dict[str, Any] = {
@@ -56,6 +84,19 @@ def export_lines(bookmarks: Iterable[Bookmark]) -> str:
             "key": mark.key,
             "created": mark.created.isoformat(),
             "updated": (mark.updated or mark.created).isoformat(),
+        }
+        lines.append(json_line(record))
+    marked = {m.id for m in bookmarks}
+    for paper_id, at in sorted((reads or {}).items()):
+        if paper_id not in marked:
+            lines.append(json_line({"format": READ_FORMAT, "id": paper_id, "at": at.isoformat()}))
+    for watch in sorted(watches, key=lambda w: w.name):
+        record = {
+            "format": WATCH_FORMAT,
+            "name": watch.name,
+            "query": watch.query,
+            "filters": filters_to_dict(watch.filters),
+            "created": (watch.created or datetime.now(UTC)).isoformat(),
         }
         lines.append(json_line(record))
     return "".join(line + "\n" for line in lines)
@@ -109,9 +150,36 @@ def _bookmark(record: Any, where: tuple[str, int]) -> Bookmark:
     )
 
 
+def _read_line(record: dict, where: tuple[str, int]) -> tuple[str, datetime]:
+    paper_id = record.get("id")
+    if not isinstance(paper_id, str) or not paper_id:
+        raise BookmarkFileError(*where, "'id' must be a paper id")
+    return paper_id, _when(record, "at", where)
+
+
+def _watch_line(record: dict, where: tuple[str, int]) -> Watch:
+    name, query = record.get("name"), record.get("query")
+    if not isinstance(name, str) or not name.strip():
+        raise BookmarkFileError(*where, "'name' must be a watch's name")
+    if not isinstance(query, str):
+        raise BookmarkFileError(*where, "'query' must be a string")
+    try:
+        filters = filters_from_dict(record.get("filters", {}))
+    except ValueError as exc:
+        raise BookmarkFileError(*where, str(exc)) from None
+    return Watch(name, query, filters, _when(record, "created", where))
+
+
 def parse_lines(text: str, source: str) -> list[Bookmark]:
     """Every bookmark in an export file; BookmarkFileError at the first malformed line."""
+    return parse_file(text, source).bookmarks
+
+
+def parse_file(text: str, source: str) -> UserFile:
+    """Everything in an export file; BookmarkFileError at the first malformed line."""
     marks: list[Bookmark] = []
+    reads: dict[str, datetime] = {}
+    watches: dict[str, Watch] = {}
     seen: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -121,12 +189,21 @@ def parse_lines(text: str, source: str) -> list[Bookmark]:
         except (json.JSONDecodeError, RecursionError) as exc:
             message = getattr(exc, "msg", "nested too deeply")
             raise BookmarkFileError(source, number, f"not JSON ({message})") from None
+        kind = record.get("format") if isinstance(record, dict) else None
+        if kind == READ_FORMAT:
+            paper_id, at = _read_line(record, (source, number))
+            reads[paper_id] = at
+            continue
+        if kind == WATCH_FORMAT:
+            watch = _watch_line(record, (source, number))
+            watches[watch.name] = watch
+            continue
         mark = _bookmark(record, (source, number))
         if mark.id in seen:
             raise BookmarkFileError(source, number, f"{mark.id} is already on line {seen[mark.id]}")
         seen[mark.id] = number
         marks.append(mark)
-    return marks
+    return UserFile(marks, reads, list(watches.values()))
 
 
 def _merged_note(ours: Bookmark, theirs: Bookmark) -> str:
@@ -181,6 +258,9 @@ class ImportReport:
     not_in_library: int
     #: Keys that another bookmark here already had (the imported bookmark got none).
     keys_dropped: tuple[str, ...] = ()
+    #: Papers marked read by the file that were not read here; watches added.
+    reads_added: int = 0
+    watches_added: int = 0
 
     def summary(self) -> str:
         text = f"{self.added} added, {self.merged} merged, {self.unchanged} unchanged"
@@ -189,6 +269,10 @@ class ImportReport:
         if self.keys_dropped:
             text += f"; key{'s' if len(self.keys_dropped) > 1 else ''} already used here: "
             text += ", ".join(self.keys_dropped)
+        if self.reads_added:
+            text += f"; {self.reads_added} more read"
+        if self.watches_added:
+            text += f"; {self.watches_added} watch{'es' if self.watches_added > 1 else ''} added"
         return text
 
 
@@ -196,7 +280,23 @@ def import_bookmarks(
     store: BookmarkStore, marks: list[Bookmark], in_library: Callable[[Paper], bool]
 ) -> ImportReport:
     """Merge ``marks`` (from :func:`parse_lines`) into ``store`` in one transaction."""
-    done = store.merge_in(marks, merge)
+    decided: dict[str, bool] = {}
+
+    def merging(
+        ours: Bookmark | None, theirs: Bookmark, key_taken: Callable[[str], bool]
+    ) -> Bookmark | None:
+        merged = merge(ours, theirs, key_taken)
+        if merged is not None:
+            decided[merged.id] = merged.read
+        return merged
+
+    done = store.merge_in(marks, merging)
+    # The merged read state becomes the paper's: a bookmark stored again takes the paper's
+    # state (schema v4), so the newer copy's "unread" is told to the one source of truth.
+    # (A second transaction: were it lost, the paper would only stay read.)
+    state = ReadState(store)
+    for read in (True, False):
+        state.mark([i for i, r in decided.items() if r is read], read)
     added = sum(before is None for before, _ in done)
     unchanged = sum(after is None for _, after in done)
     # A key is dropped only when the bookmark is new here and another bookmark has that key.
@@ -212,3 +312,18 @@ def import_bookmarks(
         not_in_library=sum(not in_library(m.paper) for m in marks),
         keys_dropped=dropped,
     )
+
+
+def import_user_file(
+    store: BookmarkStore, data: UserFile, in_library: Callable[[Paper], bool]
+) -> ImportReport:
+    """Merge everything in an export file: bookmarks, read state, watches."""
+    report = import_bookmarks(store, data.bookmarks, in_library)
+    reads_added = ReadState(store).merge_in(data.reads) if data.reads else 0
+    watches, added = Watches(store), 0
+    here = {w.name for w in watches.list()}
+    for watch in data.watches:
+        if " ".join(watch.name.split()) not in here:
+            watches.add(watch)
+            added += 1
+    return replace(report, reads_added=reads_added, watches_added=added)

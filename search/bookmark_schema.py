@@ -49,6 +49,50 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         f"""CREATE TRIGGER tag_removed AFTER DELETE ON tags
             BEGIN UPDATE bookmarks SET updated = {_NOW} WHERE id = OLD.id; END""",
     ),
+    # v4: read state for every paper (not only bookmarks), saved searches ("watches") and the
+    # user's sessions (for "new since my last session"). One source of truth for read state:
+    # the ``reads`` table (a row: read, and when). ``bookmarks.read`` stays as a copy that
+    # triggers keep equal to it in the same statement, so code reading a bookmark's flag and a
+    # file written by an older paperbrowse never disagree with it. Bookmarks read before v4
+    # move in as read at their last change.
+    (
+        """CREATE TABLE reads (
+            id TEXT PRIMARY KEY,
+            at TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        "INSERT INTO reads(id, at) SELECT id, COALESCE(updated, created) FROM bookmarks"
+        " WHERE read != 0",
+        # reads -> bookmarks.read (WHEN guards: each trigger acts only on a real difference).
+        """CREATE TRIGGER read_marked AFTER INSERT ON reads
+            BEGIN UPDATE bookmarks SET read = 1 WHERE id = NEW.id AND read = 0; END""",
+        """CREATE TRIGGER read_unmarked AFTER DELETE ON reads
+            BEGIN UPDATE bookmarks SET read = 0 WHERE id = OLD.id AND read != 0; END""",
+        # bookmarks.read -> reads (older write paths: BookmarkStore.set_read, restore, import).
+        f"""CREATE TRIGGER bookmark_read AFTER UPDATE OF read ON bookmarks WHEN NEW.read != 0
+            BEGIN INSERT OR IGNORE INTO reads(id, at) VALUES (NEW.id, {_NOW}); END""",
+        """CREATE TRIGGER bookmark_unread AFTER UPDATE OF read ON bookmarks WHEN NEW.read = 0
+            BEGIN DELETE FROM reads WHERE id = NEW.id; END""",
+        # A new bookmark takes the paper's read state; one put back read (undo, import) is read.
+        f"""CREATE TRIGGER bookmark_added AFTER INSERT ON bookmarks
+            BEGIN
+                INSERT OR IGNORE INTO reads(id, at)
+                    SELECT NEW.id, {_NOW} WHERE NEW.read != 0;
+                UPDATE bookmarks SET read = 1
+                    WHERE id = NEW.id AND read = 0
+                    AND EXISTS (SELECT 1 FROM reads WHERE id = NEW.id);
+            END""",
+        # A bookmark following its paper to a new id (after a rebuild) takes its read state along.
+        """CREATE TRIGGER bookmark_moved AFTER UPDATE OF id ON bookmarks WHEN NEW.id != OLD.id
+            BEGIN UPDATE OR REPLACE reads SET id = NEW.id WHERE id = OLD.id; END""",
+        """CREATE TABLE watches (
+            name TEXT PRIMARY KEY,
+            query TEXT NOT NULL,
+            filters TEXT NOT NULL DEFAULT '{}',
+            created TEXT NOT NULL
+        )""",
+        # Small facts about the user's use: session_started, session_ended (ISO UTC).
+        "CREATE TABLE user_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
 )
 
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from search.bookmark_schema import MIGRATIONS, SCHEMA_VERSION
-from search.citekeys import base_key, unique_key
-from search.dbopen import connect
-from search.models import Paper
-from search.serialize import paper_from_json, paper_to_json
-from search.text import bare_arxiv_id, clean, title_key
-from search.transactions import immediate
+from paperbrowse.search.bookmark_schema import MIGRATIONS, SCHEMA_VERSION
+from paperbrowse.search.citekeys import base_key, unique_key
+from paperbrowse.search.dbopen import connect
+from paperbrowse.search.models import Paper
+from paperbrowse.search.serialize import paper_from_json, paper_to_json
+from paperbrowse.search.text import bare_arxiv_id, clean, title_key
+from paperbrowse.search.transactions import immediate
 
 #: Seconds a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT = 10.0
@@ -139,6 +139,19 @@ class BookmarkStore:
         """One write transaction (search/transactions.py), one thread at a time."""
         with self._lock, immediate(self._db) as db:
             yield db
+
+    @contextmanager
+    def user_write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction for the other user data kept in this file (search/reading.py,
+        search/watches.py): same connection, lock and safety as the bookmarks' own writes."""
+        with self._write() as db:
+            yield db
+
+    @contextmanager
+    def user_read(self) -> Iterator[sqlite3.Connection]:
+        """The read connection, for the other user data kept in this file."""
+        with self._read_lock:
+            yield self._reader
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]

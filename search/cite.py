@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from search.models import Paper
+from paperbrowse.search.models import Paper
 
 #: The formats, by the name ``--format`` takes, and the file ending each is usually given.
 FORMATS: Mapping[str, str] = {"bibtex": ".bib", "ris": ".ris", "csl-json": ".json"}
@@ -39,7 +39,7 @@ def keyed(
     """``(key, paper)`` entries: a paper's stored key (by paper id) where it has one, else a
     generated key unique among these entries and ``taken`` (every key the bookmarks hold, so a
     paper cited on the fly never takes a bookmark's key). Generated keys are not persisted."""
-    from search.citekeys import base_key, unique_key
+    from paperbrowse.search.citekeys import base_key, unique_key
 
     used = set(taken) | {k for k in stored.values() if k}
     entries: list[tuple[str, Paper]] = []
@@ -57,14 +57,14 @@ def render(entries: Sequence[tuple[str, Paper]], fmt: str, *, unicode: bool = Fa
     """The file text for ``entries`` in ``fmt`` (``unicode`` keeps UTF-8 in BibTeX for biber)."""
     keys = {paper.id: key for key, paper in entries}
     if check_format(fmt) == "bibtex":
-        from search.bibtex import render_entries
+        from paperbrowse.search.bibtex import render_entries
 
         bib = render_entries(entries, unicode=unicode)
         return Citations(bib.text, keys, bib.warnings)
     if fmt == "ris":
-        from search.ris import render_ris
+        from paperbrowse.search.ris import render_ris
 
         return Citations(render_ris(entries), keys)
-    from search.csl import render_csl_json
+    from paperbrowse.search.csl import render_csl_json
 
     return Citations(render_csl_json(entries), keys)

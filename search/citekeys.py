@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from search.latex import to_ascii
-from search.models import Paper
-from search.names import split_name
+from paperbrowse.search.latex import to_ascii
+from paperbrowse.search.models import Paper
+from paperbrowse.search.names import split_name
 
 __all__ = ["base_key", "plain_words", "unique_key"]
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from search.jsonout import json_text
-from search.models import Paper
-from search.names import split_name
-from search.tex2text import tex_to_text
-from search.text import arxiv_abs_url, bare_arxiv_id, clean
+from paperbrowse.search.jsonout import json_text
+from paperbrowse.search.models import Paper
+from paperbrowse.search.names import split_name
+from paperbrowse.search.tex2text import tex_to_text
+from paperbrowse.search.text import arxiv_abs_url, bare_arxiv_id, clean
 
 
 def _author(name: str) -> dict[str, str]:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from search.atomic import write_atomically
+from paperbrowse.search.atomic import write_atomically
 
 if TYPE_CHECKING:
-    from search.bookmarks import BookmarkStore
+    from paperbrowse.search.bookmarks import BookmarkStore
 
 #: The file name the app offers for an export.
 EXPORT_NAME = "paperbrowse-bookmarks.bib"
@@ -54,7 +54,7 @@ def export_bibtex(
     ExportError for an unknown tag or a folder that does not exist, OSError when the file
     cannot be written.
     """
-    from search.bibtex import render_bibtex  # the LaTeX tables load only for an export
+    from paperbrowse.search.bibtex import render_bibtex  # the LaTeX tables load only for an export
 
     if tag is not None and tag not in store.tags():
         raise ExportError(f"no bookmark is tagged {tag!r}")

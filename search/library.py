@@ -15,12 +15,13 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from search.engine import IndexBusy, PaperIndex, match_spans
-from search.lock import IngestLock
-from search.models import (
+from paperbrowse.search.engine import IndexBusy, PaperIndex, match_spans
+from paperbrowse.search.lock import IngestLock
+from paperbrowse.search.models import (
     Filters,
     IngestReport,
     Paper,
@@ -30,11 +31,12 @@ from search.models import (
     SearchHit,
     SearchResult,
 )
-from search.paths import Locations
-from search.records import NEW, RecordStore
-from search.serialize import paper_from_json, paper_to_json, without_controls
-from search.tex2text import spell_symbols
-from search.text import path_text
+from paperbrowse.search.paths import Locations
+from paperbrowse.search.query_text import Interpreted, interpret, paper_ref
+from paperbrowse.search.records import NEW, RecordStore
+from paperbrowse.search.serialize import paper_from_json, paper_to_json, without_controls
+from paperbrowse.search.text import path_text
+from paperbrowse.search.tex2text import spell_symbols
 
 #: progress(phase, done, total): phase is "read" (records parsed) or "index" (papers indexed).
 Progress = Callable[[str, int, int | None], None]
@@ -69,6 +71,9 @@ class Library:
         locations.data_dir.mkdir(parents=True, exist_ok=True)
         self.records = RecordStore(locations.library_db)
         self.index = PaperIndex(locations.index_dir)
+        #: tag -> ids of the papers bookmarked with it, for ``tag:`` in a query. Bookmarks are
+        #: not the library's: services (search/services.py) hand in the bookmark store's.
+        self.tag_ids: Callable[[str], frozenset[str]] | None = None
 
     def close(self) -> None:
         self.index.close()
@@ -84,8 +89,13 @@ class Library:
         return self.records.generation()
 
     def get(self, paper_id: str) -> Paper | None:
-        """A paper by its id, its arXiv id (any version, ``arXiv:`` prefix) or its abs URL."""
-        return self.records.get(paper_id.strip())
+        """A paper by its id, its arXiv id (any version, ``arXiv:`` prefix), its arxiv.org abs
+        or pdf link or its huggingface.co/papers link."""
+        found = self.records.get(paper_id.strip())
+        if found is None:
+            ref = paper_ref(paper_id)
+            found = self.records.get(ref) if ref else None
+        return found
 
     def get_many(self, ids: Sequence[str]) -> list[Paper]:
         return self.records.get_many(ids)
@@ -103,7 +113,9 @@ class Library:
         *,
         all_ids: bool = True,
     ) -> SearchResult:
-        """Run a query (Whoosh syntax; "" = every paper). Raises QueryError for a bad query.
+        """Run a query ("" = every paper; the syntax of :mod:`search.query_fields`: words,
+        phrases, fields, ``-word``, a paper's id or link). Raises QueryError for a query it
+        cannot read as meant, with a message fit for the user.
 
         ``limit`` hits come with their papers; ``ids`` holds every match in order, or with
         ``all_ids=False`` (a front end that shows one page) only the hits' ids, which spares
@@ -111,11 +123,11 @@ class Library:
         """
         clock = _Stopwatch()
         check_query_size(query)
+        meant = interpret(query)
+        filters = self._narrowed(filters, meant)
         self._ensure_index()
         clock.lap("open index")
-        found = self.index.search(
-            spell_symbols(query), filters, sort, limit, all_ids=all_ids, lap=clock.lap
-        )
+        found = self.index.search(spell_symbols(meant.text), filters, sort, limit, all_ids=all_ids, lap=clock.lap)
         papers = {p.id: p for p in self.records.get_many([i for i, _ in found.first])}
         clock.lap("read papers")
         stems = {text for field, text in found.terms if field in ("title", "abstract")}
@@ -141,6 +153,23 @@ class Library:
             timings=tuple(clock.laps),
             capped=found.capped,
         )
+
+    def _narrowed(self, filters: Filters, meant: Interpreted) -> Filters:
+        """``filters`` narrowed to the paper a query names, or to the papers with its tags."""
+        allowed: frozenset[str] | None = None
+        if meant.paper is not None:
+            paper = self.records.get(meant.paper)
+            allowed = frozenset({paper.id}) if paper else frozenset()
+        for tag in meant.tags:
+            if self.tag_ids is None:
+                raise QueryError("tag: needs the bookmarks, which this search was not given")
+            tagged = self.tag_ids(tag)
+            allowed = tagged if allowed is None else allowed & tagged
+        if allowed is None:
+            return filters
+        if filters.ids is not None:
+            allowed &= filters.ids
+        return replace(filters, ids=allowed)
 
     def _snippet(self, text: str, stems: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
         """The stretch of ``text`` with the most matched words, and their spans in it."""
@@ -180,8 +209,10 @@ class Library:
     ) -> dict[str, dict[str, int]]:
         """Counts by year, dump kind and category over the papers matching query and filters."""
         check_query_size(query)
+        meant = interpret(query)
+        filters = self._narrowed(filters, meant)
         self._ensure_index()
-        return self.index.facets(spell_symbols(query), filters)
+        return self.index.facets(spell_symbols(meant.text), filters)
 
     def month_counts(
         self,
@@ -232,11 +263,12 @@ class Library:
         than ``wait`` seconds, and ``IndexBusy`` if the index stays locked.
         """
         # Parsers load only for ingest.
-        from search.dumps import iter_dump_files
+        from paperbrowse.search.dumps import iter_dump_files
 
         started = time.perf_counter()
         report = IngestReport()
         with IngestLock(self.locations.lock_file, wait=wait):
+            self.records.begin_ingest()  # papers new to the library arrive now
             if rebuild:
                 self.records.clear()
                 self.index.create()
@@ -271,8 +303,8 @@ class Library:
         named: bool,
     ) -> None:
         """One file; ``named``: given on the command line (not met walking a folder)."""
-        from search.dumps import is_plainly_other, read_dump
-        from search.dumps.filekind import not_a_dump_file, refused_by_shape
+        from paperbrowse.search.dumps import is_plainly_other, read_dump
+        from paperbrowse.search.dumps.filekind import not_a_dump_file, refused_by_shape
 
         # The name shown and stored in papers (escaped), and the key the manifest finds the
         # file by: its text, or its bytes when the name is not UTF-8 (SQLite cannot hold lone
@@ -518,7 +550,7 @@ def _file_key(path: Path) -> str | bytes:
 
 def _detect(path: Path) -> str | None:
     """The format detected from the content, for the manifest; reading reports the problems."""
-    from search.dumps import detect_format
+    from paperbrowse.search.dumps import detect_format
 
     try:
         return detect_format(path)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from search.models import Paper
-from search.text import arxiv_abs_url
+from paperbrowse.search.models import Paper
+from paperbrowse.search.text import arxiv_abs_url
 
 
 def paper_link(paper: Paper) -> str | None:

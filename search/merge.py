@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
-from search.models import FORMATS, Paper
-from search.rising import upvote_history
+from paperbrowse.search.models import FORMATS, Paper
+from paperbrowse.search.rising import upvote_history
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from search.text import clean
+from paperbrowse.search.text import clean
 
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 

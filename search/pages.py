@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import quote_plus
 
-from search.models import Paper
-from search.tex2text import tex_to_text
+from paperbrowse.search.models import Paper
+from paperbrowse.search.tex2text import tex_to_text
 
 
 def pdf_url(paper: Paper) -> str | None:

@@ -10,6 +10,9 @@ Tables
 - ``papers``: the merged record per paper id, with the columns identity lookups need, and a
   ``state`` saying whether the full-text index still has to learn about it.
 - ``removed``: ids of papers that vanished from every dump and must leave the index.
+- ``arrivals``: when each paper first came into this library (the start of the ingest that
+  brought it, ISO UTC; one stamp per ingest, so "what the last ingest brought" is the papers of
+  the latest stamp). Kept by ``clear()``: a rebuild does not make old papers new.
 """
 
 from __future__ import annotations
@@ -20,15 +23,16 @@ import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from search.dbopen import connect
-from search.merge import merge_records
-from search.models import Paper
-from search.serialize import paper_from_json, paper_to_json
-from search.text import bare_arxiv_id, title_id, title_key
-from search.transactions import immediate
+from paperbrowse.search.dbopen import connect
+from paperbrowse.search.merge import merge_records
+from paperbrowse.search.models import Paper
+from paperbrowse.search.serialize import paper_from_json, paper_to_json
+from paperbrowse.search.text import bare_arxiv_id, title_id, title_key
+from paperbrowse.search.transactions import immediate
 
 #: 2: merged papers carry their upvote history (search.rising); the records themselves did not
 #: change, so a version-1 store is re-merged from them (:meth:`RecordStore._remerge_all`).
@@ -70,6 +74,8 @@ CREATE INDEX IF NOT EXISTS papers_arxiv ON papers (arxiv_id) WHERE arxiv_id IS N
 CREATE INDEX IF NOT EXISTS papers_title ON papers (title_key);
 CREATE INDEX IF NOT EXISTS papers_dirty ON papers (state) WHERE state != 0;
 CREATE TABLE IF NOT EXISTS removed (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS arrivals (id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS arrivals_at ON arrivals (at);
 """
 
 
@@ -144,11 +150,32 @@ class RecordStore:
                 self.recompute(db, pid)
 
     def _drop_all(self) -> None:
-        for table in ("meta", "files", "records", "papers", "removed"):
+        for table in ("meta", "files", "records", "papers", "removed", "arrivals"):
             self.db.execute(f"DROP TABLE IF EXISTS {table}")
 
     def close(self) -> None:
         self.db.close()
+
+    #: The stamp new papers get (set by :meth:`begin_ingest`; None: the time of the write).
+    arrival_stamp: str | None = None
+
+    def begin_ingest(self, now: datetime | None = None) -> None:
+        """Papers first met from here on arrived ``now`` (default: the current time)."""
+        self.arrival_stamp = (now or datetime.now(UTC)).isoformat(timespec="microseconds")
+
+    def arrived_since(self, since: datetime) -> list[str]:
+        """Ids of the papers that first came in at or after ``since``, newest first."""
+        rows = self.db.execute(
+            "SELECT arrivals.id FROM arrivals JOIN papers ON papers.id = arrivals.id"
+            " WHERE at >= ? ORDER BY at DESC, arrivals.id",
+            (since.astimezone(UTC).isoformat(timespec="microseconds"),),
+        )
+        return [r[0] for r in rows]
+
+    def last_arrival(self) -> datetime | None:
+        """The stamp of the latest ingest that brought new papers (None: none recorded)."""
+        row = self.db.execute("SELECT MAX(at) FROM arrivals").fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction (see search/transactions.py)."""
@@ -307,6 +334,8 @@ class RecordStore:
         )
         if not existed:
             self._write_paper(db, merge_records(pid, [record]), NEW)
+            stamp = self.arrival_stamp or datetime.now(UTC).isoformat(timespec="microseconds")
+            db.execute("INSERT OR IGNORE INTO arrivals VALUES (?, ?)", (pid, stamp))
             return pid, "new"
         return pid, self.recompute(db, pid)
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from search.models import Paper
-from search.names import split_name
-from search.tex2text import tex_to_text
-from search.text import arxiv_abs_url, bare_arxiv_id, clean
+from paperbrowse.search.models import Paper
+from paperbrowse.search.names import split_name
+from paperbrowse.search.tex2text import tex_to_text
+from paperbrowse.search.text import arxiv_abs_url, bare_arxiv_id, clean
 
 #: Hugging Face pages give no arXiv id: such a paper is cited as a web page (ELEC).
 _PREPRINT, _WEB = "UNPB", "ELEC"

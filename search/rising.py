@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from search.models import Paper
+from paperbrowse.search.models import Paper
 
 #: How far back "rising" looks from a paper's latest observation.
 WINDOW = timedelta(days=7)

@@ -8,8 +8,8 @@ import json
 from datetime import date
 from typing import Any
 
-from search.models import Paper
-from search.text import has_controls, strip_controls
+from paperbrowse.search.models import Paper
+from paperbrowse.search.text import has_controls, strip_controls
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Paper)}
 _DATE_FIELDS = {"published", "featured", "updated", "withdrawn"}

@@ -7,10 +7,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.bookmarks import BookmarkStore
-from search.library import Library
-from search.paths import SAMPLE_CAPTURED, Locations, sample_dir
-from search.serial import Serial
+from paperbrowse.search.bookmarks import BookmarkStore
+from paperbrowse.search.library import Library
+from paperbrowse.search.paths import SAMPLE_CAPTURED, Locations, sample_dir
+from paperbrowse.search.serial import Serial
 
 
 @dataclass
@@ -102,7 +102,10 @@ def build_services(
         library.close()
         library = open_sample_library(locations, ingest=False)
         sample = True
-    return Services(locations, library, BookmarkStore(locations.bookmarks_db), sample)
+    bookmarks = BookmarkStore(locations.bookmarks_db)
+    # ``tag:`` in a query: the papers bookmarked with that tag (bookmarks are not the library's).
+    library.tag_ids = bookmarks.ids_with_tag
+    return Services(locations, library, bookmarks, sample)
 
 
 def open_sample_library(locations: Locations, *, ingest: bool = True) -> Library:

@@ -15,7 +15,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from search.text import clean
+from paperbrowse.search.text import clean
 
 # Signs that a text was written as TeX: math between dollars, a command, an accent command.
 _LOOKS_LIKE_TEX = re.compile(r"\$[^$]+\$|\\[A-Za-z]+|\\[`'^\"~=.]")

@@ -43,8 +43,8 @@ def read_notes(path: Path, **kwargs):
 
 def read_all(path: Path, **kwargs):
     """``read_dump`` results as (papers, problems, notes) lists."""
-    from search.dumps import read_dump
-    from search.models import Paper, ParseProblem
+    from paperbrowse.search.dumps import read_dump
+    from paperbrowse.search.models import Paper, ParseProblem
 
     papers, problems, notes = [], [], []
     for item in read_dump(path, **kwargs):

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from search.fetch.http import Clock
+from paperbrowse.search.fetch.http import Clock
+
 from tests.dumps_paths import DUMPS
 
 ARCHIVE = DUMPS.parent / "collections" / "hf-daily-json-archive"

@@ -16,8 +16,8 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from search.paths import SAMPLE_CAPTURED
-from search.services import Services, build_services, sample_paths
+from paperbrowse.search.paths import SAMPLE_CAPTURED
+from paperbrowse.search.services import Services, build_services, sample_paths
 
 #: The sample pages print dates without a year ("Dec 12"); pin the day they are read against.
 AS_OF = SAMPLE_CAPTURED
@@ -93,10 +93,17 @@ def write_extra_dump(folder: Path) -> Path:
 
 
 def make_app(services: Services, **options: Any):
-    """The app as tests drive it: no clock in the status, no polling, a short debounce."""
-    from tui.app import PaperBrowseApp
+    """The app as tests drive it: no clock in the status, no polling, a short debounce, and no
+    paper marked read by being looked at (a slow machine would make that depend on timing;
+    tests of it pass ``seen_delay=0``)."""
+    from paperbrowse.tui.app import PaperBrowseApp
 
-    settings: dict[str, Any] = {"show_timings": False, "poll_seconds": 0, "debounce": 0.01}
+    settings: dict[str, Any] = {
+        "show_timings": False,
+        "poll_seconds": 0,
+        "debounce": 0.01,
+        "seen_delay": 1e9,
+    }
     settings.update(options)
     return PaperBrowseApp(services, **settings)
 

@@ -66,7 +66,7 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 def cli_args(data_dir: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "tui.cli", "--data-dir", str(data_dir), *args]
+    return [sys.executable, "-m", "paperbrowse.tui.cli", "--data-dir", str(data_dir), *args]
 
 
 def run_cli(

@@ -12,6 +12,18 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paperbrowse.search.dumps import detect_format, iter_dump_files
+from paperbrowse.search.engine import PaperIndex
+from paperbrowse.search.engine.analysis import PostingsAnalyzer
+from paperbrowse.search.engine.queries import matched_terms
+from paperbrowse.search.engine.schema import (
+    DEFAULT_FIELDS,
+    FastText,
+    build_schema,
+    document,
+    postings_analyzer,
+)
+from paperbrowse.search.models import Filters, Paper
 from whoosh import fields, index
 from whoosh.analysis import (
     LowercaseFilter,
@@ -22,21 +34,9 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.morph import StemFilter
 
-from search.dumps import detect_format, iter_dump_files
-from search.engine import PaperIndex
-from search.engine.analysis import PostingsAnalyzer
-from search.engine.queries import matched_terms
-from search.engine.schema import (
-    DEFAULT_FIELDS,
-    FastText,
-    build_schema,
-    document,
-    postings_analyzer,
-)
-from search.models import Filters, Paper
 from tests.dumps_paths import DUMPS, needs_dumps, read_split
 
-TEXT_FIELDS = ("title", "abstract", "authors")
+TEXT_FIELDS = ("title", "title_exact", "abstract", "authors", "keywords")
 FAST = build_schema()
 STOCK = build_schema(stock=True)
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from paperbrowse.tui.messages import BookmarksChanged
+from paperbrowse.tui.screens.edit import NoteScreen, TagEdit, TagsScreen, parse_tag_edit, parse_tags
+from paperbrowse.tui.widgets.bookmarks import BookmarksPane
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
 from textual.widgets import Input, OptionList, TextArea
 
 from tests.fixtures_app import (
@@ -13,11 +18,6 @@ from tests.fixtures_app import (
     settle,
     static_text,
 )
-from tui.messages import BookmarksChanged
-from tui.screens.edit import NoteScreen, TagEdit, TagsScreen, parse_tag_edit, parse_tags
-from tui.widgets.bookmarks import BookmarksPane
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from paperbrowse.search.bibtex import bibtex_entry
+from paperbrowse.search.links import paper_link
+from paperbrowse.tui.screens.edit import NoteScreen, TagsScreen
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
 
-from search.bibtex import bibtex_entry
-from search.links import paper_link
 from tests.fixtures_app import bookmark_a_few, make_app, pilot_test, settle, static_text
-from tui.screens.edit import NoteScreen, TagsScreen
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
 
@@ -95,7 +95,7 @@ def _setup(services) -> tuple[str, list[str]]:
 
 async def _results_on(pilot, paper_id: str) -> None:
     results = pilot.app.screen.query_one(ResultsList)
-    results.cursor = list(results._ids).index(paper_id)
+    results.cursor = list(results.ids).index(paper_id)
     await settle(pilot)
 
 
@@ -171,7 +171,7 @@ async def test_every_action_acts_on_the_paper_shown(services, monkeypatch, pane)
     store, library = services.bookmarks, services.library
     before = _saved(store)
     opened: list[str] = []
-    monkeypatch.setattr("tui.browser.open_link", lambda url: opened.append(url) or True)
+    monkeypatch.setattr("paperbrowse.tui.browser.open_link", lambda url: opened.append(url) or True)
     app = make_app(services)
     copied: list[str] = []
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)

@@ -6,19 +6,19 @@ from dataclasses import fields
 from datetime import date
 
 import pytest
+from paperbrowse.search.datearg import parse_date_arg
+from paperbrowse.search.models import Filters
+from paperbrowse.tui.widgets import filters as filters_module
+from paperbrowse.tui.widgets.filters import FilterChoice, FiltersPane
+from paperbrowse.tui.widgets.results_list import ResultsList
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
-from search.datearg import parse_date_arg
-from search.models import Filters
 from tests.fixtures_app import (
     make_app,
     pilot_test,
     settle,
     static_text,
 )
-from tui.widgets import filters as filters_module
-from tui.widgets.filters import FilterChoice, FiltersPane
-from tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
 
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("no_blink")
 
 
 def shown_papers(app, services):
-    return services.library.get_many(list(app.screen.query_one(ResultsList)._ids))
+    return services.library.get_many(list(app.screen.query_one(ResultsList).ids))
 
 
 async def open_filters(pilot):

@@ -10,8 +10,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.services import build_services
+from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE
+from paperbrowse.tui.widgets.results_list import ResultsList
 
-from search.services import build_services
 from tests.fixtures_app import (
     _template,
     make_app,
@@ -20,8 +22,6 @@ from tests.fixtures_app import (
     static_text,
     write_extra_dump,
 )
-from tui.screens.first_run import BUILDING_SAMPLE
-from tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
 BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"
@@ -102,7 +102,7 @@ async def test_an_ingest_in_another_process_is_noticed_and_r_leaves_the_sample(t
         assert not screen.has_class("-updated")
         results = screen.query_one(ResultsList)
         assert results.row_count == 2
-        assert {p.id for p in services.library.get_many(list(results._ids))} == {
+        assert {p.id for p in services.library.get_many(list(results.ids))} == {
             "2511.00001",
             "2511.00002",
         }

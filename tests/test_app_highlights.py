@@ -4,10 +4,10 @@ line names the order the results are really in."""
 from __future__ import annotations
 
 import pytest
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
 
 from tests.fixtures_app import make_app, pilot_test, settle, static_text
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
 
@@ -81,7 +81,7 @@ async def test_status_says_newest_first_when_relevance_has_nothing_to_rank(servi
         assert "sort: relevance" not in status(app)
         results = app.screen.query_one(ResultsList)
         expected = services.library.search("quant*", limit=None)
-        assert list(results._ids) == list(expected.ids)
+        assert list(results.ids) == list(expected.ids)
         await pilot.press("s")  # date, asked for: the label says so
         await settle(pilot)
         assert "sort: date" in status(app)

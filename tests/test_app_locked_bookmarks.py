@@ -13,10 +13,10 @@ import sys
 import textwrap
 
 import pytest
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
 
 from tests.fixtures_app import make_app, pilot_test, settle, static_text
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
 

@@ -9,6 +9,10 @@ import json
 from datetime import date
 
 import pytest
+from paperbrowse.search.models import Paper
+from paperbrowse.tui.widgets.bookmarks import BookmarksPane
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import PAGE, ResultsList
 from rich.console import Console
 from rich.style import Style
 from textual import on
@@ -17,7 +21,6 @@ from textual.color import Color
 from textual.containers import Vertical
 from textual.widgets import OptionList
 
-from search.models import Paper
 from tests.fixtures_app import (
     bookmark_a_few,
     make_app,
@@ -26,9 +29,6 @@ from tests.fixtures_app import (
     settle,
     static_text,
 )
-from tui.widgets.bookmarks import BookmarksPane
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import PAGE, ResultsList
 
 SIZE = (120, 36)
 SHORT = (120, 24)  # below the two-line height: one line a row
@@ -276,7 +276,7 @@ async def test_next_and_previous_paper_from_the_detail_move_the_lists_cursor(ser
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
-        ids = list(results._ids)
+        ids = list(results.ids)
         await pilot.press("enter")
         await settle(pilot)
         assert detail.paper.id == ids[0]
@@ -303,7 +303,7 @@ async def test_next_paper_after_opening_a_bookmark_goes_on_from_the_lists_cursor
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
-        ids = list(results._ids)
+        ids = list(results.ids)
         await pilot.press("B")
         await settle(pilot)
         await pilot.press("down", "down", "enter")  # a bookmark, not the list's paper
@@ -323,7 +323,7 @@ async def test_next_paper_in_the_narrow_layout_stays_in_the_detail(services):
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
-        ids = list(results._ids)
+        ids = list(results.ids)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("J", "J")

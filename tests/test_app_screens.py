@@ -6,6 +6,11 @@ import io
 from datetime import date
 
 import pytest
+from paperbrowse.search.models import Paper
+from paperbrowse.tui.screens.help import HelpScreen
+from paperbrowse.tui.screens.main import MainScreen
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import PAGE, ResultsList
 from rich.console import Console
 from textual import on
 from textual.app import App, ComposeResult
@@ -13,7 +18,6 @@ from textual.command import CommandPalette
 from textual.containers import Vertical
 from textual.widgets import OptionList
 
-from search.models import Paper
 from tests.fixtures_app import (
     make_app,
     pilot_test,
@@ -23,10 +27,6 @@ from tests.fixtures_app import (
     static_text,
     write_extra_dump,
 )
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import PAGE, ResultsList
 
 SIZE = (120, 36)
 
@@ -123,7 +123,7 @@ async def test_library_update_is_noticed_and_r_refreshes(services, tmp_path):
 
 @pilot_test
 async def test_empty_library_says_how_to_ingest(tmp_path):
-    from search.services import build_services
+    from paperbrowse.search.services import build_services
 
     services = build_services(tmp_path / "empty")
     app = make_app(services)
@@ -202,7 +202,7 @@ def test_launch_module_loads_textual_only_when_the_app_runs():
     import subprocess
     import sys
 
-    code = "import sys, tui.launch; print('textual' in sys.modules)"
+    code = "import sys, paperbrowse.tui.launch; print('textual' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"

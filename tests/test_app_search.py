@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from paperbrowse.tui.screens.main import SAMPLE_HINT
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.search_bar import SearchBar
 from textual.widgets import Input
 
 from tests.fixtures_app import (
@@ -15,10 +19,6 @@ from tests.fixtures_app import (
     static_text,
     write_extra_dump,
 )
-from tui.screens.main import SAMPLE_HINT
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
-from tui.widgets.search_bar import SearchBar
 
 SIZE = (120, 36)
 
@@ -38,7 +38,7 @@ async def test_opens_on_every_paper_newest_first(services):
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         assert results.row_count == services.library.count()
-        assert list(results._ids) == list(services.library.search("", limit=None).ids)
+        assert list(results.ids) == list(services.library.search("", limit=None).ids)
         assert f"{services.library.count():,} results" in status(app)
         assert "newest first" in status(app)
         assert app.focused is results
@@ -59,7 +59,7 @@ async def test_search_as_you_type(services):
         await settle(pilot)
         expected = services.library.search("diffusion", limit=None)
         results = app.screen.query_one(ResultsList)
-        assert list(results._ids) == list(expected.ids)
+        assert list(results.ids) == list(expected.ids)
         assert 0 < expected.total < services.library.count()
         assert f"{expected.total} results" in status(app)
         assert "sort: relevance" in status(app)
@@ -130,7 +130,7 @@ async def test_sort_cycles_relevance_date_upvotes_featured_rising(services):
             await settle(pilot)
             assert f"sort: {sort}" in status(app)
             expected = services.library.search("model", sort=sort, limit=None)
-            assert list(results._ids) == list(expected.ids)
+            assert list(results.ids) == list(expected.ids)
 
 
 @pilot_test
@@ -156,7 +156,7 @@ async def test_no_results_shows_a_message(services):
 
 @pilot_test
 async def test_bad_query_shows_problem_and_keeps_results(services):
-    from search.models import QueryError
+    from paperbrowse.search.models import QueryError
 
     bad = "the"  # only a stop word: nothing to search for
     with pytest.raises(QueryError):
@@ -166,13 +166,13 @@ async def test_bad_query_shows_problem_and_keeps_results(services):
         await settle(pilot)
         await pilot.press("slash", *"diffusion")
         await settle(pilot)
-        before = list(app.screen.query_one(ResultsList)._ids)
+        before = list(app.screen.query_one(ResultsList).ids)
         # Set the whole query at once: typed letter by letter, "th" would run as a query first.
         app.screen.query_one("#query", Input).value = bad
         await settle(pilot)
         assert app.screen.query_one(SearchBar).has_class("-error")
         assert "⚠" in status(app)
-        assert list(app.screen.query_one(ResultsList)._ids) == before
+        assert list(app.screen.query_one(ResultsList).ids) == before
         # Fixing the query clears the error.
         await pilot.press("ctrl+u", *"quantization")
         await settle(pilot)

@@ -7,17 +7,17 @@ import os
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.atomic import write_atomically
+from paperbrowse.search.export import EXPORT_NAME, ExportError, default_export_path, export_bibtex
+from paperbrowse.search.links import paper_link
+from paperbrowse.search.models import Paper
+from paperbrowse.tui import browser
+from paperbrowse.tui.notices import clipboard_advice, short_title
+from paperbrowse.tui.screens.export import ExportScreen
+from paperbrowse.tui.screens.text import TextScreen
 from textual.widgets import Input, RadioButton, TextArea
 
-from search.atomic import write_atomically
-from search.export import EXPORT_NAME, ExportError, default_export_path, export_bibtex
-from search.links import paper_link
-from search.models import Paper
 from tests.fixtures_app import make_app, pilot_test, settle
-from tui import browser
-from tui.notices import clipboard_advice, short_title
-from tui.screens.export import ExportScreen
-from tui.screens.text import TextScreen
 
 SIZE = (120, 36)
 
@@ -146,8 +146,8 @@ def test_default_export_path_is_home_not_the_working_dir(tmp_path):
 def test_the_cli_and_the_app_share_the_export_flow():
     import inspect
 
-    from tui import cli_bookmarks
-    from tui.screens import sharing
+    from paperbrowse.tui import cli_bookmarks
+    from paperbrowse.tui.screens import sharing
 
     for module in (cli_bookmarks, sharing):
         source = inspect.getsource(module)
@@ -179,7 +179,7 @@ async def test_o_says_it_opened_the_link(services, monkeypatch):
             if paper_link(services.library.get(paper_id)) is None
         ]
         assert no_link, "the sample pages have papers without any link"
-        app.screen._set_current(no_link[0])
+        app.screen.set_current(no_link[0])
         await pilot.press("o")
         await settle(pilot)
         assert len(opened) == 2

@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from textual.widgets import Input, Sparkline
 
-from search.models import Filters
-from search.periods import months_between
-from search.services import build_services
+from paperbrowse.search.models import Filters
+from paperbrowse.search.periods import months_between
+from paperbrowse.search.services import build_services
 from tests.dumps_paths import ARCHIVE, DUMPS
 from tests.fixtures_app import (
     RELISTED_ID,
@@ -24,8 +24,8 @@ from tests.fixtures_app import (
     static_text,
     write_relisted_days,
 )
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
 
@@ -224,7 +224,7 @@ async def test_results_show_tex_titles_as_text(archive):
 @pilot_test
 async def test_pdf_and_hugging_face_keys_open_the_papers_pages(archive, monkeypatch):
     opened: list[str] = []
-    monkeypatch.setattr("tui.browser.open_link", lambda url: opened.append(url) or True)
+    monkeypatch.setattr("paperbrowse.tui.browser.open_link", lambda url: opened.append(url) or True)
     app = make_app(archive)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -242,7 +242,7 @@ async def test_pdf_and_hugging_face_keys_open_the_papers_pages(archive, monkeypa
 @pilot_test
 async def test_a_paper_without_an_arxiv_id_opens_searches_for_its_title(sample, monkeypatch):
     opened: list[str] = []
-    monkeypatch.setattr("tui.browser.open_link", lambda url: opened.append(url) or True)
+    monkeypatch.setattr("paperbrowse.tui.browser.open_link", lambda url: opened.append(url) or True)
     app = make_app(sample)
     library = sample.library
     # A sample page paper with no link at all (no arXiv id, no code link).

@@ -11,15 +11,15 @@ import threading
 from typing import Any
 
 import pytest
+from paperbrowse.search.models import QueryError
+from paperbrowse.tui.dbwork import Answered
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.filters import FiltersPane
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.search_bar import SearchBar
 from textual.widgets import Input
 
-from search.models import QueryError
 from tests.fixtures_app import make_app, pilot_test, settle, static_text
-from tui.dbwork import Answered
-from tui.widgets.detail import DetailPane
-from tui.widgets.filters import FiltersPane
-from tui.widgets.results_list import ResultsList
-from tui.widgets.search_bar import SearchBar
 
 SIZE = (120, 36)
 #: Real seconds between the debounce timer's checks of the (hand-moved) clock.
@@ -107,7 +107,7 @@ async def until(pilot, condition, what: str) -> None:
 
 
 def shown_ids(app) -> list[str]:
-    return list(app.screen.query_one(ResultsList)._ids)
+    return list(app.screen.query_one(ResultsList).ids)
 
 
 def expected_ids(services, query: str) -> list[str]:
@@ -139,7 +139,7 @@ async def test_a_key_after_a_pause_runs_its_query_at_once(recorded):
             typed += key
             await pilot.press(key)
             await until(pilot, lambda t=typed: app.screen.query_text == t, "the key reached")
-            assert app.screen._query_timer is None  # nothing left waiting for a timer
+            assert not app.screen.query_waiting  # nothing left waiting for a timer
             await app.workers.wait_for_complete()
             assert recorded.library.searches[-1] == typed
             clock.advance()
@@ -157,7 +157,7 @@ async def test_a_burst_runs_its_first_and_last_text_only(recorded):
         await pilot.press(*keys("diffusion model"))  # the clock does not move: one burst
         await pilot.pause(TICK * 5)  # the timer fires, sees no pause yet, and waits again
         assert recorded.library.searches == ["d"]
-        assert app.screen._query_timer is not None
+        assert app.screen.query_waiting
         clock.advance()  # the burst pauses: its last text runs on the next tick
         await until(pilot, lambda: app.screen.result.query == "diffusion model", "trailing run")
         await settle(pilot)
@@ -201,10 +201,10 @@ async def test_a_slow_older_query_cannot_overwrite_newer_results(recorded):
         clock.advance()
         query.value = "quantization"  # dispatched at once, waits for the library
         await until(pilot, lambda: app.screen.query_in_flight, "quantization dispatched")
-        await until(pilot, lambda: app.screen._latest_query == "quantization", "dispatched")
+        await until(pilot, lambda: app.screen.latest_query == "quantization", "dispatched")
         clock.advance()
         query.value = "transformer"  # overtakes it before it ever ran
-        await until(pilot, lambda: app.screen._latest_query == "transformer", "dispatched")
+        await until(pilot, lambda: app.screen.latest_query == "transformer", "dispatched")
         await pilot.press("enter")  # the query for this text is under way: not run twice
         assert app.screen.query_in_flight
         library.release()

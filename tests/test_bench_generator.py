@@ -10,9 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
+from paperbrowse.search.dumps import arxiv_jsonl, detect_format  # noqa: E402
+from paperbrowse.search.models import Paper, ParseProblem  # noqa: E402
+
 from bench.generate import Generator, write_dump  # noqa: E402
-from search.dumps import arxiv_jsonl, detect_format  # noqa: E402
-from search.models import Paper, ParseProblem  # noqa: E402
 
 REAL = Path(__file__).parents[1].parent / "shared" / "dumps" / "arxiv-jsonl"
 
@@ -96,9 +97,9 @@ def test_vocabulary_is_zipf_like(gen: Generator) -> None:
 
 def test_a_dump_longer_than_one_read_batch_is_read_whole(tmp_path: Path, monkeypatch) -> None:
     """Regression: every record store batch after the first was dropped (the parser got closed)."""
-    from search import library as library_module
-    from search.library import Library
-    from search.paths import Locations
+    from paperbrowse.search import library as library_module
+    from paperbrowse.search.library import Library
+    from paperbrowse.search.paths import Locations
 
     monkeypatch.setattr(library_module, "READ_BATCH", 40)
     path = write_dump(tmp_path / "arxiv.jsonl", 130)

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.usefixtures("no_blink")
 
 @pytest.mark.slow  # the app driven through every figure of the benchmark
 def test_tui_probe_measures_every_figure(tmp_path):
-    from search.services import build_services
+    from paperbrowse.search.services import build_services
+    from paperbrowse.tui.app import PaperBrowseApp
+
     from tests.fixtures_app import sample_services
-    from tui.app import PaperBrowseApp
 
     services = sample_services(tmp_path)
     data_dir = services.locations.data_dir

@@ -13,17 +13,16 @@ import bibtexparser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from search.bibtex import (
+from paperbrowse.search.bibtex import (
     BibtexExport,
     bibtex_entry,
     escape_text,
     format_author,
     render_bibtex,
 )
-from search.bookmarks import Bookmark
-from search.citekeys import base_key, unique_key
-from search.models import FORMATS, Paper
+from paperbrowse.search.bookmarks import Bookmark
+from paperbrowse.search.citekeys import base_key, unique_key
+from paperbrowse.search.models import FORMATS, Paper
 
 DUMPS = Path(__file__).parents[1].parent / "shared" / "dumps"
 needs_dumps = pytest.mark.skipif(not DUMPS.is_dir(), reason=f"example dumps not found at {DUMPS}")
@@ -255,7 +254,7 @@ def test_verbatim_fields_untouched() -> None:
 
 
 def dump_papers() -> list[Paper]:
-    from search.dumps import iter_dump_files, read_dump
+    from paperbrowse.search.dumps import iter_dump_files, read_dump
 
     return [p for f in iter_dump_files([DUMPS]) for p in read_dump(f) if isinstance(p, Paper)]
 

@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from search.bookmark_io import (
+from paperbrowse.search.bookmark_io import (
     EARLIER_NOTE,
     FORMAT,
     BookmarkFileError,
@@ -20,8 +19,9 @@ from search.bookmark_io import (
     merge,
     parse_lines,
 )
-from search.bookmarks import Bookmark, BookmarkStore
-from search.models import Paper
+from paperbrowse.search.bookmarks import Bookmark, BookmarkStore
+from paperbrowse.search.models import Paper
+
 from tests.dumps_paths import DUMPS, needs_dumps
 from tests.reliability_tools import REPO, child_env, cli_args
 
@@ -163,6 +163,11 @@ def test_a_file_from_before_updated_counts_as_changed_when_made(tmp_path: Path) 
     with BookmarkStore(path) as store:
         store.add(PAPER, ["a"], "n")
     db = sqlite3.connect(path)
+    # Back to v2: without what v4 (read state, watches) and v3 (``updated``) added.
+    for trigger in ("bookmark_read", "bookmark_unread", "bookmark_added", "bookmark_moved"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    for table in ("reads", "watches", "user_meta"):
+        db.execute(f"DROP TABLE {table}")
     for trigger in ("bookmarks_changed", "tag_added", "tag_removed"):
         db.execute(f"DROP TRIGGER {trigger}")
     db.execute("ALTER TABLE bookmarks DROP COLUMN updated")

@@ -13,16 +13,15 @@ from datetime import UTC, date
 from pathlib import Path
 
 import pytest
-
-from search.bookmarks import (
+from paperbrowse.search.bookmarks import (
     SCHEMA_VERSION,
     Bookmark,
     BookmarkStore,
     StoreTooNew,
     UnknownBookmark,
 )
-from search.models import Paper
-from search.text import title_id
+from paperbrowse.search.models import Paper
+from paperbrowse.search.text import title_id
 
 REPO = Path(__file__).parents[1]
 
@@ -201,7 +200,7 @@ def test_keys_are_assigned_once_and_unique(store: BookmarkStore) -> None:
 
 
 def test_deleting_the_index_leaves_bookmarks(tmp_path: Path) -> None:
-    from search.services import build_services
+    from paperbrowse.search.services import build_services
 
     svc = build_services(tmp_path)
     try:
@@ -284,8 +283,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     from datetime import date
-    from search.bookmarks import BookmarkStore
-    from search.models import Paper
+    from paperbrowse.search.bookmarks import BookmarkStore
+    from paperbrowse.search.models import Paper
 
     store = BookmarkStore(sys.argv[1])
     prefix, count = sys.argv[2], int(sys.argv[3])
@@ -361,7 +360,7 @@ def test_store_and_reader_in_one_process_share_writes(tmp_path: Path) -> None:
 def test_title_key_is_the_same_with_and_without_the_ascii_shortcut() -> None:
     import unicodedata
 
-    from search.text import title_key
+    from paperbrowse.search.text import title_key
 
     def slow(title: str) -> str:  # the key without the ASCII shortcut
         import re

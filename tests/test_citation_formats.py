@@ -14,11 +14,11 @@ import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
 from citeproc import formatter as cite_formatter
 from citeproc.source.json import CiteProcJSON
+from paperbrowse.search.csl import csl_item, render_csl_json
+from paperbrowse.search.models import Paper
+from paperbrowse.search.ris import render_ris, ris_record
+from paperbrowse.search.tex2text import tex_to_text
 
-from search.csl import csl_item, render_csl_json
-from search.models import Paper
-from search.ris import render_ris, ris_record
-from search.tex2text import tex_to_text
 from tests.dumps_paths import DUMPS, needs_dumps, read_split
 
 SNAPSHOT = DUMPS / "arxiv-jsonl" / "arxiv-metadata-oai-snapshot_first200.jsonl"

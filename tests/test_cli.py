@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.dumps import UNRECOGNISED
 
-from search.dumps import UNRECOGNISED
 from tests.dumps_paths import DUMPS, needs_dumps
 
 BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"
@@ -132,12 +132,12 @@ def test_search_table_sort_and_filters(library):
     result = run("search", "", "--sort", "upvotes", "--limit", "3", data_dir=library)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["#", "date", "up", "title", "first", "author"]
+    assert lines[0].split() == ["#", "id", "date", "up", "title", "first", "author"]
     assert len(lines) == 4
-    assert lines[1].split()[:3] == ["1", "2026-08-17", "92"]
+    assert lines[1].split()[:4] == ["1", "2608.16590", "2026-08-17", "92"]
     assert "Zetta ζ: An Efficient Closed-Loop Embodied Harness" in lines[1]
     assert lines[1].rstrip().endswith("Xin Ding +14")
-    assert [line.split()[2] for line in lines[1:]] == ["92", "74", "59"]
+    assert [line.split()[3] for line in lines[1:]] == ["92", "74", "59"]
     dated = run(
         "search",
         "",
@@ -188,7 +188,8 @@ def test_stats(library):
     ("args", "message"),
     [
         (("show", "9999.99999"), "no paper with id '9999.99999'"),
-        (("search", "AND"), "query 'AND' has no searchable words"),
+        (("search", "AND"), "AND needs a word after it"),
+        (("search", "the"), "query 'the' has no searchable words"),
         (("search", "x", "--sort", "stars"), "unknown --sort 'stars'"),
         (("search", "x", "--since", "yesterday"), "--since: not a date: 'yesterday'"),
         (("search", "x", "--until", "24"), "--until: not a date: '24': a year has four digits"),
@@ -258,7 +259,7 @@ def test_help_lists_every_command():
     ],
 )
 def test_a_command_on_an_empty_library_says_so_and_how_to_ingest(tmp_path, args):
-    from search.paths import sample_dir
+    from paperbrowse.search.paths import sample_dir
 
     data = tmp_path / "data"
     result = run(*args, data_dir=data)

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not DUMPS.is_dir(), reason=f"example dumps not f
 def pb(data_dir: Path, *args: str, ok: bool | None = True) -> subprocess.CompletedProcess[str]:
     """Run ``paperbrowse --data-dir D ARGS`` as a user would; check the exit code."""
     run = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--data-dir", str(data_dir), *args],
+        [sys.executable, "-m", "paperbrowse.tui.cli", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -9,8 +9,8 @@ from pathlib import Path
 import bibtexparser
 import pytest
 import rispy
+from paperbrowse.search.bookmarks import BookmarkStore
 
-from search.bookmarks import BookmarkStore
 from tests.dumps_paths import DUMPS, needs_dumps
 from tests.reliability_tools import REPO, child_env, cli_args
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from search.periods import week_of
+from paperbrowse.search.periods import week_of
 from tests.dumps_paths import ARCHIVE, DUMPS
 from tests.test_cli import run
 

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.dumps import detect_format, is_plainly_other, iter_dump_files
+from paperbrowse.search.library import Library
+from paperbrowse.search.models import Paper
+from paperbrowse.search.paths import Locations
 
-from search.dumps import detect_format, is_plainly_other, iter_dump_files
-from search.library import Library
-from search.models import Paper
-from search.paths import Locations
 from tests.dumps_paths import ARCHIVE, COLLECTIONS, DUMPS, needs_collections, read_all
 from tests.test_cli import run
 

@@ -6,8 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from search.dumps.dates import (
+from paperbrowse.search.dumps.dates import (
     file_name_date,
     iso_date,
     parse_page_date,

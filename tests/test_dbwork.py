@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import threading
 
+from paperbrowse.search.serial import Serial
+from paperbrowse.tui.dbwork import Answered, ask
 from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from search.serial import Serial
 from tests.fixtures_app import pilot_test
-from tui.dbwork import Answered, ask
 
 
 class _Host(Static):

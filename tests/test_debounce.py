@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tui.debounce import Debouncer
+from paperbrowse.tui.debounce import Debouncer
 
 
 class Clock:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from search.dumps import read_dump
-from search.dumps.arxiv_atom import parse_text
-from search.models import Paper, ParseNote
+from paperbrowse.search.dumps import read_dump
+from paperbrowse.search.dumps.arxiv_atom import parse_text
+from paperbrowse.search.models import Paper, ParseNote
+
 from tests.dumps_paths import DUMPS, needs_dumps, read_split
 
 ATOM_DIR = DUMPS / "arxiv-atom"

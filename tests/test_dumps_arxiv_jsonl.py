@@ -7,11 +7,11 @@ import json
 from datetime import date
 
 import pytest
+from paperbrowse.search.dumps import arxiv_jsonl, detect_format
+from paperbrowse.search.dumps.arxiv_jsonl import iter_records
+from paperbrowse.search.dumps.decode import SNIFF_BYTES
+from paperbrowse.search.models import Paper, ParseProblem
 
-from search.dumps import arxiv_jsonl, detect_format
-from search.dumps.arxiv_jsonl import iter_records
-from search.dumps.decode import SNIFF_BYTES
-from search.models import Paper, ParseProblem
 from tests.dumps_paths import DUMPS, needs_dumps, read_split
 
 SNAPSHOT = DUMPS / "arxiv-jsonl" / "arxiv-metadata-oai-snapshot_first200.jsonl"

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.dumps import detect_format, iter_dump_files, read_dump
+from paperbrowse.search.models import Paper, ParseProblem
 
-from search.dumps import detect_format, iter_dump_files, read_dump
-from search.models import Paper, ParseProblem
 from tests.dumps_paths import DUMPS, FIXTURES, needs_dumps, read_split
 
 HF_TEXT = DUMPS / "hf-papers-text" / "000_749900d1330c4652.txt"
@@ -321,6 +321,6 @@ def test_page_fragment_is_recognised_by_its_byline(tmp_path):
     ],
 )
 def test_what_is_plainly_not_a_dump(name, other):
-    from search.dumps import is_plainly_other
+    from paperbrowse.search.dumps import is_plainly_other
 
     assert is_plainly_other(Path(name)) is other

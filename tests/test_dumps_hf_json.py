@@ -6,8 +6,9 @@ import json
 import os
 from datetime import date
 
-from search.dumps.hf_json import parse_text
-from search.models import Paper, ParseNote
+from paperbrowse.search.dumps.hf_json import parse_text
+from paperbrowse.search.models import Paper, ParseNote
+
 from tests.dumps_paths import DUMPS, needs_dumps, read_notes, read_split
 
 OLD = DUMPS / "hf-daily-json" / "daily_papers_2024-07-05.json"

@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.dumps import detect_format, read_dump
+from paperbrowse.search.dumps.decode import SNIFF_BYTES
+from paperbrowse.search.dumps.literal import MAX_LITERAL_DEPTH, literal_entry
+from paperbrowse.search.dumps.sniff import Head, json_kind
+from paperbrowse.search.models import Paper, ParseNote, ParseProblem
 
-from search.dumps import detect_format, read_dump
-from search.dumps.decode import SNIFF_BYTES
-from search.dumps.literal import MAX_LITERAL_DEPTH, literal_entry
-from search.dumps.sniff import Head, json_kind
-from search.models import Paper, ParseNote, ParseProblem
 from tests.dumps_paths import read_all
 
 

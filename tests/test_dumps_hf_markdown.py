@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from search.dumps import detect_format
-from search.dumps.hf_text import parse_text
-from search.library import Library
-from search.models import ParseNote
-from search.paths import Locations
+from paperbrowse.search.dumps import detect_format
+from paperbrowse.search.dumps.hf_text import parse_text
+from paperbrowse.search.library import Library
+from paperbrowse.search.models import ParseNote
+from paperbrowse.search.paths import Locations
+
 from tests.dumps_paths import FIXTURES, read_all
 
 SEARCH = FIXTURES / "hf_capture_search.md"

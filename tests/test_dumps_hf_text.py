@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from search.dumps.hf_text import parse_text
-from search.models import Paper, ParseProblem
+from paperbrowse.search.dumps.hf_text import parse_text
+from paperbrowse.search.models import Paper, ParseProblem
+
 from tests.dumps_paths import DUMPS, FIXTURES, needs_dumps, read_split
 
 PAGES = DUMPS / "hf-papers-text"

@@ -16,14 +16,15 @@ from whoosh.writing import CLEAR
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
+from paperbrowse.search.dumps import read_dump  # noqa: E402
+from paperbrowse.search.engine import PaperIndex  # noqa: E402
+from paperbrowse.search.engine.posting_sort import FastPostingPool  # noqa: E402
+from paperbrowse.search.engine.schema import build_schema, document  # noqa: E402
+from paperbrowse.search.engine.store import use_fast_pool  # noqa: E402
+from paperbrowse.search.engine.whoosh_private import FastW3Codec  # noqa: E402
+from paperbrowse.search.models import Filters, Paper  # noqa: E402
+
 from bench.generate import write_dump  # noqa: E402
-from search.dumps import read_dump  # noqa: E402
-from search.engine import PaperIndex  # noqa: E402
-from search.engine.posting_sort import FastPostingPool  # noqa: E402
-from search.engine.schema import build_schema, document  # noqa: E402
-from search.engine.store import use_fast_pool  # noqa: E402
-from search.engine.whoosh_private import FastW3Codec  # noqa: E402
-from search.models import Filters, Paper  # noqa: E402
 from tests.dumps_paths import DUMPS  # noqa: E402
 
 #: Whole segments written twice and compared byte for byte, a two-process writer: ~2 minutes.
@@ -177,7 +178,7 @@ def test_the_two_process_writer_indexes_the_same_content(tmp_path, papers, monke
     """What an ingest of 20k papers or more uses: two worker processes, one segment each, their
     pools spilling to run files (as they do from ~10k papers each)."""
     # The 1,000-posting minimum:
-    monkeypatch.setattr("search.engine.posting_sort.POSTING_BYTES", 2**40)
+    monkeypatch.setattr("paperbrowse.search.engine.posting_sort.POSTING_BYTES", 2**40)
     idx = PaperIndex(tmp_path / "mp")
     idx.create()
     with idx.writer(procs=2) as w:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from paperbrowse.search.fetch import hf, http
+from paperbrowse.search.services import build_services
+from paperbrowse.tui.fetching import FetchFinished, FetchProgressed
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.search_bar import SearchBar
 
-from search.fetch import hf, http
-from search.services import build_services
 from tests.dumps_paths import needs_dumps
 from tests.fetch_server import FakeApis, Fault, archive_day, refused_url
 from tests.fixtures_app import (
@@ -21,9 +24,6 @@ from tests.fixtures_app import (
     sample_services,
     settle,
 )
-from tui.fetching import FetchFinished, FetchProgressed
-from tui.widgets.results_list import ResultsList
-from tui.widgets.search_bar import SearchBar
 
 pytestmark = [needs_dumps, pytest.mark.usefixtures("no_blink")]
 
@@ -158,15 +158,14 @@ async def test_fetching_while_the_sample_is_shown_fills_the_users_library(tmp_pa
 
 
 def test_f_is_in_help_and_in_the_palette(services):
-    from tui.app import PaperBrowseApp
+    from paperbrowse.tui.app import PaperBrowseApp
 
     app = PaperBrowseApp(services)
     [binding] = [b for b in app.all_bindings() if b.action == "fetch"]
     assert binding.key == "F" and binding.description == "Fetch"
     assert "Hugging Face" in binding.tooltip
+    from paperbrowse.tui.screens.help import key_table
     from rich.console import Console
-
-    from tui.screens.help import key_table
 
     console = Console(width=100, record=True)
     console.print(key_table(app.key_sections()))

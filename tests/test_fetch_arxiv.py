@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from paperbrowse.search.fetch import arxiv
+from paperbrowse.search.fetch.http import HttpSettings
+from paperbrowse.search.fetch.run import FetchContext, fetch_arxiv
+from paperbrowse.search.library import Library
+from paperbrowse.search.paths import Locations
 
-from search.fetch import arxiv
-from search.fetch.http import HttpSettings
-from search.fetch.run import FetchContext, fetch_arxiv
-from search.library import Library
-from search.paths import Locations
 from tests.dumps_paths import needs_dumps
 from tests.fetch_server import EMPTY_FEED, HTML_PAGE, FakeApis, Fault, TestClock, atom
 

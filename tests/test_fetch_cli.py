@@ -28,7 +28,7 @@ BIN = str(Path(sys.executable).parent / "paperbrowse")
 #: The entry point with a virtual clock: sleeps are logged to $FAKE_SLEEPS, never slept.
 DRIVER = """
 import os, sys
-from search.fetch import http
+from paperbrowse.search.fetch import http
 
 def sleep(self, seconds):
     if seconds > 0:
@@ -36,7 +36,7 @@ def sleep(self, seconds):
             log.write(f"{seconds:g}\\n")
 
 http.Clock.sleep = sleep
-from tui.cli import main
+from paperbrowse.tui.cli import main
 sys.argv = ["paperbrowse", *sys.argv[1:]]
 main()
 """
@@ -285,7 +285,7 @@ def test_search_never_loads_the_http_client_or_the_fetch_code(tmp_path):
     code = (
         "import sys, json\n"
         f"sys.argv = ['paperbrowse', '--data-dir', {str(tmp_path)!r}, 'search', 'x', '--json']\n"
-        "from tui.cli import app\n"
+        "from paperbrowse.tui.cli import app\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
         "print(json.dumps(sorted(sys.modules)))"
     )
@@ -293,13 +293,17 @@ def test_search_never_loads_the_http_client_or_the_fetch_code(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     ).stdout
     loaded = set(json.loads(out.splitlines()[-1]))
-    assert "tui.cli_fetch" in loaded  # registered, so the check below can fail
-    assert not {m for m in loaded if m.split(".")[0] == "urllib3" or m.startswith("search.fetch")}
+    assert "paperbrowse.tui.cli_fetch" in loaded  # registered, so the check below can fail
+    assert not {
+        m
+        for m in loaded
+        if m.split(".")[0] == "urllib3" or m.startswith("paperbrowse.search.fetch")
+    }
 
 
 def test_a_cancelled_clock_stops_waiting_at_once():
     """A closing app must not hang on a long 429 wait in its fetch worker."""
-    from search.fetch.http import Clock, FetchCancelled
+    from paperbrowse.search.fetch.http import Clock, FetchCancelled
 
     clock = Clock()
     clock.cancel()
@@ -311,7 +315,7 @@ def test_a_cancelled_clock_stops_waiting_at_once():
 #: announces the point on stdout and waits there to be killed.
 KILL_DRIVER = """
 import sys, time
-from search import library, records
+from paperbrowse.search import library, records
 
 point = sys.argv.pop(1)
 
@@ -330,7 +334,7 @@ else:
         pause_here("before-index")  # every record stored, none indexed yet
     library.Library._index_pending = index_pending
 
-from tui.cli import main
+from paperbrowse.tui.cli import main
 sys.argv = ["paperbrowse", *sys.argv[1:]]
 main()
 """

@@ -13,12 +13,12 @@ import os
 from datetime import date
 
 import pytest
+from paperbrowse.search.fetch import dumpfiles, hf
+from paperbrowse.search.fetch.http import HttpSettings, rate_limit_reset
+from paperbrowse.search.fetch.run import FetchContext, fetch_hf
+from paperbrowse.search.library import Library
+from paperbrowse.search.paths import Locations
 
-from search.fetch import dumpfiles, hf
-from search.fetch.http import HttpSettings, rate_limit_reset
-from search.fetch.run import FetchContext, fetch_hf
-from search.library import Library
-from search.paths import Locations
 from tests.dumps_paths import needs_dumps
 from tests.fetch_server import HTML_PAGE, FakeApis, Fault, TestClock, archive_day, refused_url
 
@@ -366,7 +366,7 @@ def test_latest_days_on_first_use_and_when_up_to_date(tmp_path):
 
 
 def test_a_long_range_names_a_few_empty_days_and_counts_the_rest():
-    from search.fetch.report import FetchReport
+    from paperbrowse.search.fetch.report import FetchReport
 
     report = FetchReport("hf", fetched=9, empty=[f"2026-08-0{d}" for d in range(1, 10)])
     assert report.summary() == (

@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from paperbrowse import search
 
-import search
-
-CORE_MODULES = sorted(m.name for m in pkgutil.walk_packages(search.__path__, prefix="search."))
+CORE_MODULES = sorted(
+    m.name for m in pkgutil.walk_packages(search.__path__, prefix="paperbrowse.search.")
+)
 
 
 def loaded_after(code: str) -> set[str]:
@@ -29,9 +30,12 @@ def loaded_after(code: str) -> set[str]:
 
 
 def test_core_modules_are_found():
-    assert {"search.library", "search.engine", "search.bookmarks", "search.dumps"} <= set(
-        CORE_MODULES
-    )
+    assert {
+        "paperbrowse.search.library",
+        "paperbrowse.search.engine",
+        "paperbrowse.search.bookmarks",
+        "paperbrowse.search.dumps",
+    } <= set(CORE_MODULES)
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)
@@ -74,8 +78,8 @@ def test_only_the_engine_package_imports_whoosh():
 WHOOSH_FORMATS = re.compile(
     r"^\s*(import|from)\s+(pickle|marshal|struct)\b"
     r"|\b(BM25F?|PostingPool|FieldFacet|_btexts|W3Codec)\b"
-    r"|^\s*(import|from)\s+search\.engine\.\w+"
-    r"|^\s*from\s+search\.engine\s+import\s+_",
+    r"|^\s*(import|from)\s+(?:paperbrowse\.)?search\.engine\.\w+"
+    r"|^\s*from\s+(?:paperbrowse\.)?search\.engine\s+import\s+_",
     re.MULTILINE,
 )
 
@@ -90,10 +94,10 @@ def test_no_module_outside_the_engine_encodes_whoosh_formats():
 
 
 def test_the_format_check_can_fail():
-    assert WHOOSH_FORMATS.search("from search.engine.schema import document")
+    assert WHOOSH_FORMATS.search("from paperbrowse.search.engine.schema import document")
     assert WHOOSH_FORMATS.search("import pickle")
     assert WHOOSH_FORMATS.search("scores = BM25F()")
-    assert not WHOOSH_FORMATS.search("from search.engine import PaperIndex, match_spans")
+    assert not WHOOSH_FORMATS.search("from paperbrowse.search.engine import PaperIndex")
 
 
 def _core_imports() -> dict[str, set[str]]:
@@ -101,7 +105,7 @@ def _core_imports() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for path in sorted(ROOT.glob("search/**/*.py")):
         parts = path.relative_to(ROOT).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        name = "paperbrowse." + ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         found: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -121,7 +125,7 @@ def test_core_modules_import_each_other_without_cycles():
     """A cycle (bibtex <-> bookmarks did it, hidden in a function-level import) means two
     modules that cannot be understood or tested apart."""
     graph = _core_imports()
-    assert graph["search.bookmarks"] >= {"search.citekeys"}
+    assert graph["paperbrowse.search.bookmarks"] >= {"paperbrowse.search.citekeys"}
     cycles = []
     for start in graph:
         stack = [(start, [start])]
@@ -139,20 +143,22 @@ def test_search_command_never_imports_textual(tmp_path):
     code = (
         "import sys\n"
         f"sys.argv = ['paperbrowse', '--data-dir', {str(tmp_path)!r}, 'search', 'x', '--json']\n"
-        "from tui.cli import app\n"
+        "from paperbrowse.tui.cli import app\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
     )
     loaded = loaded_after(code)
-    assert "tui.cli" in loaded
+    assert "paperbrowse.tui.cli" in loaded
     assert not {m for m in loaded if m.split(".")[0] == "textual"}
 
 
 def test_the_engine_refuses_a_whoosh_it_was_not_tested_with():
     """Its reads of Whoosh internals are checked against one release: another one fails at
     import with a message saying what to do, not later with a wrong answer."""
-    code = "import whoosh\nwhoosh.__version__ = (2, 7, 6)\nimport search.engine\n"
+    code = "import whoosh\nwhoosh.__version__ = (2, 7, 6)\nimport paperbrowse.search.engine\n"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode != 0
     assert "ImportError: paperbrowse reads internals of whoosh-reloaded 2.7.5" in proc.stderr
     assert "same-answer tests" in proc.stderr
-    assert subprocess.run([sys.executable, "-c", "import search.engine"]).returncode == 0
+    assert (
+        subprocess.run([sys.executable, "-c", "import paperbrowse.search.engine"]).returncode == 0
+    )

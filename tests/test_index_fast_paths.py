@@ -16,14 +16,15 @@ from whoosh import sorting
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
+from paperbrowse.search.engine import cache as cache_module  # noqa: E402
+from paperbrowse.search.engine import queries as queries_module  # noqa: E402
+from paperbrowse.search.engine import spans  # noqa: E402
+from paperbrowse.search.engine.queries import filter_query  # noqa: E402
+from paperbrowse.search.library import Library  # noqa: E402
+from paperbrowse.search.models import Filters  # noqa: E402
+from paperbrowse.search.paths import Locations  # noqa: E402
+
 from bench.generate import write_dump  # noqa: E402
-from search.engine import cache as cache_module  # noqa: E402
-from search.engine import queries as queries_module  # noqa: E402
-from search.engine import spans  # noqa: E402
-from search.engine.queries import filter_query  # noqa: E402
-from search.library import Library  # noqa: E402
-from search.models import Filters  # noqa: E402
-from search.paths import Locations  # noqa: E402
 
 QUERIES = [
     "learning",
@@ -100,10 +101,18 @@ def test_sorted_orders_match_whoosh(library: Library, text: str, filters: Filter
     assert list(result.ids) == expected
 
 
-def test_expansion_only_queries_come_newest_first(library: Library) -> None:
-    result = library.search("quant*", limit=None)
+@pytest.mark.parametrize("text", ["quant*", "transformr~", "title:quant*"])
+def test_expansion_only_queries_are_ranked_like_words(library: Library, text: str) -> None:
+    # They came newest first (every match scored the same); now each expanded term scores
+    # BM25F, so title matches lead, as for a plain word (issue 15).
+    result = library.search(text, limit=None)
+    assert result.sort == "relevance" and result.total > 5
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1] > 0
     dates = [p.published for p in library.get_many(list(result.ids))]
-    assert dates == sorted(dates, reverse=True)
+    assert dates != sorted(dates, reverse=True)
+    expected = _whoosh_scored(library, text, Filters())
+    assert [(h.paper.id, pytest.approx(h.score, rel=1e-9)) for h in result.hits] == expected
 
 
 def test_expansions_are_bounded_by_postings(library: Library, monkeypatch) -> None:
@@ -188,6 +197,8 @@ SCORED = [
     "cat:cs.LG quantum",
     "quant* learning",
     "transformr~ model",
+    "transformr~",
+    "quant*",
     "learning^2 quantum",
     "published:[20200101 TO 20221231] learning",
 ]
@@ -197,7 +208,8 @@ def _whoosh_scored(lib: Library, text: str, filters: Filters) -> list[tuple[str,
     """Whoosh's own answer, every match scored (limit=None): (id, score) best first."""
     index = lib.index
     s = index.searcher()
-    results = s.search(index.parser().parse(text), filter=filter_query(filters), limit=None)
+    # The query the engine runs (expansions as the terms they stand for), scored by Whoosh.
+    results = s.search(index.whoosh_query(text), filter=filter_query(filters), limit=None)
     ids = s.reader().column_reader("id")
     return [(ids[d], score) for score, d in results.top_n]
 
@@ -222,7 +234,7 @@ def test_the_common_queries_are_scored_by_the_index_not_whoosh(library: Library)
     views = library.index.cache()
     docs = views.docs(library.index.parser().parse("learning"))
     for text in SCORED[:-2]:
-        q = library.index.parser().parse(text)
+        q = library.index.whoosh_query(text)
         assert views.scores(q, views.docs(q)) is not None, text
     assert views.scores(library.index.parser().parse("learning^2 quantum"), docs) is None
 
@@ -282,7 +294,8 @@ def test_facets_of_a_query_whoosh_must_match_still_work(library: Library) -> Non
     assert counts == index._whoosh_facets(q, None)
     assert (
         sum(counts["year"].values())
-        == library.search("published:[20200101 TO 20221231] learning").total
+        # The engine's own syntax (published: is no field of the user's query syntax).
+        == index.search("published:[20200101 TO 20221231] learning", Filters(), "date", 1).total
     )
 
 

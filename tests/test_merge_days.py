@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from search.library import Library
-from search.merge import merge_records
-from search.models import Paper
-from search.paths import Locations
-from search.serialize import paper_from_json, paper_to_json
+from paperbrowse.search.library import Library
+from paperbrowse.search.merge import merge_records
+from paperbrowse.search.models import Paper
+from paperbrowse.search.paths import Locations
+from paperbrowse.search.serialize import paper_from_json, paper_to_json
 
 
 def _day(folder, day: str, upvotes: int, **extra) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-
-from search.engine import ranking
+from paperbrowse.search.engine import ranking
 
 
 def _bm25(idf, tf, fl, avgfl, b, k1):  # Whoosh's scoring.bm25, written out

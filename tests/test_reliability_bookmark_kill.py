@@ -17,8 +17,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.services import build_services
 
-from search.services import build_services
 from tests.reliability_tools import REPO, child_env, run_cli, wait_for_line, write_jsonl
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ MANY = 3000
 DRIVER = textwrap.dedent(
     """
     import sys, time
-    import search.bookmarks as bookmarks
+    import paperbrowse.search.bookmarks as bookmarks
 
     pause_at = int(sys.argv[1])
     original = bookmarks.BookmarkStore._add
@@ -44,7 +44,7 @@ DRIVER = textwrap.dedent(
 
     bookmarks.BookmarkStore._add = _add
     sys.argv = ["paperbrowse", *sys.argv[2:]]
-    from tui.cli import main
+    from paperbrowse.tui.cli import main
     main()
     """
 )

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.services import build_services
 
-from search.services import build_services
 from tests.reliability_tools import (
     REPO,
     assert_no_traceback,
@@ -179,7 +179,7 @@ BOOKMARKER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from search.services import build_services
+    from paperbrowse.search.services import build_services
 
     data, go, tag = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     first, last = int(sys.argv[4]), int(sys.argv[5])
@@ -250,10 +250,10 @@ def test_bookmark_writes_from_two_processes_all_land(tmp_path: Path, library_dir
 def test_app_open_during_ingest_notices_new_data(tmp_path: Path, library_dir: Path) -> None:
     """The TUI, polling, runs queries while an ingest commits, shows no error, and says
     "library updated"; r then shows the new papers."""
+    from paperbrowse.tui.widgets.results_list import ResultsList
     from textual.widgets import Input
 
     from tests.fixtures_app import make_app, settle
-    from tui.widgets.results_list import ResultsList
 
     dump = write_jsonl(tmp_path / "new.jsonl", 10_000, 300, marker="newpaper")
 

@@ -22,9 +22,9 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.lock import IngestLock, IngestRunning
+from paperbrowse.search.services import build_services
 
-from search.lock import IngestLock, IngestRunning
-from search.services import build_services
 from tests.reliability_tools import REPO, child_env, run_cli, wait_for_line, write_jsonl
 
 #: Subprocess ingests killed at every phase, then ingested again: ~1 minute.
@@ -41,15 +41,15 @@ DRIVER = textwrap.dedent(
     data_dir, dump, mode = sys.argv[1], sys.argv[2], sys.argv[3]
     if mode.startswith("mp-"):
         # Whoosh's multiprocess writer (from 20k papers in real use) for this small dump.
-        import search.library
-        search.library.MULTIPROCESS_FROM = 1000
+        import paperbrowse.search.library
+        paperbrowse.search.library.MULTIPROCESS_FROM = 1000
         mode = mode[3:]
 
     def pause(what):
         print("PAUSE", what, flush=True)
         time.sleep(600)  # the test kills us here
 
-    import search.records as records
+    import paperbrowse.search.records as records
     import whoosh.index
     import whoosh.writing
 
@@ -83,7 +83,7 @@ DRIVER = textwrap.dedent(
             pause("unflag")
         records.RecordStore.mark_indexed = mark_indexed
 
-    from search.services import build_services
+    from paperbrowse.search.services import build_services
 
     services = build_services(data_dir)
 
@@ -233,9 +233,9 @@ def test_ctrl_c_during_a_multiprocess_index_write_stops_cleanly(
     # The real entry point; only the size from which the multiprocess writer is used is lowered.
     script.write_text(
         "import sys\n"
-        "import search.library\n"
-        "search.library.MULTIPROCESS_FROM = 1000\n"
-        "from tui.cli import main\n"
+        "import paperbrowse.search.library\n"
+        "paperbrowse.search.library.MULTIPROCESS_FROM = 1000\n"
+        "from paperbrowse.tui.cli import main\n"
         "sys.argv[0] = 'paperbrowse'\n"
         "main()\n"
     )
@@ -277,9 +277,9 @@ RACE_DRIVER = textwrap.dedent(
     import os, signal, sys
     import multiprocessing.process as process
     import multiprocessing.util as util
-    import search.library
+    import paperbrowse.search.library
 
-    search.library.MULTIPROCESS_FROM = 50
+    paperbrowse.search.library.MULTIPROCESS_FROM = 50
     ready_r, ready_w = os.pipe()
     go_r, go_w = os.pipe()
     real_close_stdin, real_start = util._close_stdin, process.BaseProcess.start
@@ -302,7 +302,7 @@ RACE_DRIVER = textwrap.dedent(
     sent = []
     util._close_stdin = held_close_stdin
     process.BaseProcess.start = start_then_interrupt
-    from tui.cli import main
+    from paperbrowse.tui.cli import main
 
     sys.argv[0] = "paperbrowse"
     main()
@@ -319,9 +319,9 @@ RACE_DRIVER = textwrap.dedent(
 FORK_DRIVER = textwrap.dedent(
     """
     import os, signal, sys, threading, time
-    import search.library
+    import paperbrowse.search.library
 
-    search.library.MULTIPROCESS_FROM = 50
+    paperbrowse.search.library.MULTIPROCESS_FROM = 50
     # A thread that does not block SIGINT, as the multiprocessing queue's feeder thread.
     threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
     sent = []
@@ -337,7 +337,7 @@ FORK_DRIVER = textwrap.dedent(
             check_here()
 
     os.register_at_fork(after_in_parent=interrupt_inside_the_fork)
-    from tui.cli import main
+    from paperbrowse.tui.cli import main
 
     sys.argv[0] = "paperbrowse"
     main()
@@ -405,7 +405,7 @@ def test_kill_during_cli_ingest_on_observed_state(tmp_path: Path, old_library) -
     data, bookmarks_before = old_library
     dump = write_jsonl(tmp_path / "new.jsonl", 10_000, NEW, marker="newpaper")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--data-dir", str(data), "ingest", str(dump)],
+        [sys.executable, "-m", "paperbrowse.tui.cli", "--data-dir", str(data), "ingest", str(dump)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=child_env(),
@@ -441,7 +441,7 @@ def test_index_write_lock_is_kept_while_its_owner_lives_and_freed_when_it_dies(
             sys.executable,
             "-c",
             "import sys, time\n"
-            "from search.services import build_services\n"
+            "from paperbrowse.search.services import build_services\n"
             "services = build_services(sys.argv[1])\n"
             "with services.library.index.writer():\n"
             "    print('HELD', flush=True); time.sleep(600)\n",
@@ -472,7 +472,7 @@ def test_lock_of_a_killed_ingest_is_not_stale(tmp_path: Path) -> None:
             sys.executable,
             "-c",
             "import sys, time\n"
-            "from search.lock import IngestLock\n"
+            "from paperbrowse.search.lock import IngestLock\n"
             "with IngestLock(__import__('pathlib').Path(sys.argv[1])):\n"
             "    print('HELD', flush=True); time.sleep(600)\n",
             str(lock_file),

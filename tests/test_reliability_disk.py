@@ -22,8 +22,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.services import build_services
 
-from search.services import build_services
 from tests.reliability_tools import assert_no_traceback, run_cli, write_jsonl
 
 ROOT = os.geteuid() == 0
@@ -138,7 +138,7 @@ def test_env_var_data_dir_with_unicode(tmp_path: Path) -> None:
     data = tmp_path / "données ✓"
     dump = write_jsonl(tmp_path / "d.jsonl", 0, 3, marker="envdir")
     result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "ingest", str(dump)],
+        [sys.executable, "-m", "paperbrowse.tui.cli", "ingest", str(dump)],
         capture_output=True,
         env={**os.environ, "PAPERBROWSE_DATA_DIR": str(data)},
         cwd=Path(__file__).resolve().parents[1],
@@ -257,7 +257,7 @@ def test_full_disk_during_ingest_then_recovery(tmp_path: Path) -> None:
 
 
 def _run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    from tui import cli
+    from paperbrowse.tui import cli
 
     monkeypatch.setattr(sys, "argv", ["paperbrowse", *args])
     with pytest.raises(SystemExit) as stop:
@@ -270,8 +270,7 @@ def _run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize("where", ["read", "index", "index-commit"])
 def test_full_disk_simulated_at_each_layer(tmp_path: Path, monkeypatch, capsys, where) -> None:
     import whoosh.writing
-
-    import search.records
+    from paperbrowse import search
 
     data = tmp_path / "data"
     before = _small_library(data, tmp_path)
@@ -292,7 +291,7 @@ def test_full_disk_simulated_at_each_layer(tmp_path: Path, monkeypatch, capsys, 
 
         monkeypatch.setattr(search.records.RecordStore, "add_record", add_record)
     elif where == "index":
-        monkeypatch.setattr("search.engine.store.IndexWriter.add", disk_full)
+        monkeypatch.setattr("paperbrowse.search.engine.store.IndexWriter.add", disk_full)
     else:
         monkeypatch.setattr(whoosh.writing.SegmentWriter, "_commit_toc", disk_full)
 
@@ -314,7 +313,7 @@ def test_a_full_disk_is_said_in_plain_words_not_sqlites(
     """SQLite rolls a transaction back by itself when the disk fills; the store's own ROLLBACK
     then failed and the user read "library database error: cannot rollback - no transaction
     is active", hiding the reason. Now the message says the disk is full, in plain words."""
-    import search.records
+    from paperbrowse import search
 
     data = tmp_path / "data"
     before = _small_library(data, tmp_path)

@@ -150,7 +150,7 @@ def test_bookmark_list_and_bibtex_export_are_clean(hostile_library) -> None:
 
 def test_tui_renders_dump_text_as_literal_text() -> None:
     """The app builds Rich Text from dump text, never markup (tui.widgets.highlight.literal)."""
-    from tui.widgets.highlight import literal
+    from paperbrowse.tui.widgets.highlight import literal
 
     text = literal(f"{MARKUP} {ESCAPES}")
     assert MARKUP in text.plain

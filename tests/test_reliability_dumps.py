@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paperbrowse.search.dumps import read_dump
+from paperbrowse.search.models import FORMATS, Paper, ParseNote, ParseProblem
+from paperbrowse.search.paths import sample_dir
+from paperbrowse.search.services import build_services
 
-from search.dumps import read_dump
-from search.models import FORMATS, Paper, ParseNote, ParseProblem
-from search.paths import sample_dir
-from search.services import build_services
 from tests.reliability_tools import jsonl_record, write_jsonl
 
 FUZZ = settings(
@@ -372,7 +372,7 @@ def test_good_papers_of_broken_files_are_ingested_and_each_bad_file_named(tmp_pa
 
 def test_a_dump_bigger_than_one_read_batch_is_ingested_whole(tmp_path: Path) -> None:
     """Every good record is ingested, however many transactions the read takes."""
-    from search.library import READ_BATCH
+    from paperbrowse.search.library import READ_BATCH
 
     n = READ_BATCH * 2 + 17
     dump = write_jsonl(tmp_path / "big.jsonl", 0, n, marker="bulk")
@@ -445,3 +445,12 @@ def test_lone_surrogates_are_replaced_and_reported_never_a_crash(tmp_path: Path)
             json.dumps(paper.title).encode("utf-8")  # nothing left that cannot be encoded
     finally:
         services.close()
+
+
+@pytest.mark.parametrize("data", [b"\x0b", b"\x0c\n\x0b", b"\x0b" + b" " * 70_000, b"\n\n\n"])
+def test_a_file_of_blank_lines_of_any_kind_is_said(tmp_path: Path, data: bytes) -> None:
+    """Found by the fuzzer: a lone vertical tab, read as JSON lines, gave neither a paper nor a
+    reason (only spaces, tabs and newlines counted as blank)."""
+    path = tmp_path / "dump"
+    path.write_bytes(data)
+    check_all_formats(path)

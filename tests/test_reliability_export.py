@@ -14,10 +14,9 @@ import bibtexparser
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from search.bibtex import bibtex_entry, render_bibtex
-from search.bookmarks import Bookmark
-from search.models import Paper
+from paperbrowse.search.bibtex import bibtex_entry, render_bibtex
+from paperbrowse.search.bookmarks import Bookmark
+from paperbrowse.search.models import Paper
 
 BREAKOUTS = [
     "}",

@@ -13,8 +13,8 @@ import socket
 from pathlib import Path
 
 import pytest
+from paperbrowse.search.text import strip_controls
 
-from search.text import strip_controls
 from tests.reliability_tools import assert_no_traceback, jsonl_record, run_cli
 
 # Every character class a terminal acts on or that reorders text: ESC sequences (CSI, OSC 52
@@ -292,9 +292,9 @@ def test_no_command_writes_json_by_itself() -> None:
 def test_a_file_whose_reading_stopped_early_is_read_again(tmp_path: Path, monkeypatch) -> None:
     """A parser that fails mid-file (a bug, an I/O error) used to leave the file marked
     complete: the records after the failure were never read, even by the next ingest."""
-    from search.dumps import arxiv_jsonl
-    from search.library import Library
-    from search.paths import Locations
+    from paperbrowse.search.dumps import arxiv_jsonl
+    from paperbrowse.search.library import Library
+    from paperbrowse.search.paths import Locations
 
     dump = _jsonl(tmp_path / "three.jsonl", _rec(20), _rec(21, title="boom"), _rec(22))
     real = arxiv_jsonl.to_paper
@@ -325,7 +325,7 @@ def test_a_file_whose_reading_stopped_early_is_read_again(tmp_path: Path, monkey
 @pytest.fixture(scope="module")
 def zeta_library(tmp_path_factory) -> Path:
     """200 papers, each with its own word zeta000ium … zeta199ium (more than MAX_EXPANSION)."""
-    from search.engine.queries import MAX_EXPANSION
+    from paperbrowse.search.engine.queries import MAX_EXPANSION
 
     folder = tmp_path_factory.mktemp("zeta")
     assert MAX_EXPANSION < 200
@@ -340,7 +340,7 @@ def zeta_library(tmp_path_factory) -> Path:
 
 def test_a_capped_prefix_says_the_answer_may_be_incomplete(zeta_library: Path) -> None:
     """`zeta*` returned 64 papers and said "64 results", as if that were all."""
-    from search.engine.queries import MAX_EXPANSION
+    from paperbrowse.search.engine.queries import MAX_EXPANSION
 
     for args in (("zeta*",), ("zeta*", "--json"), ("title:zeta*", "--limit", "500")):
         done = run_cli(zeta_library, "search", *args)
@@ -357,7 +357,8 @@ def test_a_capped_prefix_says_the_answer_may_be_incomplete(zeta_library: Path) -
 def test_the_app_status_says_a_capped_prefix_may_be_incomplete(zeta_library: Path) -> None:
     import asyncio
 
-    from search.services import build_services
+    from paperbrowse.search.services import build_services
+
     from tests.fixtures_app import make_app, settle, static_text
 
     async def run() -> None:
@@ -399,7 +400,7 @@ def test_queries_beyond_the_bounds_get_a_clear_message(
 
 def test_an_atom_tag_beyond_the_bound_is_refused_at_once(tmp_path: Path) -> None:
     """A 20 MB attribute took 12 s (expat re-parses an unfinished token at every chunk)."""
-    from search.dumps.arxiv_atom import MAX_TOKEN
+    from paperbrowse.search.dumps.arxiv_atom import MAX_TOKEN
 
     head = '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
     entry = "<entry><id>http://arxiv.org/abs/2404.0000{}v1</id><title>Feed {}</title></entry>\n"
@@ -459,8 +460,8 @@ def test_a_deep_single_object_and_a_long_array_are_read(tmp_path: Path) -> None:
     out of format detection (read_dump promises never to raise); an array of 20,000 items
     took 9 s, counting lines from the start for each item. The work is measured in characters
     scanned for line numbers (not in seconds): at most the text's length, not its square."""
-    from search.dumps import hf_json, read_dump
-    from search.models import Paper, ParseProblem
+    from paperbrowse.search.dumps import hf_json, read_dump
+    from paperbrowse.search.models import Paper, ParseProblem
 
     deep = tmp_path / "one.json"
     deep.write_text('{"paper": {"title": "x", "summary": "y", "a": ' + "[" * 100_000)
@@ -490,8 +491,8 @@ def test_a_huge_line_or_whole_file_is_skipped_without_being_held(
     """A JSON line of gigabytes (a file forced with --format arxiv-jsonl) was read into memory
     whole, as was a whole-file format of any size. The bounds are lowered here to keep the
     test small; the reading is the same."""
-    from search.dumps import arxiv_jsonl, read_dump
-    from search.models import Paper, ParseProblem
+    from paperbrowse.search.dumps import arxiv_jsonl, read_dump
+    from paperbrowse.search.models import Paper, ParseProblem
 
     monkeypatch.setattr(arxiv_jsonl, "MAX_LINE", 1 << 20)
     longest = []
@@ -512,7 +513,7 @@ def test_a_huge_line_or_whole_file_is_skipped_without_being_held(
     assert (out[1].line, out[1].message) == (2, "line longer than 1 MB: not a record, skipped")
     assert max(longest) < 1 << 20
 
-    import search.dumps
+    from paperbrowse import search
 
     monkeypatch.setattr(search.dumps, "MAX_WHOLE_FILE", 1 << 20)
     page = tmp_path / "daily_papers_2024-06-01.json"

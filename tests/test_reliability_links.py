@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paperbrowse.search.links import paper_link
+from paperbrowse.search.models import Paper
+from paperbrowse.search.services import build_services
 
-from search.links import paper_link
-from search.models import Paper
-from search.services import build_services
 from tests.fixtures_app import make_app, pilot_test, settle
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,7 +81,7 @@ def _hostile_link_dump(folder: Path) -> Path:
 @pilot_test
 async def test_o_never_opens_a_non_web_link(tmp_path: Path, monkeypatch) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("tui.browser.open_link", lambda url: opened.append(url) or True)
+    monkeypatch.setattr("paperbrowse.tui.browser.open_link", lambda url: opened.append(url) or True)
     services = build_services(tmp_path / "data")
     services.library.ingest([_hostile_link_dump(tmp_path)])
     hostile = services.library.find_by_title("Hostile links only")
@@ -91,13 +91,13 @@ async def test_o_never_opens_a_non_web_link(tmp_path: Path, monkeypatch) -> None
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
-            app.screen._set_current(hostile.id)
+            app.screen.set_current(hostile.id)
             await pilot.press("o")
             await settle(pilot)
             # None of its links is a web link: o opens arXiv's search for its title instead.
             assert opened == ["https://arxiv.org/search/?query=Hostile+links+only&searchtype=title"]
             opened.clear()
-            app.screen._set_current(mixed.id)
+            app.screen.set_current(mixed.id)
             await pilot.press("o")
             await settle(pilot)
             assert opened == ["https://project.example/page"]

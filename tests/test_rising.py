@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from search.library import Library
-from search.merge import merge_records
-from search.models import Filters, Paper
-from search.paths import Locations
-from search.periods import month, months_between, parse_period, week, week_of
-from search.rising import describe_history, rising, sparkline, upvote_history
-from search.serialize import paper_from_json, paper_to_json
+from paperbrowse.search.library import Library
+from paperbrowse.search.merge import merge_records
+from paperbrowse.search.models import Filters, Paper
+from paperbrowse.search.paths import Locations
+from paperbrowse.search.periods import month, months_between, parse_period, week, week_of
+from paperbrowse.search.rising import describe_history, rising, sparkline, upvote_history
+from paperbrowse.search.serialize import paper_from_json, paper_to_json
 from tests.dumps_paths import ARCHIVE, needs_collections, read_all
 
 D = date

@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-
-from search.serial import Serial
+from paperbrowse.search.serial import Serial
 
 
 def test_calls_run_in_order_on_one_thread():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from search.paths import SAMPLE_CAPTURED
-from search.services import build_services, sample_paths
-from search.text import title_id
+from paperbrowse.search.paths import SAMPLE_CAPTURED
+from paperbrowse.search.services import build_services, sample_paths
+from paperbrowse.search.text import title_id
+
 from tests.test_library import JSONL, write_jsonl, write_page
 
 AS_OF = date(2025, 12, 20)
@@ -56,7 +57,7 @@ def test_sample_library_when_the_user_has_none(tmp_path):
 
 
 def test_own_library_state_and_leaving_the_sample(tmp_path):
-    from search.services import LibraryState
+    from paperbrowse.search.services import LibraryState
 
     services = build_services(tmp_path / "data", use_sample_if_empty=True)
     services.prepare_sample()
@@ -78,8 +79,8 @@ def test_own_library_state_and_leaving_the_sample(tmp_path):
 
 
 def test_library_state_of_a_data_dir_with_no_library_creates_nothing(tmp_path):
-    from search.paths import Locations
-    from search.services import LibraryState, read_library_state
+    from paperbrowse.search.paths import Locations
+    from paperbrowse.search.services import LibraryState, read_library_state
 
     assert read_library_state(Locations(tmp_path / "none")) == LibraryState(0, 0)
     assert not (tmp_path / "none").exists()

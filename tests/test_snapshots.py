@@ -106,7 +106,7 @@ def test_upvote_history_and_tex_in_detail(snap_compare, services, tmp_path, monk
     days.mkdir()
     services.library.ingest(write_relisted_days(days))
     # Its sources are under tmp_path, another folder each run: the picture names the files.
-    monkeypatch.setattr("tui.widgets.detail.display_path", lambda path: Path(path).name)
+    monkeypatch.setattr("paperbrowse.tui.widgets.detail.display_path", lambda path: Path(path).name)
     assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_history)
 
 
@@ -125,7 +125,7 @@ def test_filters_with_dates_that_cannot_be_read(snap_compare, services):
 def test_export_asks_where(snap_compare, services, monkeypatch):
     # The dialog offers a file in the home folder: the same one on every machine here.
     monkeypatch.setattr(
-        "search.export.default_export_path",
+        "paperbrowse.search.export.default_export_path",
         lambda data_dir: Path("/home/reader/paperbrowse-bookmarks.bib"),
     )
     bookmark_a_few(services)

@@ -3,10 +3,10 @@ record and in BibTeX."""
 
 from __future__ import annotations
 
-from search.bibtex import bibtex_entry
-from search.engine.schema import document
-from search.models import Paper
-from search.tex2text import display_text, search_forms, spell_symbols
+from paperbrowse.search.bibtex import bibtex_entry
+from paperbrowse.search.engine.schema import document
+from paperbrowse.search.models import Paper
+from paperbrowse.search.tex2text import display_text, search_forms, spell_symbols
 
 
 def test_search_forms_add_only_the_words_the_plain_form_lacks():
@@ -56,7 +56,7 @@ def test_the_index_gets_both_forms_and_the_record_and_bibtex_keep_tex():
 def test_malformed_tex_converts_without_a_word_on_stderr(capfd):
     """pylatexenc warns through logging for each macro missing its arguments; unhandled, that
     went to stderr, i.e. over the app's screen (and 200 lines of `show`)."""
-    from search.tex2text import tex_to_text
+    from paperbrowse.search.tex2text import tex_to_text
 
     # The converter's unfilled "%s/%s" is no text: the TeX as written is shown instead.
     assert tex_to_text(r"Half of it: \frac \frac") == r"Half of it: \frac \frac"

@@ -117,7 +117,8 @@ def test_search_bookmark_quit_in_a_real_terminal(tmp_path):
 def test_the_bookmark_loss_sequence_in_a_real_terminal(tmp_path):
     """Issue 10's sequence, key by key, in a real terminal: the three bookmarks keep their tags
     and notes, and every b acts on the paper the list shows (it removed the next bookmark)."""
-    from search.services import build_services, sample_paths
+    from paperbrowse.search.services import build_services, sample_paths
+
     from tests.fixtures_app import AS_OF, bookmark_a_few
 
     data = tmp_path / "data"

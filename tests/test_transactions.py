@@ -7,11 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from search.bookmarks import BookmarkStore
-from search.models import Paper
-from search.records import RecordStore
-from search.transactions import immediate
+from paperbrowse.search.bookmarks import BookmarkStore
+from paperbrowse.search.models import Paper
+from paperbrowse.search.records import RecordStore
+from paperbrowse.search.transactions import immediate
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from search.models import Paper
+from paperbrowse.search.models import Paper
+
 from tests.test_cli import run
 
 
@@ -46,7 +47,7 @@ def test_withdrawn_in_show_and_search(tmp_path):
 
 
 def test_withdrawn_in_the_detail_pane():
-    from tui.widgets.detail import render_paper
+    from paperbrowse.tui.widgets.detail import render_paper
 
     paper = Paper(
         id="2502.00001",

@@ -7,20 +7,20 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from paperbrowse.tui.messages import LibraryShown, LibraryUpdated
+from paperbrowse.tui.screens.help import HelpScreen, Section, key_label
+from paperbrowse.tui.screens.main import MainScreen
+from paperbrowse.tui.settings import ScreenSettings
+from paperbrowse.tui.widgets.bookmarks import BookmarksPane
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.messages import LibraryUpdated
-from tui.screens.help import HelpScreen, Section, key_label
-from tui.screens.main import MainScreen
-from tui.widgets.bookmarks import BookmarksPane
-from tui.widgets.detail import DetailPane
-from tui.widgets.results_list import ResultsList
-
 if TYPE_CHECKING:
-    from search.services import LibraryState, Services
+    from paperbrowse.search.services import LibraryState, Services
 
 
 class PaperBrowseApp(App[None]):
@@ -31,7 +31,8 @@ class PaperBrowseApp(App[None]):
     a pause in typing must be: a key after such a pause runs its query at once, keys typed
     closer together run the text they end on once the typing pauses that long (see
     tui/debounce.py). ``clock`` (monotonic seconds) is what those pauses are measured with;
-    tests pass one they control.
+    tests pass one they control. ``seen_delay``: how long a paper is shown in the detail pane
+    (the user there) before it counts as read.
     """
 
     CSS_PATH = "app.tcss"
@@ -47,18 +48,22 @@ class PaperBrowseApp(App[None]):
         poll_seconds: float = 3.0,
         debounce: float = 0.15,
         clock: Callable[[], float] = time.monotonic,
+        seen_delay: float = 1.5,
     ) -> None:
         super().__init__()
         self.services = services
-        self.show_timings = show_timings
         self.poll_seconds = poll_seconds
-        self.debounce = debounce
-        self.clock = clock
         self._generation: int | None = None
+        #: Seconds a paper stays in the detail pane before it counts as read.
         self._polling = False
+        self.settings = ScreenSettings(
+            show_timings=show_timings, debounce=debounce, clock=clock, seen_delay=seen_delay
+        )
 
     def get_default_screen(self) -> Screen:
-        return MainScreen()
+        # The one main screen, made with what it needs; the app tells it of library changes.
+        self.main_screen = MainScreen(self.services, self.settings)
+        return self.main_screen
 
     def on_mount(self) -> None:
         if self.poll_seconds > 0:
@@ -86,7 +91,7 @@ class PaperBrowseApp(App[None]):
         seen, self._generation = self._generation, state.generation
         if first or seen is None or state.generation == seen:
             return
-        self.screen_stack[0].post_message(
+        self.main_screen.post_message(
             LibraryUpdated(state.generation, state.papers, replaces_sample=self.services.sample)
         )
 
@@ -113,7 +118,7 @@ class PaperBrowseApp(App[None]):
         The screen's and the app's, and the detail pane's that say what they do (next and
         previous paper); moving a cursor one row is left to the keys.
         """
-        main = self.screen_stack[0]
+        main = self.main_screen
         detail = main.query_one(DetailPane)
         targets: list[tuple[Binding, Callable[[str], object]]] = [
             (binding, (self if binding in self.BINDINGS else main).run_action)
@@ -131,7 +136,6 @@ class PaperBrowseApp(App[None]):
             )
         yield from super().get_system_commands(screen)
 
-    def library_seen(self, generation: int) -> None:
-        """The screen is about to show the user's library at ``generation`` (after the app's own
-        fetch): the next poll must not call that an update from elsewhere."""
-        self._generation = generation
+    def on_library_shown(self, event: LibraryShown) -> None:
+        # The screen shows the library as the app's own fetch left it: not news from elsewhere.
+        self._generation = event.generation

@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
-from search.datearg import parse_date_arg
-from search.jsonout import json_text
-from search.models import FORMATS, SORTS, Filters, Paper, QueryError
-from search.rising import rising
-from search.serialize import paper_to_dict
-from search.tex2text import tex_to_text
-from search.text import path_text, strip_controls
-from tui import STARTED
+from paperbrowse.search.datearg import parse_date_arg
+from paperbrowse.search.jsonout import json_text
+from paperbrowse.search.models import FORMATS, SORTS, Filters, Paper, QueryError
+from paperbrowse.search.query_fields import help_text
+from paperbrowse.search.serialize import paper_to_dict
+from paperbrowse.search.text import path_text, strip_controls
+from paperbrowse.tui import STARTED
+from paperbrowse.search.rising import rising
+from paperbrowse.search.tex2text import tex_to_text
 
 app = typer.Typer(
     name="paperbrowse",
@@ -57,7 +57,7 @@ EXIT_EMPTY_LIBRARY = 3
 
 def empty_library_message(services) -> str:
     """What to say when the library has no papers: that it is empty, and how to fill it."""
-    from search.paths import sample_dir
+    from paperbrowse.search.paths import sample_dir
 
     return (
         f"the library in {services.locations.data_dir} is empty: add listings with "
@@ -91,7 +91,7 @@ def root(
 
     def services(*, use_sample_if_empty: bool = False):
         if "s" not in built:
-            from search.services import build_services
+            from paperbrowse.search.services import build_services
 
             built["s"] = build_services(data_dir, use_sample_if_empty=use_sample_if_empty)
             ctx.call_on_close(built["s"].close)
@@ -100,7 +100,7 @@ def root(
     ctx.obj = services
     if ctx.invoked_subcommand is None:
         svc = services(use_sample_if_empty=True)
-        from tui.launch import run_app  # Textual loads only here
+        from paperbrowse.tui.launch import run_app  # Textual loads only here
 
         run_app(svc)
 
@@ -136,7 +136,7 @@ def ingest(
         typer.echo(f"paperbrowse: {path_text(m)}: no such file or folder", err=True)
     existing = [p for p in paths if p.exists()]
     services = _services(ctx)
-    from tui.progress import IngestProgress
+    from paperbrowse.tui.progress import IngestProgress
 
     try:
         with IngestProgress(sys.stderr) as progress, _saying_what_ctrl_c_does():
@@ -224,17 +224,27 @@ def _summary(report) -> str:
     return " · ".join(parts)
 
 
-@app.command()
+@app.command(
+    # A query may start with "-" (``paperbrowse search -diffusion``: papers without the word):
+    # what Click does not know as an option is left in the query words (see _query_words).
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True},
+    # \b: Click prints the block as it is (one row a line) instead of re-wrapping it.
+    epilog="Query syntax:\n\n\b\n" + help_text(),
+)
 def search(
     ctx: typer.Context,
-    query: Annotated[
-        str,
+    words: Annotated[
+        list[str],
         typer.Argument(
-            help='Words (all must match), OR, NOT, "phrases", '
-            "title:, author:, abstract:, quant*, quantizaton~."
+            metavar="QUERY...",
+            help="What to find (the syntax is below). Words may be separate arguments; "
+            "a query starting with - works (search -diffusion, or search -- -diffusion).",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    ids_only: Annotated[
+        bool, typer.Option("--ids", help="Print only the ids, one a line (for pipes).")
+    ] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most results to print.")] = 20,
     sort: Annotated[
         str,
@@ -261,8 +271,9 @@ def search(
         bool, typer.Option("--timing", help="Say on stderr where the time went.")
     ] = False,
 ) -> None:
-    """Search the library; prints a table, or JSON for scripts."""
+    """Search the library; prints a table with each paper's id, JSON, or ids only."""
     began = time.perf_counter()
+    query = _query_words(words)
     if sort not in SORTS:
         raise fail(f"unknown --sort {sort!r}; choose one of {', '.join(SORTS)}", 2)
     filters = Filters(
@@ -283,6 +294,9 @@ def search(
     if as_json:
         rows = [dict(_json_paper(h.paper), score=round(h.score, 4)) for h in result.hits]
         typer.echo(json_text(rows))
+    elif ids_only:
+        if result.hits:
+            typer.echo("\n".join(_plain(h.paper.id) for h in result.hits))
     elif not result.hits:
         typer.echo(f"No papers match {_quoted(query)}.", err=True)
     else:
@@ -308,10 +322,27 @@ def search(
         )
 
 
+def _query_words(words: list[str]) -> str:
+    """The query from the command's words. Click leaves options it does not know among them
+    (so that ``-diffusion`` is a word): a ``--word`` is a mistyped option, said so."""
+    for word in words:
+        if word.startswith("--") and len(word) > 2 and " " not in word:
+            name = word.split("=", 1)[0]
+            if name in _SEARCH_OPTIONS:  # given after "--", which ends the options
+                raise fail(f"{name} must come before --: everything after -- is the query", 2)
+            raise fail(f"no such option: {word} (a query word cannot start with --)", 2)
+    return " ".join(words)
+
+
+_SEARCH_OPTIONS = frozenset(
+    "--json --ids --limit --sort --since --until --min-upvotes --timing --help".split()
+)
+
+
 def _table(hits, *, featured: bool = False) -> str:
-    """rank, date, upvotes, title, first author: plain text fitted to the terminal width. The
-    date is the day Hugging Face featured the paper with ``featured`` (the featured sort),
-    else the paper's own."""
+    """rank, id, date, upvotes, title, first author: plain text fitted to the terminal width
+    (the id is what ``show`` and ``bookmark add`` take). The date is the day Hugging Face
+    featured the paper with ``featured`` (the featured sort), else the paper's own."""
     width = shutil.get_terminal_size((100, 24)).columns
     rows = []
     for rank, hit in enumerate(hits, 1):
@@ -320,22 +351,24 @@ def _table(hits, *, featured: bool = False) -> str:
         rows.append(
             (
                 str(rank),
+                _plain(p.id),
                 day.isoformat() if day else "-",
                 str(p.upvotes) if p.upvotes is not None else "-",
                 ("[withdrawn] " if p.withdrawn else "") + _plain(tex_to_text(p.title)),
                 _plain(_who(p)),
             )
         )
-    head = ("#", "featured" if featured else "date", "up", "title", "first author")
+    head = ("#", "id", "featured" if featured else "date", "up", "title", "first author")
     w_rank = max(len(r[0]) for r in rows + [head])
-    w_up = max(len(r[2]) for r in rows + [head])
-    w_author = min(24, max(len(r[4]) for r in rows + [head]))
-    w_title = max(20, width - (w_rank + 10 + w_up + w_author + 8))
+    w_id = max(len(r[1]) for r in rows + [head])
+    w_up = max(len(r[3]) for r in rows + [head])
+    w_author = min(24, max(len(r[5]) for r in rows + [head]))
+    w_title = max(20, width - (w_rank + w_id + 10 + w_up + w_author + 10))
     lines = []
     for r in [head, *rows]:
         lines.append(
-            f"{r[0]:>{w_rank}}  {r[1]:<10}  {r[2]:>{w_up}}  "
-            f"{_fit(r[3], w_title):<{w_title}}  {_fit(r[4], w_author)}".rstrip()
+            f"{r[0]:>{w_rank}}  {r[1]:<{w_id}}  {r[2]:<10}  {r[3]:>{w_up}}  "
+            f"{_fit(r[4], w_title):<{w_title}}  {_fit(r[5], w_author)}".rstrip()
         )
     return "\n".join(lines)
 
@@ -358,7 +391,14 @@ def _fit(text: str, width: int) -> str:
 @app.command()
 def show(
     ctx: typer.Context,
-    paper_id: Annotated[str, typer.Argument(metavar="ID", help="Paper id or arXiv id.")],
+    paper_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="Paper id, arXiv id (arXiv:2407.01906v2, hep-th/9901001), or an arxiv.org "
+            "or huggingface.co/papers link.",
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the record as JSON.")] = False,
 ) -> None:
     """Print one paper's whole record, abstract included."""
@@ -485,11 +525,12 @@ def _date_option(name: str, value: str | None, *, end: bool = False) -> date | N
 
 
 def _register_subapps() -> None:
-    from tui.cli_bookmark_file import export_file, import_file
-    from tui.cli_bookmarks import bookmark_app, export_app
-    from tui.cli_cite import cite
-    from tui.cli_fetch import fetch_app
-    from tui.cli_timeline import top, trend
+    from paperbrowse.tui.cli_bookmark_file import export_file, import_file
+    from paperbrowse.tui.cli_bookmarks import bookmark_app, export_app
+    from paperbrowse.tui.cli_cite import cite
+    from paperbrowse.tui.cli_fetch import fetch_app
+    from paperbrowse.tui.cli_watch import digest, mark_app, new, watch_app
+    from paperbrowse.tui.cli_timeline import top, trend
 
     bookmark_app.command("export")(export_file)
     bookmark_app.command("import")(import_file)
@@ -497,6 +538,10 @@ def _register_subapps() -> None:
     app.add_typer(export_app, name="export")
     app.add_typer(fetch_app, name="fetch")
     app.command("cite")(cite)
+    app.add_typer(mark_app, name="mark")
+    app.add_typer(watch_app, name="watch")
+    app.command("new")(new)
+    app.command("digest")(digest)
     app.command("top")(top)
     app.command("trend")(trend)
 
@@ -510,7 +555,7 @@ _in_use: dict[str, Path | None] = {}
 
 def _full_disk() -> Path | None:
     """The folder holding the data dir when its disk is (nearly) full, else None."""
-    from search.paths import Locations
+    from paperbrowse.search.paths import Locations
 
     try:
         folder = Locations.resolve(_in_use.get("data_dir")).data_dir
@@ -541,7 +586,7 @@ def _database_message(exc: sqlite3.Error) -> str:
         where = f"the disk holding {folder}" if folder else "the disk holding the library"
         return f"{where} is full: free some space and run it again (nothing is lost)"
     if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY or "readonly" in str(exc):
-        from search.paths import Locations
+        from paperbrowse.search.paths import Locations
 
         folder = Locations.resolve(_in_use.get("data_dir")).data_dir
         return f"{folder} is read-only: reading works (search, show, stats, export), changes do not"
@@ -550,8 +595,8 @@ def _database_message(exc: sqlite3.Error) -> str:
 
 def main() -> None:
     """Entry point: known failures become one clear line and a non-zero exit, not a traceback."""
-    from search.engine import IndexBusy
-    from search.lock import IngestRunning
+    from paperbrowse.search.engine import IndexBusy
+    from paperbrowse.search.lock import IngestRunning
 
     try:
         app()

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from search.models import Paper
-from search.text import strip_controls
+from paperbrowse.search.models import Paper
+from paperbrowse.search.text import strip_controls
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -32,15 +31,19 @@ def export_file(
         ),
     ] = None,
 ) -> None:
-    """Every bookmark with its tags, note, read state, key and times, as JSON lines (stable)."""
-    from search.bookmark_io import export_lines
+    """Every bookmark with its tags, note, read state, key and times, the other papers read and
+    the watches, as JSON lines (stable)."""
+    from paperbrowse.search.bookmark_io import export_lines
+    from paperbrowse.search.reading import ReadState
+    from paperbrowse.search.watches import Watches
 
-    marks = ctx.obj().bookmarks.list()
-    text = export_lines(marks)
+    store = ctx.obj().bookmarks
+    marks = store.list()
+    text = export_lines(marks, ReadState(store).read_at(), Watches(store).list())
     if output is None:
         typer.echo(text, nl=False)
     else:
-        from tui.cli_bookmarks import write_atomically
+        from paperbrowse.search.atomic import write_atomically
 
         if not output.expanduser().parent.is_dir():
             raise _fail(f"no such folder: {output.expanduser().parent}")
@@ -57,7 +60,7 @@ def import_file(
     """Merge an exported bookmark file into this library (no duplicates; nothing typed is lost)."""
     import sys
 
-    from search.bookmark_io import BookmarkFileError, import_bookmarks, parse_lines
+    from paperbrowse.search.bookmark_io import BookmarkFileError, import_user_file, parse_file
 
     name = "<stdin>" if str(path) == "-" else str(path)
     try:
@@ -68,7 +71,7 @@ def import_file(
     except UnicodeDecodeError as exc:
         raise _fail(f"{name}: not UTF-8 text (byte {exc.start}); nothing imported") from None
     try:
-        marks = parse_lines(text, name)
+        data = parse_file(text, name)
     except BookmarkFileError as exc:
         raise _fail(f"{exc}; nothing imported") from None
     svc = ctx.obj()
@@ -79,5 +82,5 @@ def import_file(
             return True
         return bool(paper.arxiv_id and library.get(paper.arxiv_id))
 
-    report = import_bookmarks(svc.bookmarks, marks, in_library)
+    report = import_user_file(svc.bookmarks, data, in_library)
     typer.echo(f"imported {name}: {report.summary()}", err=True)

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
-from search.bookmarks import Bookmark
-from search.jsonout import json_text
-from search.models import Paper
-from search.text import arxiv_abs_url, bare_arxiv_id, strip_controls
+from paperbrowse.search.bookmarks import Bookmark
+from paperbrowse.search.jsonout import json_text
+from paperbrowse.search.models import Paper
+from paperbrowse.search.text import arxiv_abs_url, bare_arxiv_id, strip_controls
 
 bookmark_app = typer.Typer(
     help="Bookmark papers, tag them and write notes (kept apart from the rebuildable index).",
@@ -75,7 +74,9 @@ def _resolve_papers(ctx: typer.Context, ids: list[str]) -> list[Paper]:
 def _say_if_library_empty(svc: Any) -> None:
     """An unknown id or an empty listing on an empty library: the reason is that nothing has
     been ingested yet, and the user is told how (exit 3, see tui/cli.py)."""
-    from tui.cli import require_papers  # tui.cli imports this module: import when needed
+    from paperbrowse.tui.cli import (
+        require_papers,  # tui.cli imports this module: import when needed
+    )
 
     require_papers(svc)
 
@@ -279,7 +280,7 @@ def bibtex(
     ] = False,
 ) -> None:
     """BibTeX for bookmarks (arXiv's format; compiles with pdflatex + bibtex)."""
-    from search.export import ExportError, export_bibtex
+    from paperbrowse.search.export import ExportError, export_bibtex
 
     try:
         export = export_bibtex(_services(ctx).bookmarks, tag=tag, unicode=unicode, path=output)

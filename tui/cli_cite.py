@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from search.cite import FORMATS
-from search.models import Paper
-from search.text import strip_controls
+from paperbrowse.search.cite import FORMATS
+from paperbrowse.search.models import Paper
+from paperbrowse.search.text import strip_controls
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -64,7 +63,7 @@ def cite(
     ] = False,
 ) -> None:
     """Cite papers (bookmarked or not) in BibTeX, RIS or CSL-JSON."""
-    from search.cite import keyed, render
+    from paperbrowse.search.cite import keyed, render
 
     if fmt not in FORMATS:
         raise _fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
@@ -89,7 +88,9 @@ def cite(
         papers.append(paper)
     papers = list({p.id: p for p in papers}.values())  # an id and its URL are one paper
     if not papers:
-        from tui.cli import require_papers  # tui.cli imports this module: import when needed
+        from paperbrowse.tui.cli import (
+            require_papers,  # tui.cli imports this module: import when needed
+        )
 
         require_papers(svc)  # nothing found because nothing is ingested: say so (exit 3)
     for given in unknown:
@@ -102,7 +103,7 @@ def cite(
         if output is None:
             typer.echo(result.text, nl=False)
         else:
-            from search.atomic import write_atomically
+            from paperbrowse.search.atomic import write_atomically
 
             if not output.expanduser().parent.is_dir():
                 raise _fail(f"no such folder: {output.expanduser().parent}")

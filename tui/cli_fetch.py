@@ -13,10 +13,9 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-
-from search.datearg import parse_date_arg
-from search.text import strip_controls
-from tui.progress import IngestProgress
+from paperbrowse.search.datearg import parse_date_arg
+from paperbrowse.search.text import strip_controls
+from paperbrowse.tui.progress import IngestProgress
 
 fetch_app = typer.Typer(
     help="Fetch new papers from Hugging Face Daily Papers or arXiv into the library.",
@@ -59,7 +58,9 @@ def _date(name: str, value: str | None, *, end: bool = False) -> date | None:
 def _finish(report: Any) -> None:
     """Problems, the summary line, the exit code."""
     if report.ingest is not None:
-        from tui.cli import _report_lines  # the ingest command's own lines: notes, problems
+        from paperbrowse.tui.cli import (
+            _report_lines,  # the ingest command's own lines: notes, problems
+        )
 
         for line in _report_lines(report.ingest):
             _say(line)
@@ -76,7 +77,9 @@ def _finish(report: Any) -> None:
 
 def _run(ctx: typer.Context, fetch: Any) -> None:
     """Run ``fetch(library, dumps_dir, context)`` with the progress bar and Ctrl-C handled."""
-    from search.fetch.run import FetchContext  # urllib3 and the fetch code load only here
+    from paperbrowse.search.fetch.run import (
+        FetchContext,  # urllib3 and the fetch code load only here
+    )
 
     services = ctx.obj()
     try:
@@ -115,8 +118,8 @@ def fetch_hf(
 ) -> None:
     """Hugging Face Daily Papers. Without an option: the days since the last fetch (the last
     7 on first use), and the last few fetched days again, since a day's list keeps growing."""
-    from search.fetch import hf
-    from search.fetch.run import fetch_hf as run_fetch
+    from paperbrowse.search.fetch import hf
+    from paperbrowse.search.fetch.run import fetch_hf as run_fetch
 
     chosen = [n for n, v in (("--date", day), ("--since", since), ("--week", week)) if v]
     chosen += ["--month"] if month else []
@@ -173,8 +176,8 @@ def fetch_arxiv(
     ] = None,
 ) -> None:
     """arXiv, newest first: at most one request every 3 seconds, as arXiv's terms ask."""
-    from search.fetch import arxiv
-    from search.fetch.run import fetch_arxiv as run_fetch
+    from paperbrowse.search.fetch import arxiv
+    from paperbrowse.search.fetch.run import fetch_arxiv as run_fetch
 
     try:
         search_query = arxiv.build_query(query, categories or (), _date("--since", since))

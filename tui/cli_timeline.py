@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from search.jsonout import json_text
-from search.models import Filters, QueryError
-from search.periods import Period, month_of, months_between, parse_period, week_of
-from search.tex2text import tex_to_text
+from paperbrowse.search.jsonout import json_text
+from paperbrowse.search.models import Filters, QueryError
+from paperbrowse.search.periods import Period, month_of, months_between, parse_period, week_of
+from paperbrowse.search.tex2text import tex_to_text
 
 
 def top(
@@ -31,7 +31,7 @@ def top(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The most upvoted papers featured on Hugging Face in a week or a month."""
-    from tui.cli import _json_paper, _plain, _services, fail
+    from paperbrowse.tui.cli import _json_paper, _plain, _services, fail
 
     if by_week and by_month:
         raise fail("--week and --month: choose one", 2)
@@ -99,7 +99,7 @@ def trend(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: month → count.")] = False,
 ) -> None:
     """Papers per month (by their date) for a query or the whole library: one bar a month."""
-    from tui.cli import _date_option, _quoted, _services, fail
+    from paperbrowse.tui.cli import _date_option, _quoted, _services, fail
 
     filters = Filters(
         since=_date_option("--since", since), until=_date_option("--until", until, end=True)

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
+from paperbrowse.search.serial import Serial
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
-
-from search.serial import Serial
 
 T = TypeVar("T")
 

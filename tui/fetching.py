@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from search.services import Services
+    from paperbrowse.search.services import Services
 
 PHASES = {"hf": "Fetching Hugging Face days", "read": "Reading dumps", "index": "Indexing"}
 
@@ -50,9 +50,8 @@ def fetch_latest(services: Services, post: Callable[[Message], object]) -> None:
     in flight is abandoned with its thread; saved dumps are whole and the ingest is crash-safe,
     so the next fetch goes on from there.
     """
+    from paperbrowse.search.fetch.http import Clock  # urllib3 loads on the first fetch only
     from textual.worker import get_current_worker
-
-    from search.fetch.http import Clock  # urllib3 loads on the first fetch only
 
     worker = get_current_worker()
     clock = Clock()
@@ -72,7 +71,7 @@ def fetch_latest(services: Services, post: Callable[[Message], object]) -> None:
 
 
 def _fetch(services: Services, post: Callable[[Message], object], clock) -> None:
-    from search.fetch.run import FetchContext, fetch_hf
+    from paperbrowse.search.fetch.run import FetchContext, fetch_hf
 
     def progress(phase: str, done: int, total: int | None) -> None:
         of = f"/{total}" if total else ""

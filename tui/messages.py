@@ -27,3 +27,11 @@ class BookmarksChanged(Message):
     """A bookmark was added, removed, tagged or annotated: views showing bookmarks redraw."""
 
     paper_id: str | None = None
+
+
+@dataclass
+class LibraryShown(Message):
+    """The screen shows the user's library at ``generation`` (after the app's own fetch): the
+    app's poll must not call that an update from elsewhere."""
+
+    generation: int

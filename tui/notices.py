@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from search.text import clean
+from paperbrowse.search.text import clean
 
 
 def short_title(title: str, width: int = 60) -> str:

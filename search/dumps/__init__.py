@@ -252,7 +252,7 @@ def read_dump(
             return
         yield ParseProblem(source, str(exc))
         return
-    if not text.strip("\ufeff \t\r\n"):
+    if not text.replace("\ufeff", "").strip():  # whitespace of any kind (\v and \f too)
         if len(head) < SNIFF_BYTES:
             yield ParseProblem(source, "empty file")
             return

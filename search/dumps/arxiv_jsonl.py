@@ -66,6 +66,7 @@ def iter_records(
 ) -> Iterator[Paper | ParseProblem]:
     """Papers from an iterable of JSON lines, consumed lazily one line at a time."""
     legacy_lines = 0  # lines read in a legacy encoding: the first is named, the others counted
+    read_any = False  # a line that was not blank: otherwise the file gave nothing to report
     for lineno, raw in enumerate(lines, start=1):
         if raw is None:
             yield ParseProblem(
@@ -79,6 +80,7 @@ def iter_records(
                 raw = raw[1:]
         if not raw.strip():
             continue
+        read_any = True
         try:
             record = json.loads(raw)
         except UnicodeDecodeError:
@@ -114,6 +116,9 @@ def iter_records(
             yield ParseProblem(source, str(exc), line=lineno)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
             yield ParseProblem(source, f"malformed record: {exc}", line=lineno)
+    if not read_any:
+        # Blank lines only (spaces, tabs, form feeds…): no record, and that is worth saying.
+        yield ParseProblem(source, "no JSON lines in the file: only blank lines")
     if legacy_lines > 1:
         yield ParseProblem(
             source,

@@ -5,23 +5,24 @@ a sort and a limit and answers with plain values (:class:`Matches`, dicts of cou
 :func:`match_spans` says which words of a text matched. No Whoosh object leaves the package, so
 the engine can be swapped by rewriting this package alone.
 
-Inside: ``schema`` (fields, documents, fast text fields), ``analysis`` (a text's postings
-without Whoosh's token stream), ``posting_sort`` (the writer's external sort of postings),
-``store`` (opening, creating, the shared searcher, writers), ``queries`` (parsing, bounded
-expansions, fuzzy words, filters), ``cache`` (what one searcher answers once: doc sets,
-orders, posting blocks, the BM25F scorer over them), ``ranking`` (BM25F arithmetic over
-posting blocks), ``searching`` (search, facets, more-like-this), ``spans`` (what matched) and
-``whoosh_private`` (every read of a Whoosh private attribute, with the version check);
+Inside: ``schema`` (fields, documents, fast text fields, folding), ``analysis`` (a text's
+postings without Whoosh's token stream; folding), ``posting_sort`` (the writer's external sort
+of postings), ``store`` (opening, creating, the shared searcher, writers), ``queries`` (parsing,
+bounded and scored expansions, filters), ``fuzzy`` (fuzzy words through stemming), ``cache``
+(what one searcher answers once: doc sets, orders, posting blocks, the BM25F scorer over them),
+``ranking`` (BM25F arithmetic over posting blocks), ``searching`` (search, facets,
+more-like-this), ``spans`` (what matched) and ``whoosh_private`` (every read of a Whoosh private
+attribute, with the version check);
 ``baseline`` is plain Whoosh, the relevance benchmark's baseline.
 """
 
 from __future__ import annotations
 
-from search.engine.baseline import stock_searcher
-from search.engine.schema import FACETS, SCHEMA_VERSION
-from search.engine.searching import Matches, PaperIndex
-from search.engine.spans import match_spans
-from search.engine.store import IndexBusy, build_stock_index
+from paperbrowse.search.engine.baseline import stock_searcher
+from paperbrowse.search.engine.schema import FACETS, SCHEMA_VERSION
+from paperbrowse.search.engine.searching import Matches, PaperIndex
+from paperbrowse.search.engine.spans import match_spans
+from paperbrowse.search.engine.store import IndexBusy, build_stock_index
 
 __all__ = [
     "FACETS",

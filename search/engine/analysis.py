@@ -16,6 +16,7 @@ import functools
 import pickle
 import re
 import struct
+import unicodedata
 from collections.abc import Callable
 
 #: Default token patterns of Whoosh (2.7; whoosh-reloaded adds ``*`` to the word characters),
@@ -34,6 +35,24 @@ STEM_CACHE = 200_000
 #: Positions below this whose pickled one-position list is remembered (abstracts are shorter).
 SINGLE_CACHE = 4096
 
+#: Letters that carry no combining mark in Unicode but that a reader types without their stroke
+#: (NFKD leaves ``ł``, ``ø``, ``đ`` whole); ``ß`` becomes ``ss`` by case folding.
+_FOLD_EXTRA = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ħ": "h", "ı": "i"}
+)
+
+
+def fold(word: str) -> str:
+    """A word as the index and the query both compare it: lower case, compatibility forms
+    unfolded (``ﬁ`` → ``fi``, full-width → ASCII, ``ß`` → ``ss``) and diacritics dropped
+    (``Balázs`` → ``balazs``). ASCII words (nearly all of them) only lose their case."""
+    if word.isascii():
+        return word.lower()
+    text = unicodedata.normalize("NFKD", word.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.translate(_FOLD_EXTRA)
+
+
 # Whoosh's Positions format encodes a posting's positions as the count (``whoosh.system.pack_uint``,
 # big-endian unsigned int) followed by the pickled list (protocol 2) of position deltas.
 _pack_count = struct.Struct("!I").pack
@@ -41,11 +60,13 @@ _dumps = pickle.dumps
 
 
 class PostingsAnalyzer:
-    """The postings of a text for a field analysed by tokenizer | lowercase | stop [| stem].
+    """The postings of a text for a field analysed by tokenizer | lowercase or fold | stop
+    [| stem].
 
     ``pattern`` is the tokenizer's compiled regex (its matches are the words), ``stops`` /
     ``minsize`` / ``maxsize`` the StopFilter's settings (with ``renumber=True``), ``stem`` the
-    StemFilter's stem function or None, ``field_boost`` the field format's boost.
+    StemFilter's stem function or None, ``field_boost`` the field format's boost; ``lower`` is
+    what the second filter does to a word (``str.lower`` or :func:`fold`).
     """
 
     def __init__(
@@ -56,7 +77,9 @@ class PostingsAnalyzer:
         maxsize: int | None,
         stem: Callable[[str], str] | None,
         field_boost: float,
+        lower: Callable[[str], str] = str.lower,
     ) -> None:
+        self._lower = lower
         one_pass = pattern.groups == 0 and pattern
         if not one_pass and pattern.pattern in _WITHOUT_GROUP and pattern.flags == re.UNICODE:
             one_pass = _WITHOUT_GROUP[pattern.pattern]
@@ -84,12 +107,13 @@ class PostingsAnalyzer:
         minsize = self._minsize
         maxsize = self._maxsize
         stem = self._stem
+        lower = self._lower
         positions: dict[str, list[int]] = {}
         # Whoosh's StopFilter (renumber=True) gives the first kept word its index among all
         # the words, stop words included, and numbers the kept words after it consecutively.
         pos = -1
         for index, word in enumerate(self._words(text)):
-            word = word.lower()
+            word = lower(word)
             size = len(word)
             if size < minsize or word in stops or (maxsize is not None and size > maxsize):
                 continue

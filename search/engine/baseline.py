@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from paperbrowse.search.models import Paper
 from whoosh import fields, index, qparser
-
-from search.models import Paper
 
 
 def stock_searcher(folder: Path, papers: Iterable[Paper]) -> Callable[[str, int], list[str]]:

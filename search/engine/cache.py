@@ -16,11 +16,10 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+from paperbrowse.search.engine import ranking, whoosh_private
+from paperbrowse.search.engine.queries import BOUNDED_CLASSES
+from paperbrowse.search.models import Filters
 from whoosh import formats, query, scoring
-
-from search.engine import ranking, whoosh_private
-from search.engine.queries import BOUNDED_CLASSES
-from search.models import Filters
 
 #: Decoded posting blocks of recent terms kept per searcher, in postings (~40 bytes each).
 CACHED_POSTINGS = 600_000

@@ -1,22 +1,33 @@
-"""From a user's query text and filters to Whoosh queries: parsing, bounded expansions, fuzzy
-words that survive stemming, filters as queries, and what kind of answer a query needs.
+"""From a user's query text and filters to Whoosh queries: parsing, bounded expansions scored
+as the terms they stand for, filters as queries, and what kind of answer a query needs (fuzzy
+words that survive stemming: :mod:`search.engine.fuzzy`).
 
 Nothing here leaves the package: the engine's callers pass text and :class:`Filters`.
 """
 
 from __future__ import annotations
 
-import functools
 import heapq
 import os
 from collections.abc import Iterator
 
+from paperbrowse.search.engine import whoosh_private
+from paperbrowse.search.engine.analysis import fold
+from paperbrowse.search.engine.fuzzy import UNSURE_STEM, StemFuzzyTerm
+from paperbrowse.search.engine.schema import (
+    DEFAULT_FIELDS,
+    EXTRA_FIELDS,
+    FIELD_ALIASES,
+    datenum,
+    upvotes_value,
+)
+from paperbrowse.search.models import Filters, QueryError
 from whoosh import fields, matching, qparser, query
 
-from search.engine import whoosh_private
-from search.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, datenum, upvotes_value
-from search.engine.timeline import featured_query
-from search.models import Filters, QueryError
+from paperbrowse.search.engine import whoosh_private
+from paperbrowse.search.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, datenum, upvotes_value
+from paperbrowse.search.engine.timeline import featured_query
+from paperbrowse.search.models import Filters, QueryError
 
 #: A prefix, wildcard or fuzzy term expands to at most this many index terms (the most frequent
 #: ones); without a bound `re*` expands to thousands of terms and a query takes seconds.
@@ -38,7 +49,13 @@ class QueryParser:
     """Parses a user's query: Whoosh syntax, all words required, bounded expansions."""
 
     def __init__(self, schema: fields.Schema) -> None:
-        parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, group=qparser.AndGroup)
+        # The extra fields only where the index has them as text (an index of an older schema
+        # is searched until it is rebuilt).
+        extra = [f for f in EXTRA_FIELDS if f in schema and isinstance(schema[f], fields.TEXT)]
+        names = list(DEFAULT_FIELDS) + extra
+        # What qparser.MultifieldParser builds, with this module's term_query.
+        parser = _Parser(None, schema, group=qparser.AndGroup)
+        parser.add_plugin(qparser.MultifieldPlugin(names))
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items()}))
         self._parser = parser
@@ -53,7 +70,24 @@ class QueryParser:
             raise QueryError(f"cannot parse query {text!r}: {exc}") from exc
         if q is query.NullQuery:
             raise QueryError(f"query {text!r} has no searchable words")
-        return bound_expansions(q)
+        return bound_expansions(q.accept(_prefixes_in_main_fields))
+
+
+def _prefixes_in_main_fields(node: query.Query) -> query.Query:
+    """An unfielded prefix or wildcard (``quant*``) searches the main fields only: in the extra
+    ones it would score the same title words again (``title_exact``) or keywords, at the cost of
+    two more expansions of up to EXPANSION_POSTINGS postings each. A fuzzy word keeps them (an
+    exact title form of the word meant still ranks first); ``keywords:vid*`` stays as typed."""
+    if type(node) is not query.Or:
+        return node
+    subs = node.subqueries
+    kinds = {(type(sub), getattr(sub, "text", None)) for sub in subs}
+    if len(kinds) != 1 or next(iter(kinds))[0] not in (query.Prefix, query.Wildcard):
+        return node
+    main = [sub for sub in subs if sub.fieldname not in EXTRA_FIELDS]
+    if not main or len(main) == len(subs):
+        return node
+    return query.Or(main, boost=node.boost)
 
 
 def filter_query(filters: Filters) -> query.Query | None:
@@ -238,53 +272,48 @@ def _segment_term_docs(reader, field: str, text) -> set[int]:
     return out
 
 
-@functools.lru_cache(maxsize=65_536)
-def _distance(a: str, b: str, limit: int) -> int:
-    """Edit distance of a and b counting a swap of neighbours as one edit (optimal string
-    alignment); anything above ``limit`` is reported as ``limit + 1`` (exits early)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return min(prev[-1], limit + 1)
+class _Parser(qparser.QueryParser):
+    """Whoosh's multi-field parser, except that a fuzzy word reaches :class:`StemFuzzyTerm`
+    as typed (folded, not stemmed): the stem of a misspelt word is no help in finding it."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        if isinstance(termclass, type) and issubclass(termclass, query.FuzzyTerm):
+            if self.schema and fieldname in self.schema and text:
+                return termclass(fieldname, fold(text), boost=boost)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
-class StemFuzzyTerm(query.FuzzyTerm):
-    """Fuzzy matching that survives stemming.
+def scored_expansions(q: query.Query, reader) -> query.Query:
+    """``q`` with each prefix, wildcard or fuzzy word replaced by an ``Or`` of the terms it
+    expands to: a paper scores BM25F for the expanded terms it holds, so a title match outranks
+    an abstract one, as for a plain word. (An expansion's constant score gave every match the
+    same score: a lone ``quantizaton~`` or ``reixforcement~`` then listed its matches newest
+    first, the paper sought anywhere in the list.) ``reader`` is the whole index's, so that
+    every segment agrees on what an expansion means.
 
-    The index holds stems (``quantiz``) while people type whole, misspelt words
-    (``quantizaton~``), which are many edits away from the stem. A term is a candidate when it
-    is within ``maxdist`` edits of the word, or of the word's beginning of the same length (the
-    stem of a misspelt word is a near-prefix of it); only the candidates at the smallest distance
-    found are kept, so an exact stem beats near misses (``quantil`` for ``quantizaton``).
-    Candidates share the word's first two letters, which keeps the scan small.
-    """
+    Not ``DisjunctionMax`` (a paper's best term only): Whoosh's matcher for it takes the max of
+    both sides' current scores even when only one side is on the document, and Whoosh scores
+    the queries the block scorer cannot."""
 
-    def _btexts(self, ixreader):
-        field = self.field()
-        word = self.text
-        if field not in ixreader.schema:
-            return []
-        head = word[: max(2, self.prefixlength)]
-        best: dict[int, list] = {}
-        for btext in ixreader.expand_prefix(field, head):
-            term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-            dist = _distance(term, word, self.maxdist)
-            if dist > self.maxdist and len(term) >= 4 and len(word) - len(term) <= 5:
-                dist = _distance(term, word[: len(term)], self.maxdist)
-            if dist <= self.maxdist:
-                best.setdefault(dist, []).append(btext)
-        return best[min(best)] if best else []
+    def swap(node: query.Query) -> query.Query:
+        if type(node) not in BOUNDED_CLASSES:
+            return node
+        texts = [t.decode("utf-8") if isinstance(t, bytes) else t for t in node._btexts(reader)]
+        texts = [t for t in texts if t]
+        if not texts:
+            return query.NullQuery
+        field = node.field()
+        backed = node.backed_stems(reader) if isinstance(node, StemFuzzyTerm) else None
+        terms = [
+            query.Term(field, t, boost=1.0 if backed is None or t in backed else UNSURE_STEM)
+            for t in texts
+        ]
+        if len(terms) == 1 and terms[0].boost == 1.0:
+            terms[0].boost = node.boost
+            return terms[0]
+        return query.Or(terms, boost=node.boost)
+
+    return q.accept(swap)
 
 
 _BOUNDED = {cls: _bounded(cls) for cls in (query.Prefix, query.Wildcard, StemFuzzyTerm)}
@@ -312,8 +341,9 @@ def sort_key(sort: str, q: query.Query) -> str | None:
     """Which cached order a sort uses ("date", "upvotes", "featured", "rising"), or None for
     relevance.
 
-    A query of only prefixes/wildcards/fuzzy words has no relevance to rank by (every match
-    scores the same), so it comes newest first, like the empty query.
+    A query of only exclusions (``-diffusion``) has no relevance to rank by (every match scores
+    the same), so it comes newest first, like the empty query; so would constant-scored
+    expansions (:func:`scored_expansions` gives them scores).
     """
     if sort == "date" or (sort == "relevance" and (isinstance(q, query.Every) or _unscored(q))):
         return "date"
@@ -344,6 +374,11 @@ def sets_answer(q: query.Query) -> bool:
 
 
 def _unscored(q: query.Query) -> bool:
+    # Only exclusions (``-diffusion``): every match scores the same.
+    if type(q) is query.Not or (
+        type(q) is query.And and all(type(sub) is query.Not for sub in q.subqueries)
+    ):
+        return True
     leaves = list(q.leaves()) if q.is_leaf() is False else [q]
     return bool(leaves) and all(
         type(node) in BOUNDED_CLASSES and node.constantscore for node in leaves

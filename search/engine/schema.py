@@ -9,35 +9,68 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from paperbrowse.search.engine.analysis import PostingsAnalyzer, fold
+from paperbrowse.search.models import Paper
 from whoosh import fields, formats
 from whoosh.analysis import (
     CompositeAnalyzer,
+    Filter,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
-    StemmingAnalyzer,
     StopFilter,
 )
 
-from search.engine.analysis import PostingsAnalyzer
-from search.engine.timeline import timeline_fields, timeline_values
-from search.models import Paper
-from search.tex2text import search_forms
+from paperbrowse.search.engine.analysis import PostingsAnalyzer
+from paperbrowse.search.engine.timeline import timeline_fields, timeline_values
+from paperbrowse.search.models import Paper
+from paperbrowse.search.tex2text import search_forms
 
 #: Bump whenever the schema or what goes into a field changes: an index built with another version
 #: is rebuilt from the library's records (which the dumps can always re-create).
 #: 4: FastText moved from ``search.index`` to ``search.engine.schema``; the schema pickled in an
 #: index names the class by its module, so an index of version 3 cannot be opened any more.
-#: 5: the time fields (featured, rising, month, featured_day: search.engine.timeline) and the
-#: plain-text forms of TeX in titles and abstracts (search.tex2text.search_forms).
-SCHEMA_VERSION = 5
+#: 6: the time fields (featured, rising, month, featured_day: engine/timeline.py) and the
+#: plain-text forms of TeX in titles and abstracts (tex2text.search_forms).
+#: 5: every text field folds accents and compatibility forms (:class:`FoldFilter`); a
+#: ``title_exact`` field holds the title's words unstemmed (exact forms rank first); keywords are
+#: text (stemmed words), searched with every unfielded word. (Also: the classes moved to
+#: ``paperbrowse.search.engine.schema`` with the one installed package, so a version-4 index
+#: names classes that no longer exist: it is rebuilt, never opened.)
+SCHEMA_VERSION = 6
 
 #: The fields the filters pane counts papers by.
 FACETS = ("year", "kind", "category")
 
 #: Fields a query searches when it names none, and the names users may type for them.
 DEFAULT_FIELDS = ("title", "abstract", "authors")
+#: Also searched for every unfielded word (along with DEFAULT_FIELDS), but not reported as what
+#: matched (the title and abstract are what is shown and highlighted): ``title_exact``, so that
+#: a title holding the word as typed (``transformer``) outranks one that only shares its stem
+#: (``transforms``), and the paper's keywords (Daily Papers' ``ai_keywords``).
+EXTRA_FIELDS = ("title_exact", "keywords")
+#: The field whose terms are words as written (not stems): which words exist, for fuzzy words.
+VOCABULARY_FIELD = "title_exact"
 FIELD_ALIASES = {"author": "authors", "summary": "abstract", "cat": "category"}
+
+
+class FoldFilter(Filter):
+    """Lower case with accents and compatibility forms folded (``analysis.fold``): ``Balázs``,
+    ``BALAZS`` and ``balazs`` are one term, at index and at query time alike. Only the terms
+    change: a token's characters still point into the original text, which is what is shown.
+    The schema pickled in an index names this class: keep it importable here."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+def folding_analyzer(stem: bool) -> CompositeAnalyzer:
+    """Whoosh's standard chain (tokenizer | lowercase | stop [| stem]) with folding in place of
+    lower-casing: the shape :func:`simple_chain` recognises, so indexing keeps the fast path."""
+    chain = RegexTokenizer() | FoldFilter() | StopFilter()
+    return chain | StemFilter() if stem else chain
 
 
 class FastText(fields.TEXT):
@@ -69,17 +102,18 @@ class FastText(fields.TEXT):
 
 def simple_chain(analyzer) -> tuple | None:
     """(tokenizer, stop filter, stem filter or None) when ``analyzer`` is exactly Whoosh's
-    tokenizer | lowercase | stop [| stem] chain with a word-matching (not gap) tokenizer and a
-    stemmer that stems; else None. Indexing (:class:`FastText`) and highlighting
-    (:mod:`search.engine.spans`) reproduce that chain without Whoosh's token stream."""
+    tokenizer | lowercase (or :class:`FoldFilter`) | stop [| stem] chain with a word-matching
+    (not gap) tokenizer and a stemmer that stems; else None. Indexing (:class:`FastText`) and
+    highlighting (:mod:`search.engine.spans`) reproduce that chain without Whoosh's token stream."""
     if type(analyzer) is not CompositeAnalyzer:
         return None
     items = analyzer.items
     kinds = [type(i) for i in items]
-    if kinds not in (
-        [RegexTokenizer, LowercaseFilter, StopFilter],
-        [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter],
-    ):
+    if len(kinds) not in (3, 4) or kinds[0] is not RegexTokenizer:
+        return None
+    if kinds[1] not in (LowercaseFilter, FoldFilter) or kinds[2] is not StopFilter:
+        return None
+    if len(kinds) == 4 and kinds[3] is not StemFilter:
         return None
     tokenizer, _, stop = items[:3]
     stemmer = items[3] if len(items) == 4 else None
@@ -97,6 +131,7 @@ def postings_analyzer(field: fields.FieldType) -> PostingsAnalyzer | None:
     if chain is None:
         return None
     tokenizer, stop, stemmer = chain
+    lower = fold if type(field.analyzer.items[1]) is FoldFilter else str.lower
     # Positions must be renumbered past stop words; a language stemmer is not reproduced.
     if not stop.renumber or (stemmer is not None and stemmer.lang):
         return None
@@ -107,21 +142,26 @@ def postings_analyzer(field: fields.FieldType) -> PostingsAnalyzer | None:
         stop.max,
         stemmer.stemfn if stemmer is not None else None,
         field.format.field_boost,
+        lower,
     )
 
 
 def build_schema(stock: bool = False) -> fields.Schema:
     """The index's fields. ``stock=True`` gives plain Whoosh TEXT fields with the same analyzers
     and options (the benchmark's naive baseline indexes through those)."""
-    stem = StemmingAnalyzer()
+    stem = folding_analyzer(stem=True)
     text = fields.TEXT if stock else FastText
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         arxiv_id=fields.ID,
         title=text(analyzer=stem, field_boost=2.5, phrase=True),
+        # The title's words as written (folded, not stemmed): scored with the title for every
+        # unfielded word, it adds to the papers whose title has the exact form.
+        title_exact=text(analyzer=folding_analyzer(stem=False), field_boost=2.5, phrase=True),
         abstract=text(analyzer=stem, phrase=True),
-        authors=text(phrase=True),
-        keywords=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
+        authors=text(analyzer=folding_analyzer(stem=False), phrase=True),
+        # Words, as the abstract's (the keywords are phrases a reader may remember a paper by).
+        keywords=text(analyzer=stem, field_boost=0.5, phrase=True),
         published=fields.NUMERIC(int, sortable=True, signed=False, bits=32),
         upvotes=fields.NUMERIC(int, sortable=True, signed=False, bits=32),
         year=fields.ID(sortable=True),
@@ -161,9 +201,10 @@ def document(paper: Paper) -> dict:
         "id": paper.id,
         "arxiv_id": paper.arxiv_id or "",
         "title": search_forms(paper.title),
+        "title_exact": paper.title,
         "abstract": search_forms(paper.abstract),
         "authors": " ; ".join(paper.authors),
-        "keywords": ",".join(paper.keywords),
+        "keywords": " ; ".join(paper.keywords),
         "published": datenum(paper.published),
         "upvotes": upvotes_value(paper.upvotes),
         "year": str(paper.published.year) if paper.published else "unknown",

@@ -12,22 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from whoosh import query, sorting
-
-from search.engine import ranking
-from search.engine.cache import SearcherCache
-from search.engine.queries import (
+from paperbrowse.search.engine import ranking
+from paperbrowse.search.engine.cache import SearcherCache
+from paperbrowse.search.engine.queries import (
     capped_expansions,
     filter_query,
     has_expansion,
     matched_terms,
+    scored_expansions,
     sets_answer,
     sort_key,
 )
-from search.engine.schema import FACETS
-from search.engine.store import IndexStore
-from search.engine.timeline_queries import TimelineQueries
-from search.models import Filters, Paper, QueryError
+from paperbrowse.search.engine.schema import FACETS
+from paperbrowse.search.engine.store import IndexStore
+from paperbrowse.search.models import Filters, Paper, QueryError
+from whoosh import query, sorting
+from paperbrowse.search.engine.timeline_queries import TimelineQueries
 
 #: A relevance-sorted result that Whoosh ranks (a query the scorer cannot score) ranks this
 #: many hits by score; the others follow, newest first.
@@ -61,9 +61,9 @@ class Matches:
 class PaperIndex(TimelineQueries, IndexStore):
     """The full-text index of the library's papers: the engine's whole API.
 
-    Text, filters, sort and limit in; plain values out. ``searcher()``, ``cache()`` and
-    ``parser()`` hand out Whoosh objects: they are the package's own (and the same-answer
-    tests'), never called from outside ``search/engine/``.
+    Text, filters, sort and limit in; plain values out. ``searcher()``, ``cache()``,
+    ``parser()`` and ``whoosh_query()`` hand out Whoosh objects: they are the package's own
+    (and the same-answer tests'), never called from outside ``search/engine/``.
     """
 
     def search(
@@ -81,15 +81,28 @@ class PaperIndex(TimelineQueries, IndexStore):
         (None: all), and every id unless ``all_ids`` is False (the ids of the whole list cost
         a full sort and the id column's first read). Raises QueryError for a bad query."""
         lap = lap or _no_lap
-        q = self.parser().parse(text)
+        parsed = self.parser().parse(text)
+        q = self._scored(parsed)
         lap("parse")
         total, first, ids = self._run(q, filters, sort, limit, all_ids)
         reader = self.searcher().reader()
         terms = matched_terms(q, reader) if text.strip() else []
-        capped = capped_expansions(q, reader) if text.strip() else ()
+        # Asked of the parsed query: its expansions know what their bound left out.
+        capped = capped_expansions(parsed, reader) if text.strip() else ()
         lap("match and rank")
         order = sort_key(sort, q) or "relevance"
         return Matches(total, tuple(first), tuple(ids), tuple(terms), capped, order)
+
+    def whoosh_query(self, text: str) -> query.Query:
+        """The Whoosh query a search runs for ``text``: parsed, its expansions (prefix,
+        wildcard, fuzzy) replaced by the index terms they stand for, scored like words.
+        Package-internal (and the same-answer tests', which give it to Whoosh)."""
+        return self._scored(self.parser().parse(text))
+
+    def _scored(self, q: query.Query) -> query.Query:
+        if has_expansion(q):
+            q = scored_expansions(q, self.searcher().reader())
+        return q
 
     def _run(
         self, q: query.Query, filters: Filters, sort: str, limit: int | None, all_ids: bool

@@ -12,7 +12,8 @@ import functools
 import re
 from collections.abc import Callable, Collection, Iterator
 
-from search.engine.schema import code_schema, simple_chain
+from paperbrowse.search.engine.analysis import fold
+from paperbrowse.search.engine.schema import FoldFilter, code_schema, simple_chain
 
 
 def analyze(field: str, text: str) -> Iterator[tuple[str, int, int]]:
@@ -36,12 +37,12 @@ def match_spans(field: str, text: str, terms: Collection[str]) -> list[tuple[int
     fast = fast_analysis(field)
     if fast is None:
         return [(s, e) for term, s, e in analyze(field, text) if term in terms]
-    pattern, stops, minsize, maxsize, stem = fast
+    pattern, stops, minsize, maxsize, stem, lower = fast
     firsts = {t[0] for t in terms if t}
     spans = []
     for m in pattern.finditer(text):
-        word = m.group().lower()
-        if word[0] not in firsts or len(word) < minsize or word in stops:
+        word = lower(m.group())
+        if not word or word[0] not in firsts or len(word) < minsize or word in stops:
             continue
         if maxsize is not None and len(word) > maxsize:
             continue
@@ -50,14 +51,22 @@ def match_spans(field: str, text: str, terms: Collection[str]) -> list[tuple[int
     return spans
 
 
-#: (token regex, stop words, min size, max size, stem function or None)
-FastAnalysis = tuple[re.Pattern[str], frozenset[str], int, int | None, Callable[[str], str] | None]
+#: (token regex, stop words, min size, max size, stem function or None, lower-casing)
+FastAnalysis = tuple[
+    re.Pattern[str],
+    frozenset[str],
+    int,
+    int | None,
+    Callable[[str], str] | None,
+    Callable[[str], str],
+]
 
 
 @functools.cache
 def fast_analysis(field: str) -> FastAnalysis | None:
-    """(token regex, stop words, min size, max size, stem function or None) when the field's
-    analyzer is the usual tokenizer | lowercase | stop [| stem] chain; else None."""
+    """(token regex, stop words, min size, max size, stem function or None, lower-casing) when
+    the field's analyzer is the usual tokenizer | lowercase or fold | stop [| stem] chain; else
+    None."""
     chain = simple_chain(code_schema()[field].analyzer)
     if chain is None:
         return None
@@ -65,4 +74,6 @@ def fast_analysis(field: str) -> FastAnalysis | None:
     stem = None
     if stemmer is not None:
         stem = functools.lru_cache(maxsize=50_000)(stemmer.stemfn)
-    return tokenizer.expression, stop.stops, stop.min, stop.max, stem
+    analyzer = code_schema()[field].analyzer
+    lower = fold if type(analyzer.items[1]) is FoldFilter else str.lower
+    return tokenizer.expression, stop.stops, stop.min, stop.max, stem, lower

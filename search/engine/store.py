@@ -13,16 +13,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from paperbrowse.search.engine import whoosh_private
+from paperbrowse.search.engine.cache import SearcherCache
+from paperbrowse.search.engine.posting_sort import FastPostingPool
+from paperbrowse.search.engine.queries import QueryParser
+from paperbrowse.search.engine.schema import SCHEMA_VERSION, build_schema, document
+from paperbrowse.search.models import Paper
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
-
-from search.engine import whoosh_private
-from search.engine.cache import SearcherCache
-from search.engine.posting_sort import FastPostingPool
-from search.engine.queries import QueryParser
-from search.engine.schema import SCHEMA_VERSION, build_schema, document
-from search.models import Paper
 
 
 class IndexBusy(RuntimeError):

@@ -11,8 +11,8 @@ from datetime import date
 
 from whoosh import fields, query
 
-from search.models import Filters, Paper
-from search.rising import rising
+from paperbrowse.search.models import Filters, Paper
+from paperbrowse.search.rising import rising
 
 #: ``rising`` is stored as hundredths of an upvote a day, shifted by this much so that the
 #: unsigned 32-bit column (the cache's one-integer sort keys need non-negative values) also

@@ -8,9 +8,9 @@ from datetime import date
 
 from whoosh import query, sorting
 
-from search.engine.queries import filter_query, sets_answer
-from search.engine.timeline import from_datenum
-from search.models import Filters
+from paperbrowse.search.engine.queries import filter_query, sets_answer
+from paperbrowse.search.engine.timeline import from_datenum
+from paperbrowse.search.models import Filters
 
 
 class TimelineQueries:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from search.models import Paper, ParseProblem
+from paperbrowse.search.models import Paper, ParseProblem
 
 from .dumpfiles import save_dump
 from .http import FetchError, HttpClient, Response
@@ -68,7 +68,9 @@ def build_query(
 def check_answer(response: Response) -> tuple[int, int | None]:
     """(entries in the page, totalResults) of an Atom answer; BadAnswer for anything else,
     FetchError for arXiv's error feed (the query itself is wrong: no point going on)."""
-    from search.dumps.arxiv_atom import parse_text  # the Atom parser, only once answers arrive
+    from paperbrowse.search.dumps.arxiv_atom import (
+        parse_text,  # the Atom parser, only once answers arrive
+    )
 
     body = response.body
     if response.content_type == "text/html":

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from search.text import clean
+from paperbrowse.search.text import clean
 
 from .dumpfiles import fetched_days, save_dump
 from .http import HttpClient, Response

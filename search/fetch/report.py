@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.models import IngestReport
+from paperbrowse.search.models import IngestReport
 
 from .dumpfiles import CHANGED, NEW, UNCHANGED
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from search.library import Library
-from search.lock import IngestRunning
+from paperbrowse.search.library import Library
+from paperbrowse.search.lock import IngestRunning
 
 from . import arxiv, hf
 from .dumpfiles import remove_stale_parts

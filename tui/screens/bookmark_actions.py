@@ -15,17 +15,16 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from paperbrowse.search.bookmarks import Bookmark, Toggled
+from paperbrowse.search.models import Paper
+from paperbrowse.tui.dbwork import ask
+from paperbrowse.tui.messages import BookmarksChanged
+from paperbrowse.tui.notices import short_title
+from paperbrowse.tui.screens.edit import NoteScreen, TagEdit, TagsScreen
 from textual.widgets import Static
 
-from search.bookmarks import Bookmark, Toggled
-from search.models import Paper
-from tui.dbwork import ask
-from tui.messages import BookmarksChanged
-from tui.notices import short_title
-from tui.screens.edit import NoteScreen, TagEdit, TagsScreen
-
 if TYPE_CHECKING:
-    from search.services import Services
+    from paperbrowse.search.services import Services
 
 T = TypeVar("T")
 

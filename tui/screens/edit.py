@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from paperbrowse.tui.widgets.highlight import literal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,8 +13,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
-
-from tui.widgets.highlight import literal
 
 _EDITOR_CSS = """
 {name} {{ align: center middle; }}

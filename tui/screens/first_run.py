@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from paperbrowse.tui.dbwork import ask
+from paperbrowse.tui.messages import LibraryUpdated
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.dbwork import ask
-from tui.messages import LibraryUpdated
-
 if TYPE_CHECKING:
+    from paperbrowse.search.services import Services
     from textual.screen import Screen
-
-    from search.services import Services
 
     _Base = Screen[None]
 else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from paperbrowse.search.query_fields import help_lines
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -66,6 +67,16 @@ def key_table(sections: Iterable[Section]) -> Group:
     return Group(*parts[:-1])
 
 
+def query_table() -> Table:
+    """The query syntax and fields: the same table the README and ``search --help`` show."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, min_width=KEY_CELLS)
+    table.add_column()
+    for example, meaning in help_lines():
+        table.add_row(Text(example), Text(meaning))
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     """A modal listing every key; Escape, q or ? closes it."""
 
@@ -76,6 +87,8 @@ class HelpScreen(ModalScreen[None]):
         border: thick $accent; background: $surface; padding: 1 2;
     }
     HelpScreen #help-title { text-style: bold; margin-bottom: 1; }
+    HelpScreen #help-query-title { text-style: bold underline; margin-top: 1; }
+    HelpScreen #help-foot { margin-top: 1; }
     """
 
     BINDINGS = [
@@ -90,15 +103,9 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static("paperbrowse keys", id="help-title")
             yield Static(key_table(self._sections), id="help-keys")
-            yield Static(
-                Text(
-                    "Queries: words match titles, abstracts and authors; "
-                    '"quoted phrases", AND / OR / NOT, prefix*, and fields such as '
-                    "title:word or authors:name.\nEscape closes this help.",
-                    style="dim",
-                ),
-                id="help-foot",
-            )
+            yield Static("Searching", id="help-query-title")
+            yield Static(query_table(), id="help-query")
+            yield Static(Text("Escape closes this help.", style="dim"), id="help-foot")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

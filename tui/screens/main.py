@@ -12,6 +12,21 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from paperbrowse.search.models import SORTS, Filters, Paper, QueryError, SearchResult
+from paperbrowse.tui.dbwork import Answered, ask
+from paperbrowse.tui.debounced_call import DebouncedCall
+from paperbrowse.tui.fetching import FetchFinished, FetchProgressed, fetch_latest
+from paperbrowse.tui.messages import BookmarksChanged, LibraryShown
+from paperbrowse.tui.screens.bookmark_actions import BookmarkActions, Current, load_current
+from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
+from paperbrowse.tui.screens.reading_actions import ReadingActions
+from paperbrowse.tui.screens.sharing import SharingActions
+from paperbrowse.tui.widgets.bookmarks import BookmarksPane
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
+from paperbrowse.tui.widgets.highlight import literal
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.search_bar import SearchBar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,26 +39,26 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from search.models import SORTS, Filters, Paper, QueryError, SearchResult
-from tui.dbwork import Answered, ask
-from tui.debounce import Debouncer
-from tui.fetching import FetchFinished, FetchProgressed, fetch_latest
-from tui.messages import BookmarksChanged
-from tui.screens import reading_keys, timeline_keys
-from tui.screens.bookmark_actions import BookmarkActions, Current, load_current
-from tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
-from tui.screens.sharing import SharingActions
-from tui.widgets.bookmarks import BookmarksPane
-from tui.widgets.detail import DetailPane
-from tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
-from tui.widgets.highlight import literal
-from tui.widgets.results_list import ResultsList
-from tui.widgets.search_bar import SearchBar
-from tui.widgets.trend import TrendPane
+from paperbrowse.search.models import SORTS, Filters, Paper, QueryError, SearchResult
+from paperbrowse.tui.dbwork import Answered, ask
+from paperbrowse.tui.debounce import Debouncer
+from paperbrowse.tui.fetching import FetchFinished, FetchProgressed, fetch_latest
+from paperbrowse.tui.messages import BookmarksChanged
+from paperbrowse.tui.screens import reading_keys, timeline_keys
+from paperbrowse.tui.screens.bookmark_actions import BookmarkActions, Current, load_current
+from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
+from paperbrowse.tui.screens.sharing import SharingActions
+from paperbrowse.tui.widgets.bookmarks import BookmarksPane
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
+from paperbrowse.tui.widgets.highlight import literal
+from paperbrowse.tui.widgets.results_list import ResultsList
+from paperbrowse.tui.widgets.search_bar import SearchBar
+from paperbrowse.tui.widgets.trend import TrendPane
 
 if TYPE_CHECKING:
-    from search.services import Services
-    from tui.app import PaperBrowseApp
+    from paperbrowse.search.services import Services
+    from paperbrowse.tui.settings import ScreenSettings
 
 #: Hits loaded with snippets per query; rows further down get a locally made excerpt.
 SNIPPET_HITS = 40
@@ -83,6 +98,7 @@ def filters_for(services: Services, choice: FilterChoice) -> Filters:
 class MainScreen(
     reading_keys.ReadingActions,
     timeline_keys.TimelineActions,
+    ReadingActions,
     SharingActions,
     FirstRun,
     BookmarkActions,
@@ -129,6 +145,19 @@ class MainScreen(
             key_display="B",
             tooltip="Show or hide the bookmarks pane (Enter opens one)",
         ),
+        # m, w and N stay out of the footer, which app-reading fitted to 80 columns (? lists them).
+        Binding("m", "toggle_read", "Read", show=False, tooltip="Mark the paper read, or unread"),
+        Binding(
+            "w", "watches", "Watches", show=False, tooltip="Saved searches and their new papers"
+        ),
+        Binding(
+            "N",
+            "toggle_new",
+            "New",
+            show=False,
+            key_display="N",
+            tooltip="Papers new since your last session, or all",
+        ),
         Binding(
             "s",
             "cycle_sort",
@@ -170,8 +199,10 @@ class MainScreen(
     #: The detail pane alone, at the full width (z).
     reader: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self) -> None:
+    def __init__(self, services: Services, settings: ScreenSettings) -> None:
         super().__init__()
+        self.services = services
+        self.settings = settings
         self.query_text = ""
         self.choice = FilterChoice()
         self.result: SearchResult | None = None
@@ -181,12 +212,14 @@ class MainScreen(
         #: The pane the detail's paper was opened from (see _results_lead).
         self._opened_from: type[Widget] = ResultsList
         self.query_error: str | None = None
-        self._query_timer: Timer | None = None
-        self._similar_timer: Timer | None = None
         self._detail_timer: Timer | None = None
         self._facets_timer: Timer | None = None
-        self._debounce: Debouncer | None = None
-        self._similar_debounce: Debouncer | None = None
+        # Search as you type, and the detail's similar papers: at once after a pause, and at the
+        # end of a burst (tui/debounced_call.py).
+        self._query_call = DebouncedCall(self, settings.debounce, settings.clock, self.run_query)
+        self._similar_call = DebouncedCall(
+            self, settings.debounce, settings.clock, self._ask_similar
+        )
         self._similar_id: str | None = None  # the paper whose similar papers are to be asked
         # Every query dispatched gets the next number; a result (or error) is shown only if it
         # carries the latest one. Cancelling the worker is not enough: a thread worker that was
@@ -194,17 +227,15 @@ class MainScreen(
         # query's, and that older result must not overwrite the newer one.
         self._query_seq = 0
         self._shown_seq = 0
-        self._latest_query: str | None = None  # the text of the latest dispatched query
+        self.latest_query: str | None = None  # the text of the latest dispatched query
         self._facets_seq = 0
         self.init_bookmark_actions()
+        self.init_reading()
 
     @property
-    def pb_app(self) -> PaperBrowseApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def services(self) -> Services:
-        return self.pb_app.services
+    def query_waiting(self) -> bool:
+        """A typed text waits for the typing to pause before its query runs."""
+        return self._query_call.waiting
 
     @on(Answered)
     def _answered(self, event: Answered) -> None:
@@ -230,9 +261,8 @@ class MainScreen(
         yield Footer()
 
     def on_mount(self) -> None:
-        self._debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
-        self._similar_debounce = Debouncer(self.pb_app.debounce, self.pb_app.clock)
         self._refresh_bookmarks()
+        self.start_reading()
         self.start_library()
         self._focus(self.query_one(ResultsList))
 
@@ -272,22 +302,18 @@ class MainScreen(
 
     def run_query(self, *, keep_position: bool = False) -> None:
         """Run the current query now (a newer call cancels an older one still running)."""
-        if self._query_timer is not None:
-            self._query_timer.stop()
-            self._query_timer = None
-        if self._debounce is not None:
-            self._debounce.dispatched()
+        self._query_call.dispatched()
         # The facet counts follow the results once they are shown (see _show_result).
         self._stop_facets_timer()
         keep = self.current_id if keep_position else None
         self._query_seq += 1
-        self._latest_query = self.query_text
+        self.latest_query = self.query_text
         seq, query, choice, sort = self._query_seq, self.query_text, self.choice, self.sort
-        services = self.services
+        services, restrict = self.services, self.restrict_now()
 
         def search() -> tuple[SearchResult, bool]:
             library = services.library
-            filters = filters_for(services, choice)
+            filters = restrict(filters_for(services, choice))
             if library.count() == 0:
                 # Nothing to search: skip the index, which may not even exist yet.
                 return SearchResult(query, sort, filters, 0, ()), True
@@ -342,13 +368,13 @@ class MainScreen(
         if empty:
             message = self._empty_message(result, empty_library)
             self.query_one("#empty-message", Static).update(message)
-            self._set_current(None)
+            self.set_current(None)
         if self.show_filters:
             # Counting facets at 100k papers takes ~0.3-0.6 s and holds the library: run them
             # once the typing pauses, so that the next keystroke's query does not queue behind
             # counts for a text already gone.
             self._stop_facets_timer()
-            self._facets_timer = self.set_timer(self.pb_app.debounce, self._facets_due)
+            self._facets_timer = self.set_timer(self.settings.debounce, self._facets_due)
         self.results_shown()
 
     def _empty_message(self, result: SearchResult, empty_library: bool) -> Text:
@@ -364,7 +390,7 @@ class MainScreen(
             text.append(" “")
             text.append_text(literal(result.query.strip()))
             text.append("”")
-        if self.choice.active:
+        if self.choice.active or self.restriction is not None:
             text.append("\nwith these filters — press x to clear them")
         return text
 
@@ -381,7 +407,7 @@ class MainScreen(
         if result is None:
             return
         parts = [f"{result.total:,} result{'s' if result.total != 1 else ''}"]
-        if self.pb_app.show_timings:
+        if self.settings.show_timings:
             parts.append(f"{result.elapsed_ms:.0f} ms")
         if result.order != result.sort:
             # Relevance with nothing to rank by (no query, only prefixes): the core said so.
@@ -390,6 +416,7 @@ class MainScreen(
             parts.append(f"sort: {result.sort}")
         if self.choice.active:
             parts.append(f"filters: {self.choice.describe()}")
+        parts.extend(self.reading_status())
         if result.capped:  # a prefix matched more words than are searched
             parts.append("may be incomplete: " + ", ".join(result.capped))
         self.query_one(SearchBar).set_status(Text(" · ".join(parts)))
@@ -436,24 +463,7 @@ class MainScreen(
             # no searchable words yet): back to the status of the results still on screen.
             # query_error stays set, so that Enter on that same text shows it again.
             self._update_status()
-        if self._debounce is not None:
-            self._schedule_query(self._debounce.change())
-
-    def _query_due(self) -> None:
-        # A timer's callback may already be queued when the timer is stopped (Enter ran the
-        # query meanwhile): then nothing is pending, and there is nothing to do.
-        if self._debounce is not None and self._debounce.pending:
-            self._schedule_query(self._debounce.due())
-
-    def _schedule_query(self, delay: float | None) -> None:
-        """Run the query now (``delay`` None) or when ``delay`` seconds have passed."""
-        if self._query_timer is not None:
-            self._query_timer.stop()
-            self._query_timer = None
-        if delay is None:
-            self.run_query()
-        else:
-            self._query_timer = self.set_timer(delay, self._query_due)
+        self._query_call.changed()
 
     @on(SearchBar.QuerySubmitted)
     def _query_submitted(self, event: SearchBar.QuerySubmitted) -> None:
@@ -461,8 +471,7 @@ class MainScreen(
         results = self.query_one(ResultsList)
         # Focus moves at once, so keys typed right after Enter (b, j…) reach the results.
         self._focus(results)
-        pending = self._debounce is not None and self._debounce.pending
-        if pending or self._latest_query != event.query:
+        if self._query_call.pending or self.latest_query != event.query:
             self.run_query()
         elif self.query_in_flight:
             pass  # the query for this text is running: its results arrive with the top row current
@@ -502,7 +511,7 @@ class MainScreen(
     @on(ResultsList.PaperHighlighted)
     def _result_highlighted(self, event: ResultsList.PaperHighlighted) -> None:
         if self._results_lead():
-            self._set_current(event.paper_id, now=False)
+            self.set_current(event.paper_id, now=False)
 
     @on(ResultsList.RowsWanted)
     def _rows_wanted(self, event: ResultsList.RowsWanted) -> None:
@@ -523,7 +532,7 @@ class MainScreen(
     @on(BookmarksPane.PaperHighlighted)
     def _bookmark_highlighted(self, event: BookmarksPane.PaperHighlighted) -> None:
         if self.show_bookmarks and self._in(self.query_one(BookmarksPane)):
-            self._set_current(event.paper_id, now=False)
+            self.set_current(event.paper_id, now=False)
 
     @on(DetailPane.StepAsked)
     def _step_asked(self, event: DetailPane.StepAsked) -> None:
@@ -541,18 +550,20 @@ class MainScreen(
         """Show a paper in the detail pane and move there; ``source`` is the pane it came from
         (while the detail has focus, the results' cursor leads only for a paper from there)."""
         self._opened_from = source
-        self._set_current(paper_id)
+        self.set_current(paper_id)
         if self.narrow:
             self.detail_open = True
         self._focus(self.query_one(DetailPane))
 
-    def _set_current(self, paper_id: str | None, *, now: bool = True) -> None:
+    def set_current(self, paper_id: str | None, *, now: bool = True) -> None:
         """Make ``paper_id`` the paper the actions act on, and show it in the detail pane.
 
         ``now=False`` (the cursor moving) redraws the detail a moment later, so that holding j
         lays the detail pane out once at the end rather than once per row.
         """
         self.current_id = paper_id
+        if paper_id != self._seen_id:
+            self.cancel_seen()  # moved on before it counted as read
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
@@ -595,37 +606,30 @@ class MainScreen(
             note=bookmark.note if bookmark else "",
             bookmarked=bookmark is not None,
         )
-        if paper is not None and paper.id != before and self._similar_debounce is not None:
+        if paper is not None and self._in(detail):
+            self.schedule_seen(paper.id)  # the user reads it there: read after a moment
+        if paper is not None and paper.id != before:
             # Asked only once the pane shows the paper (the answer is dropped otherwise). Like
             # the query: at once after a pause, and for the first and last paper of a run of
             # moves (holding j), so that it does not queue a more-like-this per row.
             self._similar_id = paper.id
-            self._schedule_similar(self._similar_debounce.change())
+            self._similar_call.changed()
 
-    def _similar_due(self) -> None:
-        # As for the query: a callback queued before its timer was stopped finds nothing due.
-        if self._similar_debounce is not None and self._similar_debounce.pending:
-            self._schedule_similar(self._similar_debounce.due())
-
-    def _schedule_similar(self, delay: float | None) -> None:
-        if self._similar_timer is not None:
-            self._similar_timer.stop()
-            self._similar_timer = None
-        if delay is not None:
-            self._similar_timer = self.set_timer(delay, self._similar_due)
-        elif self._similar_id is not None and self._similar_debounce is not None:
-            self._similar_debounce.dispatched()
-            paper_id, services = self._similar_id, self.services
-            detail = self.query_one(DetailPane)  # resolved here, on the event loop
-            ask(
-                self,
-                services.reads,
-                partial(services.library.similar, paper_id, limit=5),
-                partial(detail.show_similar, paper_id),
-                group="similar",
-                # Similar papers are a nicety: on an error, show none.
-                failed=lambda _: detail.show_similar(paper_id, []),
-            )
+    def _ask_similar(self) -> None:
+        if self._similar_id is None:
+            return
+        self._similar_call.dispatched()
+        paper_id, services = self._similar_id, self.services
+        detail = self.query_one(DetailPane)  # resolved here, on the event loop
+        ask(
+            self,
+            services.reads,
+            partial(services.library.similar, paper_id, limit=5),
+            partial(detail.show_similar, paper_id),
+            group="similar",
+            # Similar papers are a nicety: on an error, show none.
+            failed=lambda _: detail.show_similar(paper_id, []),
+        )
 
     # -- bookmarks (the keys are in tui/screens/bookmark_actions.py) ----------------------------
 
@@ -703,13 +707,17 @@ class MainScreen(
             self._focus(self.query_one(ResultsList))
 
     def action_clear_filters(self) -> None:
+        had = self.clear_restriction()
         self.query_one(FiltersPane).clear()
+        if had:
+            self.run_query(keep_position=True)
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
 
     def action_refresh(self) -> None:
         self.refresh_library()
+        self.reload_reading()  # queued behind the library switch, if there is one
 
     def action_fetch(self) -> None:
         if any(w.group == "fetch" and not w.is_finished for w in self.workers):
@@ -728,7 +736,8 @@ class MainScreen(
         severity = "error" if event.failed and not event.papers_new else "information"
         self.notify(event.text, severity=severity, markup=False, timeout=10)
         if event.generation is not None:
-            self.pb_app.library_seen(event.generation)  # no "Library updated" for this one
+            self.post_message(LibraryShown(event.generation))  # no "Library updated" for it
         # Shows the new papers; with the sample shown, leaves it for the user's library, where
         # the fetched papers went.
         self.refresh_library()
+        self.reload_reading()  # the fetched papers are new

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from search.pages import arxiv_search_url, hf_search_url, hf_url, pdf_url
+from paperbrowse.search.pages import arxiv_search_url, hf_search_url, hf_url, pdf_url
 
 BINDINGS = [
     Binding("p", "open_pdf", "PDF", show=False, tooltip="Open the paper's PDF (arXiv)"),

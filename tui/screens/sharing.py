@@ -11,21 +11,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from paperbrowse.search.links import paper_link
+from paperbrowse.search.text import clean
+from paperbrowse.tui.dbwork import ask
+from paperbrowse.tui.notices import clipboard_advice, no_browser, short_title
 from textual import work
 
-from search.links import paper_link
-from search.pages import arxiv_search_url
-from search.text import clean
-from tui.dbwork import ask
-from tui.notices import clipboard_advice, no_browser, short_title
+from paperbrowse.search.links import paper_link
+from paperbrowse.search.pages import arxiv_search_url
+from paperbrowse.search.text import clean
+from paperbrowse.tui.dbwork import ask
+from paperbrowse.tui.notices import clipboard_advice, no_browser, short_title
 
 if TYPE_CHECKING:
+    from paperbrowse.search.export import BibtexExported
+    from paperbrowse.search.services import Services
+    from paperbrowse.tui.screens.bookmark_actions import Current
+    from paperbrowse.tui.screens.export import ExportRequest
     from textual.screen import Screen
-
-    from search.export import BibtexExported
-    from search.services import Services
-    from tui.screens.bookmark_actions import Current
-    from tui.screens.export import ExportRequest
 
     _Base = Screen[None]
 else:
@@ -58,7 +61,7 @@ class SharingActions(_Base):
     @work(thread=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
         # Starting a browser can block for a while; keep it off the event loop.
-        from tui.browser import open_link
+        from paperbrowse.tui.browser import open_link
 
         opened = open_link(url)
         self.app.call_from_thread(self._browser_answered, url, opened)
@@ -68,13 +71,13 @@ class SharingActions(_Base):
             self.notify(f"Opened in the browser: {clean(url)}", markup=False)
             return
         self.notify(no_browser(url), severity="warning", markup=False, timeout=10)
-        from tui.screens.text import TextScreen
+        from paperbrowse.tui.screens.text import TextScreen
 
         self.app.push_screen(TextScreen("The paper's link (no browser could open it)", url))
 
     @staticmethod
     def _bibtex_of(current: Current) -> str:
-        from search.bibtex import bibtex_entry
+        from paperbrowse.search.bibtex import bibtex_entry
 
         assert current.paper is not None
         bookmark = current.bookmark
@@ -93,8 +96,8 @@ class SharingActions(_Base):
         self.with_current(self._show_bibtex)
 
     def _show_bibtex(self, current: Current) -> None:
-        from search.export import default_export_path
-        from tui.screens.text import TextScreen
+        from paperbrowse.search.export import default_export_path
+        from paperbrowse.tui.screens.text import TextScreen
 
         assert current.paper is not None
         text = self._bibtex_of(current)
@@ -112,7 +115,7 @@ class SharingActions(_Base):
 
     @work(thread=True, group="export")
     def _write_worker(self, path: Path, text: str) -> None:
-        from search.atomic import write_atomically
+        from paperbrowse.search.atomic import write_atomically
 
         try:
             write_atomically(path, text)
@@ -133,8 +136,8 @@ class SharingActions(_Base):
         )
 
     def _ask_where(self, count: int) -> None:
-        from search.export import default_export_path
-        from tui.screens.export import ExportScreen
+        from paperbrowse.search.export import default_export_path
+        from paperbrowse.tui.screens.export import ExportScreen
 
         if not count:
             self.notify("No bookmarks to export yet (b bookmarks a paper).", severity="warning")
@@ -148,7 +151,7 @@ class SharingActions(_Base):
         self.app.push_screen(ExportScreen(count, default), export)
 
     def _export(self, request: ExportRequest) -> None:
-        from search.export import export_bibtex
+        from paperbrowse.search.export import export_bibtex
 
         store = self.services.bookmarks
 

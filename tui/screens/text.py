@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paperbrowse.tui.widgets.highlight import literal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,8 +12,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
-
-from tui.widgets.highlight import literal
 
 
 class TextScreen(ModalScreen[Path | None]):

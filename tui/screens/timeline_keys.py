@@ -15,10 +15,10 @@ from functools import partial
 from textual.binding import Binding
 from textual.timer import Timer
 
-from search.periods import month_of, week_of
-from tui.dbwork import ask
-from tui.widgets.filters import FiltersPane
-from tui.widgets.trend import TrendPane
+from paperbrowse.search.periods import month_of, week_of
+from paperbrowse.tui.dbwork import ask
+from paperbrowse.tui.widgets.filters import FiltersPane
+from paperbrowse.tui.widgets.trend import TrendPane
 
 BINDINGS = [
     Binding(
@@ -121,14 +121,14 @@ class TimelineActions:
             return
         if self._trend_timer is not None:
             self._trend_timer.stop()
-        self._trend_timer = self.set_timer(self.pb_app.debounce, self._trend_due)  # type: ignore[attr-defined]
+        self._trend_timer = self.set_timer(self.settings.debounce, self._trend_due)  # type: ignore[attr-defined]
 
     def _trend_due(self) -> None:
         if self.chart_shown and not self.query_in_flight:  # type: ignore[attr-defined]
             self._run_trend()
 
     def _run_trend(self) -> None:
-        from tui.screens.main import filters_for  # the screen's module, which imports this one
+        from paperbrowse.tui.screens.main import filters_for  # the screen's module, which imports this one
 
         self._trend_seq += 1
         seq, query = self._trend_seq, self.query_text  # type: ignore[attr-defined]

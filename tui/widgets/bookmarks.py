@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from paperbrowse.tui.widgets.highlight import literal, literal_lines, text_style
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -16,10 +17,8 @@ from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.widgets.highlight import literal, literal_lines, text_style
-
 if TYPE_CHECKING:
-    from search.bookmarks import Bookmark
+    from paperbrowse.search.bookmarks import Bookmark
 
 
 class BookmarksPane(Vertical):

@@ -11,6 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from paperbrowse.search.models import Paper
+from paperbrowse.tui.widgets.highlight import (
+    highlight,
+    link_urls,
+    literal,
+    literal_lines,
+    text_style,
+)
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -21,10 +29,10 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from search.models import Paper
-from search.rising import describe_history, rising, sparkline
-from search.tex2text import display_text
-from tui.widgets.highlight import highlight, link_urls, literal, literal_lines, text_style
+from paperbrowse.search.models import Paper
+from paperbrowse.search.rising import describe_history, rising, sparkline
+from paperbrowse.search.tex2text import display_text
+from paperbrowse.tui.widgets.highlight import highlight, link_urls, literal, literal_lines, text_style
 
 #: The parts of the detail text with a look of their own: component class ``detail--<name>``.
 PARTS = (

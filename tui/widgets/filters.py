@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
+from paperbrowse.search.datearg import EXPECTED, parse_date_arg
+from paperbrowse.search.models import Filters
+from paperbrowse.tui.widgets.highlight import literal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,10 +16,6 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
-
-from search.datearg import EXPECTED, parse_date_arg
-from search.models import Filters
-from tui.widgets.highlight import literal
 
 KIND_LABELS = {
     "hf-text": "HF page text",

@@ -10,11 +10,10 @@ import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from paperbrowse.search.engine import match_spans
+from paperbrowse.search.text import clean, strip_controls
 from rich.style import Style
 from rich.text import Text
-
-from search.engine import match_spans
-from search.text import clean, strip_controls
 
 
 def literal(text: str | None, style: str | Style = "") -> Text:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from paperbrowse.search.models import Paper
+from paperbrowse.tui.widgets.highlight import excerpt, highlight, literal, spans_text
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -24,9 +26,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from search.models import Paper
-from search.tex2text import display_text
-from tui.widgets.highlight import excerpt, highlight, literal, spans_text
+from paperbrowse.search.models import Paper
+from paperbrowse.search.tex2text import display_text
+from paperbrowse.tui.widgets.highlight import excerpt, highlight, literal, spans_text
 
 #: Papers fetched per loader call; a screenful is ~30 rows.
 PAGE = 64
@@ -57,6 +59,8 @@ class ResultsList(ScrollView, can_focus=True):
         "results-list--author",
         "results-list--snippet",
         "results-list--match",
+        # A paper the user has read: the whole row drawn dimmer.
+        "results-list--read",
     }
 
     DEFAULT_CSS = """
@@ -73,6 +77,7 @@ class ResultsList(ScrollView, can_focus=True):
     ResultsList > .results-list--author { color: $text-muted; }
     ResultsList > .results-list--snippet { color: $text-muted; }
     ResultsList > .results-list--match { color: $accent; text-style: bold; }
+    ResultsList > .results-list--read { text-style: dim; }
     """
 
     @dataclass
@@ -112,6 +117,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._snippets: Mapping[str, tuple[str, tuple[tuple[int, int], ...]]] = {}
         self._terms: tuple[str, ...] = ()
         self._bookmarked: frozenset[str] = frozenset()
+        self._read: frozenset[str] = frozenset()
         self._base_style: Style | None = None  # set while render_lines runs
         self._columns = _Columns()
         self._drawn_width = 0
@@ -168,6 +174,14 @@ class ResultsList(ScrollView, can_focus=True):
         self._forget_drawn()
         self.refresh()
 
+    def set_read(self, ids: frozenset[str]) -> None:
+        """Which papers the user has read (drawn dimmer); a set lookup per row drawn."""
+        if ids == self._read:
+            return
+        self._read = ids
+        self._forget_drawn()
+        self.refresh()
+
     @property
     def highlighted_id(self) -> str | None:
         if 0 <= self.cursor < len(self._ids):
@@ -177,6 +191,11 @@ class ResultsList(ScrollView, can_focus=True):
     @property
     def row_count(self) -> int:
         return len(self._ids)
+
+    @property
+    def ids(self) -> Sequence[str]:
+        """The ids of every row, in order (the list shows them; it does not own them)."""
+        return self._ids
 
     def row_text(self, index: int) -> str:
         """The plain text of row ``index`` as drawn at the current width (for tests and tools)."""
@@ -288,6 +307,11 @@ class ResultsList(ScrollView, can_focus=True):
             if len(self._drawn) >= DRAWN_ROWS:
                 self._forget_drawn()
             lines = self._draw(index, width)
+            paper = self._paper(index)
+            if paper is not None and paper.id in self._read:
+                dim = self.get_component_rich_style("results-list--read")
+                for line in lines:
+                    line.stylize(dim)
             self._drawn[index] = lines
         return lines
 

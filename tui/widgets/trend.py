@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
-from search.periods import months_between
+from paperbrowse.search.periods import months_between
 
 
 class TrendPane(Vertical):

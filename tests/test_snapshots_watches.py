@@ -1,0 +1,54 @@
+"""Snapshot of the watch list (w) at 120x36 over the fixed sample library, with two watches and
+one paper read (update with --snapshot-update, then look at the SVG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from paperbrowse.search.reading import ReadState
+from paperbrowse.search.watches import Watch, Watches
+from textual.widgets import Input
+
+from tests.fixtures_app import make_app, sample_services, settle
+
+SIZE = (120, 36)
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_terminal(monkeypatch):
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.chdir(REPO)
+
+
+@pytest.fixture
+def services(tmp_path):
+    services = sample_services(tmp_path, sample=True)
+    watches = Watches(services.bookmarks)
+    watches.add(Watch("vision", "vision transformer"))
+    watches.add(Watch("agents", "agent"))
+    first = services.library.search("vision transformer", limit=1).hits[0].paper.id
+    ReadState(services.bookmarks).mark([first], True)
+    yield services
+    services.close()
+
+
+async def _watches(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("w")
+    await settle(pilot)
+
+
+def test_watch_list(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=_watches)
+
+
+async def _opened(pilot) -> None:
+    await _watches(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+
+
+def test_watch_opened_read_row_dimmed(snap_compare, services):
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=_opened)
