@@ -35,8 +35,8 @@ from paperbrowse.search.paths import Locations
 from paperbrowse.search.query_text import Interpreted, interpret, paper_ref
 from paperbrowse.search.records import NEW, RecordStore
 from paperbrowse.search.serialize import paper_from_json, paper_to_json, without_controls
-from paperbrowse.search.text import path_text
 from paperbrowse.search.tex2text import spell_symbols
+from paperbrowse.search.text import path_text
 
 #: progress(phase, done, total): phase is "read" (records parsed) or "index" (papers indexed).
 Progress = Callable[[str, int, int | None], None]
@@ -127,7 +127,9 @@ class Library:
         filters = self._narrowed(filters, meant)
         self._ensure_index()
         clock.lap("open index")
-        found = self.index.search(spell_symbols(meant.text), filters, sort, limit, all_ids=all_ids, lap=clock.lap)
+        found = self.index.search(
+            spell_symbols(meant.text), filters, sort, limit, all_ids=all_ids, lap=clock.lap
+        )
         papers = {p.id: p for p in self.records.get_many([i for i, _ in found.first])}
         clock.lap("read papers")
         stems = {text for field, text in found.terms if field in ("title", "abstract")}

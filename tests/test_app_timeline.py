@@ -8,11 +8,13 @@ import io
 from datetime import date
 
 import pytest
-from textual.widgets import Input, Sparkline
-
 from paperbrowse.search.models import Filters
 from paperbrowse.search.periods import months_between
 from paperbrowse.search.services import build_services
+from paperbrowse.tui.widgets.detail import DetailPane
+from paperbrowse.tui.widgets.results_list import ResultsList
+from textual.widgets import Input, Sparkline
+
 from tests.dumps_paths import ARCHIVE, DUMPS
 from tests.fixtures_app import (
     RELISTED_ID,
@@ -24,8 +26,6 @@ from tests.fixtures_app import (
     static_text,
     write_relisted_days,
 )
-from paperbrowse.tui.widgets.detail import DetailPane
-from paperbrowse.tui.widgets.results_list import ResultsList
 
 SIZE = (120, 36)
 

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from paperbrowse.search.library import Library
 from paperbrowse.search.merge import merge_records
 from paperbrowse.search.models import Filters, Paper
@@ -20,6 +19,7 @@ from paperbrowse.search.paths import Locations
 from paperbrowse.search.periods import month, months_between, parse_period, week, week_of
 from paperbrowse.search.rising import describe_history, rising, sparkline, upvote_history
 from paperbrowse.search.serialize import paper_from_json, paper_to_json
+
 from tests.dumps_paths import ARCHIVE, needs_collections, read_all
 
 D = date

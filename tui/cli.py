@@ -23,11 +23,11 @@ from paperbrowse.search.datearg import parse_date_arg
 from paperbrowse.search.jsonout import json_text
 from paperbrowse.search.models import FORMATS, SORTS, Filters, Paper, QueryError
 from paperbrowse.search.query_fields import help_text
+from paperbrowse.search.rising import rising
 from paperbrowse.search.serialize import paper_to_dict
+from paperbrowse.search.tex2text import tex_to_text
 from paperbrowse.search.text import path_text, strip_controls
 from paperbrowse.tui import STARTED
-from paperbrowse.search.rising import rising
-from paperbrowse.search.tex2text import tex_to_text
 
 app = typer.Typer(
     name="paperbrowse",
@@ -529,8 +529,8 @@ def _register_subapps() -> None:
     from paperbrowse.tui.cli_bookmarks import bookmark_app, export_app
     from paperbrowse.tui.cli_cite import cite
     from paperbrowse.tui.cli_fetch import fetch_app
-    from paperbrowse.tui.cli_watch import digest, mark_app, new, watch_app
     from paperbrowse.tui.cli_timeline import top, trend
+    from paperbrowse.tui.cli_watch import digest, mark_app, new, watch_app
 
     bookmark_app.command("export")(export_file)
     bookmark_app.command("import")(import_file)

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Annotated
 
 import typer
-
 from paperbrowse.search.jsonout import json_text
 from paperbrowse.search.models import Filters, QueryError
 from paperbrowse.search.periods import Period, month_of, months_between, parse_period, week_of

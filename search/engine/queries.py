@@ -21,13 +21,9 @@ from paperbrowse.search.engine.schema import (
     datenum,
     upvotes_value,
 )
-from paperbrowse.search.models import Filters, QueryError
-from whoosh import fields, matching, qparser, query
-
-from paperbrowse.search.engine import whoosh_private
-from paperbrowse.search.engine.schema import DEFAULT_FIELDS, FIELD_ALIASES, datenum, upvotes_value
 from paperbrowse.search.engine.timeline import featured_query
 from paperbrowse.search.models import Filters, QueryError
+from whoosh import fields, matching, qparser, query
 
 #: A prefix, wildcard or fuzzy term expands to at most this many index terms (the most frequent
 #: ones); without a bound `re*` expands to thousands of terms and a query takes seconds.

@@ -10,7 +10,9 @@ import functools
 from datetime import date
 
 from paperbrowse.search.engine.analysis import PostingsAnalyzer, fold
+from paperbrowse.search.engine.timeline import timeline_fields, timeline_values
 from paperbrowse.search.models import Paper
+from paperbrowse.search.tex2text import search_forms
 from whoosh import fields, formats
 from whoosh.analysis import (
     CompositeAnalyzer,
@@ -20,11 +22,6 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
-
-from paperbrowse.search.engine.analysis import PostingsAnalyzer
-from paperbrowse.search.engine.timeline import timeline_fields, timeline_values
-from paperbrowse.search.models import Paper
-from paperbrowse.search.tex2text import search_forms
 
 #: Bump whenever the schema or what goes into a field changes: an index built with another version
 #: is rebuilt from the library's records (which the dumps can always re-create).

@@ -25,9 +25,9 @@ from paperbrowse.search.engine.queries import (
 )
 from paperbrowse.search.engine.schema import FACETS
 from paperbrowse.search.engine.store import IndexStore
+from paperbrowse.search.engine.timeline_queries import TimelineQueries
 from paperbrowse.search.models import Filters, Paper, QueryError
 from whoosh import query, sorting
-from paperbrowse.search.engine.timeline_queries import TimelineQueries
 
 #: A relevance-sorted result that Whoosh ranks (a query the scorer cannot score) ranks this
 #: many hits by score; the others follow, newest first.

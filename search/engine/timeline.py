@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from whoosh import fields, query
-
 from paperbrowse.search.models import Filters, Paper
 from paperbrowse.search.rising import rising
+from whoosh import fields, query
 
 #: ``rising`` is stored as hundredths of an upvote a day, shifted by this much so that the
 #: unsigned 32-bit column (the cache's one-integer sort keys need non-negative values) also

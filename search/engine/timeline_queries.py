@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from whoosh import query, sorting
-
 from paperbrowse.search.engine.queries import filter_query, sets_answer
 from paperbrowse.search.engine.timeline import from_datenum
 from paperbrowse.search.models import Filters
+from whoosh import query, sorting
 
 
 class TimelineQueries:

@@ -17,6 +17,7 @@ from paperbrowse.tui.dbwork import Answered, ask
 from paperbrowse.tui.debounced_call import DebouncedCall
 from paperbrowse.tui.fetching import FetchFinished, FetchProgressed, fetch_latest
 from paperbrowse.tui.messages import BookmarksChanged, LibraryShown
+from paperbrowse.tui.screens import reading_keys, timeline_keys
 from paperbrowse.tui.screens.bookmark_actions import BookmarkActions, Current, load_current
 from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
 from paperbrowse.tui.screens.reading_actions import ReadingActions
@@ -27,6 +28,7 @@ from paperbrowse.tui.widgets.filters import FilterChoice, FiltersPane, facet_fil
 from paperbrowse.tui.widgets.highlight import literal
 from paperbrowse.tui.widgets.results_list import ResultsList
 from paperbrowse.tui.widgets.search_bar import SearchBar
+from paperbrowse.tui.widgets.trend import TrendPane
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -38,23 +40,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static
-
-from paperbrowse.search.models import SORTS, Filters, Paper, QueryError, SearchResult
-from paperbrowse.tui.dbwork import Answered, ask
-from paperbrowse.tui.debounce import Debouncer
-from paperbrowse.tui.fetching import FetchFinished, FetchProgressed, fetch_latest
-from paperbrowse.tui.messages import BookmarksChanged
-from paperbrowse.tui.screens import reading_keys, timeline_keys
-from paperbrowse.tui.screens.bookmark_actions import BookmarkActions, Current, load_current
-from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
-from paperbrowse.tui.screens.sharing import SharingActions
-from paperbrowse.tui.widgets.bookmarks import BookmarksPane
-from paperbrowse.tui.widgets.detail import DetailPane
-from paperbrowse.tui.widgets.filters import FilterChoice, FiltersPane, facet_filters
-from paperbrowse.tui.widgets.highlight import literal
-from paperbrowse.tui.widgets.results_list import ResultsList
-from paperbrowse.tui.widgets.search_bar import SearchBar
-from paperbrowse.tui.widgets.trend import TrendPane
 
 if TYPE_CHECKING:
     from paperbrowse.search.services import Services

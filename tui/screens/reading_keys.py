@@ -3,9 +3,8 @@ page, is the main screen's own). A paper without an arXiv id opens a search for 
 
 from __future__ import annotations
 
-from textual.binding import Binding
-
 from paperbrowse.search.pages import arxiv_search_url, hf_search_url, hf_url, pdf_url
+from textual.binding import Binding
 
 BINDINGS = [
     Binding("p", "open_pdf", "PDF", show=False, tooltip="Open the paper's PDF (arXiv)"),

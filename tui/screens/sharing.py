@@ -12,16 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperbrowse.search.links import paper_link
-from paperbrowse.search.text import clean
-from paperbrowse.tui.dbwork import ask
-from paperbrowse.tui.notices import clipboard_advice, no_browser, short_title
-from textual import work
-
-from paperbrowse.search.links import paper_link
 from paperbrowse.search.pages import arxiv_search_url
 from paperbrowse.search.text import clean
 from paperbrowse.tui.dbwork import ask
 from paperbrowse.tui.notices import clipboard_advice, no_browser, short_title
+from textual import work
 
 if TYPE_CHECKING:
     from paperbrowse.search.export import BibtexExported

@@ -12,13 +12,12 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from textual.binding import Binding
-from textual.timer import Timer
-
 from paperbrowse.search.periods import month_of, week_of
 from paperbrowse.tui.dbwork import ask
 from paperbrowse.tui.widgets.filters import FiltersPane
 from paperbrowse.tui.widgets.trend import TrendPane
+from textual.binding import Binding
+from textual.timer import Timer
 
 BINDINGS = [
     Binding(
@@ -128,7 +127,9 @@ class TimelineActions:
             self._run_trend()
 
     def _run_trend(self) -> None:
-        from paperbrowse.tui.screens.main import filters_for  # the screen's module, which imports this one
+        from paperbrowse.tui.screens.main import (
+            filters_for,  # the screen's module, which imports this one
+        )
 
         self._trend_seq += 1
         seq, query = self._trend_seq, self.query_text  # type: ignore[attr-defined]

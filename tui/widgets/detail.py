@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from paperbrowse.search.models import Paper
+from paperbrowse.search.rising import describe_history, rising, sparkline
+from paperbrowse.search.tex2text import display_text
 from paperbrowse.tui.widgets.highlight import (
     highlight,
     link_urls,
@@ -28,11 +30,6 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
-
-from paperbrowse.search.models import Paper
-from paperbrowse.search.rising import describe_history, rising, sparkline
-from paperbrowse.search.tex2text import display_text
-from paperbrowse.tui.widgets.highlight import highlight, link_urls, literal, literal_lines, text_style
 
 #: The parts of the detail text with a look of their own: component class ``detail--<name>``.
 PARTS = (

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from paperbrowse.search.models import Paper
+from paperbrowse.search.tex2text import display_text
 from paperbrowse.tui.widgets.highlight import excerpt, highlight, literal, spans_text
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -25,10 +26,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from paperbrowse.search.models import Paper
-from paperbrowse.search.tex2text import display_text
-from paperbrowse.tui.widgets.highlight import excerpt, highlight, literal, spans_text
 
 #: Papers fetched per loader call; a screenful is ~30 rows.
 PAGE = 64

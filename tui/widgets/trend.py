@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from paperbrowse.search.periods import months_between
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
-
-from paperbrowse.search.periods import months_between
 
 
 class TrendPane(Vertical):
