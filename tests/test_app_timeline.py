@@ -249,7 +249,7 @@ async def test_a_paper_without_an_arxiv_id_opens_searches_for_its_title(sample, 
     unlinked = next(p for p in library.records.iter_papers() if not p.urls and not p.arxiv_id)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen._set_current(unlinked.id)
+        app.screen.set_current(unlinked.id)
         await settle(pilot)
         await pilot.press("o", "p", "H")
         await settle(pilot)
