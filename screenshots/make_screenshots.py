@@ -1,4 +1,5 @@
-"""Write the README's pictures: screenshots/{main,detail,filters,bookmarks,help,reader,theme}.svg.
+"""Write the README's pictures: screenshots/{main,detail,filters,bookmarks,help,reader,theme,
+chart}.svg.
 
 They show the same fixed library and states as the snapshot tests (tests/fixtures_app.py):
 the bundled sample pages read as of a pinned day. Run from anywhere:
@@ -23,6 +24,7 @@ from tests.fixtures_app import (  # noqa: E402
     make_app,
     sample_services,
     scene_bookmarks,
+    scene_chart,
     scene_detail,
     scene_filters,
     scene_help,
@@ -40,6 +42,7 @@ SCENES = {
     "help": scene_help,
     "reader": scene_reader,
     "theme": scene_theme,
+    "chart": scene_chart,
 }
 
 

@@ -36,6 +36,7 @@ from paperbrowse.search.paths import Locations
 from paperbrowse.search.query_text import Interpreted, interpret, paper_ref
 from paperbrowse.search.records import NEW, KnownFile, RecordStore
 from paperbrowse.search.serialize import paper_from_json, paper_to_json, without_controls
+from paperbrowse.search.tex2text import spell_symbols
 from paperbrowse.search.text import path_text
 
 #: progress(phase, done, total): phase is "read" (records parsed) or "index" (papers indexed).
@@ -127,7 +128,9 @@ class Library:
         filters = self._narrowed(filters, meant)
         self._ensure_index()
         clock.lap("open index")
-        found = self.index.search(meant.text, filters, sort, limit, all_ids=all_ids, lap=clock.lap)
+        found = self.index.search(
+            spell_symbols(meant.text), filters, sort, limit, all_ids=all_ids, lap=clock.lap
+        )
         papers = {p.id: p for p in self.records.get_many([i for i, _ in found.first])}
         clock.lap("read papers")
         stems = {text for field, text in found.terms if field in ("title", "abstract")}
@@ -212,7 +215,22 @@ class Library:
         meant = interpret(query)
         filters = self._narrowed(filters, meant)
         self._ensure_index()
-        return self.index.facets(meant.text, filters)
+        return self.index.facets(spell_symbols(meant.text), filters)
+
+    def month_counts(
+        self,
+        query: str,
+        filters: Filters = Filters(),  # noqa: B008
+    ) -> dict[str, int]:
+        """Papers matching query and filters per month of their date (``YYYY-MM`` → count, in
+        month order; months without papers are absent). Raises QueryError for a bad query."""
+        self._ensure_index()
+        return self.index.month_counts(spell_symbols(query), filters)
+
+    def featured_bounds(self) -> tuple[date | None, date | None]:
+        """The first and the last day Hugging Face featured any paper of the library on."""
+        self._ensure_index()
+        return self.index.featured_bounds()
 
     def stats(self) -> dict:
         counts = self.facets("")

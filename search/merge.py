@@ -11,6 +11,7 @@ from datetime import date
 from typing import TypeVar
 
 from paperbrowse.search.models import FORMATS, Paper
+from paperbrowse.search.rising import upvote_history
 
 T = TypeVar("T")
 
@@ -69,7 +70,8 @@ def merge_records(paper_id: str, records: Sequence[Paper]) -> Paper:
     Scalar fields come from the most trusted dump that has them (arXiv snapshot, then arXiv API,
     then HF API, then page copies); the author list is the longest one; upvotes are the latest
     seen (see :func:`_latest_upvotes`) and stars the highest; every featured day is kept (the
-    earliest is ``featured``); a paper withdrawn in any listing stays withdrawn; lists and
+    earliest is ``featured``) and so is every day's count (``upvote_history``, see
+    :mod:`search.rising`); a paper withdrawn in any listing stays withdrawn; lists and
     sources are united.
     """
     if not records:
@@ -107,4 +109,5 @@ def merge_records(paper_id: str, records: Sequence[Paper]) -> Paper:
         affiliations=authors_src.affiliations,
         featured_days=days,
         withdrawn=min((p.withdrawn for p in ordered if p.withdrawn), default=None),
+        upvote_history=upvote_history(ordered),
     )

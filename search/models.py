@@ -14,7 +14,9 @@ from datetime import date
 #: The dump formats paperbrowse reads, by the name ``--format`` takes.
 FORMATS = ("hf-text", "hf-json", "arxiv-jsonl", "arxiv-atom")
 
-SORTS = ("relevance", "date", "upvotes")
+#: "featured": the day Hugging Face featured the paper (newest first); "rising": upvotes gained
+#: per day over the last week of its upvote history (see :func:`search.rising.rising`).
+SORTS = ("relevance", "date", "upvotes", "featured", "rising")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,9 @@ class Paper:
     featured_days: tuple[date, ...] = ()
     #: When Hugging Face marked the paper withdrawn (the API's ``withdrawnAt``); None = not.
     withdrawn: date | None = None
+    #: (day, upvotes) per day a listing gave a count, oldest first: one paper seen in several
+    #: daily listings (a day re-fetched, a collection of days). Derived when records merge.
+    upvote_history: tuple[tuple[date, int], ...] = ()
 
     @property
     def first_author(self) -> str | None:
@@ -148,6 +153,10 @@ class Filters:
     kinds: frozenset[str] = frozenset()
     categories: frozenset[str] = frozenset()
     has_code: bool = False
+    #: The day Hugging Face featured the paper (any of its ``featured_days``), apart from the
+    #: arXiv date ``since``/``until`` filter on.
+    featured_since: date | None = None
+    featured_until: date | None = None
     #: Only these paper ids (e.g. the bookmarked ones, or those with a tag); None = no restriction.
     ids: frozenset[str] | None = None
 

@@ -34,7 +34,11 @@ from paperbrowse.search.serialize import paper_from_json, paper_to_json
 from paperbrowse.search.text import bare_arxiv_id, title_id, title_key
 from paperbrowse.search.transactions import immediate
 
-SCHEMA_VERSION = 1
+#: 2: merged papers carry their upvote history (search.rising); the records themselves did not
+#: change, so a version-1 store is re-merged from them (:meth:`RecordStore._remerge_all`).
+SCHEMA_VERSION = 2
+#: Versions whose records this code reads as they are (only the merged rows are re-made).
+_REMERGEABLE = (1,)
 
 #: papers.state values: what the full-text index knows of the row.
 CLEAN, NEW, CHANGED = 0, 1, 2
@@ -124,16 +128,26 @@ class RecordStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
+            if version not in (0, SCHEMA_VERSION, *_REMERGEABLE):
                 # Derived data from another version: drop it; the next ingest rebuilds it.
                 self._drop_all()
             self.db.executescript(_SCHEMA)
+            if version in _REMERGEABLE:
+                self._remerge_all()
             if version != SCHEMA_VERSION:
                 # Only then: this write would stop a library on a full disk from even opening.
                 self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.OperationalError:
             _raise_if_unwritable(self.path.parent)
             raise
+
+    def _remerge_all(self) -> None:
+        """Re-make every merged paper from its records (what a newer merge adds, such as the
+        upvote history, appears without re-reading any dump); changed papers are re-indexed."""
+        with self.transaction() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM papers")]
+            for pid in ids:
+                self.recompute(db, pid)
 
     def _drop_all(self) -> None:
         for table in ("meta", "files", "records", "papers", "removed", "arrivals"):

@@ -14,6 +14,8 @@ from paperbrowse.search.text import has_controls, strip_controls
 _FIELDS = {f.name: f for f in dataclasses.fields(Paper)}
 _DATE_FIELDS = {"published", "featured", "updated", "withdrawn"}
 _DATE_TUPLE_FIELDS = {"featured_days"}
+#: (date, count) pairs, written as ``[["YYYY-MM-DD", n], …]``.
+_DATED_COUNT_FIELDS = {"upvote_history"}
 _TUPLE_FIELDS = {n for n, f in _FIELDS.items() if str(f.type).startswith("tuple")}
 _TEXT_FIELDS = tuple(n for n, f in _FIELDS.items() if str(f.type) in ("str", "str | None"))
 _TUPLES = tuple(sorted(_TUPLE_FIELDS))
@@ -48,6 +50,8 @@ def paper_to_dict(paper: Paper) -> dict[str, Any]:
             value = value.isoformat() if value else None
         elif name in _DATE_TUPLE_FIELDS:
             value = [d.isoformat() for d in value]
+        elif name in _DATED_COUNT_FIELDS:
+            value = [[d.isoformat(), n] for d, n in value]
         elif name in _TUPLE_FIELDS:
             value = list(value)
         out[name] = value
@@ -64,6 +68,8 @@ def paper_from_dict(data: dict[str, Any]) -> Paper:
             value = date.fromisoformat(value) if value else None
         elif name in _DATE_TUPLE_FIELDS:
             value = tuple(date.fromisoformat(d) for d in value or ())
+        elif name in _DATED_COUNT_FIELDS:
+            value = tuple((date.fromisoformat(d), int(n)) for d, n in value or ())
         elif name in _TUPLE_FIELDS:
             value = tuple(value or ())
         kwargs[name] = value

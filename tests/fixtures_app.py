@@ -198,6 +198,46 @@ async def scene_help(pilot: Any) -> None:
     await settle(pilot)
 
 
+#: A made-up paper listed on three days with growing upvotes, its title in TeX.
+RELISTED_ID = "2511.00042"
+RELISTED_TITLE = r"Sparse $(k,\ell)$-Cores for $\zeta$-Regularised Attention"
+
+
+def write_relisted_days(folder: Path) -> list[Path]:
+    """Three Daily Papers API days (made up here) listing RELISTED_ID with 12, 30 and 41
+    upvotes: a history that rises by (41 - 12) / 4 = 7.25 upvotes a day over its last week."""
+    paths = []
+    for day, upvotes in (("2025-11-03", 12), ("2025-11-05", 30), ("2025-11-07", 41)):
+        paper = {
+            "id": RELISTED_ID,
+            "title": RELISTED_TITLE,
+            "summary": r"Attention over $(k,\ell)$-cores of the token graph, with a $\zeta$ prior.",
+            "authors": [{"name": "Grace Hopper"}, {"name": "Edsger Dijkstra"}],
+            "publishedAt": "2025-11-02T10:00:00.000Z",
+            "upvotes": upvotes,
+        }
+        path = Path(folder) / f"daily_papers_{day}.json"
+        path.write_text(json.dumps([{"paper": paper}]), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+async def scene_chart(pilot: Any) -> None:
+    """The papers-per-month chart over the results of a query."""
+    await settle(pilot)
+    await pilot.press("c", "slash", *"transformer", "enter")
+    await settle(pilot)
+
+
+async def scene_history(pilot: Any) -> None:
+    """A paper listed on three days opened (call write_relisted_days and ingest first)."""
+    await settle(pilot)
+    await pilot.press("slash", *"cores", "enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def scene_reader(pilot: Any) -> None:
     """A paper opened from the results, in the full-width reader (z)."""
     await scene_detail(pilot)

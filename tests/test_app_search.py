@@ -118,14 +118,14 @@ async def test_moving_through_results(services):
 
 
 @pilot_test
-async def test_sort_cycles_relevance_date_upvotes(services):
+async def test_sort_cycles_relevance_date_upvotes_featured_rising(services):
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"model", "enter")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
-        for sort in ("date", "upvotes", "relevance"):
+        for sort in ("date", "upvotes", "featured", "rising", "relevance"):
             await pilot.press("s")
             await settle(pilot)
             assert f"sort: {sort}" in status(app)

@@ -172,7 +172,7 @@ async def test_o_says_it_opened_the_link(services, monkeypatch):
         await settle(pilot)
         assert opened == ["https://arxiv.org/abs/2511.00002"]
         assert "Opened in the browser: https://arxiv.org/abs/2511.00002" in notices(app)
-        # A paper from a page copy with no link at all opens nothing, and says so.
+        # A paper from a page copy with no link at all opens arXiv's search for its title.
         no_link = [
             paper_id
             for paper_id in services.library.search("", limit=None).ids
@@ -182,8 +182,9 @@ async def test_o_says_it_opened_the_link(services, monkeypatch):
         app.screen.set_current(no_link[0])
         await pilot.press("o")
         await settle(pilot)
-        assert len(opened) == 1
-        assert "This paper has no web link." in notices(app)
+        assert len(opened) == 2
+        assert opened[1].startswith("https://arxiv.org/search/?query=")
+        assert "No web link of its own: searching arXiv for the title" in notices(app)
 
 
 @pilot_test

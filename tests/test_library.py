@@ -284,7 +284,7 @@ def test_an_index_of_schema_3_is_rebuilt_and_bookmarks_stay(tmp_path):
     from paperbrowse.search.bookmarks import BookmarkStore
     from paperbrowse.search.engine import SCHEMA_VERSION
 
-    assert SCHEMA_VERSION >= 4  # 5 since folding (the schema-4 pattern: test_search_quality)
+    assert SCHEMA_VERSION >= 4  # 5 since folding, 6 the time fields (the schema-4 pattern)
     lib = new_library(tmp_path)
     lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
     paper = lib.get(lib.search("equivariant").ids[0])

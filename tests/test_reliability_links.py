@@ -94,7 +94,9 @@ async def test_o_never_opens_a_non_web_link(tmp_path: Path, monkeypatch) -> None
             app.screen.set_current(hostile.id)
             await pilot.press("o")
             await settle(pilot)
-            assert opened == []
+            # None of its links is a web link: o opens arXiv's search for its title instead.
+            assert opened == ["https://arxiv.org/search/?query=Hostile+links+only&searchtype=title"]
+            opened.clear()
             app.screen.set_current(mixed.id)
             await pilot.press("o")
             await settle(pilot)

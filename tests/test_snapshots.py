@@ -16,13 +16,16 @@ from tests.fixtures_app import (
     make_app,
     sample_services,
     scene_bookmarks,
+    scene_chart,
     scene_detail,
     scene_filters,
     scene_help,
+    scene_history,
     scene_reader,
     scene_search,
     scene_theme,
     settle,
+    write_relisted_days,
 )
 
 SIZE = (120, 36)
@@ -90,6 +93,21 @@ def test_query_error_keeps_results(snap_compare, services):
 
 def test_narrow_terminal(snap_compare, services):
     assert snap_compare(make_app(services), terminal_size=(80, 24), run_before=settle)
+
+
+def test_chart(snap_compare, services):
+    """c: papers per month of the query above the results."""
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_chart)
+
+
+def test_upvote_history_and_tex_in_detail(snap_compare, services, tmp_path, monkeypatch):
+    """A paper listed on three days: its upvotes by day and rising rate; its TeX as text."""
+    days = tmp_path / "days"
+    days.mkdir()
+    services.library.ingest(write_relisted_days(days))
+    # Its sources are under tmp_path, another folder each run: the picture names the files.
+    monkeypatch.setattr("paperbrowse.tui.widgets.detail.display_path", lambda path: Path(path).name)
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_history)
 
 
 def test_filters_with_dates_that_cannot_be_read(snap_compare, services):

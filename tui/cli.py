@@ -23,7 +23,9 @@ from paperbrowse.search.datearg import parse_date_arg
 from paperbrowse.search.jsonout import json_text
 from paperbrowse.search.models import FORMATS, SORTS, Filters, Paper, QueryError
 from paperbrowse.search.query_fields import help_text
+from paperbrowse.search.rising import rising
 from paperbrowse.search.serialize import paper_to_dict
+from paperbrowse.search.tex2text import tex_to_text
 from paperbrowse.search.text import path_text, strip_controls
 from paperbrowse.tui import STARTED
 
@@ -244,9 +246,24 @@ def search(
         bool, typer.Option("--ids", help="Print only the ids, one a line (for pipes).")
     ] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Most results to print.")] = 20,
-    sort: Annotated[str, typer.Option("--sort", help="relevance, date or upvotes.")] = "relevance",
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            help="relevance, date, upvotes, featured (the day HF featured it) or rising "
+            "(upvotes gained per day over its last week of listings).",
+        ),
+    ] = "relevance",
     since: Annotated[str | None, typer.Option("--since", help="Published on or after.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Published on or before.")] = None,
+    featured_since: Annotated[
+        str | None,
+        typer.Option("--featured-since", help="Featured on Hugging Face on or after."),
+    ] = None,
+    featured_until: Annotated[
+        str | None,
+        typer.Option("--featured-until", help="Featured on Hugging Face on or before."),
+    ] = None,
     min_upvotes: Annotated[
         str | None, typer.Option("--min-upvotes", help="At least N upvotes (10, 1e3).")
     ] = None,
@@ -263,6 +280,8 @@ def search(
         since=_date_option("--since", since),
         until=_date_option("--until", until, end=True),
         min_upvotes=_count_option("--min-upvotes", min_upvotes),
+        featured_since=_date_option("--featured-since", featured_since),
+        featured_until=_date_option("--featured-until", featured_until, end=True),
     )
     require_papers(_services(ctx))
     try:
@@ -281,7 +300,7 @@ def search(
     elif not result.hits:
         typer.echo(f"No papers match {_quoted(query)}.", err=True)
     else:
-        typer.echo(_table(result.hits))
+        typer.echo(_table(result.hits, featured=sort == "featured"))
         if result.total > len(result.hits):
             typer.echo(f"{len(result.hits)} of {result.total} results (--limit for more)", err=True)
     if result.capped:
@@ -320,24 +339,26 @@ _SEARCH_OPTIONS = frozenset(
 )
 
 
-def _table(hits) -> str:
+def _table(hits, *, featured: bool = False) -> str:
     """rank, id, date, upvotes, title, first author: plain text fitted to the terminal width
-    (the id is what ``show`` and ``bookmark add`` take)."""
+    (the id is what ``show`` and ``bookmark add`` take). The date is the day Hugging Face
+    featured the paper with ``featured`` (the featured sort), else the paper's own."""
     width = shutil.get_terminal_size((100, 24)).columns
     rows = []
     for rank, hit in enumerate(hits, 1):
         p = hit.paper
+        day = p.featured if featured else p.published
         rows.append(
             (
                 str(rank),
                 _plain(p.id),
-                p.published.isoformat() if p.published else "-",
+                day.isoformat() if day else "-",
                 str(p.upvotes) if p.upvotes is not None else "-",
-                ("[withdrawn] " if p.withdrawn else "") + _plain(p.title),
+                ("[withdrawn] " if p.withdrawn else "") + _plain(tex_to_text(p.title)),
                 _plain(_who(p)),
             )
         )
-    head = ("#", "id", "date", "up", "title", "first author")
+    head = ("#", "id", "featured" if featured else "date", "up", "title", "first author")
     w_rank = max(len(r[0]) for r in rows + [head])
     w_id = max(len(r[1]) for r in rows + [head])
     w_up = max(len(r[3]) for r in rows + [head])
@@ -392,8 +413,9 @@ def show(
 
 
 def render_record(p: Paper) -> str:
-    """A paper as readable plain text (the `show` command)."""
-    lines = [p.title, ""]
+    """A paper as readable plain text (the `show` command): TeX in the title and abstract
+    shown as text (``--json`` and BibTeX keep the original)."""
+    lines = [tex_to_text(p.title), ""]
     if p.withdrawn:
         lines[1:1] = [f"WITHDRAWN on {p.withdrawn.isoformat()}"]
     if p.authors:
@@ -408,6 +430,7 @@ def render_record(p: Paper) -> str:
         ("Featured", ", ".join(d.isoformat() for d in p.featured_days or [p.featured] if d)),
         ("Withdrawn", p.withdrawn and p.withdrawn.isoformat()),
         ("Upvotes", p.upvotes),
+        ("History", _history(p)),
         ("Categories", " ".join(p.categories)),
         ("DOI", p.doi),
         ("Journal", p.journal_ref),
@@ -423,8 +446,17 @@ def render_record(p: Paper) -> str:
     if p.ai_summary:
         lines += ["", "Summary: " + p.ai_summary]
     if p.abstract:
-        lines += ["", p.abstract]
+        lines += ["", tex_to_text(p.abstract)]
     return "\n".join(lines)
+
+
+def _history(p: Paper) -> str | None:
+    """Upvotes by listing day and the rising rate, when more than one day gave a count."""
+    if len(p.upvote_history) < 2:
+        return None
+    rate = rising(p.upvote_history)
+    days = ", ".join(f"{d.isoformat()} {n}" for d, n in p.upvote_history)
+    return f"{days} (rising {rate:+.1f}/day)"
 
 
 @app.command()
@@ -497,6 +529,7 @@ def _register_subapps() -> None:
     from paperbrowse.tui.cli_bookmarks import bookmark_app, export_app
     from paperbrowse.tui.cli_cite import cite
     from paperbrowse.tui.cli_fetch import fetch_app
+    from paperbrowse.tui.cli_timeline import top, trend
     from paperbrowse.tui.cli_watch import digest, mark_app, new, watch_app
 
     bookmark_app.command("export")(export_file)
@@ -509,6 +542,8 @@ def _register_subapps() -> None:
     app.add_typer(watch_app, name="watch")
     app.command("new")(new)
     app.command("digest")(digest)
+    app.command("top")(top)
+    app.command("trend")(trend)
 
 
 _register_subapps()

@@ -25,6 +25,15 @@ from whoosh import formats, query, scoring
 CACHED_POSTINGS = 600_000
 
 
+#: Each cached order: the numeric column it sorts by (largest first), and the one breaking ties.
+SORT_FIELDS = {
+    "date": ("published", "upvotes"),
+    "upvotes": ("upvotes", "published"),
+    "featured": ("featured", "upvotes"),
+    "rising": ("rising", "upvotes"),
+}
+
+
 class SearcherCache:
     """What one searcher answers once and reuses until the index changes (never shared between
     searchers: doc numbers change with every commit).
@@ -76,8 +85,8 @@ class SearcherCache:
         first, ties by the other field (both fields are 32-bit, so one key sorts at C speed)."""
         keys = self._keys.get(key)
         if keys is None:
-            published, upvotes = self._column("published"), self._column("upvotes")
-            first, second = (published, upvotes) if key == "date" else (upvotes, published)
+            first_field, second_field = SORT_FIELDS[key]
+            first, second = self._column(first_field), self._column(second_field)
             keys = self._keys[key] = [-((a << 32) | b) for a, b in zip(first, second, strict=True)]
         return keys
 

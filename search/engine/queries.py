@@ -21,6 +21,7 @@ from paperbrowse.search.engine.schema import (
     datenum,
     upvotes_value,
 )
+from paperbrowse.search.engine.timeline import featured_query
 from paperbrowse.search.models import Filters, QueryError
 from whoosh import fields, matching, qparser, query
 
@@ -96,6 +97,9 @@ def filter_query(filters: Filters) -> query.Query | None:
                 datenum(filters.until) if filters.until else None,
             )
         )
+    featured = featured_query(filters)
+    if featured is not None:
+        parts.append(featured)
     if filters.min_upvotes:
         parts.append(query.NumericRange("upvotes", upvotes_value(filters.min_upvotes), None))
     if filters.years:
@@ -330,7 +334,8 @@ def bound_expansions(q: query.Query) -> query.Query:
 
 
 def sort_key(sort: str, q: query.Query) -> str | None:
-    """Which cached order a sort uses ("date" or "upvotes"), or None for relevance.
+    """Which cached order a sort uses ("date", "upvotes", "featured", "rising"), or None for
+    relevance.
 
     A query of only exclusions (``-diffusion``) has no relevance to rank by (every match scores
     the same), so it comes newest first, like the empty query; so would constant-scored
@@ -338,8 +343,8 @@ def sort_key(sort: str, q: query.Query) -> str | None:
     """
     if sort == "date" or (sort == "relevance" and (isinstance(q, query.Every) or _unscored(q))):
         return "date"
-    if sort == "upvotes":
-        return "upvotes"
+    if sort in ("upvotes", "featured", "rising"):
+        return sort
     return None
 
 

@@ -10,7 +10,9 @@ import functools
 from datetime import date
 
 from paperbrowse.search.engine.analysis import PostingsAnalyzer, fold
+from paperbrowse.search.engine.timeline import timeline_fields, timeline_values
 from paperbrowse.search.models import Paper
+from paperbrowse.search.tex2text import search_forms
 from whoosh import fields, formats
 from whoosh.analysis import (
     CompositeAnalyzer,
@@ -25,12 +27,14 @@ from whoosh.analysis import (
 #: is rebuilt from the library's records (which the dumps can always re-create).
 #: 4: FastText moved from ``search.index`` to ``search.engine.schema``; the schema pickled in an
 #: index names the class by its module, so an index of version 3 cannot be opened any more.
+#: 6: the time fields (featured, rising, month, featured_day: engine/timeline.py) and the
+#: plain-text forms of TeX in titles and abstracts (tex2text.search_forms).
 #: 5: every text field folds accents and compatibility forms (:class:`FoldFilter`); a
 #: ``title_exact`` field holds the title's words unstemmed (exact forms rank first); keywords are
 #: text (stemmed words), searched with every unfielded word. (Also: the classes moved to
 #: ``paperbrowse.search.engine.schema`` with the one installed package, so a version-4 index
 #: names classes that no longer exist: it is rebuilt, never opened.)
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: The fields the filters pane counts papers by.
 FACETS = ("year", "kind", "category")
@@ -161,6 +165,7 @@ def build_schema(stock: bool = False) -> fields.Schema:
         kind=fields.KEYWORD,
         category=fields.KEYWORD(lowercase=False),
         has_code=fields.BOOLEAN,
+        **timeline_fields(),
     )
 
 
@@ -192,9 +197,9 @@ def document(paper: Paper) -> dict:
     return {
         "id": paper.id,
         "arxiv_id": paper.arxiv_id or "",
-        "title": paper.title,
+        "title": search_forms(paper.title),
         "title_exact": paper.title,
-        "abstract": paper.abstract,
+        "abstract": search_forms(paper.abstract),
         "authors": " ; ".join(paper.authors),
         "keywords": " ; ".join(paper.keywords),
         "published": datenum(paper.published),
@@ -203,4 +208,5 @@ def document(paper: Paper) -> dict:
         "kind": " ".join(paper.kinds),
         "category": " ".join(paper.categories),
         "has_code": paper.has_code,
+        **timeline_values(paper),
     }

@@ -25,6 +25,7 @@ from paperbrowse.search.engine.queries import (
 )
 from paperbrowse.search.engine.schema import FACETS
 from paperbrowse.search.engine.store import IndexStore
+from paperbrowse.search.engine.timeline_queries import TimelineQueries
 from paperbrowse.search.models import Filters, Paper, QueryError
 from whoosh import query, sorting
 
@@ -57,7 +58,7 @@ class Matches:
     order: str = "relevance"
 
 
-class PaperIndex(IndexStore):
+class PaperIndex(TimelineQueries, IndexStore):
     """The full-text index of the library's papers: the engine's whole API.
 
     Text, filters, sort and limit in; plain values out. ``searcher()``, ``cache()``,
@@ -76,7 +77,7 @@ class PaperIndex(IndexStore):
         lap: Lap | None = None,
     ) -> Matches:
         """Papers matching a user's query (Whoosh syntax; "" = every paper) and ``filters``,
-        in ``sort`` order ("relevance", "date" or "upvotes"): scores for the first ``limit``
+        in ``sort`` order (one of ``search.models.SORTS``): scores for the first ``limit``
         (None: all), and every id unless ``all_ids`` is False (the ids of the whole list cost
         a full sort and the id column's first read). Raises QueryError for a bad query."""
         lap = lap or _no_lap

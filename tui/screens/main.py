@@ -17,6 +17,7 @@ from paperbrowse.tui.dbwork import Answered, ask
 from paperbrowse.tui.debounced_call import DebouncedCall
 from paperbrowse.tui.fetching import FetchFinished, FetchProgressed, fetch_latest
 from paperbrowse.tui.messages import BookmarksChanged, LibraryShown
+from paperbrowse.tui.screens import reading_keys, timeline_keys
 from paperbrowse.tui.screens.bookmark_actions import BookmarkActions, Current, load_current
 from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE, SAMPLE_HINT, FirstRun
 from paperbrowse.tui.screens.reading_actions import ReadingActions
@@ -27,6 +28,7 @@ from paperbrowse.tui.widgets.filters import FilterChoice, FiltersPane, facet_fil
 from paperbrowse.tui.widgets.highlight import literal
 from paperbrowse.tui.widgets.results_list import ResultsList
 from paperbrowse.tui.widgets.search_bar import SearchBar
+from paperbrowse.tui.widgets.trend import TrendPane
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -72,11 +74,21 @@ def filters_for(services: Services, choice: FilterChoice) -> Filters:
         years=choice.years,
         kinds=choice.kinds,
         has_code=choice.has_code,
+        featured_since=choice.featured_since,
+        featured_until=choice.featured_until,
         ids=ids,
     )
 
 
-class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Screen[None]):
+class MainScreen(
+    reading_keys.ReadingActions,
+    timeline_keys.TimelineActions,
+    ReadingActions,
+    SharingActions,
+    FirstRun,
+    BookmarkActions,
+    Screen[None],
+):
     """Search, read, bookmark and cite."""
 
     BINDINGS = [
@@ -131,7 +143,12 @@ class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Scre
             key_display="N",
             tooltip="Papers new since your last session, or all",
         ),
-        Binding("s", "cycle_sort", "Sort", tooltip="Sort by relevance, date or upvotes"),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            tooltip="Sort by relevance, date, upvotes, featured day or rising",
+        ),
         Binding(
             "r",
             "refresh",
@@ -154,6 +171,8 @@ class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Scre
             key_display="F",
             tooltip="Fetch the latest Hugging Face Daily Papers into the library",
         ),
+        *reading_keys.BINDINGS,
+        *timeline_keys.BINDINGS,
     ]
 
     sort: reactive[str] = reactive("relevance", init=False)
@@ -220,6 +239,7 @@ class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Scre
                 yield FiltersPane(id="filters")
                 yield BookmarksPane(id="bookmarks")
             with Vertical(id="results-area"):
+                yield TrendPane(id="trend")
                 yield ResultsList(id="results")
                 yield Static("", id="empty-message")
             yield DetailPane(id="detail")
@@ -340,6 +360,7 @@ class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Scre
             # counts for a text already gone.
             self._stop_facets_timer()
             self._facets_timer = self.set_timer(self.settings.debounce, self._facets_due)
+        self.results_shown()
 
     def _empty_message(self, result: SearchResult, empty_library: bool) -> Text:
         if self.building_sample:
@@ -451,6 +472,7 @@ class MainScreen(ReadingActions, SharingActions, FirstRun, BookmarkActions, Scre
     @on(FiltersPane.Changed)
     def _filters_changed(self, event: FiltersPane.Changed) -> None:
         self.choice = event.choice
+        self.featured_choice_changed(event.choice)
         self.run_query(keep_position=True)
 
     # -- the current paper ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperbrowse.search.links import paper_link
+from paperbrowse.search.pages import arxiv_search_url
 from paperbrowse.search.text import clean
 from paperbrowse.tui.dbwork import ask
 from paperbrowse.tui.notices import clipboard_advice, no_browser, short_title
@@ -46,7 +47,9 @@ class SharingActions(_Base):
         assert current.paper is not None
         url = paper_link(current.paper)
         if url is None:
-            self.notify("This paper has no web link.", severity="warning")
+            # No link of its own (a page copy without an id): arXiv's search for its title.
+            self.notify("No web link of its own: searching arXiv for the title", markup=False)
+            self._open_in_browser(arxiv_search_url(current.paper))
             return
         self._open_in_browser(url)
 

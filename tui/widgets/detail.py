@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from paperbrowse.search.models import Paper
+from paperbrowse.search.rising import describe_history, rising, sparkline
+from paperbrowse.search.tex2text import display_text
 from paperbrowse.tui.widgets.highlight import (
     highlight,
     link_urls,
@@ -191,10 +193,26 @@ class DetailPane(VerticalScroll, can_focus=True):
 
 
 def _similar_label(paper: Paper, muted: Style) -> Text:
-    label = literal(paper.title)
+    label = literal(display_text(paper.title))
     if paper.published:
         label.append(f"  {paper.published.isoformat()}", style=muted)
     return label
+
+
+def history_line(paper: Paper, styles: Mapping[str, Style]) -> Text | None:
+    """``upvotes ▁▅█ 01-13 19 · 01-16 40 · 01-18 61 · rising +7.0/day`` for a paper seen
+    with a count on more than one listing day; None otherwise."""
+    history = paper.upvote_history
+    if len(history) < 2:
+        return None
+    return Text.assemble(
+        ("upvotes ", styles["muted"]),
+        (sparkline(history), styles["upvotes"]),
+        " ",
+        describe_history(history),
+        (" · ", styles["muted"]),
+        (f"rising {rising(history):+.1f}/day", styles["upvotes"]),
+    )
 
 
 def display_path(path: str) -> str:
@@ -220,12 +238,13 @@ def render_paper(
     bookmarked: bool = False,
 ) -> Text:
     """The detail text of a paper in ``styles`` (one per part in PARTS; none: plain text, as
-    for a test of the words alone); every dump field is added as literal text."""
+    for a test of the words alone); every dump field is added as literal text, TeX in the
+    title and abstract as the text it stands for."""
     if styles is None:
         styles = {part: Style() for part in PARTS}
     muted = styles["muted"]
     out = Text()
-    title = literal(paper.title, styles["title"])
+    title = literal(display_text(paper.title), styles["title"])
     highlight(title, terms, styles["match"], "title")
     if bookmarked:
         out.append("★ ", style=styles["mark"])
@@ -270,6 +289,10 @@ def render_paper(
         out.append("\n")
         out.append_text(Text(" · ", style=muted).join(facts))
         out.append("\n")
+    history = history_line(paper, styles)
+    if history is not None:
+        out.append_text(history)
+        out.append("\n")
 
     ids = [("id", paper.id)]
     if paper.arxiv_id and paper.arxiv_id != paper.id:
@@ -313,7 +336,7 @@ def render_paper(
         out.append_text(link_urls(literal(paper.ai_summary), styles["link"]))
         out.append("\n")
     out.append("\nAbstract\n", style=styles["heading"])
-    abstract = literal(paper.abstract or "(no abstract)")
+    abstract = literal(display_text(paper.abstract) or "(no abstract)")
     highlight(abstract, terms, styles["match"], "abstract")
     out.append_text(link_urls(abstract, styles["link"]))
     out.append("\n")

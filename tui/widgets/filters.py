@@ -1,4 +1,5 @@
-"""The filters pane: date range, minimum upvotes, year and source facets, code, bookmarks, tag."""
+"""The filters pane: date range, featured-day range, minimum upvotes, year and source facets,
+code, bookmarks, tag."""
 
 from __future__ import annotations
 
@@ -54,6 +55,10 @@ class FilterChoice(Filters):
             since = self.since.isoformat() if self.since else "…"
             until = self.until.isoformat() if self.until else "…"
             parts.append(f"{since}–{until}")
+        if self.featured_since or self.featured_until:
+            since = self.featured_since.isoformat() if self.featured_since else "…"
+            until = self.featured_until.isoformat() if self.featured_until else "…"
+            parts.append(f"featured {since}–{until}")
         if self.min_upvotes:
             parts.append(f"≥{self.min_upvotes}▲")
         if self.years:
@@ -111,6 +116,10 @@ class FiltersPane(VerticalScroll):
         yield Input(placeholder="from YYYY[-MM[-DD]]", id="since", compact=True)
         yield Input(placeholder="to   YYYY[-MM[-DD]]", id="until", compact=True)
         yield Static("", id="problems")
+        # The day Hugging Face featured the paper, apart from its arXiv date (T fills these).
+        yield Label("Featured on HF from / to")
+        yield Input(placeholder="from YYYY[-MM[-DD]]", id="featured-since", compact=True)
+        yield Input(placeholder="to   YYYY[-MM[-DD]]", id="featured-until", compact=True)
         yield Label("Minimum upvotes")
         yield Input(placeholder="e.g. 10", id="min-upvotes", type="integer", compact=True)
         yield Label("Year")
@@ -170,7 +179,7 @@ class FiltersPane(VerticalScroll):
     def clear(self) -> None:
         """Reset every filter (posts one ``Changed``)."""
         with self.prevent(Input.Changed, Checkbox.Changed, Select.Changed):
-            for input_id in ("#since", "#until", "#min-upvotes"):
+            for input_id in _TEXT_FIELDS:
                 widget = self.query_one(input_id, Input)
                 widget.value = ""
                 widget.remove_class("-invalid")
@@ -183,6 +192,17 @@ class FiltersPane(VerticalScroll):
             self.query_one("#kinds", SelectionList).deselect_all()
         self._choice = FilterChoice()
         self.post_message(self.Changed(self._choice))
+
+    def set_featured(self, first: date | None, last: date | None) -> None:
+        """Put a featured-day range in its fields (``T``, the top of a week or month; None,
+        None clears them); posts ``Changed`` when the choice changes."""
+        with self.prevent(Input.Changed):
+            for name, day in (("featured-since", first), ("featured-until", last)):
+                self.query_one(f"#{name}", Input).value = day.isoformat() if day else ""
+        choice = self._read()
+        if choice != self._choice:
+            self._choice = choice
+            self.post_message(self.Changed(choice))
 
     # -- messages up ----------------------------------------------------------------------------
 
@@ -202,12 +222,12 @@ class FiltersPane(VerticalScroll):
         bad: set[str] = set()
         dates: dict[str, date | None] = {}
         # The CLI's parser: "to 2024" is through 2024-12-31, "24" is not the year 24.
-        for name, label in (("since", "from"), ("until", "to")):
+        for name, label in _DATE_FIELDS:
             value = self.query_one(f"#{name}", Input).value
             dates[name] = None
             if value.strip():
                 try:
-                    dates[name] = parse_date_arg(value, end=name == "until")
+                    dates[name] = parse_date_arg(value, end=name.endswith("until"))
                 except ValueError as error:
                     # The placeholders show the expected forms: the narrow pane keeps the rest.
                     problems.append(f"{label}: " + str(error).replace(f" ({EXPECTED})", ""))
@@ -217,6 +237,14 @@ class FiltersPane(VerticalScroll):
             problems.append(f"from–to: {since.isoformat()} is after {until.isoformat()}")
             bad |= {"since", "until"}
             since = until = None  # an empty range is a typo, not a wish to see nothing
+        featured_since, featured_until = dates["featured-since"], dates["featured-until"]
+        if featured_since and featured_until and featured_since > featured_until:
+            problems.append(
+                f"featured from–to: {featured_since.isoformat()} is after "
+                f"{featured_until.isoformat()}"
+            )
+            bad |= {"featured-since", "featured-until"}
+            featured_since = featured_until = None
         upvotes = self.query_one("#min-upvotes", Input).value.strip()
         min_upvotes = None
         if upvotes:
@@ -225,8 +253,8 @@ class FiltersPane(VerticalScroll):
             except ValueError:
                 problems.append(f"minimum upvotes: not a whole number: {upvotes!r}")
                 bad.add("min-upvotes")
-        for name in ("since", "until", "min-upvotes"):
-            self.query_one(f"#{name}", Input).set_class(name in bad, "-invalid")
+        for input_id in _TEXT_FIELDS:
+            self.query_one(input_id, Input).set_class(input_id[1:] in bad, "-invalid")
         self._show_problems(problems)
         tag_value = self.query_one("#tag", Select).value
         return FilterChoice(
@@ -238,6 +266,8 @@ class FiltersPane(VerticalScroll):
             has_code=self.query_one("#has-code", Checkbox).value,
             bookmarked_only=self.query_one("#bookmarked-only", Checkbox).value,
             tag=tag_value if isinstance(tag_value, str) else None,
+            featured_since=featured_since,
+            featured_until=featured_until,
             problems=tuple(problems),
         )
 
@@ -248,6 +278,17 @@ class FiltersPane(VerticalScroll):
         for problem in problems:
             text.append(f"⚠ {problem} — not used\n")
         self.query_one("#problems", Static).update(text)
+
+
+#: The date fields, by id, and how a problem with each is named.
+_DATE_FIELDS = (
+    ("since", "from"),
+    ("until", "to"),
+    ("featured-since", "featured from"),
+    ("featured-until", "featured to"),
+)
+#: The pane's text fields, cleared by ``x``.
+_TEXT_FIELDS = ("#since", "#until", "#featured-since", "#featured-until", "#min-upvotes")
 
 
 def _refill(widget: SelectionList, selections: list[Selection]) -> None:

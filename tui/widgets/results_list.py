@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from paperbrowse.search.models import Paper
+from paperbrowse.search.tex2text import display_text
 from paperbrowse.tui.widgets.highlight import excerpt, highlight, literal, spans_text
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -331,7 +332,7 @@ class ResultsList(ScrollView, can_focus=True):
             upvotes = f"{paper.upvotes}▲" if paper.upvotes is not None else ""
             left.append(f"{upvotes:>{columns.upvotes}} ", style("results-list--upvotes"))
         left.append(" ")
-        title = literal(paper.title)
+        title = literal(display_text(paper.title))
         highlight(title, self._terms, style("results-list--match"), "title")
         author = literal(_author_label(paper), style("results-list--author"))
         if self.two_line:
@@ -382,10 +383,12 @@ class ResultsList(ScrollView, can_focus=True):
         """The library's snippet for ``paper``, or an excerpt of its abstract around the terms."""
         match_style = self.get_component_rich_style("results-list--match")
         found = self._snippets.get(paper.id)
-        if found and found[0]:
+        if found and found[0] and display_text(found[0]) == found[0]:
             text = spans_text(found[0], found[1], match_style)
         else:
-            text = literal(excerpt(paper.abstract, self._terms, width))
+            # TeX is shown as text; its spans no longer line up, so the words are found again.
+            raw = found[0] if found and found[0] else excerpt(paper.abstract, self._terms, width)
+            text = literal(display_text(raw))
             highlight(text, self._terms, match_style, "abstract")
         text.stylize_before(self.get_component_rich_style("results-list--snippet"))
         return text
