@@ -1,5 +1,8 @@
-"""Exporting bookmarks for citing: the one flow behind ``paperbrowse export bibtex`` and the
-app's ``e`` (bookmarks → stable keys → sorted → rendered → written atomically)."""
+"""Exporting bookmarks for citing: the one flow behind ``paperbrowse export bibtex|ris|csl-json``
+and the app's ``e`` (bookmarks → stable keys → sorted → rendered → written atomically).
+
+Every format is rendered from the same keyed entries (search/cite.py), so a bookmark is cited
+under the same key in BibTeX, RIS and CSL-JSON."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ class ExportError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class BibtexExported:
+class Exported:
     """What an export made: the entries' text and how many, and where it went."""
 
     count: int
@@ -39,14 +42,16 @@ class BibtexExported:
         return f"wrote {entries} to {self.path}" if self.path else entries
 
 
-def export_bibtex(
+def export_bookmarks(
     store: BookmarkStore,
     *,
+    fmt: str = "bibtex",
     tag: str | None = None,
     unicode: bool = False,
     path: Path | None = None,
-) -> BibtexExported:
-    """The BibTeX of every bookmark (or those tagged ``tag``), sorted by key.
+) -> Exported:
+    """Every bookmark (or those tagged ``tag``) in ``fmt`` (search.cite.FORMATS), by key;
+    ``unicode`` keeps UTF-8 in BibTeX (biblatex/biber) instead of LaTeX.
 
     Keys are stored on first export (unless the data dir is read-only), so a bookmark is cited
     the same way ever after. With ``path`` the text is also written there atomically, unless
@@ -54,8 +59,12 @@ def export_bibtex(
     ExportError for an unknown tag or a folder that does not exist, OSError when the file
     cannot be written.
     """
-    from paperbrowse.search.bibtex import render_bibtex  # the LaTeX tables load only for an export
+    from paperbrowse.search.cite import check_format, keyed, render  # loaded only for an export
 
+    try:
+        check_format(fmt)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
     if tag is not None and tag not in store.tags():
         raise ExportError(f"no bookmark is tagged {tag!r}")
     if path is not None:
@@ -69,12 +78,14 @@ def export_bibtex(
     if marks and not store.read_only:
         store.assign_keys([m.id for m in marks])
     marks = sorted(store.list(tag=tag), key=lambda m: m.key or "")
-    export = render_bibtex(marks, unicode=unicode)
+    # Keys are stored above; in a read-only data dir they are made for this export only.
+    entries = keyed([m.paper for m in marks], {m.id: m.key for m in marks if m.key})
+    export = render(entries, fmt, unicode=unicode)
     written = None
     if path is not None and marks:
         write_atomically(path, export.text)
         written = path
-    return BibtexExported(len(marks), export.text, tuple(export.warnings), written)
+    return Exported(len(marks), export.text, tuple(export.warnings), written)
 
 
 def default_export_path(data_dir: Path, home: Path | None = None) -> Path:

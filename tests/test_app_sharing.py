@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 from paperbrowse.search.atomic import write_atomically
-from paperbrowse.search.export import EXPORT_NAME, ExportError, default_export_path, export_bibtex
+from paperbrowse.search.export import (
+    EXPORT_NAME,
+    ExportError,
+    default_export_path,
+    export_bookmarks,
+)
 from paperbrowse.search.links import paper_link
 from paperbrowse.search.models import Paper
 from paperbrowse.tui import browser
@@ -110,7 +115,7 @@ def test_write_atomically_keeps_the_old_file_when_the_rename_fails(tmp_path, mon
 def test_export_with_no_bookmarks_writes_nothing(services, tmp_path):
     out = tmp_path / EXPORT_NAME
     out.write_text("% the user's earlier export\n", encoding="utf-8")
-    done = export_bibtex(services.bookmarks, path=out)
+    done = export_bookmarks(services.bookmarks, path=out)
     assert done.count == 0 and done.path is None
     assert done.summary() == "no bookmarks to export"
     assert out.read_text(encoding="utf-8") == "% the user's earlier export\n"
@@ -121,17 +126,17 @@ def test_export_is_one_flow_with_tags_and_errors(services, tmp_path):
     services.bookmarks.add(library.get("2511.00002"), tags=["cite"])
     services.bookmarks.add(library.get(library.search("", limit=None).ids[0]))
     out = tmp_path / "refs.bib"
-    done = export_bibtex(services.bookmarks, tag="cite", path=out)
+    done = export_bookmarks(services.bookmarks, tag="cite", path=out)
     assert done.count == 1 and done.path == out
     assert out.read_text(encoding="utf-8") == done.text and "Quokka" in done.text
     assert done.summary() == f"wrote 1 entry to {out}"
     assert all(b.key for b in services.bookmarks.list(tag="cite"))  # keys stored on export
     with pytest.raises(ExportError, match="no bookmark is tagged 'nothing'"):
-        export_bibtex(services.bookmarks, tag="nothing")
+        export_bookmarks(services.bookmarks, tag="nothing")
     with pytest.raises(ExportError, match="no such folder"):
-        export_bibtex(services.bookmarks, path=tmp_path / "missing" / "x.bib")
+        export_bookmarks(services.bookmarks, path=tmp_path / "missing" / "x.bib")
     with pytest.raises(ExportError, match="is a folder"):
-        export_bibtex(services.bookmarks, path=tmp_path)
+        export_bookmarks(services.bookmarks, path=tmp_path)
 
 
 def test_default_export_path_is_home_not_the_working_dir(tmp_path):
@@ -151,7 +156,7 @@ def test_the_cli_and_the_app_share_the_export_flow():
 
     for module in (cli_bookmarks, sharing):
         source = inspect.getsource(module)
-        assert "export_bibtex(" in source
+        assert "export_bookmarks(" in source
         assert "render_bibtex" not in source and "mkstemp" not in source
     assert not Path(sharing.__file__).with_name("citing.py").exists()
 
@@ -337,3 +342,33 @@ async def test_e_with_no_bookmarks_says_so(services, home):
         await settle(pilot)
         assert not isinstance(app.screen, ExportScreen)
         assert any(m.startswith("No bookmarks to export yet") for m in notices(app))
+
+
+@pilot_test
+async def test_e_offers_ris_and_csl_json_and_the_file_ending_follows(services, home):
+    import json
+
+    import rispy
+    from textual.widgets import RadioButton
+
+    bookmark_two(services)
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for button, ending in (("ris", ".ris"), ("csl", ".json")):
+            await pilot.press("e")
+            await settle(pilot)
+            app.screen.query_one(f"#{button}", RadioButton).value = True
+            await settle(pilot)
+            path_input = app.screen.query_one("#export-path", Input)
+            assert path_input.value == str((home / EXPORT_NAME).with_suffix(ending))
+            app.screen.set_focus(path_input)
+            await pilot.press("enter")
+            await settle(pilot)
+        keys = {b.id: b.key for b in services.bookmarks.list()}
+        ris = rispy.loads((home / EXPORT_NAME).with_suffix(".ris").read_text(encoding="utf-8"))
+        csl = json.loads((home / EXPORT_NAME).with_suffix(".json").read_text(encoding="utf-8"))
+        # The same keys in every format: the ones the bookmarks store.
+        assert sorted(r["id"] for r in ris) == sorted(keys.values())
+        assert sorted(i["id"] for i in csl) == sorted(keys.values())
+        assert any("Quokka" in r["title"] for r in ris)

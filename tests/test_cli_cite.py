@@ -91,3 +91,20 @@ def test_cite_to_a_file_and_its_errors(library: Path, tmp_path: Path) -> None:
     assert "unknown --format 'endnote'; choose one of bibtex, ris, csl-json" in run.stderr
     run = pb(library, "cite", "-", stdin="\n", code=2)
     assert "no paper ids given" in run.stderr
+
+
+def test_export_ris_and_csl_json_of_bookmarks_with_a_tag(library: Path) -> None:
+    pb(library, "bookmark", "add", "0704.0001", "--tag", "physics")
+    pb(library, "bookmark", "add", "0704.0002")
+    try:
+        bib = bibtexparser.parse_string(pb(library, "export", "bibtex", "--tag", "physics").stdout)
+        ris = rispy.loads(pb(library, "export", "ris", "--tag", "physics").stdout)
+        csl = json.loads(pb(library, "export", "csl-json", "-t", "physics").stdout)
+        assert [e.key for e in bib.entries] == [r["id"] for r in ris] == [i["id"] for i in csl]
+        assert [r["accession_number"] for r in ris] == ["arXiv:0704.0001"]
+        everything = json.loads(pb(library, "export", "csl-json").stdout)
+        assert sorted(i["number"] for i in everything) == ["arXiv:0704.0001", "arXiv:0704.0002"]
+        run = pb(library, "export", "ris", "--tag", "nope", code=1)
+        assert "no bookmark is tagged 'nope'" in run.stderr
+    finally:
+        pb(library, "bookmark", "remove", "0704.0001", "0704.0002")

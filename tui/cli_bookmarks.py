@@ -262,28 +262,21 @@ def unread(ctx: typer.Context, ids: IdsArg) -> None:
     _set_read(ctx, ids, False)
 
 
-@export_app.command("bibtex")
-def bibtex(
-    ctx: typer.Context,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file (atomically) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
-    tag: TagOpt = None,
-    unicode: Annotated[
-        bool, typer.Option("--unicode", help="Keep UTF-8 (for biblatex/biber) instead of LaTeX.")
-    ] = False,
-) -> None:
-    """BibTeX for bookmarks (arXiv's format; compiles with pdflatex + bibtex)."""
-    from paperbrowse.search.export import ExportError, export_bibtex
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False
+    ),
+]
+
+
+def _export(ctx: typer.Context, fmt: str, output: Path | None, tag: str | None, unicode: bool):
+    from paperbrowse.search.export import ExportError, export_bookmarks
 
     try:
-        export = export_bibtex(_services(ctx).bookmarks, tag=tag, unicode=unicode, path=output)
+        export = export_bookmarks(
+            _services(ctx).bookmarks, fmt=fmt, tag=tag, unicode=unicode, path=output
+        )
     except ExportError as exc:
         raise _fail(str(exc)) from None
     for warning in export.warnings:
@@ -295,3 +288,28 @@ def bibtex(
         typer.echo(export.text, nl=False)
     else:
         typer.echo(export.summary(), err=True)
+
+
+@export_app.command("bibtex")
+def bibtex(
+    ctx: typer.Context,
+    output: OutputOpt = None,
+    tag: TagOpt = None,
+    unicode: Annotated[
+        bool, typer.Option("--unicode", help="Keep UTF-8 (for biblatex/biber) instead of LaTeX.")
+    ] = False,
+) -> None:
+    """BibTeX for bookmarks (arXiv's format; compiles with pdflatex + bibtex)."""
+    _export(ctx, "bibtex", output, tag, unicode)
+
+
+@export_app.command("ris")
+def ris(ctx: typer.Context, output: OutputOpt = None, tag: TagOpt = None) -> None:
+    """RIS for bookmarks (Zotero, Mendeley, EndNote import it)."""
+    _export(ctx, "ris", output, tag, False)
+
+
+@export_app.command("csl-json")
+def csl_json(ctx: typer.Context, output: OutputOpt = None, tag: TagOpt = None) -> None:
+    """CSL-JSON for bookmarks (Pandoc, citeproc, Zotero read it)."""
+    _export(ctx, "csl-json", output, tag, False)

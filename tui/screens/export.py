@@ -16,10 +16,21 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What the user asked for: the file, and whether to keep UTF-8 (biber) or write LaTeX."""
+    """What the user asked for: the file, the format (search.cite.FORMATS), and for BibTeX
+    whether to keep UTF-8 (biber) or write LaTeX."""
 
     path: Path
     unicode: bool = False
+    fmt: str = "bibtex"
+
+
+#: The dialog's choices: button id -> (label, format, unicode).
+CHOICES = {
+    "latex": ("BibTeX, LaTeX (pdflatex + bibtex)", "bibtex", False),
+    "utf8": ("BibTeX, UTF-8 (biblatex + biber)", "bibtex", True),
+    "ris": ("RIS (Zotero, Mendeley, EndNote)", "ris", False),
+    "csl": ("CSL-JSON (Pandoc, citeproc)", "csl-json", False),
+}
 
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
@@ -46,13 +57,13 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             noun = f"{self._count} bookmark{'s' if self._count != 1 else ''}"
-            yield Static(Text(f"Export {noun} as BibTeX"), classes="export-title")
+            yield Static(Text(f"Export {noun}"), classes="export-title")
             yield Label("File")
             yield Input(str(self._default), id="export-path")
             yield Label("Format")
             with RadioSet(id="export-format"):
-                yield RadioButton("LaTeX (pdflatex + bibtex)", value=True, id="latex")
-                yield RadioButton("UTF-8 (biblatex + biber)", id="utf8")
+                for number, (button, (label, _, _)) in enumerate(CHOICES.items()):
+                    yield RadioButton(label, value=number == 0, id=button)
             yield Static(
                 Text("Enter exports (an existing file is replaced) · Escape cancels"),
                 classes="export-help",
@@ -66,8 +77,21 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         value = event.value.strip()
         if not value:
             return
-        utf8 = self.query_one("#utf8", RadioButton).value
-        self.dismiss(ExportRequest(Path(value).expanduser(), unicode=utf8))
+        pressed = self.query_one(RadioSet).pressed_button
+        _, fmt, utf8 = CHOICES[pressed.id if pressed and pressed.id else "latex"]
+        self.dismiss(ExportRequest(Path(value).expanduser(), unicode=utf8, fmt=fmt))
+
+    @on(RadioSet.Changed, "#export-format")
+    def _format_changed(self, event: RadioSet.Changed) -> None:
+        # The file's ending follows the format while it is one of ours (a name the user typed
+        # with another ending is theirs to keep).
+        from paperbrowse.search.cite import FORMATS
+
+        field = self.query_one("#export-path", Input)
+        path = Path(field.value)
+        _, fmt, _ = CHOICES[event.pressed.id or "latex"]
+        if path.suffix in FORMATS.values():
+            field.value = str(path.with_suffix(FORMATS[fmt]))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

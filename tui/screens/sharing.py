@@ -19,7 +19,7 @@ from paperbrowse.tui.notices import clipboard_advice, no_browser, short_title
 from textual import work
 
 if TYPE_CHECKING:
-    from paperbrowse.search.export import BibtexExported
+    from paperbrowse.search.export import Exported
     from paperbrowse.search.services import Services
     from paperbrowse.tui.screens.bookmark_actions import Current
     from paperbrowse.tui.screens.export import ExportRequest
@@ -146,7 +146,7 @@ class SharingActions(_Base):
         self.app.push_screen(ExportScreen(count, default), export)
 
     def _export(self, request: ExportRequest) -> None:
-        from paperbrowse.search.export import export_bibtex
+        from paperbrowse.search.export import export_bookmarks
 
         store = self.services.bookmarks
 
@@ -159,14 +159,16 @@ class SharingActions(_Base):
         ask(
             self,  # type: ignore[arg-type]
             self.services.writes,
-            lambda: export_bibtex(store, unicode=request.unicode, path=request.path),
+            lambda: export_bookmarks(
+                store, fmt=request.fmt, unicode=request.unicode, path=request.path
+            ),
             self._exported,
             group="export",
             exclusive=False,
             failed=failed,
         )
 
-    def _exported(self, done: BibtexExported) -> None:
+    def _exported(self, done: Exported) -> None:
         message = done.summary().capitalize()
         if done.warnings:
             message += f" ({len(done.warnings)} characters kept as-is: no LaTeX form)"
