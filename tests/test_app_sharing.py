@@ -151,7 +151,7 @@ def test_default_export_path_is_home_not_the_working_dir(tmp_path):
 def test_the_cli_and_the_app_share_the_export_flow():
     import inspect
 
-    from paperbrowse.tui import cli_bookmarks
+    from paperbrowse.tui.cli import bookmarks as cli_bookmarks
     from paperbrowse.tui.screens import sharing
 
     for module in (cli_bookmarks, sharing):

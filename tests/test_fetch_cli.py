@@ -293,7 +293,7 @@ def test_search_never_loads_the_http_client_or_the_fetch_code(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     ).stdout
     loaded = set(json.loads(out.splitlines()[-1]))
-    assert "paperbrowse.tui.cli_fetch" in loaded  # registered, so the check below can fail
+    assert "paperbrowse.tui.cli.fetch" in loaded  # registered, so the check below can fail
     assert not {
         m
         for m in loaded

@@ -226,7 +226,8 @@ def test_full_disk_during_ingest_then_recovery(tmp_path: Path) -> None:
         assert total == before[1] and marks == before[2]
         # The bookmark store refuses cleanly too when there is no room at all.
         filler = disk / "filler"
-        with open(filler, "wb") as f:
+        # Unbuffered: a buffered file's close would flush what the full disk refused and raise.
+        with open(filler, "wb", buffering=0) as f:
             try:
                 while True:
                     f.write(b"\0" * 65536)

@@ -1,6 +1,6 @@
 """``paperbrowse mark``, ``new``, ``watch …`` and ``digest``: read state, what is new, watches.
 
-Registered by tui/cli.py; thin over search/reading.py and search/watches.py. Output is plain
+Registered by tui/cli; thin over search/reading.py and search/watches.py. Output is plain
 text (control codes stripped) or JSON through the one JSON writer.
 """
 

@@ -525,12 +525,12 @@ def _date_option(name: str, value: str | None, *, end: bool = False) -> date | N
 
 
 def _register_subapps() -> None:
-    from paperbrowse.tui.cli_bookmark_file import export_file, import_file
-    from paperbrowse.tui.cli_bookmarks import bookmark_app, export_app
-    from paperbrowse.tui.cli_cite import cite
-    from paperbrowse.tui.cli_fetch import fetch_app
+    from paperbrowse.tui.cli.bookmark_file import export_file, import_file
+    from paperbrowse.tui.cli.bookmarks import bookmark_app, export_app
+    from paperbrowse.tui.cli.cite import cite
+    from paperbrowse.tui.cli.fetch import fetch_app
+    from paperbrowse.tui.cli.watch import digest, mark_app, new, watch_app
     from paperbrowse.tui.cli_timeline import top, trend
-    from paperbrowse.tui.cli_watch import digest, mark_app, new, watch_app
 
     bookmark_app.command("export")(export_file)
     bookmark_app.command("import")(import_file)

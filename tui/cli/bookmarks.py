@@ -1,6 +1,6 @@
 """``paperbrowse bookmark …`` and ``paperbrowse export bibtex``: thin commands over the store.
 
-Registered by tui/cli.py. Services come from ``ctx.obj()`` (built lazily by the root callback).
+Registered by tui/cli. Services come from ``ctx.obj()`` (built lazily by the root callback).
 Every command that names papers validates all ids first: an unknown id is one clear line on
 stderr, exit code 1, and nothing changes. Output is plain text, never Rich markup.
 """
@@ -73,7 +73,7 @@ def _resolve_papers(ctx: typer.Context, ids: list[str]) -> list[Paper]:
 
 def _say_if_library_empty(svc: Any) -> None:
     """An unknown id or an empty listing on an empty library: the reason is that nothing has
-    been ingested yet, and the user is told how (exit 3, see tui/cli.py)."""
+    been ingested yet, and the user is told how (exit 3, see tui/cli/__init__.py)."""
     from paperbrowse.tui.cli import (
         require_papers,  # tui.cli imports this module: import when needed
     )

@@ -1,6 +1,6 @@
 """``paperbrowse fetch hf …`` and ``paperbrowse fetch arxiv …``: new papers into the library.
 
-Registered by tui/cli.py; thin over ``search.fetch``, which (with urllib3) is imported only once a
+Registered by tui/cli; thin over ``search.fetch``, which (with urllib3) is imported only once a
 fetch command runs, so no other command pays for an HTTP client. Output: a progress bar on a
 terminal, each wait and problem as one ``paperbrowse: …`` line on stderr, one summary line on
 stdout; exit 1 when anything was skipped or failed, 130 on Ctrl-C.
