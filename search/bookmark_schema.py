@@ -5,8 +5,11 @@ Each migration only ever adds: a user's bookmarks file is never rewritten destru
 
 from __future__ import annotations
 
-#: Now, as SQLite writes it: the same ISO 8601 UTC form as Python's ``isoformat()`` (ms).
+#: Now, as SQLite writes it: the same ISO 8601 UTC form as Python's ``isoformat()``, in ms. A
+#: bookmark's ``updated`` is never before its own creation (microseconds, from Python): such
+#: strings compare in time order, "+" sorting below every digit.
 _NOW = "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')"
+_UPDATED_NOW = f"max({_NOW}, created)"
 
 #: Each migration takes the schema from version i to i + 1 (index i in this list).
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -43,11 +46,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE bookmarks ADD COLUMN updated TEXT",
         "UPDATE bookmarks SET updated = created",
         f"""CREATE TRIGGER bookmarks_changed AFTER UPDATE OF note, read ON bookmarks
-            BEGIN UPDATE bookmarks SET updated = {_NOW} WHERE id = NEW.id; END""",
+            BEGIN UPDATE bookmarks SET updated = {_UPDATED_NOW} WHERE id = NEW.id; END""",
         f"""CREATE TRIGGER tag_added AFTER INSERT ON tags
-            BEGIN UPDATE bookmarks SET updated = {_NOW} WHERE id = NEW.id; END""",
+            BEGIN UPDATE bookmarks SET updated = {_UPDATED_NOW} WHERE id = NEW.id; END""",
         f"""CREATE TRIGGER tag_removed AFTER DELETE ON tags
-            BEGIN UPDATE bookmarks SET updated = {_NOW} WHERE id = OLD.id; END""",
+            BEGIN UPDATE bookmarks SET updated = {_UPDATED_NOW} WHERE id = OLD.id; END""",
     ),
     # v4: read state for every paper (not only bookmarks), saved searches ("watches") and the
     # user's sessions (for "new since my last session"). One source of truth for read state:

@@ -92,10 +92,7 @@ def normalize_tag(tag: str) -> str:
 
 
 def _now() -> datetime:
-    # Milliseconds, as SQLite's clock gives them to the triggers that keep ``updated``: a
-    # bookmark is never changed, by that clock, before it was made.
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    return datetime.now(UTC)
 
 
 class BookmarkStore:

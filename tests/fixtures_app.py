@@ -236,6 +236,14 @@ async def scene_history(pilot: Any) -> None:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
+    # The similar papers arrive after the paper (their own lane): the pane's height, and so its
+    # scrollbar, is final only once they are listed.
+    similar = pilot.app.screen.query_one("#similar")
+    for _ in range(200):
+        if similar.option_count:
+            break
+        await pilot.pause(0.02)
+    await settle(pilot)
 
 
 async def scene_reader(pilot: Any) -> None:

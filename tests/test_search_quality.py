@@ -378,7 +378,7 @@ def test_an_index_of_schema_4_is_rebuilt_with_folding(tmp_path) -> None:
     from whoosh import fields, index
     from whoosh.analysis import StemmingAnalyzer
 
-    assert SCHEMA_VERSION == 5
+    assert SCHEMA_VERSION >= 5  # folding came with 5; later versions keep it
     library = Library(Locations(tmp_path / "data"))
     library.ingest([_dump(tmp_path)])
     papers = [library.get(r["id"]) for r in RECORDS]
@@ -409,8 +409,8 @@ def test_an_index_of_schema_4_is_rebuilt_with_folding(tmp_path) -> None:
     ix = index.create_in(str(index_dir), old)
     with ix.writer() as w:
         for paper in papers:
-            doc = document(paper)
-            doc.pop("title_exact")
+            # Only the fields version 4 had (later versions added more than title_exact).
+            doc = {k: v for k, v in document(paper).items() if k in old.names()}
             doc["keywords"] = ",".join(paper.keywords)
             w.add_document(**doc)
     ix.close()
@@ -418,7 +418,7 @@ def test_an_index_of_schema_4_is_rebuilt_with_folding(tmp_path) -> None:
     library = Library(locations)
     assert library.index.needs_rebuild()
     assert _ids(library, "author:balazs") == ["2412.00002"]  # folded: the index was rebuilt
-    assert (index_dir / "SCHEMA_VERSION").read_text() == "5"
+    assert (index_dir / "SCHEMA_VERSION").read_text() == str(SCHEMA_VERSION)
     library.close()
     assert locations.bookmarks_db.read_bytes() == bookmarks_before
 
