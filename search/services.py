@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,23 @@ class Services:
         front ends call it off their event loop, after showing that they are building it)."""
         if self.sample_pending:
             self.library.ingest([sample_dir()], as_of=SAMPLE_CAPTURED)
+
+    def sample_has(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are papers of the bundled sample: the library the app shows a user
+        who has none of their own, where bookmarks made then find their papers. Only a sample
+        the app has built is read; none is built here."""
+        if not ids:
+            return set()
+        if self.sample:
+            return {p.id for p in self.library.get_many(ids)}
+        locations = sample_locations(self.locations)
+        if not locations.library_db.exists():
+            return set()
+        library = Library(locations)
+        try:
+            return {p.id for p in library.get_many(ids)}
+        finally:
+            library.close()
 
     def own_library_state(self) -> LibraryState | None:
         """The user's own library (not the sample), read apart from ``library``: cheap enough
@@ -108,10 +126,16 @@ def build_services(
     return Services(locations, library, bookmarks, sample)
 
 
+def sample_locations(locations: Locations) -> Locations:
+    """Where the bundled sample's library is kept: a folder of the data dir, apart from the
+    user's own papers."""
+    return Locations(locations.data_dir / "sample")
+
+
 def open_sample_library(locations: Locations, *, ingest: bool = True) -> Library:
     """The bundled sample pages' library, in ``<data dir>/sample``; ingested now if it is new
     and ``ingest`` (else see :meth:`Services.prepare_sample`)."""
-    library = Library(Locations(locations.data_dir / "sample"))
+    library = Library(sample_locations(locations))
     if ingest and library.count() == 0:
         library.ingest([sample_dir()], as_of=SAMPLE_CAPTURED)
     return library

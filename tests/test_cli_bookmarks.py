@@ -233,3 +233,44 @@ def test_exported_file_compiles(data: Path, tmp_path: Path) -> None:
 
     bbl, _ = compile_bib(tmp_path, (tmp_path / "refs.bib").read_text(), "plain")
     assert bbl.count("\\bibitem") == len(ids)
+
+
+def test_bookmarks_made_on_the_bundled_sample_are_listed_as_in_it(tmp_path):
+    """A new user's app shows the bundled sample (no library of their own yet); what they
+    bookmark there is in the sample, and `bookmark list` says so with the paper's title, while
+    a bookmark whose paper is in neither library keeps "(not in the library)"."""
+    from paperbrowse.search.models import Paper
+    from paperbrowse.search.services import build_services
+
+    data = tmp_path / "data"
+    app_services = build_services(data, use_sample_if_empty=True)  # as the app opens it
+    assert app_services.sample
+    app_services.prepare_sample()
+    first = app_services.library.search("", sort="date", limit=2).hits
+    for hit in first:
+        app_services.bookmarks.add(hit.paper, tags=["first-day"])
+    app_services.bookmarks.add(Paper(id="2101.99999", title="Gone from every library"))
+    app_services.close()
+
+    out = pb(data, "bookmark", "list").stdout.splitlines()
+    lines = {line.split()[0]: line for line in out}
+    assert len(lines) == 3
+    for hit in first:
+        line = lines[hit.paper.id]
+        assert hit.paper.title in line
+        assert line.endswith("#first-day  (in the bundled sample)")
+    assert lines["2101.99999"].endswith("Gone from every library  (not in the library)")
+
+    listed = {m["id"]: (m["in_library"], m["in_sample"]) for m in listing(data)}
+    assert listed == {
+        **{hit.paper.id: (False, True) for hit in first},
+        "2101.99999": (False, False),
+    }
+    # Listing never builds the sample where the app has not: a data dir without one says
+    # "(not in the library)" and gains no sample folder.
+    other = tmp_path / "other"
+    mark = build_services(other)
+    mark.bookmarks.add(first[0].paper)
+    mark.close()
+    assert pb(other, "bookmark", "list").stdout.rstrip().endswith("(not in the library)")
+    assert not (other / "sample").exists()

@@ -107,13 +107,16 @@ def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
     return found
 
 
-def _line(mark: Bookmark, in_library: bool = True) -> str:
-    """One bookmark as a list line: id, year, read mark, title, tags."""
+def _line(mark: Bookmark, in_library: bool = True, in_sample: bool = False) -> str:
+    """One bookmark as a list line: id, year, read mark, title, tags, and where its paper is
+    when that is not the user's library."""
     year = str(mark.paper.year) if mark.paper.year else "----"
     read = "x" if mark.read else " "
     tags = "  " + " ".join(f"#{t}" for t in mark.tags) if mark.tags else ""
-    missing = "  (not in the library)" if not in_library else ""
-    return f"{mark.id:<16} {year} [{read}] {mark.paper.title}{tags}{missing}"
+    where = ""
+    if not in_library:
+        where = "  (in the bundled sample)" if in_sample else "  (not in the library)"
+    return f"{mark.id:<16} {year} [{read}] {mark.paper.title}{tags}{where}"
 
 
 def in_library_ids(ctx: typer.Context, marks: list[Bookmark]) -> set[str]:
@@ -121,7 +124,15 @@ def in_library_ids(ctx: typer.Context, marks: list[Bookmark]) -> set[str]:
     return {p.id for p in _services(ctx).library.get_many([m.id for m in marks])}
 
 
-def bookmark_json(mark: Bookmark, in_library: bool = True) -> dict[str, Any]:
+def in_sample_ids(ctx: typer.Context, marks: list[Bookmark], present: set[str]) -> set[str]:
+    """Which of ``marks`` the library lacks are papers of the bundled sample: bookmarked in the
+    app while it showed the sample (a new user's first library, search/services.py)."""
+    return _services(ctx).sample_has([m.id for m in marks if m.id not in present])
+
+
+def bookmark_json(
+    mark: Bookmark, in_library: bool = True, in_sample: bool = False
+) -> dict[str, Any]:
     """The ``bookmark list --json`` record of one bookmark."""
     paper = mark.paper
     arxiv = paper.arxiv_id or bare_arxiv_id(paper.id)
@@ -140,6 +151,7 @@ def bookmark_json(mark: Bookmark, in_library: bool = True) -> dict[str, Any]:
         "updated": (mark.updated or mark.created).isoformat(),
         "key": mark.key,
         "in_library": in_library,
+        "in_sample": in_sample,
     }
 
 
@@ -189,11 +201,12 @@ def list_(
     """Bookmarks, newest first."""
     marks = _services(ctx).bookmarks.list(tag=tag)
     present = in_library_ids(ctx, marks)
+    sample = in_sample_ids(ctx, marks, present)
     if as_json:
-        typer.echo(json_text([bookmark_json(m, m.id in present) for m in marks]))
+        typer.echo(json_text([bookmark_json(m, m.id in present, m.id in sample) for m in marks]))
         return
     for mark in marks:
-        _out(_line(mark, mark.id in present))
+        _out(_line(mark, mark.id in present, mark.id in sample))
     if not marks:
         typer.echo(f"no bookmarks{f' tagged {tag}' if tag else ''}", err=True)
         if tag is None:
