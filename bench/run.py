@@ -290,13 +290,78 @@ def probe_queries(data_dir: str) -> dict:
 
 def probe_tui(data_dir: str) -> dict:
     """The app under run_test(): first paint, keystroke-to-results (after a pause, while typing),
-    key echo, the worker-to-frame hand-over, and memory."""
+    key echo, the worker-to-frame hand-over, the watch list, and memory."""
     t0 = time.perf_counter()
     from paperbrowse.search.services import build_services
     from paperbrowse.tui.app import PaperBrowseApp
 
     import_ms = (time.perf_counter() - t0) * 1000
     return asyncio.run(_tui(data_dir, t0, import_ms, build_services, PaperBrowseApp))
+
+
+#: A daily reader's state for the TUI probe's second run (issue 16): this share of the papers
+#: read, these bookmarks and watches, and this share of the papers new since the last session.
+STATE_READ_EVERY = 20  # 5% read
+STATE_BOOKMARKS = 8
+STATE_NEW_SHARE = 0.01
+#: (name, query, filters): saved searches over the generator's vocabulary, of every kind of
+#: query the watch list counts (a term, a phrase, an AND, a prefix, a field with a date filter).
+STATE_WATCHES: list[tuple[str, str, dict]] = [
+    ("diffusion", "diffusion", {}),
+    ("llm", '"language model"', {}),
+    ("gnn", "graph neural", {}),
+    ("quant", "quant*", {}),
+    ("recent transformers", "title:transformer", {"since": "2024-01-01"}),
+]
+
+
+def probe_user_state(data_dir: str) -> dict:
+    """Give the library in ``data_dir`` a daily reader's state, as the app and CLI would store
+    it: every STATE_READ_EVERY-th paper read, a few bookmarks (tagged), the watches, and a last
+    session that ended after all but the newest STATE_NEW_SHARE of the papers had arrived.
+
+    A generated library arrives in one ingest, so its arrival times are moved back (two days
+    for the older papers, now for the newest share): the bench library is derived data made for
+    this run, and "new since the last session" then counts what a daily reader's would."""
+    from datetime import timedelta
+
+    from paperbrowse.search.reading import ReadState, Sessions
+    from paperbrowse.search.services import build_services
+    from paperbrowse.search.watches import Watch, Watches, filters_from_dict
+
+    services = build_services(data_dir)
+    library, store = services.library, services.bookmarks
+    db = library.records.db
+    ids = [r[0] for r in db.execute("SELECT id FROM arrivals ORDER BY id")]
+    now = datetime.now(UTC)
+    newest = max(1, round(len(ids) * STATE_NEW_SHARE))
+    old_stamp = (now - timedelta(days=2)).isoformat(timespec="microseconds")
+    with db:
+        db.execute("UPDATE arrivals SET at = ?", (old_stamp,))
+        db.executemany(
+            "UPDATE arrivals SET at = ? WHERE id = ?",
+            [(now.isoformat(timespec="microseconds"), i) for i in ids[-newest:]],
+        )
+    read = ids[::STATE_READ_EVERY]
+    ReadState(store).mark(read, True)
+    step = max(1, len(ids) // STATE_BOOKMARKS)
+    for k, paper in enumerate(library.get_many(ids[::step][:STATE_BOOKMARKS])):
+        store.add(paper, tags=["to-read"] if k % 2 else ["bench", "to-read"])
+    watches = Watches(store)
+    for name, query, spec in STATE_WATCHES:
+        watches.add(Watch(name, query, filters_from_dict(spec)), replace=True)
+    sessions = Sessions(store)
+    sessions.start(now - timedelta(days=1, hours=1))
+    sessions.end(now - timedelta(days=1))
+    out = {
+        "papers": len(ids),
+        "read": len(read),
+        "bookmarks": len(store.ids()),
+        "watches": len(watches.list()),
+        "new": newest,
+    }
+    services.close()
+    return out
 
 
 #: Seconds between keys when typing slowly: above the app's debounce, so each key runs a query.
@@ -315,6 +380,12 @@ async def _tui(data_dir, t0, import_ms, build_services, app_class) -> dict:
         out["first_paint_ms"] = (time.perf_counter() - t1) * 1000
         out["first_paint_from_start_ms"] = (time.perf_counter() - t0) * 1000
         out["first_total"] = screen.result.total
+        # The read set and the count of new papers (on the lanes, after the first query): typing
+        # is timed once they are in, so that the list draws with the read state.
+        await _until(pilot, lambda: screen.new_since != "")
+        out["reading_loaded_ms"] = (time.perf_counter() - t1) * 1000
+        out["read_loaded"] = len(screen.read_ids)
+        out["new_loaded"] = len(screen.new_papers)
         stamps = _stamp_hand_over(app, screen)
         await pilot.press("slash")
         await pilot.pause()
@@ -372,6 +443,17 @@ async def _tui(data_dir, t0, import_ms, build_services, app_class) -> dict:
         out["typing_ms"] = while_typing
         out["key_echo_ms"] = {"p50": statistics.median(echo), "max": max(echo)}
         out["hand_over_ms"] = hand_over
+        # The watch list (w): each watch's new unread papers counted on the reads lane, then
+        # the list on screen; timed from the key to the screen being shown.
+        from paperbrowse.tui.widgets.watches import WatchesScreen
+
+        await pilot.press("escape")
+        t = time.perf_counter()
+        _send_key(app, "w")
+        await _wait(lambda: isinstance(app.screen, WatchesScreen))
+        out["watch_list_ms"] = (time.perf_counter() - t) * 1000
+        out["watch_rows"] = [r.new_unread for r in app.screen.rows]
+        await pilot.press("escape")
         out["rss_now_mb"] = _current_rss_mb()
     services.close()
     return out | _rss_mb()
@@ -456,6 +538,7 @@ PROBES = {
     "_naive": probe_naive,
     "_queries": probe_queries,
     "_tui": probe_tui,
+    "_user_state": probe_user_state,
 }
 
 
@@ -591,6 +674,14 @@ def run_size(n: int, workdir: Path, *, naive: bool, tui: bool) -> dict:
             res["tui"] = _child("_tui", str(data), timeout=600)
         except Exception as exc:  # noqa: BLE001 - the app is young; report, don't abort
             res["tui"] = {"error": str(exc)[-500:]}
+        # Again with a daily reader's read state, bookmarks and watches (issue 16), in the same
+        # run so that the two rows compare.
+        _say(f"{n}: TUI with a user state")
+        try:
+            state = _child("_user_state", str(data))
+            res["tui_state"] = _child("_tui", str(data), timeout=600) | {"state": state}
+        except Exception as exc:  # noqa: BLE001
+            res["tui_state"] = {"error": str(exc)[-500:]}
     _say(f"{n}: re-ingest with 1% new")
     grown = lib_dir / "grown.tmp"
     write_dump(grown, n, extra=max(1, n // 100))
@@ -820,16 +911,17 @@ def render(results: dict) -> str:
             "| papers | import app ms | first paint ms (services + app → first results shown) "
             "| keystroke → results ms, after a pause | keystroke → results ms, while typing "
             "(incl. debounce) | worker → painted ms (median) | key echo ms p50 / max "
-            "| debounce ms | RSS MB |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| debounce ms | RSS MB | read state + new count in ms | w → watch list ms |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for r in full:
-            t = r.get("tui")
+        rows = [(r.get("tui"), _f(r["papers"])) for r in full]
+        rows += [(r.get("tui_state"), f"{_f(r['papers'])} + reader state") for r in full]
+        for t, label in rows:
             if not t:
                 continue
             if "error" in t:
                 last = t["error"].splitlines()[-1]
-                out.append(f"| {_f(r['papers'])} | failed: {last} ||||||||")
+                out.append(f"| {label} | failed: {last} ||||||||||")
                 continue
             # Runs from before the probe timed these are kept with --keep: shown as –.
             typing = ", ".join(_f(x) for x in t.get("typing_ms", ())) or "–"
@@ -837,11 +929,27 @@ def render(results: dict) -> str:
             painted = _f(statistics.median(h["total_ms"] for h in hand_over)) if hand_over else "–"
             echo = t.get("key_echo_ms")
             echo_text = f"{_f(echo['p50'])} / {_f(echo['max'])}" if echo else "–"
+            reading = _f(t["reading_loaded_ms"]) if "reading_loaded_ms" in t else "–"
+            watch_list = "–"
+            if "watch_list_ms" in t:
+                counts = ", ".join("?" if n is None else _f(n) for n in t["watch_rows"])
+                watch_list = f"{_f(t['watch_list_ms'])} ({counts or 'no watches'})"
             out.append(
-                f"| {_f(r['papers'])} | {_f(t['import_ms'])} | **{_f(t['first_paint_ms'])}** | "
+                f"| {label} | {_f(t['import_ms'])} | **{_f(t['first_paint_ms'])}** | "
                 f"**{', '.join(_f(x) for x in t['keystroke_ms'])}** | {typing} | {painted} | "
-                f"{echo_text} | {_f(t['debounce_ms'])} | {_f(t['rss_now_mb'])} |"
+                f"{echo_text} | {_f(t['debounce_ms'])} | {_f(t['rss_now_mb'])} | {reading} | "
+                f"{watch_list} |"
             )
+        for r in full:
+            state = (r.get("tui_state") or {}).get("state")
+            if state:
+                out.append("")
+                out.append(
+                    f"Reader state of the second {_f(r['papers'])} row: {_f(state['read'])} "
+                    f"papers read ({100 / STATE_READ_EVERY:.0f}%), {state['bookmarks']} "
+                    f"bookmarks, {state['watches']} watches, {_f(state['new'])} papers new since "
+                    "the last session (`probe_user_state`)."
+                )
         out += ["", "Load average before → after each size:", ""]
         for r in full:
             out.append(f"- {_f(r['papers'])}: {r['load_before']} → {r['load_after']}")

@@ -83,3 +83,48 @@ def test_report_keeps_runs_measured_before_the_typing_figures():
     first = min(r["papers"] for r in results["sizes"] if "ingest" in r)
     cells = _tui_row(run.render(results), f"{first:,}")
     assert cells[3:7] == ["**283, 234, 219**", "–", "–", "–"]
+
+
+@pytest.mark.slow  # the app driven through every figure, over a reader's state
+def test_tui_probe_runs_again_over_a_reader_state(tmp_path):
+    """The second TUI run of the benchmark (issue 16): read state, bookmarks, watches and a
+    last session are in place, and the app under the probe really starts with them."""
+    from paperbrowse.search.services import build_services
+    from paperbrowse.tui.app import PaperBrowseApp
+
+    from tests.fixtures_app import sample_services
+
+    services = sample_services(tmp_path)
+    data_dir = services.locations.data_dir
+    papers = services.library.count()
+    services.close()
+    state = run.probe_user_state(str(data_dir))
+    assert state["papers"] == papers
+    assert state["read"] == len(range(0, papers, run.STATE_READ_EVERY))
+    assert state["watches"] == len(run.STATE_WATCHES)
+    assert state["new"] == max(1, round(papers * run.STATE_NEW_SHARE))
+    out = asyncio.run(run._tui(str(data_dir), 0.0, 0.0, build_services, PaperBrowseApp))
+    assert out["read_loaded"] == state["read"]
+    assert out["new_loaded"] == state["new"]
+    assert len(out["watch_rows"]) == len(run.STATE_WATCHES)
+    assert all(n is not None for n in out["watch_rows"])
+    assert out["watch_list_ms"] > 0 and out["reading_loaded_ms"] > 0
+
+
+def test_report_shows_the_reader_state_row_beside_the_plain_one():
+    results = _results_with_tui(
+        {"reading_loaded_ms": 420.0, "watch_list_ms": 35.0, "watch_rows": [0, 3]}
+    )
+    full = [r for r in results["sizes"] if "ingest" in r]
+    full[0]["tui_state"] = full[0]["tui"] | {
+        "first_paint_ms": 500.0,
+        "watch_rows": [2, None],
+        "state": {"read": 5000, "bookmarks": 8, "watches": 2, "new": 1000},
+    }
+    first = f"{min(r['papers'] for r in full):,}"
+    text = run.render(results)
+    assert _tui_row(text, first)[9:] == ["420", "35 (0, 3)"]
+    state_row = _tui_row(text, f"{first} + reader state")
+    assert state_row[2] == "**500**"
+    assert state_row[10] == "35 (2, ?)"
+    assert "5,000 papers read (5%), 8 bookmarks, 2 watches, 1,000 papers new" in text
