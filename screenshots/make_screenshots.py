@@ -1,5 +1,5 @@
 """Write the README's pictures: screenshots/{main,detail,filters,bookmarks,help,reader,theme,
-chart}.svg.
+chart,watches}.svg.
 
 They show the same fixed library and states as the snapshot tests (tests/fixtures_app.py):
 the bundled sample pages read as of a pinned day. Run from anywhere:
@@ -20,6 +20,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))  # for tests.fixtures_app when run as a plain script
 
 from tests.fixtures_app import (  # noqa: E402
+    add_watches,
     bookmark_a_few,
     make_app,
     sample_services,
@@ -31,6 +32,7 @@ from tests.fixtures_app import (  # noqa: E402
     scene_reader,
     scene_search,
     scene_theme,
+    scene_watches,
 )
 
 SIZE = (120, 36)
@@ -43,6 +45,7 @@ SCENES = {
     "reader": scene_reader,
     "theme": scene_theme,
     "chart": scene_chart,
+    "watches": scene_watches,
 }
 
 
@@ -56,6 +59,8 @@ async def shoot(name: str, scene, folder: Path) -> Path:
         try:
             if name in ("bookmarks", "theme"):
                 bookmark_a_few(services)
+            if name == "watches":
+                add_watches(services)
             app = make_app(services)
             async with app.run_test(size=SIZE) as pilot:
                 await scene(pilot)

@@ -262,3 +262,36 @@ async def scene_theme(pilot: Any) -> None:
     await settle(pilot)
     await pilot.press("down", "enter")
     await settle(pilot)
+
+
+#: The watch the read paper belongs to: last of the watch list (watches are listed by name).
+READ_WATCH = "vision"
+
+
+def add_watches(services: Services) -> None:
+    """Four watches (one with a date filter, one that no new paper matches), the first
+    ``vision transformer`` paper read, and a last session that ended before the sample came
+    in: every paper is new since it, as for a reader who has just ingested a few days."""
+    from datetime import UTC, date, datetime
+
+    from paperbrowse.search.models import Filters
+    from paperbrowse.search.reading import ReadState, Sessions
+    from paperbrowse.search.watches import Watch, Watches
+
+    watches = Watches(services.bookmarks)
+    watches.add(Watch("agents", "agent"))
+    watches.add(Watch("diffusion", "diffusion", Filters(since=date(2025, 1, 1))))
+    watches.add(Watch("robots", "title:robot"))
+    watches.add(Watch(READ_WATCH, "vision transformer"))
+    first = services.library.search("vision transformer", limit=1).hits[0].paper.id
+    ReadState(services.bookmarks).mark([first], True)
+    sessions = Sessions(services.bookmarks)
+    sessions.start(datetime(2025, 12, 1, 8, tzinfo=UTC))
+    sessions.end(datetime(2025, 12, 1, 9, tzinfo=UTC))
+
+
+async def scene_watches(pilot: Any) -> None:
+    """The watch list (w) with each watch's new unread papers (call add_watches first)."""
+    await settle(pilot)
+    await pilot.press("w")
+    await settle(pilot)

@@ -1,16 +1,15 @@
-"""Snapshot of the watch list (w) at 120x36 over the fixed sample library, with two watches and
-one paper read (update with --snapshot-update, then look at the SVG)."""
+"""Snapshots of the watch list (w) at 120x36 over the fixed sample library: the scene of
+tests/fixtures_app.py that screenshots/watches.svg shows too (update with --snapshot-update,
+then look at the SVG)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from paperbrowse.search.reading import ReadState
-from paperbrowse.search.watches import Watch, Watches
 from textual.widgets import Input
 
-from tests.fixtures_app import make_app, sample_services, settle
+from tests.fixtures_app import add_watches, make_app, sample_services, scene_watches, settle
 
 SIZE = (120, 36)
 REPO = Path(__file__).resolve().parents[1]
@@ -25,28 +24,18 @@ def _fixed_terminal(monkeypatch):
 @pytest.fixture
 def services(tmp_path):
     services = sample_services(tmp_path, sample=True)
-    watches = Watches(services.bookmarks)
-    watches.add(Watch("vision", "vision transformer"))
-    watches.add(Watch("agents", "agent"))
-    first = services.library.search("vision transformer", limit=1).hits[0].paper.id
-    ReadState(services.bookmarks).mark([first], True)
+    add_watches(services)
     yield services
     services.close()
 
 
-async def _watches(pilot) -> None:
-    await settle(pilot)
-    await pilot.press("w")
-    await settle(pilot)
-
-
 def test_watch_list(snap_compare, services):
-    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=_watches)
+    assert snap_compare(make_app(services), terminal_size=SIZE, run_before=scene_watches)
 
 
 async def _opened(pilot) -> None:
-    await _watches(pilot)
-    await pilot.press("down", "enter")
+    await scene_watches(pilot)
+    await pilot.press("end", "enter")  # READ_WATCH, the last by name
     await settle(pilot)
 
 
