@@ -223,9 +223,15 @@ class Library:
         filters: Filters = Filters(),  # noqa: B008
     ) -> dict[str, int]:
         """Papers matching query and filters per month of their date (``YYYY-MM`` → count, in
-        month order; months without papers are absent). Raises QueryError for a bad query."""
+        month order; months without papers are absent). Raises QueryError for a bad query.
+
+        The query is read as :meth:`search` reads it (fields, ids, ``tag:``, the same errors),
+        so that a chart counts what the search shows."""
+        check_query_size(query)
+        meant = interpret(query)
+        filters = self._narrowed(filters, meant)
         self._ensure_index()
-        return self.index.month_counts(spell_symbols(query), filters)
+        return self.index.month_counts(spell_symbols(meant.text), filters)
 
     def featured_bounds(self) -> tuple[date | None, date | None]:
         """The first and the last day Hugging Face featured any paper of the library on."""

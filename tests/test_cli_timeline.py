@@ -4,6 +4,7 @@ text in `show` — through the installed entry point, on the real archive and du
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -125,8 +126,30 @@ def test_trend_of_a_bad_query_is_one_line(data):
     result = run("trend", "AND", data_dir=data)
     assert (result.returncode, result.stderr) == (
         1,
-        "paperbrowse: query 'AND' has no searchable words\n",
+        "paperbrowse: AND needs a word after it\n",  # as search says it
     )
+
+
+@pytest.mark.parametrize("query", ["foo:bar", "title:", 'title:"unclosed'])
+def test_trend_refuses_what_search_refuses_with_the_same_message(data, query):
+    """A query search cannot read as meant is no chart of something else (it was: "title:"
+    charted papers with the word "title", "foo:bar" said no papers match)."""
+    searched = run("search", query, data_dir=data)
+    trended = run("trend", query, data_dir=data)
+    assert searched.returncode == 1 and searched.stderr.startswith("paperbrowse: ")
+    assert (trended.returncode, trended.stderr, trended.stdout) == (1, searched.stderr, "")
+
+
+def test_trend_counts_what_search_finds_for_ids_and_tags(data, tmp_path):
+    """A paper's id or link, and tag:, as search reads them."""
+    one = json.loads(run("trend", "arxiv.org/abs/2501.09891", "--json", data_dir=data).stdout)
+    assert {m: n for m, n in one.items() if n} == {"2025-01": 1}
+    bookmarked = tmp_path / "data"
+    shutil.copytree(data, bookmarked)
+    added = run("bookmark", "add", "2501.09891", "2501.02976", "--tag", "mine", data_dir=bookmarked)
+    assert added.returncode == 0, added.stderr
+    tagged = json.loads(run("trend", "tag:mine", "--json", data_dir=bookmarked).stdout)
+    assert {m: n for m, n in tagged.items() if n} == {"2025-01": 2}
 
 
 def test_search_by_featured_day_apart_from_the_arxiv_date(data):
