@@ -190,3 +190,56 @@ def test_import_refuses_a_bad_watch_line(two_days: Path, tmp_path: Path) -> None
     (tmp_path / "f.jsonl").write_text(json.dumps(bad) + "\n")
     run = pb(two_days, "bookmark", "import", str(tmp_path / "f.jsonl"), ok=False)
     assert "f.jsonl:1: unknown filter 'nope'; nothing imported" in run.stderr
+
+
+HOSTILE_DAY = [
+    {
+        "paper": {
+            "id": "2502.99001",
+            "title": "Code as [a link](javascript:alert(1)) <img src=x> with $\\zeta$ & *stars*",
+            "summary": "We study code generation.",
+            "authors": [{"name": "A_b *C*", "hidden": False}],
+            "publishedAt": "2025-02-20T00:00:00.000Z",
+            "upvotes": 3,
+            "ai_summary": "A summary with <b>tags</b> and __under__ code generation.",
+        },
+        "publishedAt": "2025-02-21T00:00:00.000Z",
+    }
+]
+
+
+@pytest.mark.skipif(not COLLECTION.is_dir(), reason="collection not found")
+def test_digest_markdown_shows_titles_as_they_are(tmp_path: Path) -> None:
+    """The Markdown digest is read rendered (an email): text from a dump is text, never
+    emphasis, a link, HTML or math. A made-up title with a link, a tag and *stars* in it made
+    them (and its TeX was printed raw); the archive's "S*: Test Time Scaling for Code
+    Generation" (2025-02-21) must come out exactly as it is, escaped."""
+    from markdown_it import MarkdownIt
+
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps(HOSTILE_DAY), encoding="utf-8")
+    data = tmp_path / "data"
+    pb(data, "ingest", str(COLLECTION / "2025-02-21.json"), str(hostile))
+    pb(data, "watch", "add", "code", "code generation")
+    md = pb(data, "digest", "--since", "1h", "--markdown").stdout
+    html = MarkdownIt("commonmark").render(md)
+    assert "<em>" not in html and "<img" not in html and "<b>" not in html
+    assert "javascript:" not in html.replace("(javascript:alert(1))", "")
+    links = {}
+    for token in MarkdownIt("commonmark").parse(md):
+        children = token.children or []
+        for i, child in enumerate(children):
+            if child.type == "link_open":
+                end = next(j for j in range(i, len(children)) if children[j].type == "link_close")
+                text = "".join(c.content for c in children[i + 1 : end] if c.type == "text")
+                links[child.attrs["href"]] = text
+    titles = set(links.values())
+    assert "S*: Test Time Scaling for Code Generation" in titles, titles
+    # The hostile one: as typed, its TeX as text (as `show` prints it), one link only (its own).
+    hostile_links = [h for h, t in links.items() if t.startswith("Code as")]
+    assert hostile_links == ["https://arxiv.org/abs/2502.99001"]
+    assert (
+        links["https://arxiv.org/abs/2502.99001"]
+        == "Code as [a link](javascript:alert(1)) <img src=x> with ζ & *stars*"
+    )
+    assert "A_b *C*" in html and "&lt;b&gt;tags&lt;/b&gt; and __under__" in html

@@ -6,6 +6,7 @@ text (control codes stripped) or JSON through the one JSON writer.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -21,6 +22,7 @@ from paperbrowse.search.reading import (
     resolve_ids,
 )
 from paperbrowse.search.serialize import paper_to_dict
+from paperbrowse.search.tex2text import display_text
 from paperbrowse.search.text import arxiv_abs_url, strip_controls
 from paperbrowse.search.watches import Watch, Watches, filters_to_dict, new_unread
 
@@ -255,26 +257,43 @@ def _authors(names: list[str], most: int = 4) -> str:
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
+#: Characters Markdown (CommonMark, and GitHub's ``~`` and ``$`` math) would read as syntax.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|#])")
+
+
+def _md(text: str) -> str:
+    """Text from a dump as Markdown that shows it as it is: never emphasis, a link, HTML or
+    math (a title such as ``S*: Test Time Scaling``, or one with a link or a tag in it)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_link(url: str) -> str:
+    """A link target that cannot end early or break out: what would end it (a bracket, a
+    space) percent-encoded, as a browser would send it anyway."""
+    return "".join(f"%{ord(c):02X}" if c in "()<> \\\n\t" else c for c in url)
+
+
 def _digest_text(sections: list[tuple[Watch, list[dict]]], since: datetime, md: bool) -> str:
     head = f"paperbrowse digest: new since {since:%Y-%m-%d %H:%M} UTC"
     lines = [f"# {head}" if md else head, ""]
     for watch, entries in sections:
         title = f"{watch.name} ({len(entries)} new)"
-        lines += [f"## {title}" if md else title, ""]
+        lines += [f"## {_md(title)}" if md else title, ""]
         if not md:
             lines[-2] = title + "\n" + "-" * len(title)
         for e in entries:
             facts = [e["published"] or "no date"]
             if e["upvotes"] is not None:
                 facts.append(f"{e['upvotes']} upvotes")
+            title = display_text(e["title"])  # TeX as text, as the app and `show` print it
             if md:
-                name = f"[{e['title']}]({e['link']})" if e["link"] else e["title"]
+                name = f"[{_md(title)}]({_md_link(e['link'])})" if e["link"] else _md(title)
                 lines.append(f"- **{name}**  ")
-                lines.append(f"  {_authors(e['authors'])} · {' · '.join(facts)}  ")
+                lines.append(f"  {_md(_authors(e['authors']))} · {' · '.join(facts)}  ")
                 if e["summary"]:
-                    lines.append(f"  {e['summary']}")
+                    lines.append(f"  {_md(e['summary'])}")
             else:
-                lines.append(f"* {e['title']}")
+                lines.append(f"* {title}")
                 lines.append(f"  {_authors(e['authors'])} · {' · '.join(facts)}")
                 if e["link"]:
                     lines.append(f"  {e['link']}")
