@@ -29,7 +29,7 @@ def test_mark_read_and_unread_any_paper_and_bookmarks_agree(two_days: Path) -> N
     out = pb(two_days, "mark", "read", "2608.17253", "https://arxiv.org/abs/2608.18565").stdout
     assert out.strip() == "2 marked read; 0 were read already"
     assert (
-        "1 marked read; 1 were read already"
+        "1 marked read; 1 was read already"
         in pb(two_days, "mark", "read", "2608.17253", "2608.18423").stdout
     )
     # A bookmark made after the paper was read is read: one truth for read state.
@@ -44,6 +44,15 @@ def test_mark_read_and_unread_any_paper_and_bookmarks_agree(two_days: Path) -> N
     rows = json.loads(pb(two_days, "new", "--last-ingest", "--json").stdout)
     read = {r["id"] for r in rows if r["read"]}
     assert read == {"2608.17253", "2608.18565", "2608.18423"}
+
+
+def test_mark_counts_a_paper_named_twice_once(two_days: Path) -> None:
+    """Its id and its link are one paper: it was not "read already" (it said so)."""
+    twice = ("2608.17253", "https://arxiv.org/abs/2608.17253", "arXiv:2608.17253v2")
+    out = pb(two_days, "mark", "read", *twice).stdout
+    assert out.strip() == "1 marked read; 0 were read already"
+    out = pb(two_days, "mark", "unread", *twice, "2608.18565").stdout
+    assert out.strip() == "1 marked unread; 1 was unread already"
 
 
 def test_mark_unknown_id_changes_nothing(two_days: Path) -> None:

@@ -83,9 +83,12 @@ def _mark(ctx: typer.Context, ids: list[str], read: bool) -> None:
     found, unknown = resolve_ids(svc.library, ids)
     if unknown:
         raise _fail(f"not in the library: {', '.join(unknown)} (nothing marked)")
+    # One paper named twice (its id and its link) is one paper: counted once.
+    found = list(dict.fromkeys(found))
     changed = ReadState(svc.bookmarks).mark(found, read)
     state = "read" if read else "unread"
-    _out(f"{changed} marked {state}; {len(found) - changed} were {state} already")
+    already = len(found) - changed
+    _out(f"{changed} marked {state}; {already} {'was' if already == 1 else 'were'} {state} already")
 
 
 @mark_app.command("read")
