@@ -100,7 +100,15 @@ def test_watch_add_list_remove(two_days: Path) -> None:
     first = digest["watches"][0]["papers"][0]["id"]
     pb(two_days, "mark", "read", first)
     assert json.loads(pb(two_days, "watch", "list", "--json").stdout)[0]["new"] == count - 1
-    assert "lang  " in pb(two_days, "watch", "list").stdout
+    # In columns, the count first (as the app's list): what it counts is said once.
+    pb(two_days, "watch", "add", "everything", "")
+    lines = pb(two_days, "watch", "list").stdout.splitlines()
+    assert lines[0] == "new unread papers in the last ingest, per watch:"
+    assert lines[1:] == [
+        "14  everything  (every paper)",  # the last ingest's 15, one read
+        f"{count - 1:>2}  lang        'language model' ≥10 upvotes",
+    ]
+    pb(two_days, "watch", "remove", "everything")
     assert pb(two_days, "watch", "remove", "lang").stdout.strip() == "removed watch lang"
     assert "no watch named 'lang'" in pb(two_days, "watch", "remove", "lang", ok=False).stderr
     assert "no watches yet" in pb(two_days, "watch", "list").stdout

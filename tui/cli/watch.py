@@ -220,9 +220,13 @@ def watch_list(
     if not rows:
         _out('no watches yet: paperbrowse watch add NAME "QUERY"')
         return
-    for watch, count in rows:
-        shown = "?" if count is None else str(count)
-        _out(f"{watch.name}  {shown} new unread {what}  {watch.describe()}")
+    # As the app's watch list draws it: the count first, in columns, what it counts said once.
+    _out(f"new unread papers {what}, per watch:")
+    counts = ["?" if count is None else str(count) for _, count in rows]
+    digits = max(len(c) for c in counts)
+    names = max(len(w.name) for w, _ in rows)
+    for (watch, _), shown in zip(rows, counts, strict=True):
+        _out(f"{shown:>{digits}}  {watch.name:<{names}}  {watch.describe()}")
 
 
 @watch_app.command("remove")
