@@ -14,10 +14,11 @@ import bisect
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from paperbrowse.search.engine import ranking, whoosh_private
-from paperbrowse.search.engine.queries import BOUNDED_CLASSES
+from paperbrowse.search.engine.queries import BOUNDED_CLASSES, filter_query
 from paperbrowse.search.models import Filters
 from whoosh import formats, query, scoring
 
@@ -32,6 +33,10 @@ SORT_FIELDS = {
     "featured": ("featured", "upvotes"),
     "rising": ("rising", "upvotes"),
 }
+
+
+#: Up to this many paper ids, an id filter reads their terms; more, it scans the id column.
+ID_TERMS_MAX = 64
 
 
 class SearcherCache:
@@ -139,16 +144,36 @@ class SearcherCache:
 
     # -- sets ----------------------------------------------------------------------------------
 
-    def filter_set(self, filters: Filters, flt: query.Query | None) -> set[int] | None:
+    def filter_set(self, filters: Filters) -> set[int] | None:
         """The documents ``filters`` allow (None: all of them), cached: never modify it."""
-        if flt is None:
-            return None
         if filters not in self._filters:
+            if filters.ids is None:
+                flt = filter_query(filters)
+                if flt is None:
+                    return None
+                docs = self.docs(flt)
+            else:
+                # The papers allowed by id (what is new, a watch's new papers: thousands of
+                # ids) apart from the rest: as terms, 10,000 ids took 4 s at 100k papers.
+                rest = self.filter_set(replace(filters, ids=None))
+                docs = self._id_docs(filters.ids, rest)
             if len(self._filters) >= self.FILTER_CACHE:
                 self._filters.pop(next(iter(self._filters)))
             # A set (not frozenset): Whoosh's filter argument accepts only that type.
-            self._filters[filters] = self.docs(flt)
+            self._filters[filters] = docs
         return self._filters[filters]
+
+    def _id_docs(self, wanted: frozenset[str], within: set[int] | None) -> set[int]:
+        """The live documents (of ``within``, if given) of the papers with these ids: a few
+        ids by their terms, more by one pass over the id column (~10 ms at 100k papers)."""
+        if len(wanted) <= ID_TERMS_MAX:
+            out: set[int] = set()
+            for paper_id in wanted:
+                out |= self._term("id", paper_id)
+            return out if within is None else out & within
+        ids = self.ids()
+        docs = within if within is not None else self.searcher.reader().all_doc_ids()
+        return {d for d in docs if ids[d] in wanted}
 
     def docs(self, q: query.Query) -> set[int]:
         """Doc numbers matching ``q`` (deleted ones excluded): a new set the caller may

@@ -16,7 +16,6 @@ from paperbrowse.search.engine import ranking
 from paperbrowse.search.engine.cache import SearcherCache
 from paperbrowse.search.engine.queries import (
     capped_expansions,
-    filter_query,
     has_expansion,
     matched_terms,
     scored_expansions,
@@ -114,7 +113,7 @@ class PaperIndex(TimelineQueries, IndexStore):
         id_of = cache.id_of
         every = isinstance(q, query.Every)
         try:
-            allowed = cache.filter_set(filters, filter_query(filters))
+            allowed = cache.filter_set(filters)
             # Every paper, unfiltered: the cached order is the answer (the app's first screen).
             key = sort_key(sort, q)
             # A phrase (or other query the sets cannot answer) is matched once, by Whoosh,
@@ -179,7 +178,7 @@ class PaperIndex(TimelineQueries, IndexStore):
         if filters.ids is not None and not filters.ids:
             return {name: {} for name in FACETS}
         cache = self.cache()
-        flt = cache.filter_set(filters, filter_query(filters))
+        flt = cache.filter_set(filters)
         if not sets_answer(q):
             return self._whoosh_facets(q, flt)
         docs = None if isinstance(q, query.Every) else cache.docs(q)

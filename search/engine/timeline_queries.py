@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from paperbrowse.search.engine.queries import filter_query, sets_answer
+from paperbrowse.search.engine.queries import sets_answer
 from paperbrowse.search.engine.timeline import from_datenum
 from paperbrowse.search.models import Filters
 from whoosh import query, sorting
@@ -22,7 +22,7 @@ class TimelineQueries:
         if filters.ids is not None and not filters.ids:
             return {}
         cache = self.cache()  # type: ignore[attr-defined]
-        flt = cache.filter_set(filters, filter_query(filters))
+        flt = cache.filter_set(filters)
         if sets_answer(q):
             docs = None if isinstance(q, query.Every) else cache.docs(q)
             if docs is not None and flt is not None:
