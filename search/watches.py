@@ -142,3 +142,17 @@ def new_unread(
 ) -> list[Paper]:
     """The watch's new papers the user has not read."""
     return matches(library, watch, new - read)
+
+
+def count_new_unread(
+    library: Library, watch: Watch, new: frozenset[str], read: frozenset[str]
+) -> int:
+    """How many of the watch's new papers the user has not read: the count alone, without
+    reading the papers (the watch list shows only the number).
+
+    Raises ``search.models.QueryError`` for a query the index cannot parse."""
+    among = new - read
+    if not among or library.count() == 0:
+        return 0
+    filters = Filters(**{n: getattr(watch.filters, n) for n in _FILTER_FIELDS}, ids=among)
+    return library.search(watch.query, filters, sort="date", limit=0, all_ids=False).total

@@ -93,3 +93,34 @@ def test_rebuild_keeps_arrivals(tmp_path: Path) -> None:
         assert sorted(library.records.arrived_since(first)) == sorted(ids)
     finally:
         library.close()
+
+
+def test_the_watch_count_is_the_number_of_new_unread_papers(tmp_path: Path) -> None:
+    """The watch list counts without reading the papers; the count is the list's length."""
+    from datetime import date
+
+    from paperbrowse.search.models import Filters, QueryError
+    from paperbrowse.search.watches import Watch, count_new_unread, new_unread
+
+    from tests.fixtures_app import sample_services
+
+    services = sample_services(tmp_path)
+    try:
+        library = services.library
+        every = frozenset(library.search("", limit=None).ids)
+        read = frozenset(library.search("vision transformer", limit=3).ids[:3])
+        watches = [
+            Watch("v", "vision transformer"),
+            Watch("d", "diffusion", Filters(since=date(2025, 1, 1))),
+            Watch("all", ""),
+            Watch("none", "title:robot"),
+        ]
+        for new in (every, frozenset(sorted(every)[:40]), frozenset()):
+            for watch in watches:
+                expected = len(new_unread(library, watch, new, read))
+                assert count_new_unread(library, watch, new, read) == expected
+        assert count_new_unread(library, watches[2], every, read) == len(every) - 3
+        with pytest.raises(QueryError):
+            count_new_unread(library, Watch("bad", "foo:bar"), every, read)
+    finally:
+        services.close()

@@ -24,7 +24,13 @@ from paperbrowse.search.reading import (
 from paperbrowse.search.serialize import paper_to_dict
 from paperbrowse.search.tex2text import display_text
 from paperbrowse.search.text import arxiv_abs_url, strip_controls
-from paperbrowse.search.watches import Watch, Watches, filters_to_dict, new_unread
+from paperbrowse.search.watches import (
+    Watch,
+    Watches,
+    count_new_unread,
+    filters_to_dict,
+    new_unread,
+)
 
 mark_app = typer.Typer(
     help="Mark papers read or unread (any paper, bookmarked or not).",
@@ -206,7 +212,7 @@ def watch_list(
     rows = []
     for watch in watches:
         try:
-            count: int | None = len(new_unread(svc.library, watch, new, read))
+            count: int | None = count_new_unread(svc.library, watch, new, read)
         except QueryError:
             count = None
         rows.append((watch, count))

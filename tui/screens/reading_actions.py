@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from paperbrowse.search.models import Filters, QueryError
 from paperbrowse.search.reading import ReadState, Sessions, last_ingest_ids, new_ids
-from paperbrowse.search.watches import Watch, Watches, new_unread
+from paperbrowse.search.watches import Watch, Watches, count_new_unread
 from paperbrowse.tui.dbwork import ask
 from paperbrowse.tui.widgets.results_list import ResultsList
 from paperbrowse.tui.widgets.watches import WatchesScreen, WatchRow
@@ -253,7 +253,7 @@ class ReadingActions:
             rows = []
             for watch in Watches(services.bookmarks).list():
                 try:
-                    n: int | None = len(new_unread(services.library, watch, new, read))
+                    n: int | None = count_new_unread(services.library, watch, new, read)
                 except QueryError:
                     n = None
                 rows.append(WatchRow(watch, n))
