@@ -202,3 +202,52 @@ async def test_r_after_an_ingest_counts_the_new_papers_and_reads_marks_made_else
         await until(pilot, lambda: "2 new since your last session" in screen_text(app))
         assert "2511.00002" in app.screen.read_ids
     services.close()
+
+
+@pilot_test
+async def test_n_in_an_opened_watch_narrows_it_to_its_new_papers(tmp_path):
+    """A watch opened, then N: its new papers, the watch's filters kept (N dropped them: a
+    "diffusion since 2024" watch showed every diffusion paper, and N again left no watch)."""
+    from datetime import date
+
+    from paperbrowse.search.models import Filters
+
+    services = sample_services(tmp_path, sample=True)
+    Watches(services.bookmarks).add(
+        Watch("diffusion", "diffusion", Filters(since=date(2024, 1, 1)))
+    )
+    Watches(services.bookmarks).add(Watch("agents", "agent"))
+    sessions = Sessions(services.bookmarks)  # a session before the sample came in
+    sessions.start(datetime(2025, 12, 1, 8, tzinfo=UTC))
+    sessions.end(datetime(2025, 12, 1, 9, tzinfo=UTC))
+    library = services.library
+    watch = Watches(services.bookmarks).get("diffusion")
+    assert watch is not None
+    of_2024 = library.search(watch.query, watch.filters, sort="date", limit=None).ids
+    everything = library.search("diffusion", limit=None).total
+    assert everything > len(of_2024) > 1
+    app = make_app(services)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            await until(pilot, lambda: screen.new_papers)
+            # Of the watch's papers one is new (the rest came before the last session).
+            screen.new_papers = frozenset(of_2024[:1]) | (screen.new_papers - set(of_2024))
+            await pilot.press("w")
+            await until(pilot, lambda: isinstance(app.screen, WatchesScreen))
+            await pilot.press("down", "enter")  # agents, diffusion, …
+            await until(pilot, lambda: screen.result.total == len(of_2024))
+            await pilot.press("N")
+            await until(pilot, lambda: screen.result.total == 1)
+            assert screen.result.filters.since == watch.filters.since
+            assert "watch: diffusion · new since your last session" in screen_text(app)
+            await pilot.press("N")  # all of the watch again, still the watch
+            await until(pilot, lambda: screen.result.total == len(of_2024))
+            assert "watch: diffusion" in screen_text(app)
+            assert "· new since" not in screen_text(app)
+            await pilot.press("N", "x")  # x clears both
+            await until(pilot, lambda: screen.result.total == everything)
+            assert screen.restriction is None
+    finally:
+        services.close()

@@ -32,12 +32,24 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Restriction:
-    """What ``N`` or a watch adds to the pane's filters: a name for the status line, the
-    papers allowed (None: any) and the watch's filters (None: the pane's alone)."""
+    """What a watch and ``N`` add to the pane's filters, apart so that they combine (a watch
+    opened, then only its new papers): the watch's name and filters (None: no watch), and
+    what the new papers are new since with their ids (None: any paper)."""
 
-    label: str
-    ids: frozenset[str] | None = None
+    watch: str | None = None
     filters: Filters | None = None
+    new: str | None = None
+    ids: frozenset[str] | None = None
+
+    @property
+    def label(self) -> str:
+        """For the status line."""
+        parts = [f"watch: {self.watch}"] if self.watch is not None else []
+        return " · ".join([*parts, self.new] if self.new is not None else parts)
+
+    @property
+    def empty(self) -> bool:
+        return self.watch is None and self.new is None
 
     def apply(self, filters: Filters) -> Filters:
         if self.filters is not None:
@@ -239,11 +251,15 @@ class ReadingActions:
     # -- new, watches ---------------------------------------------------------------------------
 
     def action_toggle_new(self) -> None:
-        if self.restriction is not None and self.restriction.label.startswith("new "):
-            self.restriction = None
+        """Only the new papers, or all again; a watch opened stays (N narrows it to its new
+        papers, as the watch list counts them)."""
+        current = self.restriction or Restriction()
+        if current.new is not None:
+            current = replace(current, new=None, ids=None)
         else:
             label = f"new {self.new_since}" if self.new_since else "new"
-            self.restriction = Restriction(label, ids=self.new_papers)
+            current = replace(current, new=label, ids=self.new_papers)
+        self.restriction = None if current.empty else current
         self.run_query()
 
     def action_watches(self) -> None:
@@ -274,7 +290,9 @@ class ReadingActions:
     def open_watch(self, watch: Watch | None) -> None:
         if watch is None:
             return
-        self.restriction = Restriction(f"watch: {watch.name}", filters=watch.filters)
+        # Only its new papers if only new papers were shown (N stays on).
+        current = self.restriction or Restriction()
+        self.restriction = replace(current, watch=watch.name, filters=watch.filters)
         search_bar_input = self.query_one("#search-bar").input
         search_bar_input.value = watch.query  # its Changed message follows: cancelled below
         self.query_text = watch.query
