@@ -251,3 +251,29 @@ async def test_n_in_an_opened_watch_narrows_it_to_its_new_papers(tmp_path):
             assert screen.restriction is None
     finally:
         services.close()
+
+
+@pilot_test
+async def test_watch_list_puts_the_queries_in_a_column_and_n_says_new_once(services):
+    """The list's queries line up whatever the names' lengths; with N on, the status line says
+    "new since your last session" once (it said it twice: the filter and the count)."""
+    Watches(services.bookmarks).add(Watch("moe", "mixture of experts"))
+    Watches(services.bookmarks).add(Watch("video generation", "video"))
+    sessions = Sessions(services.bookmarks)  # a session before the sample came in
+    sessions.start(datetime(2025, 12, 1, 8, tzinfo=UTC))
+    sessions.end(datetime(2025, 12, 1, 9, tzinfo=UTC))
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: "new since your last session" in screen_text(app))
+        await pilot.press("N")
+        await until(pilot, lambda: app.screen.restriction is not None)
+        await settle(pilot)
+        status = next(line for line in screen_text(app).splitlines() if " results" in line)
+        assert status.count("new since your last session") == 1, status
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, WatchesScreen))
+        text = screen_text(app)
+        lines = text.splitlines()
+        starts = {line.index(q) for line in lines for q in ("'mixture", "'video'") if q in line}
+        assert len(starts) == 1, text

@@ -178,7 +178,8 @@ class ReadingActions:
         parts = []
         if self.restriction is not None:
             parts.append(self.restriction.label)
-        if self.reading_note:
+        # The count of new papers, unless only they are shown (the label says it then).
+        if self.reading_note and (self.restriction is None or self.restriction.new is None):
             parts.append(self.reading_note)
         return parts
 

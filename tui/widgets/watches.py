@@ -54,7 +54,9 @@ class WatchesScreen(ModalScreen[Watch | None]):
         with Vertical():
             yield Static(Text(f"Watches · new unread {self.since}"), id="watches-title")
             if self.rows:
-                yield OptionList(*(self._option(i, r) for i, r in enumerate(self.rows)))
+                # The queries in a column: each name padded to the longest.
+                names = max(literal(r.watch.name).cell_len for r in self.rows)
+                yield OptionList(*(self._option(i, r, names) for i, r in enumerate(self.rows)))
             else:
                 yield Static(
                     Text('No watches yet. Save one with: paperbrowse watch add NAME "QUERY"'),
@@ -63,12 +65,13 @@ class WatchesScreen(ModalScreen[Watch | None]):
             yield Static(Text("Enter opens a watch · Escape closes"), classes="watches-help")
 
     @staticmethod
-    def _option(index: int, row: WatchRow) -> Option:
+    def _option(index: int, row: WatchRow, names: int) -> Option:
         count = "?" if row.new_unread is None else str(row.new_unread)
         label = Text()
         label.append(f"{count:>4} new  ", style="bold" if row.new_unread else "dim")
-        label.append_text(literal(row.watch.name))
-        label.append("  ")
+        name = literal(row.watch.name)
+        label.append_text(name)
+        label.append(" " * (names - name.cell_len + 2))
         label.append_text(literal(row.watch.describe(), "dim"))
         return Option(label, id=str(index))
 
