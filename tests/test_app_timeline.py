@@ -85,16 +85,23 @@ async def test_chart_shows_papers_per_month_of_the_query(sample):
         months = months_between(counts)
         caption, data = _chart(app)
         assert data == [n for _, n in months]
+        # Most sample papers have no date (pages of a day list them without one): said, so
+        # that the chart's count and the results' do not disagree silently.
+        dated, every = sum(counts.values()), sample.library.count()
+        assert every > dated
         assert caption == (
-            f"Papers per month {months[0][0]} → {months[-1][0]} · most 5 (2024-07) · "
-            f"{sum(counts.values())} papers"
+            f"Papers per month · {dated} of {every} dated · "
+            f"{months[0][0]} → {months[-1][0]} · most 5 (2024-07)"
         )
         await pilot.press("slash", *"transformer", "enter")
         await settle(pilot)
         caption, data = _chart(app)
         expected = months_between(sample.library.month_counts("transformer"))
         assert data == [n for _, n in expected]
-        assert caption.endswith(f"· {sum(n for _, n in expected)} papers")
+        total = sample.library.search("transformer", limit=0).total
+        assert caption.startswith(
+            f"Papers per month · {sum(n for _, n in expected)} of {total} dated ·"
+        )
         await pilot.press("c")
         await settle(pilot)
         assert not app.screen.query_one("#trend").display
@@ -154,6 +161,30 @@ async def test_top_of_the_newest_week_then_month_then_off(archive):
 
 
 @pilot_test
+async def test_chart_counts_the_papers_of_an_opened_watch(archive):
+    """The chart counts what the list shows: a watch's filters and N's new papers too (it
+    counted the query alone: every "diffusion" paper under a watch for the well upvoted)."""
+    from paperbrowse.search.watches import Watch, Watches
+
+    watch = Watch("popular diffusion", "diffusion", Filters(min_upvotes=30))
+    Watches(archive.bookmarks).add(watch)
+    app = make_app(archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "w")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = app.screen.result.total
+        assert 0 < shown < archive.library.search("diffusion", limit=0).total
+        counts = archive.library.month_counts("diffusion", watch.filters)
+        caption, data = _chart(app)
+        assert data == [n for _, n in months_between(counts)]
+        assert sum(counts.values()) == shown  # every archive paper has a date
+        assert caption.startswith(f"Papers per month · {shown} papers ·")
+
+
+@pilot_test
 async def test_chart_on_the_archive(archive):
     app = make_app(archive)
     async with app.run_test(size=SIZE) as pilot:
@@ -164,8 +195,8 @@ async def test_chart_on_the_archive(archive):
         caption, data = _chart(app)
         assert data == [n for _, n in months_between(counts)]
         assert caption == (
-            "Papers per month 2007-04 → 2026-08 · most 25 (2025-10) · "
-            f"{sum(counts.values())} papers"
+            f"Papers per month · {sum(counts.values())} papers · "
+            "2007-04 → 2026-08 · most 25 (2025-10)"
         )
 
 

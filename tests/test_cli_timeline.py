@@ -101,7 +101,10 @@ def test_trend_draws_a_bar_per_month_in_a_pipe(data):
     as_json = json.loads(run("trend", "diffusion", "--json", data_dir=data).stdout)
     assert list(as_json) == [line[:7] for line in lines]
     assert as_json["2024-12"] == 23
-    assert result.stderr == f"{sum(as_json.values())} papers in {len(lines)} months\n"
+    # The pages copied as text list 18 of the matches without a date: in no month.
+    assert result.stderr == (
+        f"{sum(as_json.values())} papers in {len(lines)} months (18 without a date left out)\n"
+    )
 
 
 def test_trend_of_the_whole_library_fills_empty_months(data):
@@ -215,3 +218,23 @@ def test_show_prints_the_upvote_history_and_rising_rate(tmp_path):
     assert "History:" not in single and "Upvotes:    5" in single
     rising = run("search", "", "--sort", "rising", "--limit", "2", "--json", data_dir=data)
     assert [p["id"] for p in json.loads(rising.stdout)] == ["2501.05874", "2501.05727"]
+
+
+def test_trend_says_how_many_papers_have_no_date(tmp_path):
+    """The bundled sample's day pages list most papers without a date: trend counted only the
+    dated ones and did not say that the others were left out (search finds all of them)."""
+    from paperbrowse.search.paths import SAMPLE_CAPTURED, sample_dir
+
+    data = tmp_path / "data"
+    ingested = run("ingest", str(sample_dir()), "--as-of", str(SAMPLE_CAPTURED), data_dir=data)
+    assert ingested.returncode == 0, ingested.stderr
+    result = run("trend", "transformer", data_dir=data)
+    assert result.returncode == 0, result.stderr
+    dated = sum(json.loads(run("trend", "transformer", "--json", data_dir=data).stdout).values())
+    ids = run("search", "transformer", "--ids", "--limit", "1000", data_dir=data).stdout
+    found = len(ids.split())
+    assert found > dated > 0
+    months = len(result.stdout.splitlines())
+    assert result.stderr == (
+        f"{dated} papers in {months} months ({found - dated} without a date left out)\n"
+    )

@@ -103,8 +103,11 @@ def trend(
     filters = Filters(
         since=_date_option("--since", since), until=_date_option("--until", until, end=True)
     )
+    library = _services(ctx).library
     try:
-        counts = _services(ctx).library.month_counts(query, filters)
+        counts = library.month_counts(query, filters)
+        # Papers without a date are in no month: said, so that the count matches `search`.
+        matching = library.search(query, filters, sort="date", limit=0, all_ids=False).total
     except QueryError as exc:
         raise fail(str(exc)) from None
     months = months_between(counts)
@@ -122,7 +125,8 @@ def trend(
     for name, n in months:
         typer.echo(f"{name}  {n:>{digits}}  {bar(n, most, room)}".rstrip())
     total = sum(n for _, n in months)
-    typer.echo(f"{total} papers in {len(months)} months", err=True)
+    undated = f" ({matching - total} without a date left out)" if matching > total else ""
+    typer.echo(f"{total} papers in {len(months)} months{undated}", err=True)
 
 
 def bar(value: int, most: int, room: int) -> str:

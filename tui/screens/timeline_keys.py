@@ -134,12 +134,17 @@ class TimelineActions:
         self._trend_seq += 1
         seq, query = self._trend_seq, self.query_text  # type: ignore[attr-defined]
         choice, services = self.choice, self.services  # type: ignore[attr-defined]
+        # The papers the list shows: the pane's filters and what a watch or N adds to them.
+        restrict = self.restrict_now()  # type: ignore[attr-defined]
 
-        def count() -> dict[str, int]:
+        def count() -> tuple[dict[str, int], int]:
             library = services.library
             if not library.count():
-                return {}
-            return library.month_counts(query, filters_for(services, choice))
+                return {}, 0
+            filters = restrict(filters_for(services, choice))
+            # With how many papers match, so that the caption can say how many lack a date.
+            total = library.search(query, filters, sort="date", limit=0, all_ids=False).total
+            return library.month_counts(query, filters), total
 
         ask(
             self,  # type: ignore[arg-type]
@@ -148,9 +153,9 @@ class TimelineActions:
             partial(self._show_trend, seq),
             group="trend",
             # A bad query is the search bar's to explain: the chart draws nothing.
-            failed=lambda _: self._show_trend(seq, {}),
+            failed=lambda _: self._show_trend(seq, ({}, 0)),
         )
 
-    def _show_trend(self, seq: int, counts: dict[str, int]) -> None:
+    def _show_trend(self, seq: int, answer: tuple[dict[str, int], int]) -> None:
         if seq == self._trend_seq:
-            self.query_one(TrendPane).show(counts)  # type: ignore[attr-defined]
+            self.query_one(TrendPane).show(*answer)  # type: ignore[attr-defined]
