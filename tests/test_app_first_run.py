@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -22,9 +21,9 @@ from tests.fixtures_app import (
     static_text,
     write_extra_dump,
 )
+from tests.fixtures_cli import BIN
 
 SIZE = (120, 36)
-BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"
 
 pytestmark = pytest.mark.usefixtures("no_blink")
 
