@@ -15,14 +15,10 @@ from typing import Annotated, Any
 import typer
 from paperbrowse.search.datearg import parse_date_arg
 from paperbrowse.search.text import strip_controls
+from paperbrowse.tui.cli.common import group
 from paperbrowse.tui.progress import IngestProgress
 
-fetch_app = typer.Typer(
-    help="Fetch new papers from Hugging Face Daily Papers or arXiv into the library.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,
-)
+fetch_app = group("Fetch new papers from Hugging Face Daily Papers or arXiv into the library.")
 
 
 class FetchProgress(IngestProgress):
@@ -58,11 +54,9 @@ def _date(name: str, value: str | None, *, end: bool = False) -> date | None:
 def _finish(report: Any) -> None:
     """Problems, the summary line, the exit code."""
     if report.ingest is not None:
-        from paperbrowse.tui.cli import (
-            _report_lines,  # the ingest command's own lines: notes, problems
-        )
+        from paperbrowse.tui.cli.ingest import report_lines  # the ingest command's own lines
 
-        for line in _report_lines(report.ingest):
+        for line in report_lines(report.ingest):
             _say(line)
     # Offline before the first answer: the one line that says so is the whole output.
     if report.fetched or report.skipped or (report.ingest and report.ingest.papers_read):
