@@ -20,26 +20,46 @@ _WORDS = (
 ).split()
 
 
-def jsonl_record(i: int, *, marker: str = "", title: str | None = None, **extra) -> dict:
-    """One arXiv snapshot record with a unique id; ``marker`` is a word put in every title."""
-    rnd = random.Random(i)
-    words = " ".join(rnd.choice(_WORDS) for _ in range(6))
+def snapshot_record(**fields) -> dict:
+    """One record with every key the arXiv metadata snapshot has, in its order (null or empty
+    where ``fields`` gives nothing), so that a written dump looks like the real one."""
     record = {
-        "id": f"{2101 + i // 90000:04d}.{i % 90000:05d}",
-        "submitter": "Ada Lovelace",
-        "authors": "Ada Lovelace, Alan Turing",
-        "title": title if title is not None else f"{marker} {words} number {i}".strip(),
+        "id": None,
+        "submitter": None,
+        "authors": "",
+        "title": "",
         "comments": None,
         "journal-ref": None,
         "doi": None,
         "report-no": None,
-        "categories": "cs.LG stat.ML",
+        "categories": "",
         "license": None,
-        "abstract": "  " + " ".join(rnd.choice(_WORDS) for _ in range(60)),
-        "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}],
-        "update_date": "2008-11-13",
-        "authors_parsed": [["Lovelace", "Ada", ""], ["Turing", "Alan", ""]],
+        "abstract": "",
+        "versions": [],
+        "update_date": None,
+        "authors_parsed": [],
     }
+    unknown = set(fields) - set(record)
+    assert not unknown, f"not a snapshot field: {unknown}"
+    record.update(fields)
+    return record
+
+
+def jsonl_record(i: int, *, marker: str = "", title: str | None = None, **extra) -> dict:
+    """One arXiv snapshot record with a unique id; ``marker`` is a word put in every title."""
+    rnd = random.Random(i)
+    words = " ".join(rnd.choice(_WORDS) for _ in range(6))
+    record = snapshot_record(
+        id=f"{2101 + i // 90000:04d}.{i % 90000:05d}",
+        submitter="Ada Lovelace",
+        authors="Ada Lovelace, Alan Turing",
+        title=title if title is not None else f"{marker} {words} number {i}".strip(),
+        categories="cs.LG stat.ML",
+        abstract="  " + " ".join(rnd.choice(_WORDS) for _ in range(60)),
+        versions=[{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}],
+        update_date="2008-11-13",
+        authors_parsed=[["Lovelace", "Ada", ""], ["Turing", "Alan", ""]],
+    )
     record.update(extra)
     return record
 
@@ -64,22 +84,15 @@ def write_jsonl(path: Path, start: int, count: int, *, marker: str = "") -> Path
 
 
 def arxiv_record(arxiv_id: str, title: str, abstract: str, authors: str, categories: str) -> dict:
-    return {
-        "id": arxiv_id,
-        "submitter": None,
-        "authors": authors,
-        "title": title,
-        "comments": None,
-        "journal-ref": None,
-        "doi": None,
-        "report-no": None,
-        "categories": categories,
-        "license": None,
-        "abstract": abstract,
-        "versions": [{"version": "v1", "created": "Mon, 2 Dec 2024 10:00:00 GMT"}],
-        "update_date": "2024-12-03",
-        "authors_parsed": [],
-    }
+    return snapshot_record(
+        id=arxiv_id,
+        authors=authors,
+        title=title,
+        categories=categories,
+        abstract=abstract,
+        versions=[{"version": "v1", "created": "Mon, 2 Dec 2024 10:00:00 GMT"}],
+        update_date="2024-12-03",
+    )
 
 
 RECORDS = [
@@ -153,22 +166,17 @@ Nothing more to say about it.
 Jul 21, 2023
 """
 
-JSONL = {
-    "id": "2412.01234",
-    "submitter": "A. Author",
-    "authors": "A. Author, B. Writer",
-    "title": "Equivariant flows on SE$(n)$:\n  learning rigid motions",
-    "comments": None,
-    "journal-ref": None,
-    "doi": None,
-    "report-no": None,
-    "categories": "cs.LG stat.ML",
-    "license": None,
-    "abstract": "  We learn flows on the group SE(n), with more detail\nthan the page shows.\n",
-    "versions": [{"version": "v1", "created": "Mon, 2 Dec 2024 10:00:00 GMT"}],
-    "update_date": "2024-12-03",
-    "authors_parsed": [["Author", "A.", ""], ["Writer", "B.", ""]],
-}
+JSONL = snapshot_record(
+    id="2412.01234",
+    submitter="A. Author",
+    authors="A. Author, B. Writer",
+    title="Equivariant flows on SE$(n)$:\n  learning rigid motions",
+    categories="cs.LG stat.ML",
+    abstract="  We learn flows on the group SE(n), with more detail\nthan the page shows.\n",
+    versions=[{"version": "v1", "created": "Mon, 2 Dec 2024 10:00:00 GMT"}],
+    update_date="2024-12-03",
+    authors_parsed=[["Author", "A.", ""], ["Writer", "B.", ""]],
+)
 
 
 def write_page(path, text=PAGE):
