@@ -14,6 +14,7 @@ from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE
 from paperbrowse.tui.widgets.results_list import ResultsList
 
 from tests.fixtures_app import (
+    SIZE,
     _template,
     make_app,
     pilot_test,
@@ -22,8 +23,6 @@ from tests.fixtures_app import (
     write_extra_dump,
 )
 from tests.fixtures_cli import BIN
-
-SIZE = (120, 36)
 
 pytestmark = pytest.mark.usefixtures("no_blink")
 

@@ -18,6 +18,7 @@ from paperbrowse.tui.widgets.search_bar import SearchBar
 from tests.dumps_paths import needs_dumps
 from tests.fetch_server import FakeApis, Fault, archive_day, refused_url
 from tests.fixtures_app import (
+    SIZE,
     make_app,
     pilot_test,
     posted_once,
@@ -26,8 +27,6 @@ from tests.fixtures_app import (
 )
 
 pytestmark = [needs_dumps, pytest.mark.usefixtures("no_blink")]
-
-SIZE = (120, 36)
 
 
 @pytest.fixture(autouse=True)

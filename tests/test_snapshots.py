@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.fixtures_app import (
+    SIZE,
     bookmark_a_few,
     make_app,
     sample_services,
@@ -28,7 +29,6 @@ from tests.fixtures_app import (
     write_relisted_days,
 )
 
-SIZE = (120, 36)
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -10,9 +10,8 @@ from paperbrowse.search.reading import ReadState
 from paperbrowse.search.watches import Watch, Watches
 from textual.widgets import Input
 
-from tests.fixtures_app import make_app, sample_services, settle
+from tests.fixtures_app import SIZE, make_app, sample_services, settle
 
-SIZE = (120, 36)
 REPO = Path(__file__).resolve().parents[1]
 
 
