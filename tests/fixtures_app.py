@@ -159,6 +159,11 @@ def pilot_test(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., 
     return run
 
 
+def notices(app: Any) -> list[str]:
+    """The messages of the notifications the app has shown, oldest first."""
+    return [n.message for n in app._notifications]
+
+
 def posted_once(messages: list[Any], kind: type) -> list[Any]:
     """Messages of ``kind`` from a ``message_hook`` log, each once (the hook sees a message at
     every node it bubbles through)."""

@@ -22,7 +22,7 @@ from paperbrowse.tui.screens.export import ExportScreen
 from paperbrowse.tui.screens.text import TextScreen
 from textual.widgets import Input, RadioButton, TextArea
 
-from tests.fixtures_app import SIZE, make_app, pilot_test, search_for, settle, started
+from tests.fixtures_app import SIZE, make_app, notices, pilot_test, search_for, settle, started
 
 pytestmark = pytest.mark.usefixtures("no_blink")
 
@@ -39,10 +39,6 @@ def home(tmp_path, monkeypatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("HOME", str(folder))
     return folder
-
-
-def notices(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def bookmark_two(services) -> None:

@@ -20,6 +20,7 @@ from tests.fetch_server import FakeApis, Fault, archive_day, refused_url
 from tests.fixtures_app import (
     SIZE,
     make_app,
+    notices,
     pilot_test,
     posted_once,
     sample_services,
@@ -51,10 +52,6 @@ def empty_services(tmp_path):
     services = build_services(tmp_path / "data")
     yield services
     services.close()
-
-
-def notices(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def status(app) -> str:

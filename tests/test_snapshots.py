@@ -29,14 +29,7 @@ from tests.fixtures_app import (
     write_relisted_days,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_terminal(monkeypatch):
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    # Dump paths are shown relative to the working dir: keep them the same on every machine.
-    monkeypatch.chdir(REPO)
+pytestmark = pytest.mark.usefixtures("fixed_terminal")
 
 
 @pytest.fixture
