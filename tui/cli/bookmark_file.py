@@ -11,20 +11,12 @@ from typing import Annotated
 
 import typer
 from paperbrowse.search.models import Paper
-from paperbrowse.tui.cli.common import fail
+from paperbrowse.tui.cli.common import OutputOpt, fail
 
 
 def export_file(
     ctx: typer.Context,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file (atomically) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputOpt = None,
 ) -> None:
     """Every bookmark with its tags, note, read state, key and times, the other papers read and
     the watches, as JSON lines (stable)."""

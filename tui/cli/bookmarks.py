@@ -16,13 +16,15 @@ from paperbrowse.search.cite import FORMATS
 from paperbrowse.search.jsonout import json_text
 from paperbrowse.search.models import Paper
 from paperbrowse.search.text import arxiv_abs_url, bare_arxiv_id
-from paperbrowse.tui.cli.common import IdsArg, fail, group, out, require_papers, services
+from paperbrowse.tui.cli.common import IdsArg, OutputOpt, fail, group, out, require_papers, services
 
 bookmark_app = group(
     "Bookmark papers, tag them and write notes (kept apart from the rebuildable index)."
 )
 export_app = group("Export bookmarks for citing.")
 
+#: The one bookmark a command acts on (tag, untag, note).
+BookmarkArg = Annotated[str, typer.Argument(metavar="ID", help="A bookmarked paper.")]
 TagOpt = Annotated[str | None, typer.Option("--tag", "-t", help="Only bookmarks with this tag.")]
 
 
@@ -185,7 +187,7 @@ def tags(ctx: typer.Context) -> None:
 @bookmark_app.command("tag")
 def tag_(
     ctx: typer.Context,
-    paper_id: Annotated[str, typer.Argument(metavar="ID", help="A bookmarked paper.")],
+    paper_id: BookmarkArg,
     names: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to add.")],
 ) -> None:
     """Add tags to a bookmark."""
@@ -197,7 +199,7 @@ def tag_(
 @bookmark_app.command("untag")
 def untag(
     ctx: typer.Context,
-    paper_id: Annotated[str, typer.Argument(metavar="ID", help="A bookmarked paper.")],
+    paper_id: BookmarkArg,
     names: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to remove.")],
 ) -> None:
     """Remove tags from a bookmark."""
@@ -209,7 +211,7 @@ def untag(
 @bookmark_app.command("note")
 def note_(
     ctx: typer.Context,
-    paper_id: Annotated[str, typer.Argument(metavar="ID", help="A bookmarked paper.")],
+    paper_id: BookmarkArg,
     text: Annotated[str, typer.Argument(help='The note ("" clears it).')],
 ) -> None:
     """Set a bookmark's note."""
@@ -235,14 +237,6 @@ def read(ctx: typer.Context, ids: IdsArg) -> None:
 def unread(ctx: typer.Context, ids: IdsArg) -> None:
     """Mark bookmarks unread."""
     _set_read(ctx, ids, False)
-
-
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False
-    ),
-]
 
 
 def _export(ctx: typer.Context, fmt: str, output: Path | None, tag: str | None, unicode: bool):

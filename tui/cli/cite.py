@@ -9,14 +9,13 @@ stderr and the exit code is 1 (as ingest treats a bad record).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from paperbrowse.search.cite import FORMATS
 from paperbrowse.search.models import Paper
 from paperbrowse.search.text import strip_controls
-from paperbrowse.tui.cli.common import fail, require_papers
+from paperbrowse.tui.cli.common import OutputOpt, fail, require_papers
 
 
 def _given_ids(ids: list[str]) -> list[str]:
@@ -45,15 +44,7 @@ def cite(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")
     ] = "bibtex",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file (atomically) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputOpt = None,
     unicode: Annotated[
         bool, typer.Option("--unicode", help="BibTeX: keep UTF-8 (biblatex/biber).")
     ] = False,

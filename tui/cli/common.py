@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -22,6 +23,13 @@ from paperbrowse.search.text import strip_controls
 
 #: Paper ids as the commands that name papers take them.
 IdsArg = Annotated[list[str], typer.Argument(help="Paper ids, arXiv ids or arXiv abs URLs.")]
+#: Where a command that writes a file (export, cite, bookmark export) writes it.
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False
+    ),
+]
 
 
 def group(help: str) -> typer.Typer:
