@@ -1,8 +1,10 @@
-"""``paperbrowse bookmark …`` and ``paperbrowse export bibtex``: thin commands over the store.
+"""``paperbrowse bookmark …`` and ``paperbrowse export …``: thin commands over the store.
 
 Registered by tui/cli. Services come from ``ctx.obj()`` (built lazily by the root callback).
 Every command that names papers validates all ids first: an unknown id is one clear line on
-stderr, exit code 1, and nothing changes. Output is plain text, never Rich markup.
+stderr, exit code 1, and nothing changes (on an empty library the reason is that nothing has
+been ingested yet: ``require_papers`` says how to, exit 3). Output is plain text, never Rich
+markup.
 """
 
 from __future__ import annotations
@@ -47,15 +49,9 @@ def _resolve_papers(ctx: typer.Context, ids: list[str]) -> list[Paper]:
         else:
             papers.append(paper)
     if unknown:
-        _say_if_library_empty(svc)
+        require_papers(svc)
         raise fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
     return papers
-
-
-def _say_if_library_empty(svc: Any) -> None:
-    """An unknown id or an empty listing on an empty library: the reason is that nothing has
-    been ingested yet, and the user is told how (exit 3, see tui/cli/__init__.py)."""
-    require_papers(svc)
 
 
 def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
@@ -77,7 +73,7 @@ def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
                 continue
         found.append(mark.id)
     if unknown:
-        _say_if_library_empty(svc)
+        require_papers(svc)
         raise fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
     if not_marked:
         raise fail(f"not bookmarked: {_names(not_marked)}")
@@ -174,7 +170,7 @@ def list_(
     if not marks:
         typer.echo(f"no bookmarks{f' tagged {tag}' if tag else ''}", err=True)
         if tag is None:
-            _say_if_library_empty(services(ctx))
+            require_papers(services(ctx))
 
 
 @bookmark_app.command("tags")
@@ -252,7 +248,7 @@ def _export(ctx: typer.Context, fmt: str, output: Path | None, tag: str | None, 
         typer.echo(f"warning: {warning}", err=True)
     if not export.count:
         typer.echo("paperbrowse: no bookmarks to export", err=True)
-        _say_if_library_empty(services(ctx))
+        require_papers(services(ctx))
     elif output is None:
         typer.echo(export.text, nl=False)
     else:
