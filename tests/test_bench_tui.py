@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from bench import run  # noqa: E402
+from bench import run, tui_probe  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("no_blink")
 
@@ -30,7 +30,9 @@ def test_tui_probe_measures_every_figure(tmp_path):
     services = sample_services(tmp_path)
     data_dir = services.locations.data_dir
     services.close()  # the probe opens the library itself, as in its own process
-    out = asyncio.run(run._tui(str(data_dir), 0.0, 0.0, build_services, PaperBrowseApp))
+    out = asyncio.run(
+        tui_probe.tui_figures(str(data_dir), 0.0, 0.0, build_services, PaperBrowseApp)
+    )
     texts = 3  # diffusion model, quantum, graph neural
     assert len(out["keystroke_ms"]) == texts
     assert len(out["typing_ms"]) == texts
@@ -103,7 +105,9 @@ def test_tui_probe_runs_again_over_a_reader_state(tmp_path):
     assert state["read"] == len(range(0, papers, run.STATE_READ_EVERY))
     assert state["watches"] == len(run.STATE_WATCHES)
     assert state["new"] == max(1, round(papers * run.STATE_NEW_SHARE))
-    out = asyncio.run(run._tui(str(data_dir), 0.0, 0.0, build_services, PaperBrowseApp))
+    out = asyncio.run(
+        tui_probe.tui_figures(str(data_dir), 0.0, 0.0, build_services, PaperBrowseApp)
+    )
     assert out["read_loaded"] == state["read"]
     assert out["new_loaded"] == state["new"]
     assert len(out["watch_rows"]) == len(run.STATE_WATCHES)
@@ -119,7 +123,7 @@ def test_report_shows_the_reader_state_row_beside_the_plain_one():
     full[0]["tui_state"] = full[0]["tui"] | {
         "first_paint_ms": 500.0,
         "watch_rows": [2, None],
-        "state": {"read": 5000, "bookmarks": 8, "watches": 2, "new": 1000},
+        "state": {"papers": 100000, "read": 5000, "bookmarks": 8, "watches": 2, "new": 1000},
     }
     first = f"{min(r['papers'] for r in full):,}"
     text = run.render(results)

@@ -4,21 +4,11 @@ then look at the SVG)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from textual.widgets import Input
 
-from tests.fixtures_app import add_watches, make_app, sample_services, scene_watches, settle
+from tests.fixtures_app import SIZE, add_watches, make_app, sample_services, scene_watches, settle
 
-SIZE = (120, 36)
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_terminal(monkeypatch):
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.chdir(REPO)
+pytestmark = pytest.mark.usefixtures("fixed_terminal")
 
 
 @pytest.fixture
