@@ -34,10 +34,13 @@ class Watch:
     def describe(self) -> str:
         parts = [repr(self.query) if self.query else "(every paper)"]
         f = self.filters
-        if f.since:
-            parts.append(f"since {f.since}")
-        if f.until:
-            parts.append(f"until {f.until}")
+        # "published": beside "new since your last session", a bare "since" read as that.
+        if f.since and f.until:
+            parts.append(f"published {f.since} – {f.until}")
+        elif f.since:
+            parts.append(f"published since {f.since}")
+        elif f.until:
+            parts.append(f"published until {f.until}")
         if f.min_upvotes is not None:
             parts.append(f"≥{f.min_upvotes} upvotes")
         if f.years:

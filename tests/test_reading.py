@@ -124,3 +124,18 @@ def test_the_watch_count_is_the_number_of_new_unread_papers(tmp_path: Path) -> N
             count_new_unread(library, Watch("bad", "foo:bar"), every, read)
     finally:
         services.close()
+
+
+def test_a_watch_says_its_date_filter_is_the_published_date() -> None:
+    """Shown beside "new unread since your last session", "since 2025-01-01" read as when the
+    papers came in; it is their date."""
+    from datetime import date
+
+    from paperbrowse.search.models import Filters
+    from paperbrowse.search.watches import Watch
+
+    watch = Watch("d", "diffusion", Filters(since=date(2025, 1, 1), until=date(2025, 6, 30)))
+    assert watch.describe() == "'diffusion' published 2025-01-01 – 2025-06-30"
+    assert Watch("s", "", Filters(since=date(2025, 1, 1))).describe() == (
+        "(every paper) published since 2025-01-01"
+    )
