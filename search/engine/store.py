@@ -25,7 +25,6 @@ from paperbrowse.search.engine.schema import (
 )
 from paperbrowse.search.models import Paper
 from whoosh import index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 
 
@@ -83,7 +82,7 @@ class IndexStore:
         if self._ix is None:
             if self.needs_rebuild():
                 self.create()
-            self._ix = FileStorage(str(self.path)).open_index()
+            self._ix = whoosh_private.MappedTermsStorage(str(self.path)).open_index()
             self._opened = self._identity()
         return self._ix
 
@@ -104,7 +103,7 @@ class IndexStore:
                 # start again, so up_to_date() could call the deleted index current. Reopen it;
                 # the old searcher is left open for results still holding it.
                 try:
-                    self._ix = FileStorage(str(self.path)).open_index()
+                    self._ix = whoosh_private.MappedTermsStorage(str(self.path)).open_index()
                     self._opened = current
                     self._searcher = None
                 except (EmptyIndexError, OSError):
