@@ -25,6 +25,7 @@ import importlib
 import sys
 import types
 from collections.abc import Collection
+from typing import Any
 
 _MORPH = "whoosh.lang.morph_en"
 _CACHED = "cached_property"
@@ -37,7 +38,7 @@ def _variations(word: str) -> Collection[str]:
     return found
 
 
-def _levenshtein_automaton(*args, **kwargs):
+def _levenshtein_automaton(*args: Any, **kwargs: Any) -> Any:
     """Whoosh's ``levenshtein_automaton``, its module loaded on the first call."""
     return importlib.import_module(_LEV).levenshtein_automaton(*args, **kwargs)
 
