@@ -271,8 +271,8 @@ def _prefix_frequencies(ixreader, field: str, text: str) -> dict[bytes, int]:
     for reader, _ in ixreader.leaf_readers():
         if reader.segments() is None or field not in reader.schema:
             continue
-        for btext, info in reader.iter_prefix(field, prefix):
-            counts[btext] = counts.get(btext, 0) + info.doc_frequency()
+        for btext, df in whoosh_private.prefix_doc_counts(reader, field, prefix):
+            counts[btext] = counts.get(btext, 0) + df
     return dict(sorted(counts.items()))
 
 

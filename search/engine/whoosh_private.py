@@ -39,6 +39,7 @@ from whoosh.codec.whoosh3 import (
     W3PerDocReader,
     W3Segment,
     W3TermInfo,
+    W3TermsReader,
     _lenfield,
 )
 from whoosh.filedb.filestore import FileStorage
@@ -69,6 +70,7 @@ __all__ = [
     "length_bytes",
     "mp_writer_class",
     "numeric_column_values",
+    "prefix_doc_counts",
     "segment_postings",
     "stock_expansion",
     "term_membership",
@@ -110,6 +112,36 @@ def term_membership(ixreader, field: str) -> Callable[[bytes], bool]:
         head, has = tables[0]
         return lambda btext: has(head + btext)
     return lambda btext: any(has(head + btext) for head, has in tables)
+
+
+#: A W3 term record starts with ``!BfI``: flags, weight, then the doc count.
+_DOC_COUNT = struct.Struct("!I")
+_DOC_COUNT_AT = 5
+
+
+def prefix_doc_counts(reader, field: str, prefix: bytes) -> Iterator[tuple[bytes, int]]:
+    """(term, doc count) of every term of ``field`` starting with ``prefix`` in one segment,
+    in order: Whoosh's ``iter_prefix``, without decoding each term's whole record (its inlined
+    postings are unpickled: most of a wide prefix's terms are held by one paper)."""
+    terms = getattr(reader, "_terms", None)
+    tindex = getattr(terms, "_tindex", None)
+    fieldmap = getattr(terms, "_fieldmap", None)
+    if type(terms) is not W3TermsReader or tindex is None or not isinstance(fieldmap, dict):
+        return ((t, info.doc_frequency()) for t, info in reader.iter_prefix(field, prefix))
+    if field not in fieldmap:
+        return iter(())
+    head = pack_ushort(fieldmap[field])
+    start = head + prefix
+    skip = len(head)
+    unpack = _DOC_COUNT.unpack_from
+
+    def walk() -> Iterator[tuple[bytes, int]]:
+        for key, value in tindex.items_from(start):
+            if not key.startswith(start):
+                return
+            yield key[skip:], unpack(value, _DOC_COUNT_AT)[0]
+
+    return walk()
 
 
 def field_b(weighting, field: str) -> float:
