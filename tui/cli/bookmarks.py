@@ -5,8 +5,6 @@ Every command that names papers validates all ids first: an unknown id is one cl
 stderr, exit code 1, and nothing changes. Output is plain text, never Rich markup.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 
