@@ -9,10 +9,19 @@ is reported as a failure instead of passing silently.
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
 STRICT = os.environ.get("PAPERBROWSE_STRICT") == "1"
+
+# Ctrl-C tests send SIGINT to CLI processes the suite starts, as a terminal does to its foreground
+# job. A shell without job control starts a background job (`pytest &`, some CI runners) with
+# SIGINT ignored, and an ignored signal stays ignored across exec: those processes would never
+# see the Ctrl-C (a fetch "interrupted" that went on and exited 0). A handled signal is reset to
+# the default in a child, so handling it here gives every child a terminal's default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -66,12 +66,21 @@ class Terminal:
         self.tmux("kill-server")
 
 
+def _terminal_env(data: Path) -> dict[str, str]:
+    """The app's environment in the terminal: the data dir, and the size read from the terminal
+    itself. COLUMNS and LINES would override it (pytest-xdist's workers carry COLUMNS=80
+    LINES=24: the app drew 80x24 in a 120x36 pane and hid the detail pane)."""
+    env = {**os.environ, "PAPERBROWSE_DATA_DIR": str(data), "TERM": "xterm-256color"}
+    for name in ("TMUX", "COLUMNS", "LINES"):
+        env.pop(name, None)
+    return env
+
+
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 @pytest.mark.skipif(not Path(BINARY).exists(), reason="the paperbrowse script is not installed")
 def test_search_bookmark_quit_in_a_real_terminal(tmp_path):
     data = tmp_path / "data"
-    env = {**os.environ, "PAPERBROWSE_DATA_DIR": str(data), "TERM": "xterm-256color"}
-    env.pop("TMUX", None)
+    env = _terminal_env(data)
     term = Terminal(f"paperbrowse-test-{os.getpid()}", env)
     try:
         # A new user: the app opens over the bundled sample.
@@ -128,8 +137,7 @@ def test_the_bookmark_loss_sequence_in_a_real_terminal(tmp_path):
     before = {b.id: (b.tags, b.note) for b in services.bookmarks.list()}
     services.close()
     assert len(before) == 3
-    env = {**os.environ, "PAPERBROWSE_DATA_DIR": str(data), "TERM": "xterm-256color"}
-    env.pop("TMUX", None)
+    env = _terminal_env(data)
     term = Terminal(f"paperbrowse-loss-{os.getpid()}", env)
     try:
         term.start(f"{BINARY}")

@@ -82,7 +82,9 @@ class DetailPane(VerticalScroll, can_focus=True):
     /* Words longer than a line (web addresses) end in an ellipsis rather than break. */
     DetailPane #detail-body { width: 1fr; text-overflow: ellipsis; }
     DetailPane #similar-title { margin-top: 1; color: $text-muted; text-style: bold; }
-    DetailPane #similar { height: auto; max-height: 7; border: none; }
+    /* The gutter is kept whether or not the list scrolls: the titles wrap at one width, never
+       re-wrapped as the scrollbar comes and goes (it raced with the list being filled). */
+    DetailPane #similar { height: auto; max-height: 7; border: none; scrollbar-gutter: stable; }
     DetailPane.-empty #similar-title, DetailPane.-empty #similar { display: none; }
     DetailPane > .detail--title { text-style: bold; }
     DetailPane > .detail--withdrawn { color: $text-error; text-style: bold; }
