@@ -12,6 +12,7 @@ list is part of what the index means: changing it is a schema change (SCHEMA_VER
 from __future__ import annotations
 
 import sys
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -37,14 +38,15 @@ def main() -> int:
             seen.add(item.id)
             text = f"{item.title}\n{item.abstract}"
             df.update(index_terms(text))
-    common = sorted(t for t, n in df.items() if n >= SHARE * len(seen))
-    body = "\n".join(f"        {t!r}," for t in common)
+    # No term holds white space (a pair with one is never made: analysis.pair_term).
+    common = sorted(t for t, n in df.items() if n >= SHARE * len(seen) and t.split() == [t])
+    body = textwrap.fill(" ".join(common), width=96, break_long_words=False)
     TARGET.write_text(
         '"""Index terms common in real papers (written by bench/common_words.py: held by at '
         f"least\n{SHARE:.0%} of the {len(seen):,} papers of ../shared, stemmed and as written)."
         " Adjacent pairs of them\nget a term of their own (schema.py's ``*_pairs`` fields): "
         'changing this list is a schema change.\n"""\n\n'
-        f"COMMON_TERMS = frozenset(\n    (\n{body}\n    )\n)\n",
+        f'COMMON_TERMS = frozenset(\n    """\n{body}\n""".split()\n)\n',
         encoding="utf-8",
     )
     print(f"{len(common)} common terms of {len(seen)} papers -> {TARGET}")
