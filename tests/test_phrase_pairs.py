@@ -29,6 +29,7 @@ from paperbrowse.search.paths import Locations  # noqa: E402
 from whoosh.analysis import StemmingAnalyzer  # noqa: E402
 
 from bench.generate import write_dump  # noqa: E402
+from tests.dumps_paths import DUMPS  # noqa: E402
 
 WORD = re.compile(r"\w+")
 
@@ -123,17 +124,17 @@ def test_typed_phrases_give_whooshs_papers_order_and_scores(library: Library, mo
     assert sum(through_pairs) > 100
 
 
-@pytest.mark.parametrize("field", PAIRED_FIELDS)
-def test_phrases_of_every_paired_field_match_whoosh(library: Library, field: str) -> None:
-    """Every 2-5 word window of the field's analysed words (and some reversed) matches the
-    documents Whoosh's phrase matcher does, slop 1 (pairs) and 2 (words)."""
+def _check_field_windows(library: Library, field: str, papers) -> int:
+    """Every 2-5 word window of ``field``'s analysed words in ``papers`` (and some reversed)
+    matches the documents Whoosh's phrase matcher does, slop 1 (pairs) and 2 (words); returns
+    how many phrases were compared."""
     from paperbrowse.search.engine import spans
 
     index = library.index
     searcher = index.searcher()
     analyze_as = "title" if field == "title_exact" else field
     phrases: set[tuple[str, ...]] = set()
-    for paper in _papers(library, 40):
+    for paper in papers:
         text = {
             "title": paper.title,
             "title_exact": paper.title,
@@ -148,14 +149,39 @@ def test_phrases_of_every_paired_field_match_whoosh(library: Library, field: str
         for size in (2, 3, 4, 5):
             phrases.update(tuple(words[i : i + size]) for i in range(0, len(words) - size + 1, 5))
         phrases.update((b, a) for a, b in zip(words[::9], words[1::9], strict=False))
-    if field == "keywords" and not phrases:
-        pytest.skip("generated papers have no keywords")
-    assert len(phrases) > 20
     for words in sorted(phrases):
         for slop in (1, 2):
             views = index.cache()
             q = query.Phrase(field, list(words), slop=slop)
             assert views._match_phrase(q) == set(searcher.docs_for_query(q)), (words, slop)
+    return len(phrases)
+
+
+@pytest.mark.parametrize("field", [f for f in PAIRED_FIELDS if f != "keywords"])
+def test_phrases_of_every_paired_field_match_whoosh(library: Library, field: str) -> None:
+    assert _check_field_windows(library, field, _papers(library, 40)) > 20
+
+
+@pytest.fixture(scope="module")
+def real_library(tmp_path_factory) -> Library:
+    """Every example dump (all four kinds; Daily Papers with their keywords), read in place."""
+    if not DUMPS.is_dir():
+        pytest.skip(f"example dumps not found at {DUMPS}")
+    lib = Library(Locations.resolve(tmp_path_factory.mktemp("real") / "data"))
+    lib.ingest([DUMPS])
+    yield lib
+    lib.close()
+
+
+@pytest.mark.parametrize("field", PAIRED_FIELDS)
+def test_phrases_of_real_papers_match_whoosh(real_library: Library, field: str) -> None:
+    # Real abstracts are long: 15 of them give hundreds of phrases already.
+    papers = _papers(real_library, 15 if field == "abstract" else 120)
+    if field == "keywords":
+        papers = [p for p in papers if p.keywords] or _papers(real_library, 10_000)
+        papers = [p for p in papers if p.keywords][:60]
+        assert len(papers) > 10  # the keyword phrases are really compared
+    assert _check_field_windows(real_library, field, papers) > 20
 
 
 def test_pair_postings_are_the_neighbours_of_whooshs_own_analysis(library: Library) -> None:
