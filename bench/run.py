@@ -24,7 +24,6 @@ Timings are wall-clock on a shared machine: the load average is recorded with th
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
@@ -38,71 +37,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: ``bench`` and the product import from here
 
-DOC = ROOT / "docs" / "benchmarks.md"
+# The runner measures; the report (bench/report.py), the TUI probe (bench/tui_probe.py), the
+# workload and the measuring helpers are modules of their own.
+from bench.measure import current_rss_mb, du_mb, loadavg, pct, rss_mb  # noqa: E402
+from bench.report import cli_table, render, write_doc  # noqa: E402
+from bench.tui_probe import probe_tui  # noqa: E402
+from bench.workload import CLI_MIX, CLI_REPS, QUERY_MIX, QUERY_REPS  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results.json"
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-
-#: (label, query, sort, filters): the mix the issue asks for. Filters are Filters kwargs.
-QUERY_MIX: list[tuple[str, str, str, dict]] = [
-    ("single term", "learning", "relevance", {}),
-    ("rare term", "magnetization", "relevance", {}),
-    ("AND of two", "graph neural", "relevance", {}),
-    ("phrase", '"language model"', "relevance", {}),
-    ("prefix", "quant*", "relevance", {}),
-    ("wide prefix", "re*", "relevance", {}),
-    ("fuzzy", "transformr~", "relevance", {}),
-    ("field", "title:diffusion", "relevance", {}),
-    ("author", "author:wang", "relevance", {}),
-    ("sorted by date", "quantum", "date", {}),
-    ("filters", "learning", "relevance", {"since": "2020-01-01", "categories": ["cs.LG"]}),
-    ("everything, by date", "", "relevance", {}),
-]
-QUERY_REPS = 5
-CLI_REPS = 3
-#: (label, query, sort): the cold-CLI mix of issue #18, each run as
-#: ``paperbrowse search --json --limit 20`` in a new process, as a user's script meets it.
-CLI_MIX: list[tuple[str, str, str]] = [
-    ("term", "quantization", "relevance"),
-    ("AND of two", "language model", "relevance"),
-    ("phrase of common words", '"large language models"', "relevance"),
-    ("prefix", "quant*", "relevance"),
-    ("wide prefix", "re*", "relevance"),
-    ("fuzzy", "quantizaton~", "relevance"),
-    ("by date", "attention", "date"),
-    ("author, by upvotes", "author:Wang", "upvotes"),
-]
-TUI_QUERY = "diffusion model"
-
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _rss_mb() -> dict[str, float]:
-    """Peak RSS of this process and of its biggest waited-for child (Linux: KiB), and the CPU
-    seconds both used (on a shared machine CPU time says more than wall time)."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-    return {
-        "rss_mb": round(me.ru_maxrss / 1024, 1),
-        "child_rss_mb": round(kids.ru_maxrss / 1024, 1),
-        "cpu_s": round(cpu, 2),
-    }
-
-
-def _du_mb(path: Path) -> float:
-    if path.is_file():
-        return path.stat().st_size / 2**20
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
-
-
-def _pct(values: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank) of ``values``."""
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
 
 
 def _child(*args: str, timeout: float | None = None) -> dict:
@@ -112,13 +58,6 @@ def _child(*args: str, timeout: float | None = None) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def _loadavg() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "n/a"
 
 
 def _filters(spec: dict):
@@ -166,7 +105,7 @@ def probe_ingest(data_dir: str, dump: str) -> dict:
         "count": lib.count(),
     }
     lib.close()
-    return out | _rss_mb()
+    return out | rss_mb()
 
 
 def probe_parse_only(data_dir: str, dump: str) -> dict:
@@ -180,7 +119,7 @@ def probe_parse_only(data_dir: str, dump: str) -> dict:
 
     def progress(phase, done, total):
         if done % 50_000 < 2000:
-            rss.append(_current_rss_mb())
+            rss.append(current_rss_mb())
 
     start = time.perf_counter()
     report = lib.ingest([dump], progress=progress)
@@ -189,10 +128,10 @@ def probe_parse_only(data_dir: str, dump: str) -> dict:
         "seconds": seconds,
         "papers_read": report.papers_read,
         "rss_samples_mb": rss,
-        "store_mb": round(_du_mb(lib.locations.library_db), 1),
+        "store_mb": round(du_mb(lib.locations.library_db), 1),
     }
     lib.close()
-    return out | _rss_mb()
+    return out | rss_mb()
 
 
 def probe_parse_alone(dump: str) -> dict:
@@ -201,14 +140,7 @@ def probe_parse_alone(dump: str) -> dict:
 
     start = time.perf_counter()
     n = sum(1 for _ in arxiv_jsonl.read(Path(dump)))
-    return {"seconds": time.perf_counter() - start, "records": n} | _rss_mb()
-
-
-def _current_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+    return {"seconds": time.perf_counter() - start, "records": n} | rss_mb()
 
 
 def probe_naive(index_dir: str, dump: str) -> dict:
@@ -222,7 +154,7 @@ def probe_naive(index_dir: str, dump: str) -> dict:
     papers = (item for item in arxiv_jsonl.read(Path(dump)) if isinstance(item, Paper))
     n = build_stock_index(path, papers)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "papers": n, "index_mb": round(_du_mb(path), 1)} | _rss_mb()
+    return {"seconds": seconds, "papers": n, "index_mb": round(du_mb(path), 1)} | rss_mb()
 
 
 def probe_queries(data_dir: str) -> dict:
@@ -278,175 +210,14 @@ def probe_queries(data_dir: str) -> dict:
         "open_ms": open_ms,
         "queries": rows,
         "p50_ms": statistics.median(every),
-        "p95_ms": _pct(every, 95),
+        "p95_ms": pct(every, 95),
         "max_ms": max(every),
         "first_p50_ms": statistics.median(firsts),
-        "first_p95_ms": _pct(firsts, 95),
+        "first_p95_ms": pct(firsts, 95),
         "all_ids": n_ids,
         "all_ids_ms": ids_ms,
         "get_many_100_ms": get_many_ms,
-    } | _rss_mb()
-
-
-def probe_tui(data_dir: str) -> dict:
-    """The app under run_test(): first paint, keystroke-to-results (after a pause, while typing),
-    key echo, the worker-to-frame hand-over, and memory."""
-    t0 = time.perf_counter()
-    from paperbrowse.search.services import build_services
-    from paperbrowse.tui.app import PaperBrowseApp
-
-    import_ms = (time.perf_counter() - t0) * 1000
-    return asyncio.run(_tui(data_dir, t0, import_ms, build_services, PaperBrowseApp))
-
-
-#: Seconds between keys when typing slowly: above the app's debounce, so each key runs a query.
-SLOW_TYPING_GAP = 0.2
-
-
-async def _tui(data_dir, t0, import_ms, build_services, app_class) -> dict:
-    t1 = time.perf_counter()
-    services = build_services(data_dir)
-    app = app_class(services, poll_seconds=0)
-    debounce = app.settings.debounce
-    out: dict = {"import_ms": import_ms, "debounce_ms": debounce * 1000}
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = app.screen_stack[0]
-        await _until(pilot, lambda: getattr(screen, "result", None) is not None)
-        out["first_paint_ms"] = (time.perf_counter() - t1) * 1000
-        out["first_paint_from_start_ms"] = (time.perf_counter() - t0) * 1000
-        out["first_total"] = screen.result.total
-        stamps = _stamp_hand_over(app, screen)
-        await pilot.press("slash")
-        await pilot.pause()
-        query = screen.query_one("#query")
-
-        # Keys go in as a terminal sends them, without Pilot's press(), which waits for the
-        # whole process to be idle (the query worker included) before it returns.
-        async def typed(key: str, text: str) -> float:
-            """Send one key; the seconds until the query input shows ``text``."""
-            t = time.perf_counter()
-            _send_key(app, key)
-            await _wait(lambda: query.value == text)
-            return time.perf_counter() - t
-
-        async def painted(text: str, since: float) -> float:
-            """ms from ``since`` until a frame shows ``text``'s results."""
-            await _wait(lambda: stamps.get("query") == text and "painted" in stamps)
-            hand_over.append(_hand_over(stamps))
-            return (stamps["painted"] - since) * 1000
-
-        async def clear() -> None:
-            query.value = ""
-            await painted("", time.perf_counter())
-            await asyncio.sleep(debounce)  # a real pause: the next key starts a new burst
-
-        after_pause, while_typing, echo, hand_over = [], [], [], []
-        for text in (TUI_QUERY, "quantum", "graph neural"):
-            keys = ["space" if ch == " " else ch for ch in text]
-            # After a pause: all but the last key as a burst, their results on screen, a pause
-            # of a debounce interval (a user looking at them), then the last key is timed.
-            for i, key in enumerate(keys[:-1]):
-                await typed(key, text[: i + 1])
-            await painted(text[:-1], time.perf_counter())
-            await asyncio.sleep(debounce)
-            t = time.perf_counter()
-            await typed(keys[-1], text)
-            after_pause.append(await painted(text, t))
-            await clear()
-            # While typing: the whole text as one burst (each key once the input shows the
-            # one before), timed from the last key: the trailing debounce is in the figure.
-            for i, key in enumerate(keys[:-1]):
-                await typed(key, text[: i + 1])
-            t = time.perf_counter()
-            await typed(keys[-1], text)
-            while_typing.append(await painted(text, t))
-            await clear()
-            # Slow typing, a key every SLOW_TYPING_GAP s: each key runs a query at once, so
-            # the next key arrives while a query holds the CPU. Echo = key → input updated.
-            for i, key in enumerate(keys):
-                echo.append(await typed(key, text[: i + 1]) * 1000)
-                await asyncio.sleep(SLOW_TYPING_GAP)
-            await painted(text, time.perf_counter())
-            await clear()
-        out["keystroke_ms"] = after_pause
-        out["typing_ms"] = while_typing
-        out["key_echo_ms"] = {"p50": statistics.median(echo), "max": max(echo)}
-        out["hand_over_ms"] = hand_over
-        out["rss_now_mb"] = _current_rss_mb()
-    services.close()
-    return out | _rss_mb()
-
-
-def _send_key(app, key: str) -> None:
-    from textual import events
-
-    char = " " if key == "space" else key if len(key) == 1 else None
-    event = events.Key(key, char)
-    event.set_sender(app)
-    app._driver.send_message(event)
-
-
-async def _wait(cond, timeout: float = 30.0) -> None:
-    end = time.perf_counter() + timeout
-    while not cond():
-        if time.perf_counter() > end:
-            raise TimeoutError("the app did not get there in time")
-        await asyncio.sleep(0.001)
-
-
-def _stamp_hand_over(app, screen) -> dict:
-    """Record when a query worker hands its result to the event loop, when the screen takes it
-    (and for which query) and when the next frame is composed (wrappers on these instances)."""
-    from paperbrowse.tui.dbwork import Answered
-
-    stamps: dict = {}
-    post_message = screen.post_message
-    show_result = screen._show_result
-    display = app._display
-
-    def handing_over(message):
-        # The query worker posts its answer to the screen from its thread (tui/dbwork.py).
-        if isinstance(message, Answered) and message.group == "query":
-            stamps["handed"] = time.perf_counter()
-        return post_message(message)
-
-    def showing(*args, **kwargs):
-        showing_at = time.perf_counter()
-        before = screen.result
-        show_result(*args, **kwargs)
-        if screen.result is not before:  # not dropped as stale
-            stamps.pop("painted", None)
-            stamps.update(showing=showing_at, shown=time.perf_counter(), query=screen.result.query)
-
-    def displaying(*args, **kwargs):
-        display(*args, **kwargs)
-        if "shown" in stamps and "painted" not in stamps:
-            stamps["painted"] = time.perf_counter()
-
-    screen.post_message = handing_over
-    screen._show_result = showing
-    app._display = displaying
-    return stamps
-
-
-def _hand_over(stamps: dict) -> dict:
-    """A result's way to the screen: worker hand-over → taken by the event loop → list
-    refreshed (``_show_result``) → the next frame composed."""
-    handed, showing, shown, painted = (stamps[k] for k in ("handed", "showing", "shown", "painted"))
-    return {
-        "queue_ms": (showing - handed) * 1000,
-        "show_ms": (shown - showing) * 1000,
-        "frame_ms": (painted - shown) * 1000,
-        "total_ms": (painted - handed) * 1000,
-    }
-
-
-async def _until(pilot, cond, timeout: float = 60.0) -> None:
-    end = time.perf_counter() + timeout
-    while not cond():
-        if time.perf_counter() > end:
-            raise TimeoutError("the app did not get there in time")
-        await pilot.pause(0.002)
+    } | rss_mb()
 
 
 PROBES = {
@@ -525,43 +296,25 @@ def _cli_times(data_dir: Path) -> dict:
         )
     return {
         "p50_ms": statistics.median(walls),
-        "p95_ms": _pct(walls, 95),
+        "p95_ms": pct(walls, 95),
         "cpu_p50_ms": statistics.median(cpus),
         "bare_p50_ms": statistics.median(bare_walls),
-        "bare_p95_ms": _pct(bare_walls, 95),
+        "bare_p95_ms": pct(bare_walls, 95),
         "bare_cpu_p50_ms": statistics.median(bare_cpus),
         "queries": per_query,
     }
 
 
-def cli_table(cli: dict) -> list[str]:
-    """The per-query table of a cold-CLI run (issue #18's layout)."""
-    out = [
-        "| query | sort | cold process p50 ms | bare start-up p50 ms | **x bare** | "
-        "CPU ms (bare) | CPU x bare |",
-        "|---|---|---:|---:|---:|---:|---:|",
-    ]
-    for q in cli["queries"]:
-        if "bare_cpu_p50_ms" not in q:  # figures of an older run: one bare median for all
-            continue
-        out.append(
-            f"| `{q['query']}` | {q['sort']} | {_f(q['p50_ms'])} | {_f(q['bare_p50_ms'])} | "
-            f"**{q['p50_ms'] / q['bare_p50_ms']:.1f}x** | {_f(q['cpu_p50_ms'])} "
-            f"({_f(q['bare_cpu_p50_ms'])}) | {q['cpu_p50_ms'] / q['bare_cpu_p50_ms']:.1f}x |"
-        )
-    return out
-
-
 def run_size(n: int, workdir: Path, *, naive: bool, tui: bool) -> dict:
     from bench.generate import write_dump
 
-    res: dict = {"papers": n, "load_before": _loadavg()}
+    res: dict = {"papers": n, "load_before": loadavg()}
     dump = workdir / f"arxiv-{n}.jsonl"
     if not dump.exists():
         t = time.perf_counter()
         write_dump(dump, n)
         res["generate_s"] = time.perf_counter() - t
-    res["dump_mb"] = round(_du_mb(dump), 1)
+    res["dump_mb"] = round(du_mb(dump), 1)
 
     lib_dir = workdir / f"lib-{n}"
     if lib_dir.exists():
@@ -573,8 +326,8 @@ def run_size(n: int, workdir: Path, *, naive: bool, tui: bool) -> dict:
     data = lib_dir / "data"
     _say(f"{n}: ingest")
     res["ingest"] = _child("_ingest", str(data), str(own))
-    res["ingest"]["index_mb"] = round(_du_mb(data / "index"), 1)
-    res["ingest"]["store_mb"] = round(_du_mb(data / "library.sqlite3"), 1)
+    res["ingest"]["index_mb"] = round(du_mb(data / "index"), 1)
+    res["ingest"]["store_mb"] = round(du_mb(data / "library.sqlite3"), 1)
     if naive:
         _say(f"{n}: naive baseline")
         res["naive"] = _child("_naive", str(lib_dir / "naive-index"), str(dump))
@@ -596,21 +349,21 @@ def run_size(n: int, workdir: Path, *, naive: bool, tui: bool) -> dict:
     write_dump(grown, n, extra=max(1, n // 100))
     os.replace(grown, own)
     res["reingest_grown"] = _child("_ingest", str(data), str(own))
-    res["load_after"] = _loadavg()
+    res["load_after"] = loadavg()
     return res
 
 
 def run_parse_only(n: int, workdir: Path) -> dict:
     from bench.generate import write_dump
 
-    res: dict = {"papers": n, "load_before": _loadavg()}
+    res: dict = {"papers": n, "load_before": loadavg()}
     dump = workdir / f"arxiv-{n}.jsonl"
     if not dump.exists():
         _say(f"{n}: generating")
         t = time.perf_counter()
         write_dump(dump, n)
         res["generate_s"] = time.perf_counter() - t
-    res["dump_mb"] = round(_du_mb(dump), 1)
+    res["dump_mb"] = round(du_mb(dump), 1)
     _say(f"{n}: parser alone")
     res["parse"] = _child("_parse_alone", str(dump))
     data = workdir / f"lib-{n}-store"
@@ -618,7 +371,7 @@ def run_parse_only(n: int, workdir: Path) -> dict:
     _say(f"{n}: parse + record store")
     res["store"] = _child("_parse_only", str(data), str(dump))
     shutil.rmtree(data, ignore_errors=True)
-    res["load_after"] = _loadavg()
+    res["load_after"] = loadavg()
     return res
 
 
@@ -653,238 +406,6 @@ def machine() -> dict:
         "textual": version("textual"),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
-
-
-# -- the report ------------------------------------------------------------------------------
-
-
-def _f(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}"
-
-
-def render(results: dict) -> str:
-    """The generated part of docs/benchmarks.md."""
-    m = results["machine"]
-    out = [
-        BEGIN,
-        "",
-        f"_Generated by `python bench/run.py {results['argv']}` on {m['date']}._",
-        "",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM; {m['os']}; Python "
-        f"{m['python']}, whoosh-reloaded {m['whoosh']}, textual {m['textual']}. Shared with "
-        "other work: the load average (1/5/15 min) before and after each size is shown.",
-        "",
-    ]
-    if results.get("kept_from"):
-        out += [
-            f"Sizes not measured by this command are kept from the run of "
-            f"{results['kept_from']} (`--keep`).",
-            "",
-        ]
-    full = sorted((r for r in results["sizes"] if "ingest" in r), key=lambda r: r["papers"])
-    if full:
-        out += [
-            "### Ingest (fresh library)",
-            "",
-            "| papers | dump MB | paperbrowse papers/s | wall s (read + index) | peak RSS MB "
-            "(main / worker) | index MB | store MB | naive papers/s | naive wall s | naive RSS MB "
-            "| naive index MB | **speed vs naive** | CPU s: paperbrowse / naive |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in full:
-            i = r["ingest"]
-            pb_rate = r["papers"] / i["seconds"]
-            row = (
-                f"| {_f(r['papers'])} | {_f(r['dump_mb'])} | {_f(pb_rate)} | "
-                f"{_f(i['seconds'], 1)} ({_f(i['read_seconds'], 1)} + {_f(i['index_seconds'], 1)})"
-                f" | {_f(i['rss_mb'])} / {_f(i['child_rss_mb'])} | {_f(i['index_mb'], 1)} | "
-                f"{_f(i['store_mb'], 1)} | "
-            )
-            nv = r.get("naive")
-            if nv:
-                nv_rate = nv["papers"] / nv["seconds"]
-                cpu = (
-                    f"{_f(i['cpu_s'])} / {_f(nv['cpu_s'])}"
-                    if "cpu_s" in i and "cpu_s" in nv
-                    else "–"
-                )
-                row += (
-                    f"{_f(nv_rate)} | {_f(nv['seconds'], 1)} | {_f(nv['rss_mb'])} | "
-                    f"{_f(nv['index_mb'], 1)} | **{pb_rate / nv_rate:.2f}x** | {cpu} |"
-                )
-            else:
-                row += "– | – | – | – | – | – |"
-            out.append(row)
-        out += [
-            "",
-            "### Re-ingest",
-            "",
-            "| papers | full ingest s | unchanged s | unchanged / full | +1% new: s | +1% new: "
-            "papers new | +1% / full |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in full:
-            full_s = r["ingest"]["seconds"]
-            same = r["reingest_same"]["seconds"]
-            grown = r["reingest_grown"]
-            out.append(
-                f"| {_f(r['papers'])} | {_f(full_s, 1)} | {same:.3f} | **{same / full_s:.2%}** | "
-                f"{_f(grown['seconds'], 1)} ({_f(grown['read_seconds'], 1)} + "
-                f"{_f(grown['index_seconds'], 1)}) | {_f(grown['papers_new'])} | "
-                f"{grown['seconds'] / full_s:.0%} |"
-            )
-        out += [
-            "",
-            "### Cold `paperbrowse search` (a new process per query)",
-            "",
-            f"{CLI_REPS} runs of each query of the cold mix (`--json --limit 20`), each paired "
-            "with a "
-            'run of the bare `python -c "import whoosh.index, typer"` just before it.',
-            "",
-            "| papers | search p50 ms | search p95 ms | bare import p50 ms | **p50 ratio** | "
-            "p95 / bare p50 | search CPU p50 ms | bare CPU p50 ms | CPU ratio |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in full:
-            c = r["cli"]
-            out.append(
-                f"| {_f(r['papers'])} | {_f(c['p50_ms'])} | {_f(c['p95_ms'])} | "
-                f"{_f(c['bare_p50_ms'])} | **{c['p50_ms'] / c['bare_p50_ms']:.2f}x** | "
-                f"{c['p95_ms'] / c['bare_p50_ms']:.2f}x | {_f(c['cpu_p50_ms'])} | "
-                f"{_f(c['bare_cpu_p50_ms'])} | {c['cpu_p50_ms'] / c['bare_cpu_p50_ms']:.2f}x |"
-            )
-        for r in full:
-            rows = cli_table(r["cli"])
-            if len(rows) > 2:
-                out += ["", f"{_f(r['papers'])} papers, per query:", "", *rows]
-        out += [
-            "",
-            "### In-process queries (top 20, snippets, shared searcher)",
-            "",
-            f"p50/p95 over {QUERY_REPS} runs of each query after a first run (shown apart: "
-            "it reads and decodes the query's posting lists from disk; the repeats find them in "
-            "the searcher's cache of recent terms, as the app does while a query is typed or "
-            "re-run). The queries run in this order in one process, so a first run may find "
-            "terms of an earlier query cached (the filtered `learning` does).",
-            "",
-        ]
-        labels = [q[0] for q in QUERY_MIX]
-        head = "| query | " + " | ".join(
-            f"{_f(r['papers'])}: hits | first ms | p50 ms | max ms" for r in full
-        )
-        out += [head + " |", "|---|" + "---:|---:|---:|---:|" * len(full)]
-        for k, label in enumerate(labels):
-            q = full[0]["queries"]["queries"][k]
-            shown = q["query"] or "(empty)"
-            if q["sort"] != "relevance":
-                shown += f" --sort {q['sort']}"
-            if q["filters"]:
-                shown += " + " + ", ".join(f"{a}={b}" for a, b in q["filters"].items())
-            cells = []
-            for r in full:
-                qq = r["queries"]["queries"][k]
-                cells.append(
-                    f"{_f(qq['hits'])} | {_f(qq['first_ms'], 1)} | {_f(qq['p50_ms'], 1)} | "
-                    f"{_f(qq['max_ms'], 1)}"
-                )
-            out.append(f"| {label}: `{shown}` | " + " | ".join(cells) + " |")
-        out.append(
-            "| **whole mix p50 / p95** | "
-            + " | ".join(
-                f" | | **{_f(r['queries']['p50_ms'], 1)}** | **{_f(r['queries']['p95_ms'], 1)}** "
-                f"(p95)"
-                for r in full
-            )
-            + " |"
-        )
-        out.append(
-            "| **first runs p50 / p95** | "
-            + " | ".join(
-                f" | **{_f(r['queries'].get('first_p50_ms', float('nan')), 1)}** | "
-                f"**{_f(r['queries'].get('first_p95_ms', float('nan')), 1)}** (p95) | "
-                for r in full
-            )
-            + " |"
-        )
-        out.append("")
-        for r in full:
-            q = r["queries"]
-            out.append(
-                f"- {_f(r['papers'])}: opening the library + first search "
-                f"{_f(q['open_ms'])} ms; all {_f(q['all_ids'])} ids of `learning` "
-                f"{_f(q['all_ids_ms'])} ms; `get_many` of 100 papers "
-                f"{_f(q['get_many_100_ms'], 1)} ms; peak RSS {_f(q['rss_mb'])} MB."
-            )
-        out += ["", "### TUI (`run_test()`, 120x36, headless)", ""]
-        out += [
-            "| papers | import app ms | first paint ms (services + app → first results shown) "
-            "| keystroke → results ms, after a pause | keystroke → results ms, while typing "
-            "(incl. debounce) | worker → painted ms (median) | key echo ms p50 / max "
-            "| debounce ms | RSS MB |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in full:
-            t = r.get("tui")
-            if not t:
-                continue
-            if "error" in t:
-                last = t["error"].splitlines()[-1]
-                out.append(f"| {_f(r['papers'])} | failed: {last} ||||||||")
-                continue
-            # Runs from before the probe timed these are kept with --keep: shown as –.
-            typing = ", ".join(_f(x) for x in t.get("typing_ms", ())) or "–"
-            hand_over = t.get("hand_over_ms")
-            painted = _f(statistics.median(h["total_ms"] for h in hand_over)) if hand_over else "–"
-            echo = t.get("key_echo_ms")
-            echo_text = f"{_f(echo['p50'])} / {_f(echo['max'])}" if echo else "–"
-            out.append(
-                f"| {_f(r['papers'])} | {_f(t['import_ms'])} | **{_f(t['first_paint_ms'])}** | "
-                f"**{', '.join(_f(x) for x in t['keystroke_ms'])}** | {typing} | {painted} | "
-                f"{echo_text} | {_f(t['debounce_ms'])} | {_f(t['rss_now_mb'])} |"
-            )
-        out += ["", "Load average before → after each size:", ""]
-        for r in full:
-            out.append(f"- {_f(r['papers'])}: {r['load_before']} → {r['load_after']}")
-    parse = sorted((r for r in results["sizes"] if "store" in r), key=lambda r: r["papers"])
-    if parse:
-        out += [
-            "",
-            "### Phase 1 only (parse + record store; no index) — for sizes not fully run",
-            "",
-            "| papers | dump MB | parser alone papers/s | parser RSS MB | parse + store "
-            "papers/s | wall s | peak RSS MB | RSS samples during the run MB | store MB |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in parse:
-            p, s = r["parse"], r["store"]
-            rss = s["rss_samples_mb"]
-            samples = ", ".join(_f(x) for x in rss[:: max(1, len(rss) // 8)])
-            out.append(
-                f"| {_f(r['papers'])} | {_f(r['dump_mb'])} | {_f(p['records'] / p['seconds'])} | "
-                f"{_f(p['rss_mb'])} | {_f(s['papers_read'] / s['seconds'])} | "
-                f"{_f(s['seconds'], 1)} | {_f(s['rss_mb'])} | {samples} | {_f(s['store_mb'])} |"
-            )
-        for r in parse:
-            out.append(f"- {_f(r['papers'])}: load {r['load_before']} → {r['load_after']}")
-    out += ["", END]
-    return "\n".join(out)
-
-
-def write_doc(results: dict) -> None:
-    generated = render(results)
-    if DOC.exists():
-        text = DOC.read_text(encoding="utf-8")
-        if BEGIN in text and END in text:
-            head, rest = text.split(BEGIN, 1)
-            tail = rest.split(END, 1)[1]
-            DOC.write_text(head + generated + tail, encoding="utf-8")
-            return
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(
-        "# Benchmarks\n\nHow fast paperbrowse is at arXiv scale (issue #5). Regenerate the tables "
-        "with `python bench/run.py --sizes 10000,100000`.\n\n" + generated + "\n",
-        encoding="utf-8",
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

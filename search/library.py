@@ -9,18 +9,24 @@ index, and unflagged only after the index has committed them.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import os
-import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
 
 from paperbrowse.search.engine import IndexBusy, PaperIndex, match_spans
+from paperbrowse.search.ingest_files import (
+    Problems,
+    Scan,
+    detect_quietly,
+    digest_and_lines,
+    file_key,
+    guarded,
+    under_name,
+    without_surrogates,
+)
 from paperbrowse.search.lock import IngestLock
 from paperbrowse.search.models import (
     Filters,
@@ -35,7 +41,7 @@ from paperbrowse.search.models import (
 from paperbrowse.search.paths import Locations
 from paperbrowse.search.query_text import Interpreted, interpret, paper_ref
 from paperbrowse.search.records import NEW, KnownFile, RecordStore
-from paperbrowse.search.serialize import paper_from_json, paper_to_json, without_controls
+from paperbrowse.search.serialize import without_controls
 from paperbrowse.search.tex2text import spell_symbols
 from paperbrowse.search.text import path_text
 
@@ -313,7 +319,7 @@ class Library:
         # file by: its text, or its bytes when the name is not UTF-8 (SQLite cannot hold lone
         # surrogates as text; a BLOB keeps the name exactly).
         name = path_text(path)
-        key = _file_key(path)
+        key = file_key(path)
         try:
             st = os.stat(path)
         except OSError as exc:
@@ -332,7 +338,7 @@ class Library:
             else:
                 self._skip(report, name, shape)
             return
-        detected = forced or _detect(path)
+        detected = forced or detect_quietly(path)
         if detected is None and not named and is_plainly_other(path):
             # A README or a PDF kept beside the dumps: counted, not a failure. A file named on
             # the command line is still an error if it is not a dump.
@@ -352,7 +358,7 @@ class Library:
         # part it had, to read on from there instead of reading it all again.
         grown = known is not None and known.complete and st.st_size > known.size
         try:
-            scan = _digest_and_lines(path, prefix=known.size if grown and known else None)
+            scan = digest_and_lines(path, prefix=known.size if grown and known else None)
         except OSError as exc:
             self._skip(report, name, f"cannot read: {exc.strerror or exc}")
             return
@@ -366,7 +372,7 @@ class Library:
         if grown and known is not None:
             resume = self._resume_point(path, known, scan, detected, forced)
 
-        problems = _Problems()
+        problems = Problems()
         notes: list[ParseNote] = []
         papers_in_file = 0
         with self.records.transaction() as db:
@@ -381,7 +387,7 @@ class Library:
                 self.records.drop_records(db, file_id)
             else:
                 self.records.no_old_papers(db)
-        # One guarded iterator for the whole file: a fresh _guarded() per batch would close the
+        # One guarded iterator for the whole file: a fresh guarded() per batch would close the
         # parser when the previous wrapper is collected (yield from forwards close()), silently
         # ending the file after the first batch.
         if resume is None:
@@ -393,9 +399,9 @@ class Library:
             offset, first_line, seq, papers_in_file = resume
             dump = read_appended(path, offset, first_line)
             lines = scan.lines_after
-        items = iter(_guarded(dump, name, problems))
+        items = iter(guarded(dump, name, problems))
         if name != str(path):
-            items = _named(items, name)
+            items = under_name(items, name)
         # JSON lines hold one paper a line: the count gives the bar a total, hence an ETA.
         read_total = report.papers_read + lines if detected == "arxiv-jsonl" else None
         finished = False
@@ -415,7 +421,7 @@ class Library:
                         # A lone surrogate (a JSON "\\ud800" escape with no pair) cannot be
                         # stored or shown: mark the spot and keep the record. Nothing was
                         # written before the failure (text is encoded before each statement).
-                        item = _without_surrogates(item)
+                        item = without_surrogates(item)
                         problems.append(
                             ParseProblem(
                                 name,
@@ -465,7 +471,7 @@ class Library:
         self,
         path: Path,
         known: KnownFile,
-        scan: _Scan,
+        scan: Scan,
         detected: str | None,
         forced: str | None,
     ) -> tuple[int, int, int, int] | None:
@@ -536,27 +542,6 @@ class Library:
         self.records.bump_generation()
 
 
-_INTERNAL = "internal error while parsing"
-
-#: Problems of one file listed one by one; the others are counted. A file of the wrong kind
-#: forced as JSON lines has one per line: millions of them, in memory and on the terminal.
-MAX_PROBLEMS_LISTED = 100
-
-
-class _Problems(list):
-    """A file's problems: the first MAX_PROBLEMS_LISTED, and any that stopped the reading."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.unlisted = 0
-
-    def append(self, problem: ParseProblem) -> None:
-        if len(self) < MAX_PROBLEMS_LISTED or problem.stopped:
-            super().append(problem)
-        else:
-            self.unlisted += 1
-
-
 def check_query_size(query: str) -> None:
     """Raise QueryError for a query beyond MAX_QUERY_CHARS or MAX_QUERY_WORDS (the message
     does not echo the query: it may be 100 KB)."""
@@ -566,55 +551,6 @@ def check_query_size(query: str) -> None:
     words = sum(1 for w in text.split() if w not in _OPERATORS)
     if words > MAX_QUERY_WORDS:
         raise QueryError(f"query has too many words ({words:,}; at most {MAX_QUERY_WORDS})")
-
-
-def _guarded(items: Iterable, name: str, problems: list[ParseProblem]) -> Iterable:
-    """The parser's items; a parser bug becomes a problem for this file, not a traceback.
-
-    The file is then not marked complete, so the next ingest reads it again.
-    """
-    try:
-        yield from items
-    except Exception as exc:  # noqa: BLE001 - reported to the user, other files go on
-        problems.append(
-            ParseProblem(name, f"{_INTERNAL}: {type(exc).__name__}: {exc}", stopped=True)
-        )
-
-
-def _named(items: Iterable, name: str) -> Iterator:
-    """Items of a file whose name needs escaping, naming it by ``name`` (see path_text)."""
-    for item in items:
-        if isinstance(item, ParseProblem):
-            yield dataclasses.replace(item, source=name)
-        else:
-            yield dataclasses.replace(item, sources=(name,))
-
-
-def _file_key(path: Path) -> str | bytes:
-    text = str(path)
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return os.fsencode(path)
-    return text
-
-
-def _detect(path: Path) -> str | None:
-    """The format detected from the content, for the manifest; reading reports the problems."""
-    from paperbrowse.search.dumps import detect_format
-
-    try:
-        return detect_format(path)
-    except Exception:  # noqa: BLE001 - e.g. RecursionError on a deeply nested sample
-        return None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _without_surrogates(paper: Paper) -> Paper:
-    """The paper with every lone surrogate replaced by U+FFFD, in whatever field it is."""
-    return paper_from_json(_SURROGATE.sub("\ufffd", paper_to_json(paper)))
 
 
 class _Stopwatch:
@@ -631,46 +567,6 @@ class _Stopwatch:
 
     def total_ms(self) -> float:
         return (time.perf_counter() - self.start) * 1000
-
-
-class _Scan(NamedTuple):
-    """One pass over a dump file (see _digest_and_lines)."""
-
-    digest: str
-    lines: int
-    #: The digest of the first ``prefix`` bytes (None: no prefix asked, or the file is
-    #: shorter), the newlines in them and after them, whether they end with one.
-    prefix_digest: str | None = None
-    prefix_lines: int = 0
-    lines_after: int = 0
-    prefix_ends_line: bool = False
-
-
-def _digest_and_lines(path: Path, prefix: int | None = None) -> _Scan:
-    """A content digest (to tell a touched file from a changed one) and the newline count, in
-    one pass over the file; with ``prefix``, the same of its first ``prefix`` bytes too (the
-    digest a file had when it was that long: a snapshot that only grew still has it)."""
-    h = hashlib.blake2b(digest_size=16)
-    lines = 0
-    read = 0
-    head: tuple[str, int, bool] | None = None
-    last = b""
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            if prefix is not None and head is None and read + len(chunk) >= prefix:
-                cut = prefix - read
-                h.update(chunk[:cut])
-                before = chunk[cut - 1 : cut] if cut else last
-                head = (h.copy().hexdigest(), lines + chunk.count(b"\n", 0, cut), before == b"\n")
-                h.update(chunk[cut:])
-            else:
-                h.update(chunk)
-            lines += chunk.count(b"\n")
-            read += len(chunk)
-            last = chunk[-1:]
-    if head is None:
-        return _Scan(h.hexdigest(), lines)
-    return _Scan(h.hexdigest(), lines, head[0], head[1], lines - head[1], head[2])
 
 
 def _cut(text: str, start: int, length: int) -> str:

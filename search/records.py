@@ -103,7 +103,7 @@ class KnownFile(NamedTuple):
     id: int
     size: int
     mtime_ns: int
-    #: Content digest (see ``search.library._digest_and_lines``).
+    #: Content digest (see ``search.ingest_files.digest_and_lines``).
     digest: str
     #: Its ingest finished (a file that failed part-way is read again).
     complete: bool

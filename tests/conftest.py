@@ -67,3 +67,12 @@ def no_blink(monkeypatch):
     from textual.widgets import Input
 
     monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+@pytest.fixture
+def fixed_terminal(no_blink, monkeypatch):
+    """A snapshot the same on every machine: no blinking cursor, and the working dir the
+    repository (dump paths are shown relative to it)."""
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])

@@ -13,6 +13,9 @@ import pytest
 #: The shared example dumps, next to the repository (read in place, never copied).
 DUMPS = Path(__file__).resolve().parents[1].parent / "shared" / "dumps"
 
+#: The daily-papers API days among them (the folder most CLI tests ingest).
+HF_JSON = DUMPS / "hf-daily-json"
+
 #: This project's own test fixtures.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

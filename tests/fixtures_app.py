@@ -12,7 +12,8 @@ import functools
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ from paperbrowse.search.services import Services, build_services, sample_paths
 
 #: The sample pages print dates without a year ("Dec 12"); pin the day they are read against.
 AS_OF = SAMPLE_CAPTURED
+
+#: The terminal size the Pilot tests and the snapshots run at, unless a test is about another.
+SIZE = (120, 36)
 
 #: A title that would be styled if it were ever treated as markup, with a control sequence in it.
 MARKUP_TITLE = "[bold red]Markup[/] in a title \x1b[31mstays literal"
@@ -108,6 +112,24 @@ def make_app(services: Services, **options: Any):
     return PaperBrowseApp(services, **settings)
 
 
+@asynccontextmanager
+async def started(
+    services: Services, *, size: tuple[int, int] = SIZE, **options: Any
+) -> AsyncIterator[tuple[Any, Any]]:
+    """``async with started(services) as (app, pilot)``: the app of :func:`make_app` running
+    at ``size`` with its first results on the screen (settled), ready for keys."""
+    app = make_app(services, **options)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield app, pilot
+
+
+async def search_for(pilot: Any, text: str) -> None:
+    """Type ``text`` into the search bar as a user does (``/``, the text, Enter) and settle."""
+    await pilot.press("slash", *text, "enter")
+    await settle(pilot)
+
+
 async def settle(pilot: Any, rounds: int = 3) -> None:
     """Let debounce timers fire and every worker finish, and their results reach the screen."""
     for _ in range(rounds):
@@ -137,6 +159,11 @@ def pilot_test(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., 
     return run
 
 
+def notices(app: Any) -> list[str]:
+    """The messages of the notifications the app has shown, oldest first."""
+    return [n.message for n in app._notifications]
+
+
 def posted_once(messages: list[Any], kind: type) -> list[Any]:
     """Messages of ``kind`` from a ``message_hook`` log, each once (the hook sees a message at
     every node it bubbles through)."""
@@ -162,15 +189,13 @@ def bookmark_a_few(services: Services) -> None:
 async def scene_search(pilot: Any) -> None:
     """Results for a query typed in the search bar, focus on the results."""
     await settle(pilot)
-    await pilot.press("slash", *"diffusion", "enter")
-    await settle(pilot)
+    await search_for(pilot, "diffusion")
 
 
 async def scene_detail(pilot: Any) -> None:
     """A paper opened from the results of a query."""
     await settle(pilot)
-    await pilot.press("slash", *"quantization", "enter")
-    await settle(pilot)
+    await search_for(pilot, "quantization")
     await pilot.press("j", "enter")
     await settle(pilot)
 

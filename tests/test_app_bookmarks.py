@@ -11,6 +11,7 @@ from paperbrowse.tui.widgets.results_list import ResultsList
 from textual.widgets import Input, OptionList, TextArea
 
 from tests.fixtures_app import (
+    SIZE,
     make_app,
     pilot_test,
     posted_once,
@@ -18,8 +19,6 @@ from tests.fixtures_app import (
     settle,
     static_text,
 )
-
-SIZE = (120, 36)
 
 
 @pytest.fixture

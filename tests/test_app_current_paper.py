@@ -17,9 +17,7 @@ from paperbrowse.tui.screens.edit import NoteScreen, TagsScreen
 from paperbrowse.tui.widgets.detail import DetailPane
 from paperbrowse.tui.widgets.results_list import ResultsList
 
-from tests.fixtures_app import bookmark_a_few, make_app, pilot_test, settle, static_text
-
-SIZE = (120, 36)
+from tests.fixtures_app import SIZE, bookmark_a_few, make_app, pilot_test, settle, static_text
 
 pytestmark = pytest.mark.usefixtures("no_blink")
 

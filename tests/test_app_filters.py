@@ -14,13 +14,12 @@ from paperbrowse.tui.widgets.results_list import ResultsList
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from tests.fixtures_app import (
-    make_app,
     pilot_test,
+    search_for,
     settle,
+    started,
     static_text,
 )
-
-SIZE = (120, 36)
 
 
 @pytest.fixture
@@ -37,7 +36,7 @@ def shown_papers(app, services):
 
 
 async def open_filters(pilot):
-    await settle(pilot)
+    """The filters pane of an app already settled (see :func:`started`), opened by its key."""
     await pilot.press("f")
     await settle(pilot)
     return pilot.app.screen.query_one(FiltersPane)
@@ -103,8 +102,7 @@ def test_filter_choice_is_the_cores_filters_plus_the_panes_own():
 
 @pilot_test
 async def test_f_shows_filters_with_facet_counts(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         assert app.screen.has_class("-show-filters")
         assert pane.is_on_screen
@@ -121,8 +119,7 @@ async def test_f_shows_filters_with_facet_counts(services):
 
 @pilot_test
 async def test_date_range_filter(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         await open_filters(pilot)
         await type_into(pilot, "#since", "2025-06")
         papers = shown_papers(app, services)
@@ -140,8 +137,7 @@ def problems_text(pane) -> str:
 
 @pilot_test
 async def test_bad_date_is_marked_said_and_not_used(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         await type_into(pilot, "#since", "20x5")
         assert pane.query_one("#since").has_class("-invalid")
@@ -160,8 +156,7 @@ async def test_bad_date_is_marked_said_and_not_used(services):
 
 @pilot_test
 async def test_two_digit_year_is_not_the_year_24(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         await type_into(pilot, "#since", "24")
         assert pane.choice.since is None
@@ -172,8 +167,7 @@ async def test_two_digit_year_is_not_the_year_24(services):
 
 @pilot_test
 async def test_to_a_year_means_through_its_last_day(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         await type_into(pilot, "#until", "2025")
         assert pane.choice.until == date(2025, 12, 31)
@@ -187,8 +181,7 @@ async def test_to_a_year_means_through_its_last_day(services):
 
 @pilot_test
 async def test_from_after_to_is_said_and_not_used(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         await type_into(pilot, "#since", "2025-10")
         await type_into(pilot, "#until", "2025-06")
@@ -210,8 +203,7 @@ def kind_labels(pane) -> list[str]:
 @pilot_test
 async def test_facet_counts_follow_the_other_filters(services):
     library = services.library
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         # A source picked: the year counts are those of that source's papers...
         pane.query_one("#kinds", SelectionList).select("hf-json")
@@ -239,8 +231,7 @@ async def test_facet_counts_follow_the_other_filters(services):
 
 @pilot_test
 async def test_minimum_upvotes_filter(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         await open_filters(pilot)
         await type_into(pilot, "#min-upvotes", "5")
         papers = shown_papers(app, services)
@@ -250,8 +241,7 @@ async def test_minimum_upvotes_filter(services):
 
 @pilot_test
 async def test_year_filter(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         years = pane.query_one("#years", SelectionList)
         years.focus()
@@ -266,8 +256,7 @@ async def test_year_filter(services):
 
 @pilot_test
 async def test_source_filter(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         pane.query_one("#kinds", SelectionList).select("hf-json")
         await settle(pilot)
@@ -278,8 +267,7 @@ async def test_source_filter(services):
 
 @pilot_test
 async def test_has_code_filter(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         pane.query_one("#has-code", Checkbox).focus()
         await pilot.press("space")
@@ -296,8 +284,7 @@ async def test_bookmarked_only_and_tag_filters(services):
     store.add(library.get(ids[3]), tags=["ml"])
     store.add(library.get(ids[7]), tags=["ml", "later"])
     store.add(library.get(ids[9]))
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(services) as (app, pilot):
         pane = await open_filters(pilot)
         pane.query_one("#bookmarked-only", Checkbox).value = True
         await settle(pilot)
@@ -313,11 +300,8 @@ async def test_bookmarked_only_and_tag_filters(services):
 
 @pilot_test
 async def test_filters_combine_with_the_query_and_x_clears_them(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"zebrafish", "enter")
-        await settle(pilot)
+    async with started(services) as (app, pilot):
+        await search_for(pilot, "zebrafish")
         everything = services.library.search("zebrafish", limit=None).total
         assert everything == 2
         await pilot.press("f")

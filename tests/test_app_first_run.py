@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE
 from paperbrowse.tui.widgets.results_list import ResultsList
 
 from tests.fixtures_app import (
+    SIZE,
     _template,
     make_app,
     pilot_test,
@@ -22,9 +22,7 @@ from tests.fixtures_app import (
     static_text,
     write_extra_dump,
 )
-
-SIZE = (120, 36)
-BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"
+from tests.fixtures_cli import BIN
 
 pytestmark = pytest.mark.usefixtures("no_blink")
 

@@ -7,9 +7,7 @@ import pytest
 from paperbrowse.tui.widgets.detail import DetailPane
 from paperbrowse.tui.widgets.results_list import ResultsList
 
-from tests.fixtures_app import make_app, pilot_test, settle, static_text
-
-SIZE = (120, 36)
+from tests.fixtures_app import SIZE, make_app, pilot_test, settle, static_text
 
 pytestmark = pytest.mark.usefixtures("no_blink")
 

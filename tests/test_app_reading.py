@@ -22,15 +22,16 @@ from textual.containers import Vertical
 from textual.widgets import OptionList
 
 from tests.fixtures_app import (
+    SIZE,
     bookmark_a_few,
-    make_app,
     pilot_test,
     screen_text,
+    search_for,
     settle,
+    started,
     static_text,
 )
 
-SIZE = (120, 36)
 SHORT = (120, 24)  # below the two-line height: one line a row
 
 pytestmark = pytest.mark.usefixtures("no_blink")
@@ -145,9 +146,7 @@ async def test_one_author_is_not_1_authors():
 
 @pilot_test
 async def test_sample_titles_get_the_width_at_120_columns(services):
-    app = make_app(services)
-    async with app.run_test(size=SHORT) as pilot:
-        await settle(pilot)
+    async with started(services, size=SHORT) as (app, pilot):
         results = app.screen.query_one(ResultsList)
         first = services.library.get(results.highlighted_id)
         # The issue measured 30 characters of title here, with 38 cells of date/upvote/author.
@@ -203,9 +202,7 @@ async def test_two_line_rows_move_page_and_stay_lazy_over_100k_rows():
 
 @pilot_test
 async def test_footer_keeps_quit_and_help_at_80_columns(services):
-    app = make_app(services)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(services, size=(80, 24)) as (app, pilot):
         footer = screen_text(app).splitlines()[-1]
         assert "q Quit" in footer
         assert "? Help" in footer
@@ -216,9 +213,7 @@ async def test_footer_keeps_quit_and_help_at_80_columns(services):
 
 @pilot_test
 async def test_scroll_keys_move_the_detail_pane(services):
-    app = make_app(services)
-    async with app.run_test(size=SHORT) as pilot:
-        await settle(pilot)
+    async with started(services, size=SHORT) as (app, pilot):
         await pilot.press("enter")
         await settle(pilot)
         detail = app.screen.query_one(DetailPane)
@@ -246,9 +241,7 @@ async def test_scroll_keys_move_the_detail_pane(services):
 async def test_scroll_keys_move_in_the_bookmarks_pane(services):
     bookmark_a_few(services)
     newest_first = [b.id for b in services.bookmarks.list()]
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         await pilot.press("B")
         await settle(pilot)
         options = app.screen.query_one(BookmarksPane).options
@@ -271,9 +264,7 @@ async def test_scroll_keys_move_in_the_bookmarks_pane(services):
 
 @pilot_test
 async def test_next_and_previous_paper_from_the_detail_move_the_lists_cursor(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
         ids = list(results.ids)
@@ -298,9 +289,7 @@ async def test_next_and_previous_paper_from_the_detail_move_the_lists_cursor(ser
 @pilot_test
 async def test_next_paper_after_opening_a_bookmark_goes_on_from_the_lists_cursor(services):
     bookmark_a_few(services)
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
         ids = list(results.ids)
@@ -318,9 +307,7 @@ async def test_next_paper_after_opening_a_bookmark_goes_on_from_the_lists_cursor
 
 @pilot_test
 async def test_next_paper_in_the_narrow_layout_stays_in_the_detail(services):
-    app = make_app(services)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(services, size=(80, 24)) as (app, pilot):
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
         ids = list(results.ids)
@@ -338,9 +325,7 @@ async def test_next_paper_in_the_narrow_layout_stays_in_the_detail(services):
 
 @pilot_test
 async def test_reader_gives_the_detail_the_full_width_and_back(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
         narrow_width = detail.region.width
@@ -363,9 +348,7 @@ async def test_reader_gives_the_detail_the_full_width_and_back(services):
 
 @pilot_test
 async def test_reader_in_the_narrow_layout(services):
-    app = make_app(services)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(services, size=(80, 24)) as (app, pilot):
         results = app.screen.query_one(ResultsList)
         detail = app.screen.query_one(DetailPane)
         await pilot.press("z")
@@ -407,16 +390,14 @@ def linked_services(services, tmp_path):
 
 async def _open_pelicanfish(pilot):
     await settle(pilot)
-    await pilot.press("slash", *"pelicanfish", "enter")
-    await settle(pilot)
+    await search_for(pilot, "pelicanfish")
     await pilot.press("enter")
     await settle(pilot)
 
 
 @pilot_test
 async def test_web_addresses_are_never_broken_across_lines(linked_services):
-    app = make_app(linked_services)
-    async with app.run_test(size=(80, 40)) as pilot:
+    async with started(linked_services, size=(80, 40)) as (app, pilot):
         await _open_pelicanfish(pilot)
         lines = screen_text(app).splitlines()
         # The short address is whole on one line; the long one (wider than the pane) is cut
@@ -436,9 +417,7 @@ async def test_web_addresses_are_never_broken_across_lines(linked_services):
 async def test_line_breaks_in_notes_are_kept(services):
     paper = services.library.get(list(services.library.search("", limit=None).ids)[0])
     services.bookmarks.add(paper, note="First point.\nSecond point.\n\n\nAfter a gap.")
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         body = static_text(app.screen.query_one("#detail-body"))
         assert "note First point.\nSecond point.\n\nAfter a gap.\n" in body
         await pilot.press("B")
@@ -485,9 +464,7 @@ def _theme_colour(app, variable: str):
 async def test_a_theme_from_the_palette_restyles_the_detail_and_bookmarks(services):
     bookmark_a_few(services)
     tagged = next(b for b in services.bookmarks.list() if b.tags)
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         await pilot.press("B")
         await settle(pilot)
         pane = app.screen.query_one(BookmarksPane)
@@ -546,9 +523,7 @@ async def test_a_theme_from_the_palette_restyles_the_detail_and_bookmarks(servic
 
 @pilot_test
 async def test_help_and_palette_offer_the_reading_keys(services):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         await pilot.press("question_mark")
         await settle(pilot)
         console = Console(width=200, record=True, file=io.StringIO())

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList
 
 from tests.fixtures_app import (
+    SIZE,
     make_app,
     pilot_test,
     posted_once,
@@ -27,9 +28,6 @@ from tests.fixtures_app import (
     static_text,
     write_extra_dump,
 )
-
-SIZE = (120, 36)
-
 
 # The sample library as `services`, cursor blink off: fixtures in tests/conftest.py.
 pytestmark = pytest.mark.usefixtures("no_blink")

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from tests.fixtures_app import (
     MARKUP_TITLE,
+    SIZE,
     make_app,
     pilot_test,
     sample_services,
@@ -19,9 +20,6 @@ from tests.fixtures_app import (
     static_text,
     write_extra_dump,
 )
-
-SIZE = (120, 36)
-
 
 # The sample library as `services`, cursor blink off: fixtures in tests/conftest.py.
 pytestmark = pytest.mark.usefixtures("no_blink")

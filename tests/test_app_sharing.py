@@ -22,9 +22,7 @@ from paperbrowse.tui.screens.export import ExportScreen
 from paperbrowse.tui.screens.text import TextScreen
 from textual.widgets import Input, RadioButton, TextArea
 
-from tests.fixtures_app import make_app, pilot_test, settle
-
-SIZE = (120, 36)
+from tests.fixtures_app import SIZE, make_app, notices, pilot_test, search_for, settle, started
 
 pytestmark = pytest.mark.usefixtures("no_blink")
 
@@ -41,10 +39,6 @@ def home(tmp_path, monkeypatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("HOME", str(folder))
     return folder
-
-
-def notices(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def bookmark_two(services) -> None:
@@ -168,11 +162,8 @@ def test_the_cli_and_the_app_share_the_export_flow():
 async def test_o_says_it_opened_the_link(services, monkeypatch):
     opened = []
     monkeypatch.setattr(browser, "open_link", lambda url: opened.append(url) or True)
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"quokka", "enter")
-        await settle(pilot)
+    async with started(services) as (app, pilot):
+        await search_for(pilot, "quokka")
         await pilot.press("o")
         await settle(pilot)
         assert opened == ["https://arxiv.org/abs/2511.00002"]
@@ -200,11 +191,8 @@ async def test_o_without_a_browser_says_so_and_shows_the_url(services, monkeypat
         raise webbrowser.Error("could not locate runnable browser")
 
     monkeypatch.setattr("webbrowser.get", none)
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"quokka", "enter")
-        await settle(pilot)
+    async with started(services) as (app, pilot):
+        await search_for(pilot, "quokka")
         await pilot.press("o")
         await settle(pilot)
         url = "https://arxiv.org/abs/2511.00002"
@@ -226,8 +214,7 @@ async def test_y_copies_bibtex_and_says_how(services, monkeypatch):
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"quokka", "enter")
-        await settle(pilot)
+        await search_for(pilot, "quokka")
         await pilot.press("y")
         await settle(pilot)
         assert len(copied) == 1
@@ -239,11 +226,8 @@ async def test_y_copies_bibtex_and_says_how(services, monkeypatch):
 
 @pilot_test
 async def test_Y_shows_the_bibtex_and_saves_it_to_a_file(services, home):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"quokka", "enter")
-        await settle(pilot)
+    async with started(services) as (app, pilot):
+        await search_for(pilot, "quokka")
         await pilot.press("Y")
         await settle(pilot)
         assert isinstance(app.screen, TextScreen)
@@ -272,9 +256,7 @@ async def test_e_asks_where_and_never_writes_to_the_working_dir(
     cwd.mkdir()
     monkeypatch.chdir(cwd)
     bookmark_two(services)
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
@@ -302,9 +284,7 @@ async def test_e_writes_where_asked_in_the_format_asked(services, home, tmp_path
     services.bookmarks.add(
         Paper(id="t-0000000000aa", title="Ørsted's magnet", authors=("Zoë Ørsted",))
     )
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         await pilot.press("e")
         await settle(pilot)
         app.screen.query_one("#utf8", RadioButton).value = True
@@ -319,9 +299,7 @@ async def test_e_writes_where_asked_in_the_format_asked(services, home, tmp_path
 @pilot_test
 async def test_e_into_a_missing_folder_says_why(services, home, tmp_path):
     bookmark_two(services)
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         await pilot.press("e")
         await settle(pilot)
         app.screen.query_one("#export-path", Input).value = str(tmp_path / "no" / "refs.bib")
@@ -335,9 +313,7 @@ async def test_e_into_a_missing_folder_says_why(services, home, tmp_path):
 
 @pilot_test
 async def test_e_with_no_bookmarks_says_so(services, home):
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         await pilot.press("e")
         await settle(pilot)
         assert not isinstance(app.screen, ExportScreen)
@@ -352,9 +328,7 @@ async def test_e_offers_ris_and_csl_json_and_the_file_ending_follows(services, h
     from textual.widgets import RadioButton
 
     bookmark_two(services)
-    app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with started(services) as (app, pilot):
         for button, ending in (("ris", ".ris"), ("csl", ".json")):
             await pilot.press("e")
             await settle(pilot)

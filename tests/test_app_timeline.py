@@ -18,6 +18,7 @@ from textual.widgets import Input, Sparkline
 from tests.dumps_paths import ARCHIVE, DUMPS
 from tests.fixtures_app import (
     RELISTED_ID,
+    SIZE,
     make_app,
     pilot_test,
     sample_services,
@@ -26,8 +27,6 @@ from tests.fixtures_app import (
     static_text,
     write_relisted_days,
 )
-
-SIZE = (120, 36)
 
 
 @pytest.fixture

@@ -19,9 +19,8 @@ from paperbrowse.tui.widgets.results_list import ResultsList
 from paperbrowse.tui.widgets.search_bar import SearchBar
 from textual.widgets import Input
 
-from tests.fixtures_app import make_app, pilot_test, settle, static_text
+from tests.fixtures_app import SIZE, make_app, pilot_test, settle, static_text
 
-SIZE = (120, 36)
 #: Real seconds between the debounce timer's checks of the (hand-moved) clock.
 TICK = 0.02
 #: Hand-clock seconds that count as a pause: longer than any debounce these tests use.

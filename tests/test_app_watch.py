@@ -13,9 +13,8 @@ from paperbrowse.tui.widgets.detail import DetailPane
 from paperbrowse.tui.widgets.results_list import ResultsList
 from paperbrowse.tui.widgets.watches import WatchesScreen
 
-from tests.fixtures_app import make_app, pilot_test, sample_services, screen_text, settle
+from tests.fixtures_app import SIZE, make_app, pilot_test, sample_services, screen_text, settle
 
-SIZE = (120, 36)
 COLLECTION = (
     Path(__file__).resolve().parents[2] / "shared" / "collections" / "hf-daily-json-archive"
 )

@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from bench import run  # noqa: E402
+from bench import run, tui_probe  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("no_blink")
 
@@ -30,7 +30,9 @@ def test_tui_probe_measures_every_figure(tmp_path):
     services = sample_services(tmp_path)
     data_dir = services.locations.data_dir
     services.close()  # the probe opens the library itself, as in its own process
-    out = asyncio.run(run._tui(str(data_dir), 0.0, 0.0, build_services, PaperBrowseApp))
+    out = asyncio.run(
+        tui_probe.tui_figures(str(data_dir), 0.0, 0.0, build_services, PaperBrowseApp)
+    )
     texts = 3  # diffusion model, quantum, graph neural
     assert len(out["keystroke_ms"]) == texts
     assert len(out["typing_ms"]) == texts

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
-import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,12 +22,8 @@ from paperbrowse.search.bookmarks import Bookmark
 from paperbrowse.search.citekeys import base_key, unique_key
 from paperbrowse.search.models import FORMATS, Paper
 
-DUMPS = Path(__file__).parents[1].parent / "shared" / "dumps"
-needs_dumps = pytest.mark.skipif(not DUMPS.is_dir(), reason=f"example dumps not found at {DUMPS}")
-needs_tex = pytest.mark.skipif(
-    not (shutil.which("pdflatex") and shutil.which("bibtex")),
-    reason="pdflatex and bibtex not installed (apt: texlive-latex-base texlive-binaries)",
-)
+from tests.dumps_paths import DUMPS, needs_dumps
+from tests.fixtures_bibtex import compile_bib, needs_tex
 
 
 def bm(paper: Paper, key: str | None = None) -> Bookmark:
@@ -278,24 +272,6 @@ def nasty_papers() -> list[Paper]:
         Paper(id="t-math", title=r"Unbalanced $\frac{a}{b$ math and $\lesssim 5\%$ \emph{yes}"),
         Paper(id="t-and", title="T", authors=("Anders and Sons", "Bob, Jr., Smith, X")),
     ]
-
-
-def compile_bib(tmp_path: Path, bib: str, style: str) -> tuple[str, str]:
-    """Run pdflatex, bibtex, pdflatex on a document citing every entry; return (.bbl, .blg)."""
-    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
-    natbib = "\\usepackage{natbib}\n" if style.endswith("nat") else ""
-    (tmp_path / "doc.tex").write_text(
-        f"\\documentclass{{article}}\n{natbib}\\begin{{document}}\n\\nocite{{*}}\n"
-        f"\\bibliographystyle{{{style}}}\n\\bibliography{{refs}}\n\\end{{document}}\n"
-    )
-    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
-    for cmd in (latex, ["bibtex", "doc"], latex):
-        run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, errors="replace")
-        # -halt-on-error: any LaTeX error is a non-zero exit; bibtex exits 2 on errors.
-        assert run.returncode == 0, f"{cmd[0]} failed:\n{run.stdout[-3000:]}"
-    log = (tmp_path / "doc.log").read_text(errors="replace")
-    assert "Missing character" not in log
-    return (tmp_path / "doc.bbl").read_text(), (tmp_path / "doc.blg").read_text()
 
 
 @needs_dumps

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +22,7 @@ from paperbrowse.search.bookmarks import Bookmark, BookmarkStore
 from paperbrowse.search.models import Paper
 
 from tests.dumps_paths import DUMPS, needs_dumps
-from tests.reliability_tools import REPO, child_env, cli_args
+from tests.fixtures_cli import pb
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 T1 = datetime(2026, 2, 1, tzinfo=UTC)
@@ -180,20 +179,6 @@ def test_a_file_from_before_updated_counts_as_changed_when_made(tmp_path: Path) 
 
 
 # -- through the entry point ------------------------------------------------------------------
-
-
-def pb(data_dir: Path, *args: str, code: int = 0) -> subprocess.CompletedProcess:
-    run = subprocess.run(
-        cli_args(data_dir, *args),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=child_env(PYTHONIOENCODING="utf-8"),
-        cwd=REPO,
-        timeout=120,
-    )
-    assert run.returncode == code, run.stderr
-    return run
 
 
 @needs_dumps

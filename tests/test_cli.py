@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from paperbrowse.search.dumps import UNRECOGNISED
 
 from tests.dumps_paths import DUMPS, needs_dumps
-
-BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"
-
-
-def run(*args: str, data_dir: Path | None = None, env: dict | None = None, input: str = ""):
-    """Run `paperbrowse ARGS` the way a user does; never against the real home."""
-    full_env = {k: v for k, v in os.environ.items() if k != "PAPERBROWSE_DATA_DIR"}
-    full_env["HOME"] = str((data_dir or Path("/nonexistent")).parent / "home")
-    full_env["COLUMNS"] = "120"
-    full_env.update(env or {})
-    cmd = [BIN] + (["--data-dir", str(data_dir)] if data_dir else []) + list(args)
-    return subprocess.run(
-        cmd, capture_output=True, text=True, env=full_env, input=input, timeout=120
-    )
+from tests.fixtures_cli import run
 
 
 @pytest.fixture(scope="module")

@@ -3,40 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import bibtexparser
 import pytest
 
-REPO = Path(__file__).parents[1]
-DUMPS = REPO.parent / "shared" / "dumps"
+from tests.dumps_paths import DUMPS, HF_JSON
+from tests.fixtures_bibtex import compile_bib, needs_tex
+from tests.fixtures_cli import pb
+
 JSONL = DUMPS / "arxiv-jsonl"
-HF_JSON = DUMPS / "hf-daily-json"
 HF_TEXT = DUMPS / "hf-papers-text"
 
 pytestmark = pytest.mark.skipif(not DUMPS.is_dir(), reason=f"example dumps not found at {DUMPS}")
-
-
-def pb(data_dir: Path, *args: str, ok: bool | None = True) -> subprocess.CompletedProcess[str]:
-    """Run ``paperbrowse --data-dir D ARGS`` as a user would; check the exit code."""
-    run = subprocess.run(
-        [sys.executable, "-m", "paperbrowse.tui.cli", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=REPO,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"},
-    )
-    if ok is True:
-        assert run.returncode == 0, run.stderr
-    elif ok is False:
-        assert run.returncode != 0, run.stdout
-    return run
 
 
 def listing(data_dir: Path, *args: str) -> list[dict]:
@@ -139,7 +120,7 @@ def test_remove_says_what_it_removed(data: Path) -> None:
 def test_unknown_ids_fail_and_change_nothing(data: Path, args: tuple[str, ...]) -> None:
     pb(data, "bookmark", "add", "0704.0003", "--tag", "x", "--note", "n")
     before = listing(data)
-    run = pb(data, "bookmark", *args, ok=False)
+    run = pb(data, "bookmark", *args, code=1)
     assert run.returncode == 1
     errors = run.stderr.strip().splitlines()
     assert len(errors) == 1 and "9999.99999" in errors[0], run.stderr
@@ -150,7 +131,7 @@ def test_unknown_ids_fail_and_change_nothing(data: Path, args: tuple[str, ...]) 
 
 
 def test_known_but_not_bookmarked_is_an_error(data: Path) -> None:
-    run = pb(data, "bookmark", "tag", "0704.0005", "x", ok=False)
+    run = pb(data, "bookmark", "tag", "0704.0005", "x", code=1)
     assert run.stderr.strip() == "paperbrowse: not bookmarked: 0704.0005"
     assert listing(data) == []
 
@@ -166,7 +147,7 @@ def test_bookmarks_survive_rebuild_and_index_deletion(data: Path) -> None:
     pb(data, "bookmark", "add", "0704.0001", "2407.01906", "--tag", "keep", "--note", "mine")
     # Rebuild from other dumps only: both papers vanish from the library, not from bookmarks.
     pb(data, "ingest", "--rebuild", str(HF_TEXT / "000_749900d1330c4652.txt"))
-    assert pb(data, "show", "0704.0001", ok=None).returncode != 0
+    assert pb(data, "show", "0704.0001", code=None).returncode != 0
     marks = listing(data)
     assert {m["id"] for m in marks} == {"0704.0001", "2407.01906"}
     assert all(m["tags"] == ["keep"] and m["note"] == "mine" for m in marks)
@@ -214,22 +195,18 @@ def test_export_bibtex(data: Path, tmp_path: Path) -> None:
 
 
 def test_export_unknown_tag_and_empty_store(data: Path, tmp_path: Path) -> None:
-    run = pb(data, "export", "bibtex", "--tag", "nothing", ok=False)
+    run = pb(data, "export", "bibtex", "--tag", "nothing", code=1)
     assert "nothing" in run.stderr
     run = pb(data, "export", "bibtex")
     assert run.stdout == "" and "no bookmarks" in run.stderr
-    run = pb(data, "export", "bibtex", "-o", str(tmp_path / "missing" / "x.bib"), ok=False)
+    run = pb(data, "export", "bibtex", "-o", str(tmp_path / "missing" / "x.bib"), code=1)
     assert "missing" in run.stderr and "Traceback" not in run.stderr
 
 
-@pytest.mark.skipif(
-    not (shutil.which("pdflatex") and shutil.which("bibtex")), reason="no pdflatex/bibtex"
-)
+@needs_tex
 def test_exported_file_compiles(data: Path, tmp_path: Path) -> None:
     ids = ["0704.0001", "0704.0011", "0704.0010", "2501.00042", "2407.01906"]
     pb(data, "bookmark", "add", *ids)
     pb(data, "export", "bibtex", "-o", str(tmp_path / "refs.bib"))
-    from tests.test_bibtex import compile_bib
-
     bbl, _ = compile_bib(tmp_path, (tmp_path / "refs.bib").read_text(), "plain")
     assert bbl.count("\\bibitem") == len(ids)

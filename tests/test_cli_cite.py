@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import bibtexparser
@@ -12,24 +11,9 @@ import rispy
 from paperbrowse.search.bookmarks import BookmarkStore
 
 from tests.dumps_paths import DUMPS, needs_dumps
-from tests.reliability_tools import REPO, child_env, cli_args
+from tests.fixtures_cli import pb
 
 pytestmark = needs_dumps
-
-
-def pb(data_dir: Path, *args: str, stdin: str = "", code: int = 0) -> subprocess.CompletedProcess:
-    run = subprocess.run(
-        cli_args(data_dir, *args),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=child_env(PYTHONIOENCODING="utf-8"),
-        cwd=REPO,
-        timeout=120,
-    )
-    assert run.returncode == code, run.stderr
-    return run
 
 
 @pytest.fixture(scope="module")

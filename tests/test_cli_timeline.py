@@ -11,7 +11,8 @@ import pytest
 from paperbrowse.search.periods import week_of
 
 from tests.dumps_paths import ARCHIVE, DUMPS
-from tests.test_cli import run
+from tests.fixtures_cli import run
+from tests.fixtures_dumps import DAY, relisted
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +178,8 @@ def test_both_forms_of_tex_are_searchable(data, query, paper):
 
 
 def test_show_prints_the_upvote_history_and_rising_rate(tmp_path):
-    from tests.test_rising import DAY, _relisted
-
     data = tmp_path / "data"
-    later = _relisted(tmp_path)
+    later = relisted(tmp_path)
     assert run("ingest", str(ARCHIVE / DAY), str(later), data_dir=data).returncode == 0
     shown = run("show", "2501.05874", data_dir=data).stdout.splitlines()
     assert "Upvotes:    40" in shown

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli_bookmarks import DUMPS, HF_JSON, pb
+from tests.dumps_paths import DUMPS, HF_JSON
+from tests.fixtures_cli import pb
 
 COLLECTION = DUMPS.parent / "collections" / "hf-daily-json-archive"
 OLD_DAY = HF_JSON / "daily_papers_2024-07-05.json"
@@ -47,7 +48,7 @@ def test_mark_read_and_unread_any_paper_and_bookmarks_agree(two_days: Path) -> N
 
 
 def test_mark_unknown_id_changes_nothing(two_days: Path) -> None:
-    run = pb(two_days, "mark", "read", "2608.17253", "9999.99999", ok=False)
+    run = pb(two_days, "mark", "read", "2608.17253", "9999.99999", code=1)
     assert "not in the library: 9999.99999 (nothing marked)" in run.stderr
     rows = json.loads(pb(two_days, "new", "--last-ingest", "--json").stdout)
     assert not any(r["read"] for r in rows)
@@ -73,14 +74,14 @@ def test_new_since_last_ingest_and_since(two_days: Path) -> None:
     assert text.splitlines()[0] == "15 new in the last ingest (15 unread)"
     assert "* 2608.17253" in text
     assert json.loads(pb(two_days, "new", "--since", "2999-01-01", "--json").stdout) == []
-    bad = pb(two_days, "new", "--since", "yesterday", ok=False)
+    bad = pb(two_days, "new", "--since", "yesterday", code=2)
     assert "--since: not a time span or date: 'yesterday'" in bad.stderr
 
 
 def test_watch_add_list_remove(two_days: Path) -> None:
     out = pb(two_days, "watch", "add", "lang", "language model", "--min-upvotes", "10").stdout
     assert out.strip() == "watching lang: 'language model' ≥10 upvotes"
-    dup = pb(two_days, "watch", "add", "lang", "other", ok=False)
+    dup = pb(two_days, "watch", "add", "lang", "other", code=1)
     assert "a watch named 'lang' exists already" in dup.stderr
     listed = json.loads(pb(two_days, "watch", "list", "--json").stdout)
     assert listed[0]["name"] == "lang" and listed[0]["filters"] == {"min_upvotes": 10}
@@ -93,7 +94,7 @@ def test_watch_add_list_remove(two_days: Path) -> None:
     assert json.loads(pb(two_days, "watch", "list", "--json").stdout)[0]["new"] == count - 1
     assert "lang  " in pb(two_days, "watch", "list").stdout
     assert pb(two_days, "watch", "remove", "lang").stdout.strip() == "removed watch lang"
-    assert "no watch named 'lang'" in pb(two_days, "watch", "remove", "lang", ok=False).stderr
+    assert "no watch named 'lang'" in pb(two_days, "watch", "remove", "lang", code=1).stderr
     assert "no watches yet" in pb(two_days, "watch", "list").stdout
 
 
@@ -188,5 +189,5 @@ def test_import_newer_unread_bookmark_unreads_the_paper(two_days: Path, tmp_path
 def test_import_refuses_a_bad_watch_line(two_days: Path, tmp_path: Path) -> None:
     bad = {"format": "paperbrowse-watch/1", "name": "x", "query": "q", "filters": {"nope": 1}}
     (tmp_path / "f.jsonl").write_text(json.dumps(bad) + "\n")
-    run = pb(two_days, "bookmark", "import", str(tmp_path / "f.jsonl"), ok=False)
+    run = pb(two_days, "bookmark", "import", str(tmp_path / "f.jsonl"), code=1)
     assert "f.jsonl:1: unknown filter 'nope'; nothing imported" in run.stderr

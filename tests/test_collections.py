@@ -18,7 +18,7 @@ from paperbrowse.search.models import Paper
 from paperbrowse.search.paths import Locations
 
 from tests.dumps_paths import ARCHIVE, COLLECTIONS, DUMPS, needs_collections, read_all
-from tests.test_cli import run
+from tests.fixtures_cli import run
 
 AS_OF = date(2025, 12, 20)
 

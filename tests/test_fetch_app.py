@@ -18,7 +18,9 @@ from paperbrowse.tui.widgets.search_bar import SearchBar
 from tests.dumps_paths import needs_dumps
 from tests.fetch_server import FakeApis, Fault, archive_day, refused_url
 from tests.fixtures_app import (
+    SIZE,
     make_app,
+    notices,
     pilot_test,
     posted_once,
     sample_services,
@@ -26,8 +28,6 @@ from tests.fixtures_app import (
 )
 
 pytestmark = [needs_dumps, pytest.mark.usefixtures("no_blink")]
-
-SIZE = (120, 36)
 
 
 @pytest.fixture(autouse=True)
@@ -52,10 +52,6 @@ def empty_services(tmp_path):
     services = build_services(tmp_path / "data")
     yield services
     services.close()
-
-
-def notices(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def status(app) -> str:

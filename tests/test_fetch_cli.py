@@ -19,11 +19,10 @@ import pytest
 
 from tests.dumps_paths import needs_dumps
 from tests.fetch_server import FakeApis, Fault, archive_day, atom, refused_url
-from tests.reliability_tools import REPO, child_env, run_cli
+from tests.fixtures_cli import BIN, REPO, child_env, run_cli
 
 pytestmark = needs_dumps
 
-BIN = str(Path(sys.executable).parent / "paperbrowse")
 
 #: The entry point with a virtual clock: sleeps are logged to $FAKE_SLEEPS, never slept.
 DRIVER = """
@@ -342,7 +341,7 @@ main()
 
 @pytest.mark.parametrize("point", ["mid-file", "before-index"])
 def test_killed_during_the_ingest_of_a_fetch_nothing_is_half_done(tmp_path, apis, point):
-    from tests.reliability_tools import wait_for_line
+    from tests.fixtures_cli import wait_for_line
 
     data = tmp_path / "data"
     args = ["fetch", "hf", "--since", "2026-08-18", "--until", "2026-08-20", "--hf-url", apis.url]

@@ -12,7 +12,7 @@ import pytest
 from paperbrowse.search.library import Library
 from paperbrowse.search.paths import Locations
 
-from tests.reliability_tools import jsonl_record, write_jsonl
+from tests.fixtures_dumps import jsonl_record, write_jsonl
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ re-ingest, and the query syntax the CLI and the app share."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from datetime import date
@@ -16,6 +15,7 @@ from paperbrowse.search.paths import Locations
 from paperbrowse.search.text import title_id
 
 from tests.dumps_paths import DUMPS, needs_dumps
+from tests.fixtures_dumps import JSONL, PAGE, write_page, write_records
 
 AS_OF = date(2025, 12, 20)
 
@@ -114,63 +114,6 @@ def test_reingest_unchanged_does_no_work(dumps_library):
 # -- merging across dumps -------------------------------------------------------------------
 
 
-PAGE = """new
-
-Get trending papers in your email inbox!
-
-Subscribe
-
-Daily Papers
-
-byAK and the research community
-
-Dec 12
-
-Equivariant Flows on SE(n): Learning Rigid Motions
-
-We learn flows on the group SE(n). Code: https://github.com/example/seflows.
-
-  • 3 authors
-·
-Dec 3 12
-
-A Paper Only Pages Know
-
-Nothing more to say about it.
-
-  • 1 author
-·
-Jul 21, 2023
-"""
-
-JSONL = {
-    "id": "2412.01234",
-    "submitter": "A. Author",
-    "authors": "A. Author, B. Writer",
-    "title": "Equivariant flows on SE$(n)$:\n  learning rigid motions",
-    "comments": None,
-    "journal-ref": None,
-    "doi": None,
-    "report-no": None,
-    "categories": "cs.LG stat.ML",
-    "license": None,
-    "abstract": "  We learn flows on the group SE(n), with more detail\nthan the page shows.\n",
-    "versions": [{"version": "v1", "created": "Mon, 2 Dec 2024 10:00:00 GMT"}],
-    "update_date": "2024-12-03",
-    "authors_parsed": [["Author", "A.", ""], ["Writer", "B.", ""]],
-}
-
-
-def write_page(path, text=PAGE):
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def write_jsonl(path, records):
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
-
-
 def test_page_copy_then_arxiv_record_merge_and_keep_the_first_id(tmp_path):
     lib = new_library(tmp_path)
     page = write_page(tmp_path / "page.txt")
@@ -178,7 +121,7 @@ def test_page_copy_then_arxiv_record_merge_and_keep_the_first_id(tmp_path):
     first_id = title_id("Equivariant Flows on SE(n): Learning Rigid Motions")
     assert lib.get(first_id).arxiv_id is None
 
-    report = lib.ingest([write_jsonl(tmp_path / "arxiv.jsonl", [JSONL])])
+    report = lib.ingest([write_records(tmp_path / "arxiv.jsonl", [JSONL])])
     assert report.papers_merged == 1 and report.papers_new == 0
     merged = lib.get(first_id)
     # Same paper: the id it had (a bookmark may hold it) does not change; the arXiv id joins it.
@@ -199,7 +142,7 @@ def test_page_copy_then_arxiv_record_merge_and_keep_the_first_id(tmp_path):
 
 def test_arxiv_record_first_gives_the_arxiv_id(tmp_path):
     lib = new_library(tmp_path)
-    lib.ingest([write_jsonl(tmp_path / "arxiv.jsonl", [JSONL])])
+    lib.ingest([write_records(tmp_path / "arxiv.jsonl", [JSONL])])
     lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
     paper = lib.get("2412.01234")
     assert paper.id == "2412.01234"
@@ -210,7 +153,7 @@ def test_arxiv_record_first_gives_the_arxiv_id(tmp_path):
 def test_two_arxiv_ids_with_one_title_stay_two_papers(tmp_path):
     lib = new_library(tmp_path)
     other = dict(JSONL, id="2501.00002")
-    lib.ingest([write_jsonl(tmp_path / "a.jsonl", [JSONL, other])])
+    lib.ingest([write_records(tmp_path / "a.jsonl", [JSONL, other])])
     assert lib.count() == 2
     assert lib.get("2501.00002").id == "2501.00002"
 
@@ -237,7 +180,7 @@ def test_changed_dump_updates_its_papers_and_drops_what_it_no_longer_has(tmp_pat
 def test_a_paper_twice_in_one_file_counts_once_and_a_regrown_file_is_counted_right(tmp_path):
     lib = new_library(tmp_path)
     a, b = dict(JSONL, id="2501.00001"), dict(JSONL, id="2501.00002", title="Other paper")
-    dump = write_jsonl(tmp_path / "a.jsonl", [a, b, dict(a, abstract="  A later copy.")])
+    dump = write_records(tmp_path / "a.jsonl", [a, b, dict(a, abstract="  A later copy.")])
     report = lib.ingest([dump])
     assert (report.papers_read, report.papers_new, report.papers_merged) == (3, 2, 0)
     papers_in_file = lib.records.db.execute("SELECT papers FROM files").fetchone()[0]
@@ -245,8 +188,8 @@ def test_a_paper_twice_in_one_file_counts_once_and_a_regrown_file_is_counted_rig
 
     # The file again: A changed (twice in it), B gone, C new; another file mentions A too.
     c = dict(JSONL, id="2501.00003", title="Third paper")
-    write_jsonl(dump, [dict(a, title="Renamed"), c, dict(a, title="Renamed")])
-    other = write_jsonl(tmp_path / "b.jsonl", [dict(a, title="Renamed")])
+    write_records(dump, [dict(a, title="Renamed"), c, dict(a, title="Renamed")])
+    other = write_records(tmp_path / "b.jsonl", [dict(a, title="Renamed")])
     report = lib.ingest([dump, other])
     assert (report.papers_new, report.papers_updated, report.papers_merged) == (1, 1, 1)
     assert lib.get("2501.00002") is None  # no file mentions B any more
@@ -258,7 +201,7 @@ def test_rebuild_starts_from_scratch(tmp_path):
     lib = new_library(tmp_path)
     lib.ingest([write_page(tmp_path / "page.txt")], as_of=AS_OF)
     lib.ingest(
-        [write_jsonl(tmp_path / "arxiv.jsonl", [dict(JSONL, id="2501.00009", title="Unrelated")])]
+        [write_records(tmp_path / "arxiv.jsonl", [dict(JSONL, id="2501.00009", title="Unrelated")])]
     )
     assert lib.count() == 3
     report = lib.ingest([tmp_path / "page.txt"], rebuild=True, as_of=AS_OF)

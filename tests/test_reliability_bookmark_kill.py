@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from paperbrowse.search.services import build_services
 
-from tests.reliability_tools import REPO, child_env, run_cli, wait_for_line, write_jsonl
+from tests.fixtures_cli import REPO, child_env, run_cli, wait_for_line
+from tests.fixtures_dumps import write_jsonl
 
 pytestmark = pytest.mark.slow
 

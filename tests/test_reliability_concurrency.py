@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from paperbrowse.search.services import build_services
 
-from tests.reliability_tools import (
+from tests.fixtures_cli import (
     REPO,
     assert_no_traceback,
     child_env,
     cli_args,
     run_cli,
     wait_for_line,
-    write_jsonl,
 )
+from tests.fixtures_dumps import write_jsonl
 
 OLD, NEW = 120, 3000
 

@@ -25,7 +25,8 @@ import pytest
 from paperbrowse.search.lock import IngestLock, IngestRunning
 from paperbrowse.search.services import build_services
 
-from tests.reliability_tools import REPO, child_env, run_cli, wait_for_line, write_jsonl
+from tests.fixtures_cli import REPO, child_env, run_cli, wait_for_line
+from tests.fixtures_dumps import write_jsonl
 
 #: Subprocess ingests killed at every phase, then ingested again: ~1 minute.
 pytestmark = pytest.mark.slow

@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 from paperbrowse.search.services import build_services
 
-from tests.reliability_tools import assert_no_traceback, run_cli, write_jsonl
+from tests.fixtures_cli import assert_no_traceback, run_cli
+from tests.fixtures_dumps import write_jsonl
 
 ROOT = os.geteuid() == 0
 

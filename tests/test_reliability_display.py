@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability_tools import assert_no_traceback, jsonl_record, run_cli
+from tests.fixtures_cli import assert_no_traceback, run_cli
+from tests.fixtures_dumps import jsonl_record
 
 MARKUP = "[bold red]x[/]"
 # ESC-based CSI/OSC, a BEL, an 8-bit CSI, a hyperlink (OSC 8) and a bidi override.

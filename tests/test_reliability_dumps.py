@@ -28,7 +28,7 @@ from paperbrowse.search.models import FORMATS, Paper, ParseNote, ParseProblem
 from paperbrowse.search.paths import sample_dir
 from paperbrowse.search.services import build_services
 
-from tests.reliability_tools import jsonl_record, write_jsonl
+from tests.fixtures_dumps import jsonl_record, write_jsonl
 
 FUZZ = settings(
     max_examples=25,

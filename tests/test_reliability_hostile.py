@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from paperbrowse.search.text import strip_controls
 
-from tests.reliability_tools import assert_no_traceback, jsonl_record, run_cli
+from tests.fixtures_cli import assert_no_traceback, run_cli
+from tests.fixtures_dumps import jsonl_record
 
 # Every character class a terminal acts on or that reorders text: ESC sequences (CSI, OSC 52
 # clipboard write), BEL, 8-bit CSI (C1), DEL, and the bidi override/isolate controls.

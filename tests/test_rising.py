@@ -9,7 +9,6 @@ import sqlite3
 import zlib
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 from paperbrowse.search.library import Library
@@ -21,6 +20,7 @@ from paperbrowse.search.rising import describe_history, rising, sparkline, upvot
 from paperbrowse.search.serialize import paper_from_json, paper_to_json
 
 from tests.dumps_paths import ARCHIVE, needs_collections, read_all
+from tests.fixtures_dumps import DAY, LATER, relisted
 
 D = date
 
@@ -88,24 +88,6 @@ def test_periods():
 
 # -- the archive ------------------------------------------------------------------------------
 
-DAY = "2025-01-13.json"
-#: A listing day three days later (the file named for it) where the first three papers of
-#: 2025-01-13 are listed again, with more upvotes.
-LATER = "2025-01-16.json"
-GAINS = (21, 5, 0)
-
-
-def _relisted(tmp_path: Path) -> Path:
-    """The real 2025-01-13 listing (read in place) and, beside it, the same papers listed again
-    three days later: the first three entries with GAINS more upvotes."""
-    later = tmp_path / "later"
-    later.mkdir()
-    entries = json.loads((ARCHIVE / DAY).read_text(encoding="utf-8"))[:3]
-    for entry, gain in zip(entries, GAINS, strict=True):
-        entry["paper"]["upvotes"] += gain
-    (later / LATER).write_text(json.dumps(entries), encoding="utf-8")
-    return later
-
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
@@ -135,7 +117,7 @@ def test_on_the_archive_every_paper_has_one_observation_and_rises_by_zero(archiv
 
 @needs_collections
 def test_a_day_listed_again_later_gives_a_history_and_a_rising_order(tmp_path):
-    later = _relisted(tmp_path)
+    later = relisted(tmp_path)
     lib = Library(Locations(tmp_path / "data"))
     try:
         lib.ingest([ARCHIVE / DAY, later])
@@ -160,7 +142,7 @@ def test_a_day_listed_again_later_gives_a_history_and_a_rising_order(tmp_path):
 
 @needs_collections
 def test_a_version_1_store_is_remerged_with_histories(tmp_path):
-    later = _relisted(tmp_path)
+    later = relisted(tmp_path)
     locations = Locations(tmp_path / "data")
     lib = Library(locations)
     lib.ingest([ARCHIVE / DAY, later])

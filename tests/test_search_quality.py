@@ -17,64 +17,7 @@ from paperbrowse.search.query_text import category_value, interpret, paper_ref
 from paperbrowse.search.services import build_services
 
 from tests.dumps_paths import DUMPS, needs_dumps
-
-
-def _record(arxiv_id: str, title: str, abstract: str, authors: str, categories: str) -> dict:
-    return {
-        "id": arxiv_id,
-        "submitter": None,
-        "authors": authors,
-        "title": title,
-        "comments": None,
-        "journal-ref": None,
-        "doi": None,
-        "report-no": None,
-        "categories": categories,
-        "license": None,
-        "abstract": abstract,
-        "versions": [{"version": "v1", "created": "Mon, 2 Dec 2024 10:00:00 GMT"}],
-        "update_date": "2024-12-03",
-        "authors_parsed": [],
-    }
-
-
-RECORDS = [
-    _record(
-        "2412.00001",
-        "Generalized Cosine Transforms for Signals",
-        "We transform signals with cosine transforms and transformations.",
-        "Zoë Straße, Ｋｅｎｊｉ Sato",
-        "eess.SP",
-    ),
-    _record(
-        "2412.00002",
-        "A Transformer for State Space Models",
-        "A transformer meets state space models; the ﬁne-tuning is cheap.",
-        "C. Balázs, Łukasz Wiśniewski",
-        "cs.LG stat.ML",
-    ),
-    _record(
-        "2412.00003",
-        "Quantization of Large Models",
-        "Quantization, done well.",
-        "Ada Lovelace",
-        "cs.LG",
-    ),
-    _record(
-        "2412.00004",
-        "Pruning Networks",
-        "Quantized weights and pruned networks: a quantized model is small.",
-        "Alan Turing",
-        "cs.CV",
-    ),
-    _record(
-        "hep-ph/9901001",
-        "Diphoton Production at Colliders",
-        "Prompt diphoton production cross sections.",
-        "A. Physicist",
-        "hep-ph",
-    ),
-]
+from tests.fixtures_dumps import RECORDS, arxiv_record
 
 
 @pytest.fixture(scope="module")
@@ -269,7 +212,7 @@ def test_title_above_abstract_for_fuzzy_and_prefix_words(lib: Library) -> None:
 )
 def test_fuzzy_words_find_the_stem_of_the_word_meant(tmp_path, text: str, expected: str) -> None:
     records = [
-        _record("2412.1000" + str(i), title, "Nothing else.", "A. Writer", "cs.LG")
+        arxiv_record("2412.1000" + str(i), title, "Nothing else.", "A. Writer", "cs.LG")
         for i, title in enumerate(
             [
                 "Boosting Agents",
@@ -450,9 +393,9 @@ def test_a_fuzzy_stem_no_real_word_reaches_ranks_below_one_a_title_word_reaches(
     # "sjeing~": "seeing" (a title word) stems to "see"; "saeing" (no word) stems to "sae",
     # the stem of "SAEs". Both are found; the paper about seeing comes first.
     records = [
-        _record("2412.20001", "SAEs and SAEs", "About SAEs.", "A. Writer", "cs.LG"),
-        _record("2412.20002", "Fast Vision", "Seeing things.", "B. Writer", "cs.CV"),
-        _record("2412.20003", "Seeing Far", "Far away.", "C. Writer", "cs.CV"),
+        arxiv_record("2412.20001", "SAEs and SAEs", "About SAEs.", "A. Writer", "cs.LG"),
+        arxiv_record("2412.20002", "Fast Vision", "Seeing things.", "B. Writer", "cs.CV"),
+        arxiv_record("2412.20003", "Seeing Far", "Far away.", "C. Writer", "cs.CV"),
     ]
     dump = tmp_path / "p.jsonl"
     dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")

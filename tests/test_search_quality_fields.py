@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from paperbrowse.search.query_fields import FIELDS, help_lines, markdown_table
 
-from tests.test_cli import run
-from tests.test_search_quality import RECORDS
+from tests.fixtures_cli import run
+from tests.fixtures_dumps import RECORDS
 
 README = Path(__file__).parents[1] / "README.md"
 

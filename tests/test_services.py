@@ -8,7 +8,7 @@ from paperbrowse.search.paths import SAMPLE_CAPTURED
 from paperbrowse.search.services import build_services, sample_paths
 from paperbrowse.search.text import title_id
 
-from tests.test_library import JSONL, write_jsonl, write_page
+from tests.fixtures_dumps import JSONL, write_page, write_records
 
 AS_OF = date(2025, 12, 20)
 
@@ -22,7 +22,7 @@ def test_bookmark_follows_its_paper_to_a_new_id_after_rebuild(tmp_path):
     services.bookmarks.add(services.library.get(page_id), tags=["flows"], note="read it")
 
     # The arXiv record joins the same paper: the id stays, the bookmark's copy gains the arXiv id.
-    write_jsonl(tmp_path / "dumps" / "a-arxiv.jsonl", [JSONL])
+    write_records(tmp_path / "dumps" / "a-arxiv.jsonl", [JSONL])
     services.library.ingest([tmp_path / "dumps"], as_of=AS_OF)
     assert services.refresh_bookmarks() == 1
     assert services.bookmarks.get(page_id).paper.arxiv_id == "2412.01234"

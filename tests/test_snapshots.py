@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.fixtures_app import (
+    SIZE,
     bookmark_a_few,
     make_app,
     sample_services,
@@ -28,15 +29,7 @@ from tests.fixtures_app import (
     write_relisted_days,
 )
 
-SIZE = (120, 36)
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_terminal(monkeypatch):
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    # Dump paths are shown relative to the working dir: keep them the same on every machine.
-    monkeypatch.chdir(REPO)
+pytestmark = pytest.mark.usefixtures("fixed_terminal")
 
 
 @pytest.fixture

@@ -3,23 +3,13 @@ one paper read (update with --snapshot-update, then look at the SVG)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from paperbrowse.search.reading import ReadState
 from paperbrowse.search.watches import Watch, Watches
-from textual.widgets import Input
 
-from tests.fixtures_app import make_app, sample_services, settle
+from tests.fixtures_app import SIZE, make_app, sample_services, settle
 
-SIZE = (120, 36)
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def _fixed_terminal(monkeypatch):
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.chdir(REPO)
+pytestmark = pytest.mark.usefixtures("fixed_terminal")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import date
 
 from paperbrowse.search.models import Paper
 
-from tests.test_cli import run
+from tests.fixtures_cli import run
 
 
 def _dump(folder) -> None:

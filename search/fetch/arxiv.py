@@ -16,8 +16,8 @@ from pathlib import Path
 
 from paperbrowse.search.models import Paper, ParseProblem
 
-from .dumpfiles import save_dump
 from .http import FetchError, HttpClient, Response
+from .pages import BadAnswer, ask
 from .report import FetchReport, Progress
 
 DEFAULT_URL = "https://export.arxiv.org"
@@ -32,10 +32,6 @@ DEFAULT_MAX = 100
 
 _TOTAL = re.compile(rb"<(?:\w+:)?totalResults[^>]*>\s*(\d+)\s*<")
 _SLUG = re.compile(r"[^A-Za-z0-9.]+")
-
-
-class BadAnswer(ValueError):
-    """An answer that is not an arXiv Atom feed (never saved); the message says why."""
 
 
 def build_query(
@@ -119,13 +115,11 @@ def fetch_pages(
             "sortBy": "submittedDate",
             "sortOrder": "descending",
         }
-        response = client.get(PATH, params)
         label = f"results {start + 1}-{start + size}"
-        try:
-            entries, page_total = check_answer(response)
-        except BadAnswer as exc:
-            report.skipped.append((label, str(exc)))
+        answer = ask(client, PATH, params, check_answer, label, report)
+        if answer is None:
             return
+        response, (entries, page_total) = answer
         report.fetched += 1
         # The first page's count holds: a later empty page may say 0 (arXiv has such hiccups).
         total = page_total if total is None else total
@@ -134,8 +128,7 @@ def fetch_pages(
                 # arXiv now and then answers a page with no entries although more exist.
                 report.empty.append(label)
             return
-        path = folder / f"{stamp}-{slug}-{start:06d}.xml"
-        report.count_save(save_dump(path, response.body), path)
+        report.save(folder / f"{stamp}-{slug}-{start:06d}.xml", response.body)
         start += entries
         if total is not None and start >= total:
             break

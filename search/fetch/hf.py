@@ -20,8 +20,9 @@ from pathlib import Path
 
 from paperbrowse.search.text import clean
 
-from .dumpfiles import fetched_days, save_dump
+from .dumpfiles import fetched_days
 from .http import HttpClient, Response
+from .pages import BadAnswer, ask
 from .report import FetchReport, Progress
 
 DEFAULT_URL = "https://huggingface.co"
@@ -36,10 +37,6 @@ REFETCH_DAYS = 3
 
 _WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-class BadAnswer(ValueError):
-    """An answer that is not a daily-papers listing (never saved); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -158,19 +155,16 @@ def _fetch_one(
         if page:
             params["p"] = page
         label = listing.value + (f" page {page + 1}" if page else "")
-        response = client.get(PATH, params)
-        try:
-            entries = check_answer(response)
-        except BadAnswer as exc:
-            report.skipped.append((label, str(exc)))
+        answer = ask(client, PATH, params, check_answer, label, report)
+        if answer is None:
             return
+        response, entries = answer
         if not entries:
             if page == 0:
                 report.empty.append(listing.value)
             return  # (a later page can be empty when the one before was exactly full)
         name = f"{listing.stem}.json" if page == 0 else f"{listing.stem}.p{page + 1}.json"
-        path = folder / name
-        report.count_save(save_dump(path, response.body), path)
+        report.save(folder / name, response.body)
         if len(entries) < page_size:
             return
         page += 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from paperbrowse.search.models import IngestReport
 
-from .dumpfiles import CHANGED, NEW, UNCHANGED
+from .dumpfiles import CHANGED, NEW, UNCHANGED, save_dump
 
 #: progress(phase, done, total), the shape ingest's progress callback has: phase "hf" or "arxiv".
 Progress = Callable[[str, int, int | None], None]
@@ -36,6 +36,11 @@ class FetchReport:
     ingest: IngestReport | None = None
     #: Set when the ingest could not run (another ingest held the library).
     ingest_error: str | None = None
+
+    def save(self, path: Path, body: bytes) -> None:
+        """Save one good answer verbatim at ``path`` (unchanged bytes are not rewritten) and
+        count what that was."""
+        self.count_save(save_dump(path, body), path)
 
     def count_save(self, outcome: str, path: Path) -> None:
         if outcome == NEW:

@@ -8,7 +8,7 @@ fetch "continues where it stopped" without any state but the files themselves.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -77,15 +77,16 @@ def fetch_hf(
         report.unit = listings[0].param
     # No pause between requests: the HF API says when to slow down (429 + RateLimit), and we do.
     client = ctx.client("hf", 0.0)
-    remove_stale_parts(folder)
-    try:
-        hf.fetch_listings(client, folder, list(listings), report, ctx.progress, page_size)
-    except FetchError as exc:
-        report.error = str(exc)
-    finally:
-        client.close()
-    _ingest(library, dumps_dir, report, ctx)
-    return report
+    wanted = list(listings)
+    return _fetch_then_ingest(
+        library,
+        dumps_dir,
+        folder,
+        report,
+        ctx,
+        client,
+        lambda: hf.fetch_listings(client, folder, wanted, report, ctx.progress, page_size),
+    )
 
 
 def fetch_arxiv(
@@ -101,10 +102,36 @@ def fetch_arxiv(
     folder = dumps_dir / "arxiv"
     report = FetchReport("arxiv", unit="page")
     client = ctx.client("arxiv", arxiv.MIN_INTERVAL)
-    remove_stale_parts(folder)
     now = ctx.now or datetime.now(UTC)
+    return _fetch_then_ingest(
+        library,
+        dumps_dir,
+        folder,
+        report,
+        ctx,
+        client,
+        lambda: arxiv.fetch_pages(
+            client, folder, search_query, most, report, now, ctx.progress, page_size
+        ),
+    )
+
+
+def _fetch_then_ingest(
+    library: Library,
+    dumps_dir: Path,
+    folder: Path,
+    report: FetchReport,
+    ctx: FetchContext,
+    client: HttpClient,
+    fetch: Callable[[], None],
+) -> FetchReport:
+    """What every source's fetch does around its own requests: the partial files an earlier
+    fetch left go, ``fetch`` runs (a service that cannot be reached stops it, its message in
+    the report, and what was saved stays saved), the client closes, and the dumps are
+    ingested."""
+    remove_stale_parts(folder)
     try:
-        arxiv.fetch_pages(client, folder, search_query, most, report, now, ctx.progress, page_size)
+        fetch()
     except FetchError as exc:
         report.error = str(exc)
     finally:

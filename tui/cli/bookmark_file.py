@@ -9,25 +9,12 @@ from typing import Annotated
 
 import typer
 from paperbrowse.search.models import Paper
-from paperbrowse.search.text import strip_controls
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"paperbrowse: {strip_controls(message)}", err=True)
-    return typer.Exit(code)
+from paperbrowse.tui.cli.common import OutputOpt, fail
 
 
 def export_file(
     ctx: typer.Context,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file (atomically) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputOpt = None,
 ) -> None:
     """Every bookmark with its tags, note, read state, key and times, the other papers read and
     the watches, as JSON lines (stable)."""
@@ -44,7 +31,7 @@ def export_file(
         from paperbrowse.search.atomic import write_atomically
 
         if not output.expanduser().parent.is_dir():
-            raise _fail(f"no such folder: {output.expanduser().parent}")
+            raise fail(f"no such folder: {output.expanduser().parent}")
         write_atomically(output, text)
     n = len(marks)
     where = f" to {output}" if output else ""
@@ -65,13 +52,13 @@ def import_file(
         raw = sys.stdin.buffer.read() if str(path) == "-" else path.expanduser().read_bytes()
         text = raw.decode("utf-8-sig")
     except OSError as exc:
-        raise _fail(f"cannot read {name}: {exc.strerror or exc}") from None
+        raise fail(f"cannot read {name}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
-        raise _fail(f"{name}: not UTF-8 text (byte {exc.start}); nothing imported") from None
+        raise fail(f"{name}: not UTF-8 text (byte {exc.start}); nothing imported") from None
     try:
         data = parse_file(text, name)
     except BookmarkFileError as exc:
-        raise _fail(f"{exc}; nothing imported") from None
+        raise fail(f"{exc}; nothing imported") from None
     svc = ctx.obj()
     library = svc.library
 

@@ -1,8 +1,10 @@
-"""``paperbrowse bookmark …`` and ``paperbrowse export bibtex``: thin commands over the store.
+"""``paperbrowse bookmark …`` and ``paperbrowse export …``: thin commands over the store.
 
 Registered by tui/cli. Services come from ``ctx.obj()`` (built lazily by the root callback).
 Every command that names papers validates all ids first: an unknown id is one clear line on
-stderr, exit code 1, and nothing changes. Output is plain text, never Rich markup.
+stderr, exit code 1, and nothing changes (on an empty library the reason is that nothing has
+been ingested yet: ``require_papers`` says how to, exit 3). Output is plain text, never Rich
+markup.
 """
 
 from pathlib import Path
@@ -10,39 +12,20 @@ from typing import Annotated, Any
 
 import typer
 from paperbrowse.search.bookmarks import Bookmark
+from paperbrowse.search.cite import FORMATS
 from paperbrowse.search.jsonout import json_text
 from paperbrowse.search.models import Paper
-from paperbrowse.search.text import arxiv_abs_url, bare_arxiv_id, strip_controls
+from paperbrowse.search.text import arxiv_abs_url, bare_arxiv_id
+from paperbrowse.tui.cli.common import IdsArg, OutputOpt, fail, group, out, require_papers, services
 
-bookmark_app = typer.Typer(
-    help="Bookmark papers, tag them and write notes (kept apart from the rebuildable index).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,
+bookmark_app = group(
+    "Bookmark papers, tag them and write notes (kept apart from the rebuildable index)."
 )
-export_app = typer.Typer(
-    help="Export bookmarks for citing.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,
-)
+export_app = group("Export bookmarks for citing.")
 
-IdsArg = Annotated[list[str], typer.Argument(help="Paper ids, arXiv ids or arXiv abs URLs.")]
+#: The one bookmark a command acts on (tag, untag, note).
+BookmarkArg = Annotated[str, typer.Argument(metavar="ID", help="A bookmarked paper.")]
 TagOpt = Annotated[str | None, typer.Option("--tag", "-t", help="Only bookmarks with this tag.")]
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"paperbrowse: {strip_controls(message)}", err=True)
-    return typer.Exit(code)
-
-
-def _out(text: str) -> None:
-    """Plain text to stdout: data from dumps never carries control sequences to the terminal."""
-    typer.echo(strip_controls(text))
-
-
-def _services(ctx: typer.Context) -> Any:
-    return ctx.obj()
 
 
 def _names(ids: list[str]) -> str:
@@ -51,7 +34,7 @@ def _names(ids: list[str]) -> str:
 
 def _resolve_papers(ctx: typer.Context, ids: list[str]) -> list[Paper]:
     """The papers to bookmark: from the library, else an existing bookmark's copy."""
-    svc = _services(ctx)
+    svc = services(ctx)
     papers: list[Paper] = []
     unknown: list[str] = []
     for given in ids:
@@ -64,24 +47,14 @@ def _resolve_papers(ctx: typer.Context, ids: list[str]) -> list[Paper]:
         else:
             papers.append(paper)
     if unknown:
-        _say_if_library_empty(svc)
-        raise _fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
+        require_papers(svc)
+        raise fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
     return papers
-
-
-def _say_if_library_empty(svc: Any) -> None:
-    """An unknown id or an empty listing on an empty library: the reason is that nothing has
-    been ingested yet, and the user is told how (exit 3, see tui/cli/__init__.py)."""
-    from paperbrowse.tui.cli import (
-        require_papers,  # tui.cli imports this module: import when needed
-    )
-
-    require_papers(svc)
 
 
 def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
     """The stored bookmark ids for ``ids`` (bookmark ids, arXiv ids, or ids the library knows)."""
-    svc = _services(ctx)
+    svc = services(ctx)
     found: list[str] = []
     unknown: list[str] = []
     not_marked: list[str] = []
@@ -98,10 +71,10 @@ def _resolve_bookmarks(ctx: typer.Context, ids: list[str]) -> list[str]:
                 continue
         found.append(mark.id)
     if unknown:
-        _say_if_library_empty(svc)
-        raise _fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
+        require_papers(svc)
+        raise fail(f"unknown paper id{'s' if len(unknown) > 1 else ''}: {_names(unknown)}")
     if not_marked:
-        raise _fail(f"not bookmarked: {_names(not_marked)}")
+        raise fail(f"not bookmarked: {_names(not_marked)}")
     return found
 
 
@@ -116,7 +89,7 @@ def _line(mark: Bookmark, in_library: bool = True) -> str:
 
 def in_library_ids(ctx: typer.Context, marks: list[Bookmark]) -> set[str]:
     """Which of ``marks`` the library has (an imported bookmark may name a paper it lacks)."""
-    return {p.id for p in _services(ctx).library.get_many([m.id for m in marks])}
+    return {p.id for p in services(ctx).library.get_many([m.id for m in marks])}
 
 
 def bookmark_json(mark: Bookmark, in_library: bool = True) -> dict[str, Any]:
@@ -153,18 +126,18 @@ def add(
     """Bookmark papers (again: refreshes their copy and adds the tags); all of them or none."""
     papers = _resolve_papers(ctx, ids)
     # One transaction: printed only once every bookmark has landed.
-    for mark in _services(ctx).bookmarks.add_many(papers, tags=tag or (), note=note):
-        _out(f"bookmarked {mark.id}: {mark.paper.title}")
+    for mark in services(ctx).bookmarks.add_many(papers, tags=tag or (), note=note):
+        out(f"bookmarked {mark.id}: {mark.paper.title}")
 
 
 @bookmark_app.command("remove")
 def remove(ctx: typer.Context, ids: IdsArg) -> None:
     """Remove bookmarks (with their tags and notes); says what each one held."""
-    store = _services(ctx).bookmarks
+    store = services(ctx).bookmarks
     for bid in _resolve_bookmarks(ctx, ids):
         gone = store.pop(bid)
         if gone is not None:
-            _out(removed_line(gone))
+            out(removed_line(gone))
 
 
 def removed_line(mark: Bookmark) -> str:
@@ -185,67 +158,67 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, for scripts.")] = False,
 ) -> None:
     """Bookmarks, newest first."""
-    marks = _services(ctx).bookmarks.list(tag=tag)
+    marks = services(ctx).bookmarks.list(tag=tag)
     present = in_library_ids(ctx, marks)
     if as_json:
         typer.echo(json_text([bookmark_json(m, m.id in present) for m in marks]))
         return
     for mark in marks:
-        _out(_line(mark, mark.id in present))
+        out(_line(mark, mark.id in present))
     if not marks:
         typer.echo(f"no bookmarks{f' tagged {tag}' if tag else ''}", err=True)
         if tag is None:
-            _say_if_library_empty(_services(ctx))
+            require_papers(services(ctx))
 
 
 @bookmark_app.command("tags")
 def tags(ctx: typer.Context) -> None:
     """Tags in use, with how many bookmarks carry each."""
-    for name, count in _services(ctx).bookmarks.tags().items():
-        _out(f"{count:>5}  {name}")
+    for name, count in services(ctx).bookmarks.tags().items():
+        out(f"{count:>5}  {name}")
 
 
 @bookmark_app.command("tag")
 def tag_(
     ctx: typer.Context,
-    paper_id: Annotated[str, typer.Argument(metavar="ID", help="A bookmarked paper.")],
+    paper_id: BookmarkArg,
     names: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to add.")],
 ) -> None:
     """Add tags to a bookmark."""
     (bid,) = _resolve_bookmarks(ctx, [paper_id])
-    mark = _services(ctx).bookmarks.tag(bid, *names)
-    _out(f"{mark.id}: {' '.join(mark.tags)}")
+    mark = services(ctx).bookmarks.tag(bid, *names)
+    out(f"{mark.id}: {' '.join(mark.tags)}")
 
 
 @bookmark_app.command("untag")
 def untag(
     ctx: typer.Context,
-    paper_id: Annotated[str, typer.Argument(metavar="ID", help="A bookmarked paper.")],
+    paper_id: BookmarkArg,
     names: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to remove.")],
 ) -> None:
     """Remove tags from a bookmark."""
     (bid,) = _resolve_bookmarks(ctx, [paper_id])
-    mark = _services(ctx).bookmarks.untag(bid, *names)
-    _out(f"{mark.id}: {' '.join(mark.tags)}")
+    mark = services(ctx).bookmarks.untag(bid, *names)
+    out(f"{mark.id}: {' '.join(mark.tags)}")
 
 
 @bookmark_app.command("note")
 def note_(
     ctx: typer.Context,
-    paper_id: Annotated[str, typer.Argument(metavar="ID", help="A bookmarked paper.")],
+    paper_id: BookmarkArg,
     text: Annotated[str, typer.Argument(help='The note ("" clears it).')],
 ) -> None:
     """Set a bookmark's note."""
     (bid,) = _resolve_bookmarks(ctx, [paper_id])
-    _services(ctx).bookmarks.set_note(bid, text)
-    _out(f"noted {bid}")
+    services(ctx).bookmarks.set_note(bid, text)
+    out(f"noted {bid}")
 
 
 def _set_read(ctx: typer.Context, ids: list[str], read: bool) -> None:
-    store = _services(ctx).bookmarks
+    store = services(ctx).bookmarks
     for bid in _resolve_bookmarks(ctx, ids):
         store.set_read(bid, read)
-        _out(f"{bid}: {'read' if read else 'unread'}")
+        out(f"{bid}: {'read' if read else 'unread'}")
 
 
 @bookmark_app.command("read")
@@ -260,54 +233,58 @@ def unread(ctx: typer.Context, ids: IdsArg) -> None:
     _set_read(ctx, ids, False)
 
 
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False
-    ),
-]
-
-
 def _export(ctx: typer.Context, fmt: str, output: Path | None, tag: str | None, unicode: bool):
     from paperbrowse.search.export import ExportError, export_bookmarks
 
     try:
         export = export_bookmarks(
-            _services(ctx).bookmarks, fmt=fmt, tag=tag, unicode=unicode, path=output
+            services(ctx).bookmarks, fmt=fmt, tag=tag, unicode=unicode, path=output
         )
     except ExportError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     for warning in export.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not export.count:
         typer.echo("paperbrowse: no bookmarks to export", err=True)
-        _say_if_library_empty(_services(ctx))
+        require_papers(services(ctx))
     elif output is None:
         typer.echo(export.text, nl=False)
     else:
         typer.echo(export.summary(), err=True)
 
 
-@export_app.command("bibtex")
-def bibtex(
-    ctx: typer.Context,
-    output: OutputOpt = None,
-    tag: TagOpt = None,
-    unicode: Annotated[
-        bool, typer.Option("--unicode", help="Keep UTF-8 (for biblatex/biber) instead of LaTeX.")
-    ] = False,
-) -> None:
-    """BibTeX for bookmarks (arXiv's format; compiles with pdflatex + bibtex)."""
-    _export(ctx, "bibtex", output, tag, unicode)
+#: What ``export FORMAT --help`` says, for each of search/cite.py's FORMATS.
+EXPORT_HELP = {
+    "bibtex": "BibTeX for bookmarks (arXiv's format; compiles with pdflatex + bibtex).",
+    "ris": "RIS for bookmarks (Zotero, Mendeley, EndNote import it).",
+    "csl-json": "CSL-JSON for bookmarks (Pandoc, citeproc, Zotero read it).",
+}
+UnicodeOpt = Annotated[
+    bool, typer.Option("--unicode", help="Keep UTF-8 (for biblatex/biber) instead of LaTeX.")
+]
 
 
-@export_app.command("ris")
-def ris(ctx: typer.Context, output: OutputOpt = None, tag: TagOpt = None) -> None:
-    """RIS for bookmarks (Zotero, Mendeley, EndNote import it)."""
-    _export(ctx, "ris", output, tag, False)
+def _export_command(fmt: str) -> None:
+    """Register ``export FMT``: the same options and flow for every format. Only BibTeX takes
+    ``--unicode`` (it writes LaTeX escapes by default; RIS and CSL-JSON are always UTF-8), so
+    its command is the one with that option."""
+    if fmt == "bibtex":
+
+        def command(
+            ctx: typer.Context,
+            output: OutputOpt = None,
+            tag: TagOpt = None,
+            unicode: UnicodeOpt = False,
+        ) -> None:
+            _export(ctx, fmt, output, tag, unicode)
+
+    else:
+
+        def command(ctx: typer.Context, output: OutputOpt = None, tag: TagOpt = None) -> None:
+            _export(ctx, fmt, output, tag, False)
+
+    export_app.command(fmt, help=EXPORT_HELP[fmt])(command)
 
 
-@export_app.command("csl-json")
-def csl_json(ctx: typer.Context, output: OutputOpt = None, tag: TagOpt = None) -> None:
-    """CSL-JSON for bookmarks (Pandoc, citeproc, Zotero read it)."""
-    _export(ctx, "csl-json", output, tag, False)
+for _fmt in FORMATS:
+    _export_command(_fmt)

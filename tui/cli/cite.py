@@ -7,18 +7,13 @@ stderr and the exit code is 1 (as ingest treats a bad record).
 """
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from paperbrowse.search.cite import FORMATS
 from paperbrowse.search.models import Paper
 from paperbrowse.search.text import strip_controls
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"paperbrowse: {strip_controls(message)}", err=True)
-    return typer.Exit(code)
+from paperbrowse.tui.cli.common import OutputOpt, fail, require_papers
 
 
 def _given_ids(ids: list[str]) -> list[str]:
@@ -47,15 +42,7 @@ def cite(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")
     ] = "bibtex",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file (atomically) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputOpt = None,
     unicode: Annotated[
         bool, typer.Option("--unicode", help="BibTeX: keep UTF-8 (biblatex/biber).")
     ] = False,
@@ -64,10 +51,10 @@ def cite(
     from paperbrowse.search.cite import keyed, render
 
     if fmt not in FORMATS:
-        raise _fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+        raise fail(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
     wanted = _given_ids(ids)
     if not wanted:
-        raise _fail("no paper ids given (on standard input either)", 2)
+        raise fail("no paper ids given (on standard input either)", 2)
     svc = ctx.obj()
     marks = svc.bookmarks.list()
     papers: list[Paper] = []
@@ -86,10 +73,6 @@ def cite(
         papers.append(paper)
     papers = list({p.id: p for p in papers}.values())  # an id and its URL are one paper
     if not papers:
-        from paperbrowse.tui.cli import (
-            require_papers,  # tui.cli imports this module: import when needed
-        )
-
         require_papers(svc)  # nothing found because nothing is ingested: say so (exit 3)
     for given in unknown:
         typer.echo(f"paperbrowse: no paper with id {strip_controls(given)!r}", err=True)
@@ -104,7 +87,7 @@ def cite(
             from paperbrowse.search.atomic import write_atomically
 
             if not output.expanduser().parent.is_dir():
-                raise _fail(f"no such folder: {output.expanduser().parent}")
+                raise fail(f"no such folder: {output.expanduser().parent}")
             write_atomically(output, result.text)
             n = len(papers)
             typer.echo(f"wrote {n} citation{'s' if n != 1 else ''} to {output}", err=True)

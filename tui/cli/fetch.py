@@ -7,20 +7,14 @@ stdout; exit 1 when anything was skipped or failed, 130 on Ctrl-C.
 """
 
 import sys
-from datetime import date
 from typing import Annotated, Any
 
 import typer
-from paperbrowse.search.datearg import parse_date_arg
 from paperbrowse.search.text import strip_controls
+from paperbrowse.tui.cli.common import date_option, fail, group
 from paperbrowse.tui.progress import IngestProgress
 
-fetch_app = typer.Typer(
-    help="Fetch new papers from Hugging Face Daily Papers or arXiv into the library.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,
-)
+fetch_app = group("Fetch new papers from Hugging Face Daily Papers or arXiv into the library.")
 
 
 class FetchProgress(IngestProgress):
@@ -36,31 +30,16 @@ class FetchProgress(IngestProgress):
 
 
 def _say(message: str) -> None:
+    """One line for the user on stderr (control codes stripped)."""
     typer.echo(f"paperbrowse: {strip_controls(message)}", err=True)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    _say(message)
-    return typer.Exit(code)
-
-
-def _date(name: str, value: str | None, *, end: bool = False) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date_arg(value, end=end)
-    except ValueError as exc:
-        raise _fail(f"{name}: {exc}") from None
 
 
 def _finish(report: Any) -> None:
     """Problems, the summary line, the exit code."""
     if report.ingest is not None:
-        from paperbrowse.tui.cli import (
-            _report_lines,  # the ingest command's own lines: notes, problems
-        )
+        from paperbrowse.tui.cli.ingest import report_lines  # the ingest command's own lines
 
-        for line in _report_lines(report.ingest):
+        for line in report_lines(report.ingest):
             _say(line)
     # Offline before the first answer: the one line that says so is the whole output.
     if report.fetched or report.skipped or (report.ingest and report.ingest.papers_read):
@@ -122,23 +101,23 @@ def fetch_hf(
     chosen = [n for n, v in (("--date", day), ("--since", since), ("--week", week)) if v]
     chosen += ["--month"] if month else []
     if len(chosen) > 1:
-        raise _fail(f"choose one of {' / '.join(chosen)}")
+        raise fail(f"choose one of {' / '.join(chosen)}", 2)
     if until and not since:
-        raise _fail("--until goes with --since")
+        raise fail("--until goes with --since", 2)
     listings: list | None = None
     try:
         if day:
-            listings = [hf.Listing.day(_date("--date", day))]  # type: ignore[arg-type]
+            listings = [hf.Listing.day(date_option("--date", day))]  # type: ignore[arg-type]
         elif since:
-            first = _date("--since", since)
-            last = _date("--until", until, end=True) or hf.today()
+            first = date_option("--since", since)
+            last = date_option("--until", until, end=True) or hf.today()
             listings = hf.days_between(first, min(last, hf.today()))  # type: ignore[arg-type]
         elif week:
             listings = [hf.Listing.week(week)]
         elif month:
             listings = [hf.Listing.month(month)]
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc), 2) from None
 
     def fetch(library, dumps_dir, context):
         context.hf_url = hf_url
@@ -178,9 +157,9 @@ def fetch_arxiv(
     from paperbrowse.search.fetch.run import fetch_arxiv as run_fetch
 
     try:
-        search_query = arxiv.build_query(query, categories or (), _date("--since", since))
+        search_query = arxiv.build_query(query, categories or (), date_option("--since", since))
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc), 2) from None
 
     def fetch(library, dumps_dir, context):
         context.arxiv_url = arxiv_url

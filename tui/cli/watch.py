@@ -19,40 +19,19 @@ from paperbrowse.search.reading import (
     resolve_ids,
 )
 from paperbrowse.search.serialize import paper_to_dict
-from paperbrowse.search.text import arxiv_abs_url, strip_controls
+from paperbrowse.search.text import arxiv_abs_url
 from paperbrowse.search.watches import Watch, Watches, filters_to_dict, new_unread
+from paperbrowse.tui.cli.common import IdsArg, date_option, fail, group, out, services
 
-mark_app = typer.Typer(
-    help="Mark papers read or unread (any paper, bookmarked or not).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,
-)
-watch_app = typer.Typer(
-    help="Saved searches: a name for a query and filters, with a count of new unread papers.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,
+mark_app = group("Mark papers read or unread (any paper, bookmarked or not).")
+watch_app = group(
+    "Saved searches: a name for a query and filters, with a count of new unread papers."
 )
 
-IdsArg = Annotated[list[str], typer.Argument(help="Paper ids, arXiv ids or arXiv abs URLs.")]
 SinceOpt = Annotated[
     str | None,
     typer.Option("--since", help="Arrived in the library since: 1d, 12h, 2w or a date."),
 ]
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"paperbrowse: {strip_controls(message)}", err=True)
-    return typer.Exit(code)
-
-
-def _out(text: str) -> None:
-    typer.echo(strip_controls(text))
-
-
-def _services(ctx: typer.Context) -> Any:
-    return ctx.obj()
 
 
 def _since(value: str | None) -> datetime | None:
@@ -61,7 +40,7 @@ def _since(value: str | None) -> datetime | None:
     try:
         return parse_since(value)
     except ValueError as exc:
-        raise _fail(f"--since: {exc}", 2) from None
+        raise fail(f"--since: {exc}", 2) from None
 
 
 def _new(svc: Any, since: datetime | None) -> tuple[list[str], str]:
@@ -75,13 +54,13 @@ def _new(svc: Any, since: datetime | None) -> tuple[list[str], str]:
 
 
 def _mark(ctx: typer.Context, ids: list[str], read: bool) -> None:
-    svc = _services(ctx)
+    svc = services(ctx)
     found, unknown = resolve_ids(svc.library, ids)
     if unknown:
-        raise _fail(f"not in the library: {', '.join(unknown)} (nothing marked)")
+        raise fail(f"not in the library: {', '.join(unknown)} (nothing marked)")
     changed = ReadState(svc.bookmarks).mark(found, read)
     state = "read" if read else "unread"
-    _out(f"{changed} marked {state}; {len(found) - changed} were {state} already")
+    out(f"{changed} marked {state}; {len(found) - changed} were {state} already")
 
 
 @mark_app.command("read")
@@ -117,7 +96,7 @@ def new(
 ) -> None:
     """Papers new in the library: since your last session (default), --since, or --last-ingest.
     Unread papers are starred."""
-    svc = _services(ctx)
+    svc = services(ctx)
     if last_ingest:
         ids, what = last_ingest_ids(svc.library), "in the last ingest"
     else:
@@ -130,22 +109,20 @@ def new(
         typer.echo(json_text(rows))
     elif ids_only:
         for paper in papers:
-            _out(paper.id)
+            out(paper.id)
     else:
         unread = sum(p.id not in read for p in papers)
-        _out(f"{len(papers)} new {what} ({unread} unread)")
+        out(f"{len(papers)} new {what} ({unread} unread)")
         for paper in papers:
-            _out(_line(paper, read))
+            out(_line(paper, read))
 
 
 def _filters(
     since: str | None, until: str | None, min_upvotes: int | None, has_code: bool
 ) -> Filters:
-    from paperbrowse.tui.cli import _date_option
-
     return Filters(
-        since=_date_option("--published-since", since),
-        until=_date_option("--published-until", until, end=True),
+        since=date_option("--published-since", since),
+        until=date_option("--published-until", until, end=True),
         min_upvotes=min_upvotes,
         has_code=has_code,
     )
@@ -171,18 +148,18 @@ def watch_add(
     ] = False,
 ) -> None:
     """Save a search under a name."""
-    svc = _services(ctx)
+    svc = services(ctx)
     watch = Watch(name, query, _filters(since, until, min_upvotes, has_code))
     if svc.library.count():
         try:  # a query the index cannot read is refused now, not at every digest
             svc.library.search(query, limit=0)
         except QueryError as exc:
-            raise _fail(f"bad query {query!r}: {exc}", 2) from None
+            raise fail(f"bad query {query!r}: {exc}", 2) from None
     try:
         saved = Watches(svc.bookmarks).add(watch, replace=replace)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
-    _out(f"watching {saved.name}: {saved.describe()}")
+        raise fail(str(exc)) from None
+    out(f"watching {saved.name}: {saved.describe()}")
 
 
 @watch_app.command("list")
@@ -192,7 +169,7 @@ def watch_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """Every watch, with how many new papers it has that you have not read."""
-    svc = _services(ctx)
+    svc = services(ctx)
     watches = Watches(svc.bookmarks).list()
     ids, what = _new(svc, _since(since))
     new, read = frozenset(ids), ReadState(svc.bookmarks).ids()
@@ -211,11 +188,11 @@ def watch_list(
         typer.echo(json_text(data))
         return
     if not rows:
-        _out('no watches yet: paperbrowse watch add NAME "QUERY"')
+        out('no watches yet: paperbrowse watch add NAME "QUERY"')
         return
     for watch, count in rows:
         shown = "?" if count is None else str(count)
-        _out(f"{watch.name}  {shown} new unread {what}  {watch.describe()}")
+        out(f"{watch.name}  {shown} new unread {what}  {watch.describe()}")
 
 
 @watch_app.command("remove")
@@ -223,9 +200,9 @@ def watch_remove(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="The watch's name.")]
 ) -> None:
     """Forget a watch."""
-    if not Watches(_services(ctx).bookmarks).remove(name):
-        raise _fail(f"no watch named {name!r}")
-    _out(f"removed watch {name}")
+    if not Watches(services(ctx).bookmarks).remove(name):
+        raise fail(f"no watch named {name!r}")
+    out(f"removed watch {name}")
 
 
 def _link(paper: Paper) -> str:
@@ -293,7 +270,7 @@ def digest(
     as_json: Annotated[bool, typer.Option("--json", help="JSON, for scripts.")] = False,
 ) -> None:
     """The new papers per watch (title, authors, date, upvotes, link, summary), for cron."""
-    svc = _services(ctx)
+    svc = services(ctx)
     start = _since(since) or datetime.now(UTC)
     new = frozenset(new_ids(svc.library, start))
     sections = []
@@ -312,5 +289,5 @@ def digest(
         typer.echo(json_text(data))
         return
     if not sections:
-        raise _fail('no watches to digest: paperbrowse watch add NAME "QUERY"')
-    _out(_digest_text(sections, start, markdown).rstrip("\n"))
+        raise fail('no watches to digest: paperbrowse watch add NAME "QUERY"')
+    out(_digest_text(sections, start, markdown).rstrip("\n"))

@@ -127,8 +127,8 @@ class TimelineActions:
             self._run_trend()
 
     def _run_trend(self) -> None:
-        from paperbrowse.tui.screens.main import (
-            filters_for,  # the screen's module, which imports this one
+        from paperbrowse.tui.screens.query_actions import (
+            filters_for,  # the query mixin, beside this one on the screen
         )
 
         self._trend_seq += 1

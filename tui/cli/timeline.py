@@ -11,7 +11,9 @@ import typer
 from paperbrowse.search.jsonout import json_text
 from paperbrowse.search.models import Filters, QueryError
 from paperbrowse.search.periods import Period, month_of, months_between, parse_period, week_of
+from paperbrowse.search.serialize import paper_to_dict
 from paperbrowse.search.tex2text import tex_to_text
+from paperbrowse.tui.cli.common import date_option, fail, plain, quoted, services
 
 
 def top(
@@ -30,8 +32,6 @@ def top(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The most upvoted papers featured on Hugging Face in a week or a month."""
-    from paperbrowse.tui.cli import _json_paper, _plain, _services, fail
-
     if by_week and by_month:
         raise fail("--week and --month: choose one", 2)
     kind = "month" if by_month else "week" if by_week else None
@@ -39,7 +39,7 @@ def top(
         chosen = _period(period, kind, date.today())
     except ValueError as exc:
         raise fail(str(exc), 2) from None
-    library = _services(ctx).library
+    library = services(ctx).library
     filters = Filters(featured_since=chosen.first, featured_until=chosen.last)
     result = library.search("", filters, sort="upvotes", limit=limit, all_ids=False)
     if as_json:
@@ -48,7 +48,7 @@ def top(
             "first": chosen.first.isoformat(),
             "last": chosen.last.isoformat(),
             "total": result.total,
-            "papers": [_json_paper(h.paper) for h in result.hits],
+            "papers": [paper_to_dict(h.paper) for h in result.hits],
         }
         typer.echo(json_text(data))
         return
@@ -68,7 +68,7 @@ def top(
     title_width = max(20, width - rank - up - 16)
     for n, hit in enumerate(result.hits, 1):
         p = hit.paper
-        title = ("[withdrawn] " if p.withdrawn else "") + _plain(tex_to_text(p.title))
+        title = ("[withdrawn] " if p.withdrawn else "") + plain(tex_to_text(p.title))
         if len(title) > title_width:
             title = title[: title_width - 1] + "…"
         day = p.featured.isoformat() if p.featured else "-"
@@ -98,13 +98,11 @@ def trend(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: month → count.")] = False,
 ) -> None:
     """Papers per month (by their date) for a query or the whole library: one bar a month."""
-    from paperbrowse.tui.cli import _date_option, _quoted, _services, fail
-
     filters = Filters(
-        since=_date_option("--since", since), until=_date_option("--until", until, end=True)
+        since=date_option("--since", since), until=date_option("--until", until, end=True)
     )
     try:
-        counts = _services(ctx).library.month_counts(query, filters)
+        counts = services(ctx).library.month_counts(query, filters)
     except QueryError as exc:
         raise fail(str(exc)) from None
     months = months_between(counts)
@@ -112,7 +110,7 @@ def trend(
         typer.echo(json_text(dict(months)))
         return
     if not months:
-        what = f" match {_quoted(query)}" if query.strip() else " in the library have a date"
+        what = f" match {quoted(query)}" if query.strip() else " in the library have a date"
         typer.echo(f"No papers{what}.", err=True)
         return
     width = shutil.get_terminal_size((80, 24)).columns

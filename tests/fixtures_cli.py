@@ -1,60 +1,64 @@
-"""Shared helpers for the reliability tests (tests/test_reliability_*.py).
+"""The CLI as a user runs it, for every test that goes through the entry point.
 
-Generated dumps, the CLI run in a real subprocess (so that what reaches stdout/stderr is exactly
-what a user's terminal would get, ``main()``'s error handling included), and a check that a
-process printed no traceback.
+One runner (:func:`run`) starts the installed ``paperbrowse`` script in a real subprocess, so
+what reaches stdout/stderr is exactly what a user's terminal would get, ``main()``'s error
+handling included; :func:`pb` is the same run with its exit code checked. :func:`run_cli` is the
+byte-exact variant (optionally on pseudo-terminals) the reliability tests need to see every
+escape sequence. Nothing here ever points at the user's real home or data dir.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import random
 import select
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-#: The repository root: subprocesses import ``search`` and ``tui`` from here.
+#: The repository root: subprocesses import ``paperbrowse.search`` and ``.tui`` from here.
 REPO = Path(__file__).resolve().parents[1]
 
-_WORDS = (
-    "quantum graph neural network language model diffusion attention sparse tensor robust "
-    "learning optimal transport kernel bayesian inference"
-).split()
+#: The installed entry point, beside this interpreter (the venv's ``bin/``).
+BIN = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or "paperbrowse"
 
 
-def jsonl_record(i: int, *, marker: str = "", title: str | None = None, **extra) -> dict:
-    """One arXiv snapshot record with a unique id; ``marker`` is a word put in every title."""
-    rnd = random.Random(i)
-    words = " ".join(rnd.choice(_WORDS) for _ in range(6))
-    record = {
-        "id": f"{2101 + i // 90000:04d}.{i % 90000:05d}",
-        "submitter": "Ada Lovelace",
-        "authors": "Ada Lovelace, Alan Turing",
-        "title": title if title is not None else f"{marker} {words} number {i}".strip(),
-        "comments": None,
-        "journal-ref": None,
-        "doi": None,
-        "report-no": None,
-        "categories": "cs.LG stat.ML",
-        "license": None,
-        "abstract": "  " + " ".join(rnd.choice(_WORDS) for _ in range(60)),
-        "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}],
-        "update_date": "2008-11-13",
-        "authors_parsed": [["Lovelace", "Ada", ""], ["Turing", "Alan", ""]],
-    }
-    record.update(extra)
-    return record
+def run(
+    *args: str, data_dir: Path | None = None, env: dict | None = None, input: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run `paperbrowse ARGS` the way a user does; never against the real home."""
+    full_env = {k: v for k, v in os.environ.items() if k != "PAPERBROWSE_DATA_DIR"}
+    full_env["HOME"] = str((data_dir or Path("/nonexistent")).parent / "home")
+    full_env["COLUMNS"] = "120"
+    # UTF-8 whatever the machine's locale, and no colour: the bytes a test compares are text.
+    full_env["PYTHONIOENCODING"] = "utf-8"
+    full_env["NO_COLOR"] = "1"
+    full_env.update(env or {})
+    cmd = [BIN] + (["--data-dir", str(data_dir)] if data_dir else []) + list(args)
+    return subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=full_env,
+        input=input,
+        timeout=120,
+    )
 
 
-def write_jsonl(path: Path, start: int, count: int, *, marker: str = "") -> Path:
-    """An arXiv snapshot dump of ``count`` papers with ids from number ``start`` on."""
-    with open(path, "w", encoding="utf-8") as f:
-        for i in range(start, start + count):
-            f.write(json.dumps(jsonl_record(i, marker=marker)) + "\n")
-    return path
+def pb(
+    data_dir: Path, *args: str, stdin: str = "", code: int | None = 0
+) -> subprocess.CompletedProcess[str]:
+    """``paperbrowse --data-dir DATA_DIR ARGS`` through :func:`run`; the exit code must be
+    ``code`` (``None``: not checked, the test looks at it itself)."""
+    result = run(*args, data_dir=data_dir, input=stdin)
+    if code is not None:
+        assert result.returncode == code, result.stderr or result.stdout
+    return result
+
+
+# -- byte-exact runs, for the reliability tests ---------------------------------------------
 
 
 def child_env(**extra: str) -> dict[str, str]:
