@@ -170,6 +170,7 @@ def test_the_engine_refuses_a_whoosh_it_was_not_tested_with():
 #: posting_sort is the writer's.
 NOT_FOR_SEARCH = {
     "whoosh.lang.morph_en",
+    "whoosh.automata.fsa",
     "asyncio",
     "cached_property",
     "concurrent.futures",
@@ -208,7 +209,25 @@ def test_whoosh_works_whole_after_the_lean_import():
         "assert hasattr(cached_property, 'threaded_cached_property')\n"
         "import whoosh.reading, functools\n"
         "assert whoosh.reading.cached_property is functools.cached_property\n"
+        "assert 'whoosh.automata.fsa' not in sys.modules\n"
+        "from whoosh.codec.base import Automata\n"
+        "dfa = Automata.levenshtein_dfa('render', 1)\n"
+        "assert 'whoosh.automata.fsa' in sys.modules and dfa.accept('rendr')\n"
+        "from whoosh.automata import lev\n"
+        "assert lev.__file__.endswith('lev.py')  # the real module, not the stand-in\n"
         "print('ok')\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_cli_modules_keep_real_annotations():
+    """Typer evaluates string annotations (``from __future__ import annotations``) one eval a
+    parameter at every start: ~20 ms of CPU of each cold command (tui/cli/__init__.py)."""
+    cli = ROOT / "tui" / "cli"
+    stringly = [
+        p.name
+        for p in sorted(cli.glob("*.py"))
+        if re.search(r"^from __future__ import annotations", p.read_text("utf-8"), re.M)
+    ]
+    assert stringly == []

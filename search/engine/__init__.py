@@ -5,7 +5,8 @@ a sort and a limit and answers with plain values (:class:`Matches`, dicts of cou
 :func:`match_spans` says which words of a text matched. No Whoosh object leaves the package, so
 the engine can be swapped by rewriting this package alone.
 
-Inside: ``schema`` (fields, documents, fast text fields, folding), ``analysis`` (a text's
+Inside: ``schema`` (fields, documents, fast text fields, word pairs, folding), ``common_words`` (the
+terms whose neighbours get pair terms), ``analysis`` (a text's
 postings without Whoosh's token stream; folding), ``posting_sort`` (the writer's external sort
 of postings), ``store`` (opening, creating, the shared searcher, writers), ``queries`` (parsing,
 bounded and scored expansions, filters), ``fuzzy`` (fuzzy words through stemming), ``cache``
@@ -22,7 +23,7 @@ from __future__ import annotations
 # search never uses (~40 ms of a cold `paperbrowse search`; import_shims says which and why).
 from paperbrowse.search.engine import import_shims  # noqa: F401
 from paperbrowse.search.engine.baseline import stock_searcher
-from paperbrowse.search.engine.schema import FACETS, SCHEMA_VERSION
+from paperbrowse.search.engine.schema import FACETS, SCHEMA_VERSION, index_terms
 from paperbrowse.search.engine.searching import Matches, PaperIndex
 from paperbrowse.search.engine.spans import match_spans
 from paperbrowse.search.engine.store import IndexBusy, build_stock_index
@@ -34,6 +35,7 @@ __all__ = [
     "Matches",
     "PaperIndex",
     "build_stock_index",
+    "index_terms",
     "match_spans",
     "stock_searcher",
 ]

@@ -53,6 +53,22 @@ def fold(word: str) -> str:
     return text.translate(_FOLD_EXTRA)
 
 
+#: Between the two terms of a word pair. No term holds a space (the tokenizer's words have
+#: none); :func:`pair_term` refuses a term that does anyway (a folded compatibility form).
+PAIR_SEPARATOR = " "
+
+#: The last analysis per analyser settings (see PostingsAnalyzer.__init__).
+_LAST_ANALYSIS: dict[tuple, list] = {}
+
+
+def pair_term(a: str, b: str) -> str | None:
+    """The term of two neighbouring terms in a ``*_pairs`` field, or None when either holds
+    the separator (the pair would be ambiguous: such a pair is never indexed nor looked up)."""
+    if PAIR_SEPARATOR in a or PAIR_SEPARATOR in b:
+        return None
+    return a + PAIR_SEPARATOR + b
+
+
 # Whoosh's Positions format encodes a posting's positions as the count (``whoosh.system.pack_uint``,
 # big-endian unsigned int) followed by the pickled list (protocol 2) of position deltas.
 _pack_count = struct.Struct("!I").pack
@@ -99,6 +115,44 @@ class PostingsAnalyzer:
         # Most words occur once in a text; their pickled position lists repeat across papers.
         self._single: dict[int, bytes] = {}
         self._one = _pack_count(1)
+        # The last text analysed by any analyser of the same settings, its first position and
+        # its kept terms in order: a field's word pairs (:meth:`pair_postings`) are made from
+        # the same text right after the field's own postings, without a second analysis.
+        config = (pattern.pattern, stops, minsize, maxsize, stem, lower)
+        self._last = _LAST_ANALYSIS.setdefault(config, [None, 0, []])
+
+    def sequence(self, text: str) -> tuple[int, list[str]]:
+        """(position of the first kept word, the kept terms in order): what :meth:`postings`
+        numbers (consecutive positions from the first)."""
+        last = self._last
+        if last[0] is not text and last[0] != text:
+            self.postings(text)
+        return last[1], last[2]
+
+    def terms(self, text: str) -> list[str]:
+        """The kept terms of ``text`` in order (stop words out, stemmed as the field does)."""
+        return self.sequence(text)[1]
+
+    def pair_postings(
+        self, text: str, common: frozenset[str]
+    ) -> list[tuple[bytes, int, float, bytes]]:
+        """The postings of ``text``'s word pairs: for each two neighbouring kept terms that are
+        both in ``common``, the term :func:`pair_term` of them at the first one's position
+        (positions as the words' own, so a phrase can be checked with pairs and words alike)."""
+        first, seq = self.sequence(text)
+        positions: dict[str, list[int]] = {}
+        for k in range(len(seq) - 1):
+            a = seq[k]
+            b = seq[k + 1]
+            if a in common and b in common:
+                pair = pair_term(a, b)
+                if pair is not None:
+                    found = positions.get(pair)
+                    if found is None:
+                        positions[pair] = [first + k]
+                    else:
+                        found.append(first + k)
+        return self._encode(positions)
 
     def postings(self, text: str) -> list[tuple[bytes, int, float, bytes]]:
         """(term bytes, frequency, weight, encoded positions) for each distinct term of
@@ -109,6 +163,8 @@ class PostingsAnalyzer:
         stem = self._stem
         lower = self._lower
         positions: dict[str, list[int]] = {}
+        seq: list[str] = []
+        add = seq.append
         # Whoosh's StopFilter (renumber=True) gives the first kept word its index among all
         # the words, stop words included, and numbers the kept words after it consecutively.
         pos = -1
@@ -120,11 +176,21 @@ class PostingsAnalyzer:
             pos = index if pos < 0 else pos + 1
             if stem is not None:
                 word = stem(word)
+            add(word)
             found = positions.get(word)
             if found is None:
                 positions[word] = [pos]
             else:
                 found.append(pos)
+        last = self._last
+        last[0] = text
+        last[1] = pos - len(seq) + 1
+        last[2] = seq
+        return self._encode(positions)
+
+    def _encode(self, positions: dict[str, list[int]]) -> list[tuple[bytes, int, float, bytes]]:
+        """Postings of terms at positions (in the dict's order), as Whoosh's Positions format
+        encodes them."""
         single = self._single
         boost = self._boost
         out = []

@@ -18,7 +18,10 @@ from dataclasses import replace
 from typing import Any
 
 from paperbrowse.search.engine import ranking, whoosh_private
+from paperbrowse.search.engine.analysis import pair_term
+from paperbrowse.search.engine.common_words import COMMON_TERMS
 from paperbrowse.search.engine.queries import BOUNDED_CLASSES, filter_query
+from paperbrowse.search.engine.schema import PairText, pair_field
 from paperbrowse.search.models import Filters
 from whoosh import formats, query, scoring
 
@@ -370,6 +373,10 @@ class SearcherCache:
             return set()
         if len(words) == 1:
             return self._term(field, words[0])
+        if q.slop == 1:
+            paired = self._match_with_pairs(field, words)
+            if paired is not None:
+                return paired
         rarest = sorted(set(words), key=lambda w: self.searcher.doc_frequency(field, w))
         # The two rarest words are read with their positions at once (their blocks are decoded
         # whole anyway: every block holds a candidate when words are common); the others'
@@ -414,6 +421,71 @@ class SearcherCache:
             for doc in candidates
             if ranking.phrase_at([positions[w][doc] for w in words], q.slop)
         }
+
+    def _match_with_pairs(self, field: str, words: list[bytes]) -> set[int] | None:
+        """The docs of the phrase ``words`` (slop 1) found through ``field``'s word pairs, or
+        None when the index has none for it (no pair field, or no two neighbouring words of the
+        phrase common: rare words make the word-by-word match cheap anyway).
+
+        A pair term stands at the position of its first word, so the phrase is a set of
+        anchors, (term, its offset in the phrase): the pair of each two neighbouring common
+        words, and each word no pair covers. A doc holds the phrase exactly when some position
+        ``i`` has every anchor at ``i + offset``. Candidates are the intersection of the
+        anchors' doc ids (no positions read); for a two-word phrase that is the answer. For
+        longer ones the anchors' positions are decoded rarest first, only in the blocks that
+        hold a candidate still standing, and a candidate is dropped as soon as the anchors
+        decoded so far cannot line up in it."""
+        schema = self.searcher.schema
+        pairs = pair_field(field)
+        if pairs not in schema or type(schema[pairs]) is not PairText:
+            return None
+        try:
+            texts = [w.decode("utf-8") for w in words]
+        except UnicodeDecodeError:
+            return None
+        anchors: list[tuple[str, bytes, int]] = []
+        covered = [False] * len(words)
+        for k in range(len(words) - 1):
+            if texts[k] in COMMON_TERMS and texts[k + 1] in COMMON_TERMS:
+                pair = pair_term(texts[k], texts[k + 1])
+                if pair is not None:
+                    anchors.append((pairs, pair.encode("utf-8"), k))
+                    covered[k] = covered[k + 1] = True
+        if not anchors:
+            return None
+        anchors += [(field, words[k], k) for k in range(len(words)) if not covered[k]]
+        frequency = {(f, t): self.searcher.doc_frequency(f, t) for f, t, _ in anchors}
+        anchors.sort(key=lambda a: frequency[a[0], a[1]])
+        candidates: set[int] | None = None
+        for key in dict.fromkeys((f, t) for f, t, _ in anchors):
+            docs = self._term(*key)
+            candidates = docs if candidates is None else candidates & docs
+            if not candidates:
+                return set()
+        assert candidates is not None
+        if len(anchors) == 1:
+            return candidates  # one pair: a two-word phrase, exactly
+        decoded: dict[tuple[str, bytes], dict[int, list[int]]] = {}
+        lined_up: list[tuple[int, dict[int, list[int]]]] = []
+        for f, t, offset in anchors:
+            found = decoded.get((f, t))
+            if found is None:
+                decode = self._decoder(f)
+                found = decoded[f, t] = self._positions(f, t, candidates, decode)
+            lined_up.append((offset, found))
+            if len(lined_up) > 1:
+                candidates = {d for d in candidates if _lines_up(lined_up, d)}
+                if not candidates:
+                    return set()
+        return candidates
+
+    def _decoder(self, field: str):
+        fmt = self.searcher.schema[field].format
+        return (
+            whoosh_private.decode_positions
+            if type(fmt) is formats.Positions
+            else (fmt.decode_positions)
+        )
 
     def _positions(self, field: str, btext: bytes, docs: set[int], decode) -> dict[int, list]:
         """The positions of a term in each of ``docs`` (global doc numbers), decoded from the
@@ -480,3 +552,15 @@ class SearcherCache:
         for ids, _, _ in self._postings(field, btext):
             out.update(ids)
         return out
+
+
+def _lines_up(anchors: list[tuple[int, dict[int, list[int]]]], doc: int) -> bool:
+    """Whether some position ``i`` has every anchor (offset, positions by doc) at ``i + offset``
+    in ``doc``."""
+    offset, positions = anchors[0]
+    starts = {p - offset for p in positions.get(doc, ())}
+    for offset, positions in anchors[1:]:
+        if not starts:
+            return False
+        starts.intersection_update([p - offset for p in positions.get(doc, ())])
+    return bool(starts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from paperbrowse.search.engine import whoosh_private
 from paperbrowse.search.engine.schema import VOCABULARY_FIELD, simple_chain
 from whoosh import query
 
@@ -107,10 +108,13 @@ class StemFuzzyTerm(query.FuzzyTerm):
         if self.maxdist <= 1:
             near = _near_stems(word, stemmer.stemfn) if stemmer else _one_edit(word)
             head = word[: self.prefixlength]
+            holds = whoosh_private.term_membership(ixreader, field)
             found = []
             for term in sorted(near):
-                if term.startswith(head) and (field, term) in ixreader:
-                    found.append(term.encode("utf-8"))
+                if term.startswith(head):
+                    btext = term.encode("utf-8")
+                    if holds(btext):
+                        found.append(btext)
             return found
         targets = (word, stemmer.stemfn(word)) if stemmer else (word,)
         out = []
@@ -137,7 +141,6 @@ class StemFuzzyTerm(query.FuzzyTerm):
             if len(memo) >= MEMO:
                 memo.pop(next(iter(memo)))
             words = _one_edit(self.text)
-            memo[key] = frozenset(
-                stem(w) for w in sorted(words) if (VOCABULARY_FIELD, w) in ixreader
-            )
+            holds = whoosh_private.term_membership(ixreader, VOCABULARY_FIELD)
+            memo[key] = frozenset(stem(w) for w in sorted(words) if holds(w.encode("utf-8")))
         return memo[key]

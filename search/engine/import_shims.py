@@ -1,18 +1,21 @@
 """Whoosh's query modules, imported without two modules a search never uses (issue #18).
 
 A cold ``paperbrowse search`` pays for every module it imports. ``python -X importtime`` of one
-at 100k papers found two of Whoosh's imports costing ~40 ms together for nothing:
+at 100k papers found three of Whoosh's imports costing ~45 ms together for nothing:
 
 - ``whoosh.lang.morph_en`` compiles hundreds of regular expressions when imported, for the
   ``Variations`` query, which our parser never builds (``whoosh.query.terms`` imports it at the
   top all the same);
 - the ``cached_property`` package imports ``asyncio`` (~30 modules) for one decorator, on
   ``SegmentReader.deleted_docs_set`` (a plain method: ``functools.cached_property`` does the
-  same, caching in the instance's ``__dict__``).
+  same, caching in the instance's ``__dict__``);
+- ``whoosh.automata.lev`` (with ``whoosh.automata.fsa``, ~5 ms), imported by
+  ``whoosh.codec.base`` for the spelling corrector's automata, which a search never builds.
 
 While Whoosh's query and reading modules are first imported, stand-ins for both sit in
 ``sys.modules``; they are taken out right after, so any later importer (Textual, a test) gets
-the real modules. The ``variations`` stand-in loads the real module the first time it is called.
+the real modules. The ``variations`` and ``levenshtein_automaton`` stand-ins load the real
+module the first time they are called.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ import importlib
 import sys
 import types
 from collections.abc import Collection
+from typing import Any
 
 _MORPH = "whoosh.lang.morph_en"
 _CACHED = "cached_property"
+_LEV = "whoosh.automata.lev"
 
 
 def _variations(word: str) -> Collection[str]:
@@ -33,10 +38,18 @@ def _variations(word: str) -> Collection[str]:
     return found
 
 
+def _levenshtein_automaton(*args: Any, **kwargs: Any) -> Any:
+    """Whoosh's ``levenshtein_automaton``, its module loaded on the first call."""
+    return importlib.import_module(_LEV).levenshtein_automaton(*args, **kwargs)
+
+
+_LEAN = ("whoosh.reading", "whoosh.query", "whoosh.codec.whoosh3")
+
+
 def import_whoosh_query() -> None:
-    """Import ``whoosh.query`` and ``whoosh.reading`` with the stand-ins in place (no-op when
-    they are loaded already)."""
-    if "whoosh.query" in sys.modules and "whoosh.reading" in sys.modules:
+    """Import ``whoosh.query``, ``whoosh.reading`` and the W3 codec with the stand-ins in place
+    (no-op when they are loaded already)."""
+    if all(name in sys.modules for name in _LEAN):
         return
     stand_ins: dict[str, types.ModuleType] = {}
     if _MORPH not in sys.modules:
@@ -47,10 +60,14 @@ def import_whoosh_query() -> None:
         cached = types.ModuleType(_CACHED, "stand-in: see paperbrowse.search.engine.import_shims")
         cached.cached_property = functools.cached_property  # type: ignore[attr-defined]
         stand_ins[_CACHED] = cached
+    if _LEV not in sys.modules:
+        lev = types.ModuleType(_LEV, "stand-in: see paperbrowse.search.engine.import_shims")
+        lev.levenshtein_automaton = _levenshtein_automaton  # type: ignore[attr-defined]
+        stand_ins[_LEV] = lev
     sys.modules.update(stand_ins)
     try:
-        importlib.import_module("whoosh.reading")
-        importlib.import_module("whoosh.query")
+        for name in _LEAN:
+            importlib.import_module(name)
     finally:
         for name, module in stand_ins.items():
             if sys.modules.get(name) is module:

@@ -198,9 +198,15 @@ def _bounded(cls: type) -> type:
             return (len(kept), total) if len(kept) < total else None
 
         def _bounded_btexts(self, ixreader):
-            texts = whoosh_private.stock_expansion(cls, self, ixreader)
             field = self.field()
-            frequency = _doc_frequencies(ixreader, field, texts)
+            if cls is query.Prefix:
+                # The terms and their doc counts in one walk of the term list (Whoosh's
+                # expansion walks it once for the terms, the counts would walk it again).
+                frequency = _prefix_frequencies(ixreader, field, self.text)
+                texts = list(frequency)
+            else:
+                texts = whoosh_private.stock_expansion(cls, self, ixreader)
+                frequency = _doc_frequencies(ixreader, field, texts)
             common = heapq.nlargest(MAX_EXPANSION, ((frequency[t], t) for t in texts))
             kept: list = []
             postings = 0
@@ -252,6 +258,22 @@ def _doc_frequencies(ixreader, field: str, texts: list[bytes]) -> dict[bytes, in
             if text in counts:
                 counts[text] += info.doc_frequency()
     return counts
+
+
+def _prefix_frequencies(ixreader, field: str, text: str) -> dict[bytes, int]:
+    """Every term of ``field`` starting with ``text`` (what Whoosh's ``Prefix`` expands to: the
+    terms of every segment, sorted) and how many documents hold it, from one sequential walk
+    of each segment's term list."""
+    if field not in ixreader.schema:
+        return {}
+    prefix = ixreader.schema[field].to_bytes(text)
+    counts: dict[bytes, int] = {}
+    for reader, _ in ixreader.leaf_readers():
+        if reader.segments() is None or field not in reader.schema:
+            continue
+        for btext, df in whoosh_private.prefix_doc_counts(reader, field, prefix):
+            counts[btext] = counts.get(btext, 0) + df
+    return dict(sorted(counts.items()))
 
 
 def _segment_term_docs(reader, field: str, text) -> set[int]:

@@ -10,6 +10,7 @@ import functools
 from datetime import date
 
 from paperbrowse.search.engine.analysis import PostingsAnalyzer, fold
+from paperbrowse.search.engine.common_words import COMMON_TERMS
 from paperbrowse.search.engine.timeline import timeline_fields, timeline_values
 from paperbrowse.search.models import Paper
 from paperbrowse.search.tex2text import search_forms
@@ -34,7 +35,9 @@ from whoosh.analysis import (
 #: text (stemmed words), searched with every unfielded word. (Also: the classes moved to
 #: ``paperbrowse.search.engine.schema`` with the one installed package, so a version-4 index
 #: names classes that no longer exist: it is rebuilt, never opened.)
-SCHEMA_VERSION = 6
+#: 7: word-pair fields (``title_pairs``, ``abstract_pairs``…: :class:`PairText`), so that a
+#: phrase of common words is an intersection of pair terms first.
+SCHEMA_VERSION = 7
 
 #: The fields the filters pane counts papers by.
 FACETS = ("year", "kind", "category")
@@ -49,6 +52,14 @@ EXTRA_FIELDS = ("title_exact", "keywords")
 #: The field whose terms are words as written (not stems): which words exist, for fuzzy words.
 VOCABULARY_FIELD = "title_exact"
 FIELD_ALIASES = {"author": "authors", "summary": "abstract", "cat": "category"}
+
+#: The text fields that have a word-pair field (:func:`pair_field` names it).
+PAIRED_FIELDS = ("title", "title_exact", "abstract", "authors", "keywords")
+
+
+def pair_field(field: str) -> str:
+    """The name of ``field``'s word-pair field."""
+    return field + "_pairs"
 
 
 class FoldFilter(Filter):
@@ -95,6 +106,36 @@ class FastText(fields.TEXT):
         if not isinstance(postings, PostingsAnalyzer) or kwargs or not isinstance(value, str):
             return super().index(value, **kwargs)
         return postings.postings(value)
+
+
+class PairText(fields.TEXT):
+    """The word pairs of a text field: a term for each two neighbouring kept words of the field
+    that are both common (:data:`COMMON_TERMS`), at the first word's position. A phrase of
+    common words (``"large language models"``) is then first an intersection of a few pair
+    terms, each held by far fewer papers than its words (search/engine/cache.py), instead of
+    the positions of words that 40% of the papers hold. Never searched by itself (not in any
+    parser's fields), never scored (no length column).
+
+    It is given the same text as its field and must analyse it as the field does: it is made
+    with the field's analyzer, whose shape :func:`postings_analyzer` must reproduce.
+    """
+
+    def __init__(self, analyzer) -> None:
+        super().__init__(analyzer=analyzer, phrase=True)
+        self.scorable = False
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_postings", None)
+        return state
+
+    def index(self, value, **kwargs):
+        postings = self.__dict__.get("_postings")
+        if postings is None:
+            postings = self._postings = postings_analyzer(self)
+            if postings is None:
+                raise TypeError("a word-pair field needs an analyzer postings_analyzer reproduces")
+        return postings.pair_postings(value, COMMON_TERMS)
 
 
 def simple_chain(analyzer) -> tuple | None:
@@ -148,15 +189,28 @@ def build_schema(stock: bool = False) -> fields.Schema:
     and options (the benchmark's naive baseline indexes through those)."""
     stem = folding_analyzer(stem=True)
     text = fields.TEXT if stock else FastText
+    plain = folding_analyzer(stem=False)
+    # The word pairs (paperbrowse's own device for phrases: the naive baseline has none).
+    pairs = (
+        {}
+        if stock
+        else {
+            pair_field("title"): PairText(stem),
+            pair_field("title_exact"): PairText(plain),
+            pair_field("abstract"): PairText(stem),
+            pair_field("authors"): PairText(plain),
+            pair_field("keywords"): PairText(stem),
+        }
+    )
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         arxiv_id=fields.ID,
         title=text(analyzer=stem, field_boost=2.5, phrase=True),
         # The title's words as written (folded, not stemmed): scored with the title for every
         # unfielded word, it adds to the papers whose title has the exact form.
-        title_exact=text(analyzer=folding_analyzer(stem=False), field_boost=2.5, phrase=True),
+        title_exact=text(analyzer=plain, field_boost=2.5, phrase=True),
         abstract=text(analyzer=stem, phrase=True),
-        authors=text(analyzer=folding_analyzer(stem=False), phrase=True),
+        authors=text(analyzer=plain, phrase=True),
         # Words, as the abstract's (the keywords are phrases a reader may remember a paper by).
         keywords=text(analyzer=stem, field_boost=0.5, phrase=True),
         published=fields.NUMERIC(int, sortable=True, signed=False, bits=32),
@@ -166,6 +220,7 @@ def build_schema(stock: bool = False) -> fields.Schema:
         category=fields.KEYWORD(lowercase=False),
         has_code=fields.BOOLEAN,
         **timeline_fields(),
+        **pairs,
     )
 
 
@@ -174,6 +229,18 @@ def code_schema() -> fields.Schema:
     """The schema as this code defines it (an index of SCHEMA_VERSION holds the same one): for
     what needs the fields' analysis without opening an index (highlighting)."""
     return build_schema()
+
+
+def index_terms(text: str) -> set[str]:
+    """The terms the index makes of ``text``: stemmed (as in titles and abstracts) and as
+    written (as in ``title_exact`` and author names). For bench/common_words.py."""
+    schema = code_schema()
+    out: set[str] = set()
+    for name in ("abstract", "title_exact"):
+        postings = postings_analyzer(schema[name])
+        assert postings is not None  # the schema's own chains are the ones it reproduces
+        out.update(postings.terms(text))
+    return out
 
 
 def datenum(d: date | None) -> int:
@@ -192,16 +259,23 @@ def upvotes_value(n: int | None) -> int:
     return min(max(n or 0, 0), UPVOTES_MAX)
 
 
-def document(paper: Paper) -> dict:
-    """The field values of one paper."""
-    return {
-        "id": paper.id,
-        "arxiv_id": paper.arxiv_id or "",
+def document(paper: Paper, pairs: bool = True) -> dict:
+    """The field values of one paper (``pairs=False``: without the word-pair fields, which
+    the stock schema has not)."""
+    text = {
         "title": search_forms(paper.title),
         "title_exact": paper.title,
         "abstract": search_forms(paper.abstract),
         "authors": " ; ".join(paper.authors),
         "keywords": " ; ".join(paper.keywords),
+    }
+    if pairs:
+        # The same string objects: a pair field reuses its field's analysis of them.
+        text |= {pair_field(name): text[name] for name in PAIRED_FIELDS}
+    return {
+        "id": paper.id,
+        "arxiv_id": paper.arxiv_id or "",
+        **text,
         "published": datenum(paper.published),
         "upvotes": upvotes_value(paper.upvotes),
         "year": str(paper.published.year) if paper.published else "unknown",

@@ -16,10 +16,15 @@ from pathlib import Path
 from paperbrowse.search.engine import whoosh_private
 from paperbrowse.search.engine.cache import SearcherCache
 from paperbrowse.search.engine.queries import QueryParser
-from paperbrowse.search.engine.schema import SCHEMA_VERSION, build_schema, document
+from paperbrowse.search.engine.schema import (
+    PAIRED_FIELDS,
+    SCHEMA_VERSION,
+    build_schema,
+    document,
+    pair_field,
+)
 from paperbrowse.search.models import Paper
 from whoosh import index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 
 
@@ -77,7 +82,7 @@ class IndexStore:
         if self._ix is None:
             if self.needs_rebuild():
                 self.create()
-            self._ix = FileStorage(str(self.path)).open_index()
+            self._ix = whoosh_private.MappedTermsStorage(str(self.path)).open_index()
             self._opened = self._identity()
         return self._ix
 
@@ -98,7 +103,7 @@ class IndexStore:
                 # start again, so up_to_date() could call the deleted index current. Reopen it;
                 # the old searcher is left open for results still holding it.
                 try:
-                    self._ix = FileStorage(str(self.path)).open_index()
+                    self._ix = whoosh_private.MappedTermsStorage(str(self.path)).open_index()
                     self._opened = current
                     self._searcher = None
                 except (EmptyIndexError, OSError):
@@ -197,14 +202,17 @@ class IndexWriter:
 
     def __init__(self, writer) -> None:
         self._w = writer
+        # An index made with stock fields (by an older paperbrowse, same version) has no
+        # word-pair fields: it is written without them, and its phrases matched word by word.
+        self._pairs = all(pair_field(name) in writer.schema for name in PAIRED_FIELDS)
 
     def add(self, paper: Paper) -> None:
         """A paper the index has never seen (no look-up for an old copy: twice as fast)."""
-        self._w.add_document(**document(paper))
+        self._w.add_document(**document(paper, self._pairs))
 
     def replace(self, paper: Paper) -> None:
         self._w.delete_by_term("id", paper.id)
-        self._w.add_document(**document(paper))
+        self._w.add_document(**document(paper, self._pairs))
 
     def delete(self, ids: Iterable[str]) -> None:
         for paper_id in ids:
@@ -223,7 +231,7 @@ def build_stock_index(path: Path, papers: Iterable[Paper]) -> int:
     writer = ix.writer()
     n = 0
     for paper in papers:
-        writer.add_document(**document(paper))
+        writer.add_document(**document(paper, pairs=False))
         n += 1
     writer.commit()
     return n

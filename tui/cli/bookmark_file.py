@@ -4,8 +4,6 @@ The file format and the merge rules are the core's (search/bookmark_io.py); thes
 read and write files and say what happened. Registered on the bookmark group by tui/cli/__init__.py.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -7,8 +7,6 @@ been ingested yet: ``require_papers`` says how to, exit 3). Output is plain text
 markup.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -6,8 +6,6 @@ that no bookmark uses. Every paper that can be found is cited; an id that cannot
 stderr and the exit code is 1 (as ingest treats a bad record).
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

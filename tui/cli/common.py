@@ -11,8 +11,6 @@
   quoted in a message).
 """
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any

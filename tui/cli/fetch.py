@@ -6,8 +6,6 @@ terminal, each wait and problem as one ``paperbrowse: …`` line on stderr, one 
 stdout; exit 1 when anything was skipped or failed, 130 on Ctrl-C.
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Any
 

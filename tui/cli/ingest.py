@@ -5,8 +5,6 @@ this command shows the progress, says what Ctrl-C does while it saves, and print
 note or problem and the summary (``fetch`` prints the same lines for the ingest it runs).
 """
 
-from __future__ import annotations
-
 import signal
 import sys
 import threading

@@ -5,8 +5,6 @@ core, and print a table, a record or JSON through the one JSON writer; text from
 printed plain (control codes stripped, TeX spelled out).
 """
 
-from __future__ import annotations
-
 import shutil
 import time
 from typing import Annotated, Any

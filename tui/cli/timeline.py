@@ -1,8 +1,6 @@
 """``paperbrowse top`` (the most upvoted papers of a week or a month, by the day Hugging Face
 featured them) and ``paperbrowse trend`` (papers per month, one bar each, plain text)."""
 
-from __future__ import annotations
-
 import shutil
 from datetime import date
 from typing import Annotated

@@ -4,8 +4,6 @@ Registered by tui/cli; thin over search/reading.py and search/watches.py. Output
 text (control codes stripped) or JSON through the one JSON writer.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any

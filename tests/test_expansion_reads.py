@@ -1,0 +1,130 @@
+"""The cheaper reads behind prefix and fuzzy words give the answers of the plain ones.
+
+A prefix's terms and doc counts come from one walk of each segment's term list (queries.py
+``_prefix_frequencies``) instead of Whoosh's expansion and then a count per term; the term
+dictionaries are read through a memory map (whoosh_private.MappedTermsStorage). Compared here
+with Whoosh's own calls on a library of several segments, one with deletions.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from whoosh.filedb.filestore import FileStorage
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from paperbrowse.search.engine import queries as queries_module  # noqa: E402
+from paperbrowse.search.engine import whoosh_private  # noqa: E402
+from paperbrowse.search.library import Library  # noqa: E402
+from paperbrowse.search.paths import Locations  # noqa: E402
+
+from bench.generate import write_dump  # noqa: E402
+
+PREFIXES = ["re", "quant", "q", "zz", "", "learn", "wang"]
+FIELDS = ["title", "abstract", "authors", "title_exact", "keywords", "nofield"]
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> Library:
+    root = tmp_path_factory.mktemp("expansions")
+    lib = Library(Locations.resolve(root / "data"))
+    first = write_dump(root / "a.jsonl", 300, seed=6)
+    lib.ingest([first])
+    lib.ingest([write_dump(root / "b.jsonl", 200, seed=7)])
+    write_dump(first, 300, extra=20, seed=6)  # grown: its papers replaced (deletions)
+    lib.ingest([first])
+    yield lib
+    lib.close()
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_prefix_terms_and_counts_are_whooshs(library: Library, prefix: str, field: str) -> None:
+    reader = library.index.searcher().reader()
+    assert len(list(reader.leaf_readers())) > 1
+    # The raw walk of the term records is what runs (not the fallback for other codecs).
+    assert all(type(r._terms).__name__ == "W3TermsReader" for r, _ in reader.leaf_readers())
+    found = queries_module._prefix_frequencies(reader, field, prefix)
+    if field not in reader.schema:
+        assert found == {}
+        return
+    expected = {t: reader.doc_frequency(field, t) for t in reader.expand_prefix(field, prefix)}
+    assert list(found.items()) == list(expected.items())
+
+
+@pytest.mark.parametrize("text", ["re*", "quant*", "title:q*", "author:w*"])
+def test_bounded_prefixes_keep_the_terms_whoosh_counts_would(library: Library, text) -> None:
+    reader = library.index.searcher().reader()
+    q = library.index.parser().parse(text)
+    for leaf in q.leaves() if not q.is_leaf() else [q]:
+        kept, total = leaf._bounded_btexts(reader)
+        terms = list(reader.expand_prefix(leaf.field(), leaf.text))
+        counts = queries_module._doc_frequencies(reader, leaf.field(), terms)
+        assert total == len(terms)
+        # The commonest first, within the bounds, as before the single walk.
+        best = sorted(((counts[t], t) for t in terms), reverse=True)
+        expected, postings = [], 0
+        for df, term in best[: queries_module.MAX_EXPANSION]:
+            if expected and postings + df > queries_module.EXPANSION_POSTINGS:
+                continue
+            expected.append(term)
+            postings += df
+        assert kept == expected
+
+
+def test_term_files_are_read_through_a_map_with_the_same_answers(library: Library) -> None:
+    searcher = library.index.searcher()
+    reader = searcher.reader()
+    mapped = [r for r, _ in reader.leaf_readers()]
+    assert all(type(r._terms._dbfile) is whoosh_private._MappedFile for r in mapped)
+    plain = FileStorage(str(library.index.path)).open_index()
+    with plain.searcher() as stock:
+        other = stock.reader()
+        for field in ("title", "abstract", "authors"):
+            assert list(reader.lexicon(field)) == list(other.lexicon(field))
+            for term in list(other.lexicon(field))[::37]:
+                assert reader.doc_frequency(field, term) == other.doc_frequency(field, term)
+                assert (field, term) in reader
+                assert reader.term_info(field, term).max_weight() == (
+                    other.term_info(field, term).max_weight()
+                )
+        for text in ["quantizaton~", "re*", "quant*", '"neural network"', "learning"]:
+            assert library.search(text, limit=None).total == len(
+                list(stock.docs_for_query(library.index.whoosh_query(text)))
+            ), text
+    plain.close()
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_term_membership_is_whooshs_contains(library: Library, field: str) -> None:
+    reader = library.index.searcher().reader()
+    holds = whoosh_private.term_membership(reader, field)
+    known = list(reader.lexicon(field)) if field in reader.schema else []
+    probes = known[::11] + [b"zzzznotaword", b"quantiz", b"learn", b"wang", b""]
+    probes += [t + b"x" for t in known[::29]]
+    for term in probes:
+        assert holds(term) == ((field, term) in reader), (field, term)
+
+
+@pytest.mark.parametrize("text", ["quantizaton~", "lerning~", "wnag~", "transformr~2", "zzqx~"])
+def test_fuzzy_words_expand_as_with_whooshs_contains(library, monkeypatch, text) -> None:
+    """The fuzzy expansion and its backed stems, with the direct look-ups and with Whoosh's."""
+    reader = library.index.searcher().reader()
+
+    def expand():
+        q = library.index.parser().parse(text)
+        leaves = q.leaves() if not q.is_leaf() else [q]
+        out = []
+        for leaf in leaves:
+            out.append((leaf.field(), sorted(leaf._bounded_btexts(reader)[0])))
+            out.append((leaf.field(), leaf.backed_stems(reader)))
+        return out
+
+    fast = expand()
+    reader.__dict__.pop("_paperbrowse_backed", None)
+    monkeypatch.setattr(whoosh_private, "term_membership", lambda r, f: lambda b: (f, b) in r)
+    assert expand() == fast
+    assert any(terms for _, terms in fast) == (text != "zzqx~")  # real matches compared
