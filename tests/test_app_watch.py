@@ -253,6 +253,41 @@ async def test_n_in_an_opened_watch_narrows_it_to_its_new_papers(tmp_path):
 
 
 @pilot_test
+async def test_typing_another_query_leaves_the_opened_watch(tmp_path):
+    """An opened watch, then another query typed over its query: the
+    status line no longer says the watch and its filters no longer apply (it said "watch:
+    diffusion" over a search for something else); N's new papers stay."""
+    from datetime import date
+
+    from paperbrowse.search.models import Filters
+
+    services = sample_services(tmp_path, sample=True)
+    Watches(services.bookmarks).add(
+        Watch("diffusion", "diffusion", Filters(since=date(2024, 1, 1)))
+    )
+    app = make_app(services)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            await pilot.press("w")
+            await until(pilot, lambda: isinstance(app.screen, WatchesScreen))
+            await pilot.press("enter")
+            await until(pilot, lambda: "watch: diffusion" in screen_text(app))
+            assert screen.result.filters.since == date(2024, 1, 1)
+            everything = services.library.search("quantization", limit=None).total
+            await pilot.press("slash", "end", *["backspace"] * len("diffusion"), *"quantization")
+            await until(pilot, lambda: screen.result.query == "quantization")
+            await settle(pilot)
+            assert screen.restriction is None
+            assert "watch:" not in screen_text(app)
+            assert screen.result.filters.since is None
+            assert screen.result.total == everything
+    finally:
+        services.close()
+
+
+@pilot_test
 async def test_watch_list_puts_the_queries_in_a_column_and_n_says_new_once(services):
     """The list's queries line up whatever the names' lengths; with N on, the status line says
     "new since your last session" once (it said it twice: the filter and the count)."""

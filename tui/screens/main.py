@@ -247,6 +247,7 @@ class MainScreen(
     @on(SearchBar.QueryChanged)
     def _query_changed(self, event: SearchBar.QueryChanged) -> None:
         self.query_text = event.query
+        self.leave_edited_watch(event.query)
         if self.query_error is not None:
             # The problem was with a text the user has since typed past ("d" of "diffusion":
             # no searchable words yet): back to the status of the results still on screen.

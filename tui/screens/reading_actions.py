@@ -40,6 +40,8 @@ class Restriction:
     filters: Filters | None = None
     new: str | None = None
     ids: frozenset[str] | None = None
+    #: The watch's query: typing another one leaves the watch (see leave_edited_watch).
+    query: str | None = None
 
     @property
     def label(self) -> str:
@@ -293,11 +295,27 @@ class ReadingActions:
             return
         # Only its new papers if only new papers were shown (N stays on).
         current = self.restriction or Restriction()
-        self.restriction = replace(current, watch=watch.name, filters=watch.filters)
+        self.restriction = replace(
+            current, watch=watch.name, filters=watch.filters, query=watch.query
+        )
         search_bar_input = self.query_one("#search-bar").input
         search_bar_input.value = watch.query  # its Changed message follows: cancelled below
         self.query_text = watch.query
         self.run_query()
+
+    def leave_edited_watch(self, text: str) -> None:
+        """The query was changed from an opened watch's: the results are no longer that watch's,
+        so its name and filters go (the status line said "watch: NAME" over another search);
+        N's "only new papers" stays, as it does without a watch."""
+        current = self.restriction
+        if (
+            current is None
+            or current.watch is None
+            or text.strip() == (current.query or "").strip()
+        ):
+            return
+        current = replace(current, watch=None, filters=None, query=None)
+        self.restriction = None if current.empty else current
 
     def clear_restriction(self) -> bool:
         """x: the restriction goes with the filters. Returns whether there was one."""
