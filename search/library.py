@@ -256,9 +256,15 @@ class Library:
             "data_dir": str(self.locations.data_dir),
         }
 
+    def index_outdated(self) -> bool:
+        """Whether the next read rebuilds the index from the records first (an index written
+        by another version, or none): at a million papers that is many minutes, so front ends
+        say so before they start."""
+        return self.index.needs_rebuild() and self.records.count() > 0
+
     def _ensure_index(self) -> None:
         """An index of an old schema (or none) is rebuilt from the records before use."""
-        if self.index.needs_rebuild() and self.records.count():
+        if self.index_outdated():
             self.reindex()
 
     # -- writing -----------------------------------------------------------------------------

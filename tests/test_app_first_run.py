@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from paperbrowse.search.services import build_services
-from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE
+from paperbrowse.tui.screens.first_run import BUILDING_SAMPLE, REBUILDING_INDEX
 from paperbrowse.tui.widgets.results_list import ResultsList
 
 from tests.fixtures_app import (
@@ -63,6 +63,40 @@ async def test_first_launch_paints_at_once_and_says_it_builds_the_sample(tmp_pat
         assert results.row_count == services.library.count() == 462
         assert not screen.query_one("#results-area").has_class("-no-results")
         assert "462 results" in static_text(screen.query_one("#status"))
+    services.close()
+
+
+@pilot_test
+async def test_an_index_from_another_version_is_said_while_it_is_rebuilt(tmp_path):
+    """The user's library with an index another version wrote: the first query rebuilds it
+    (23 min at a million papers) and the screen says so meanwhile, then shows the results."""
+    data = tmp_path / "data"
+    shutil.copytree(_template(), data)
+    (data / "index" / "SCHEMA_VERSION").write_text("0")
+    services = build_services(data)
+    assert not services.sample and services.library.index_outdated()
+    release = threading.Event()
+    reindex = services.library.reindex
+
+    def held_reindex() -> None:
+        release.wait(60)  # the rebuild "takes long" until the test has looked at the screen
+        reindex()
+
+    services.library.reindex = held_reindex  # type: ignore[method-assign]
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if static_text(screen.query_one("#empty-message")) == REBUILDING_INDEX:
+                break
+        assert static_text(screen.query_one("#empty-message")) == REBUILDING_INDEX
+        assert screen.query_one("#results-area").has_class("-no-results")
+        release.set()
+        await settle(pilot)
+        assert screen.query_one(ResultsList).row_count == 462
+        assert not screen.query_one("#results-area").has_class("-no-results")
+        assert not services.library.index_outdated()
     services.close()
 
 

@@ -297,3 +297,26 @@ def test_a_folder_as_people_keep_it(tmp_path):
     result = run("ingest", str(folder / "README"), data_dir=data)
     assert result.returncode == 1
     assert result.stderr.strip() == f"paperbrowse: {folder.resolve() / 'README'}: {UNRECOGNISED}"
+
+
+def test_a_rebuild_of_the_index_is_said_before_it_starts(tmp_path):
+    """After an upgrade the first command rebuilds the index from the library (23 min at 1M
+    papers): it says so on stderr first instead of looking hung, and only that once."""
+    from paperbrowse.search.paths import SAMPLE_CAPTURED
+    from paperbrowse.search.services import sample_paths
+
+    data = tmp_path / "data"
+    pages = [str(p) for p in sample_paths()]
+    assert run("ingest", *pages, "--as-of", str(SAMPLE_CAPTURED), data_dir=data).returncode == 0
+    (data / "index" / "SCHEMA_VERSION").write_text("0")  # an index another version wrote
+
+    first = run("search", "quantization", "--ids", data_dir=data)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == (
+        "paperbrowse: the search index is missing or from another version of paperbrowse: "
+        "rebuilding it from the library's 462 papers first (once; bookmarks and your other "
+        "data are untouched)\n"
+    )
+    again = run("search", "quantization", "--ids", data_dir=data)
+    assert again.returncode == 0 and again.stderr == ""
+    assert again.stdout == first.stdout and first.stdout.strip()

@@ -24,6 +24,10 @@ else:
 
 SAMPLE_HINT = "Showing the bundled sample library — add your own with: paperbrowse ingest PATH…"
 BUILDING_SAMPLE = "Building the sample library… (a few seconds, once)"
+REBUILDING_INDEX = (
+    "Rebuilding the search index from your library… (once, after an upgrade; minutes for a "
+    "big library; your bookmarks are untouched)"
+)
 
 
 class FirstRun(_Base):
@@ -44,10 +48,18 @@ class FirstRun(_Base):
     def start_library(self) -> None:
         """Show the results, or first build the sample (after the first paint: the screen
         shows it is building instead of staying blank for seconds)."""
-        if not self.services.sample:
-            self.run_query()
-            return
         services = self.services
+        if not services.sample:
+            # The first query rebuilds an index of another version first (23 min at a million
+            # papers): the screen says so meanwhile instead of looking hung.
+            ask(
+                self,  # type: ignore[arg-type]
+                services.reads,
+                services.library.index_outdated,
+                self._index_checked,
+                group="sample",
+            )
+            return
         ask(
             self,  # type: ignore[arg-type]
             services.reads,
@@ -55,6 +67,14 @@ class FirstRun(_Base):
             self._sample_checked,
             group="sample",
         )
+
+    def _index_checked(self, outdated: bool) -> None:
+        if outdated:
+            self.query_one("#results-area").set_class(True, "-no-results")
+            self.query_one("#empty-message", Static).update(
+                Text(REBUILDING_INDEX, justify="center")
+            )
+        self.run_query()
 
     def _sample_checked(self, pending: bool) -> None:
         if not pending:
