@@ -62,8 +62,29 @@ class Terminal:
     def exited(self) -> bool:
         return self.tmux("display-message", "-p", "-t", "pb", "#{pane_dead}").strip() == "1"
 
+    def quit(self) -> None:
+        """Press q and wait for the app to exit (fail, showing the screen, if it does not)."""
+        self.keys("q")
+        deadline = time.monotonic() + 20
+        while not self.exited() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert self.exited(), f"q did not quit; the terminal shows:\n{self.screen()}"
+
     def close(self) -> None:
         self.tmux("kill-server")
+
+
+def _bookmarks_listed(env: dict[str, str]) -> list[dict]:
+    """What `paperbrowse bookmark list --json` says, run in the app's environment."""
+    listed = subprocess.run(
+        [BINARY, "bookmark", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert listed.returncode == 0, listed.stderr
+    return json.loads(listed.stdout)
 
 
 def _terminal_env(data: Path) -> dict[str, str]:
@@ -97,23 +118,11 @@ def test_search_bookmark_quit_in_a_real_terminal(tmp_path):
         time.sleep(0.5)
         term.keys("b")
         screen = term.wait_for(lambda s: "★" in s, "the bookmark mark")
-        term.keys("q")
-        deadline = time.monotonic() + 20
-        while not term.exited() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert term.exited(), f"q did not quit; the terminal shows:\n{term.screen()}"
+        term.quit()
     finally:
         term.close()
 
-    listed = subprocess.run(
-        [BINARY, "bookmark", "list", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert listed.returncode == 0, listed.stderr
-    bookmarks = json.loads(listed.stdout)
+    bookmarks = _bookmarks_listed(env)
     assert len(bookmarks) == 1
     title = bookmarks[0]["title"]
     # The bookmarked paper is the first result, the one the terminal showed with its mark.
@@ -170,22 +179,10 @@ def test_the_bookmark_loss_sequence_in_a_real_terminal(tmp_path):
                 f"b number {press + 1} to land",
             )
             marks = screen.count("★")
-        term.keys("q")
-        deadline = time.monotonic() + 20
-        while not term.exited() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert term.exited(), f"q did not quit; the terminal shows:\n{term.screen()}"
+        term.quit()
     finally:
         term.close()
 
-    listed = subprocess.run(
-        [BINARY, "bookmark", "list", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert listed.returncode == 0, listed.stderr
-    after = {b["id"]: (tuple(b["tags"]), b["note"]) for b in json.loads(listed.stdout)}
+    after = {b["id"]: (tuple(b["tags"]), b["note"]) for b in _bookmarks_listed(env)}
     # The tagged paper was toggled off, on and off again; nothing else changed.
     assert after == before
