@@ -203,3 +203,21 @@ def relisted(tmp_path: Path) -> Path:
         entry["paper"]["upvotes"] += gain
     (later / LATER).write_text(json.dumps(entries), encoding="utf-8")
     return later
+
+
+def segmented_library(root: Path, seed: int):
+    """A library over generated papers in several index segments with deletions (two dumps,
+    then the first grown: its papers replaced), for tests that compare the engine's reads
+    with Whoosh's own across segments. The caller closes it."""
+    from paperbrowse.search.library import Library
+    from paperbrowse.search.paths import Locations
+
+    from bench.generate import write_dump  # the tests put the repository root on sys.path
+
+    lib = Library(Locations.resolve(root / "data"))
+    first = write_dump(root / "a.jsonl", 300, seed=seed)
+    lib.ingest([first])
+    lib.ingest([write_dump(root / "b.jsonl", 200, seed=seed + 1)])
+    write_dump(first, 300, extra=20, seed=seed)  # grown: its papers replaced (deletions)
+    lib.ingest([first])
+    return lib

@@ -19,9 +19,8 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from paperbrowse.search.engine import queries as queries_module  # noqa: E402
 from paperbrowse.search.engine import whoosh_private  # noqa: E402
 from paperbrowse.search.library import Library  # noqa: E402
-from paperbrowse.search.paths import Locations  # noqa: E402
 
-from bench.generate import write_dump  # noqa: E402
+from tests.fixtures_dumps import segmented_library  # noqa: E402
 
 PREFIXES = ["re", "quant", "q", "zz", "", "learn", "wang"]
 FIELDS = ["title", "abstract", "authors", "title_exact", "keywords", "nofield"]
@@ -29,13 +28,7 @@ FIELDS = ["title", "abstract", "authors", "title_exact", "keywords", "nofield"]
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory) -> Library:
-    root = tmp_path_factory.mktemp("expansions")
-    lib = Library(Locations.resolve(root / "data"))
-    first = write_dump(root / "a.jsonl", 300, seed=6)
-    lib.ingest([first])
-    lib.ingest([write_dump(root / "b.jsonl", 200, seed=7)])
-    write_dump(first, 300, extra=20, seed=6)  # grown: its papers replaced (deletions)
-    lib.ingest([first])
+    lib = segmented_library(tmp_path_factory.mktemp("expansions"), seed=6)
     yield lib
     lib.close()
 

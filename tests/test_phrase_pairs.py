@@ -30,19 +30,14 @@ from whoosh.analysis import StemmingAnalyzer  # noqa: E402
 
 from bench.generate import write_dump  # noqa: E402
 from tests.dumps_paths import DUMPS  # noqa: E402
+from tests.fixtures_dumps import segmented_library  # noqa: E402
 
 WORD = re.compile(r"\w+")
 
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory) -> Library:
-    root = tmp_path_factory.mktemp("pairs")
-    lib = Library(Locations.resolve(root / "data"))
-    first = write_dump(root / "a.jsonl", 300, seed=4)
-    lib.ingest([first])
-    lib.ingest([write_dump(root / "b.jsonl", 200, seed=5)])
-    write_dump(first, 300, extra=20, seed=4)  # grown: its papers replaced (deletions)
-    lib.ingest([first])
+    lib = segmented_library(tmp_path_factory.mktemp("pairs"), seed=4)
     yield lib
     lib.close()
 
