@@ -422,3 +422,29 @@ def test_a_filter_of_many_ids_matches_whoosh_without_reading_their_terms(
         _whoosh_ids(library, text, Filters(ids=few))
     )
     assert sorted(looked_up) == sorted(few)
+
+
+def test_field_length_bytes_are_whooshs_column(library: Library) -> None:
+    """Each document's stored field-length byte, read as the column's bytes in one piece, is
+    what Whoosh's own column reader gives document by document, over every segment (a field
+    without lengths, or a document past the column's last value, reads 0, Whoosh's default)."""
+    from paperbrowse.search.engine import whoosh_private
+    from paperbrowse.search.engine.cache import SearcherCache
+
+    searcher = library.index.searcher()
+    cache = SearcherCache(searcher)
+    for field in ("title", "abstract", "authors", "keywords", "id"):
+        expected: list[int] = []
+        for segment, _ in searcher.reader().leaf_readers():
+            perdoc = segment._perdoc
+            name = whoosh_private._lenfield(field)
+            if perdoc.has_column(name):
+                column = perdoc.column_reader(name, whoosh_private.LENGTHS_COLUMN)
+                expected += [column[d] for d in range(segment.doc_count_all())]
+            else:
+                expected += [0] * segment.doc_count_all()
+        got = cache.lengths(field)
+        assert isinstance(got, bytes)
+        assert list(got) == expected, field
+        assert len(got) == searcher.reader().doc_count_all()
+    assert any(cache.lengths("abstract"))

@@ -63,7 +63,7 @@ class SearcherCache:
         self._filters: dict[Filters, set[int]] = {}
         self._ids: list[str] | None = None
         self._id_columns: list[tuple[int, Any]] | None = None
-        self._lengths: dict[str, list[int]] = {}
+        self._lengths: dict[str, bytes] = {}
         self._phrases: dict[tuple, set[int]] = {}
         self._facet_values: dict[str, dict[str, array]] = {}
         self._blocks: OrderedDict[tuple[str, bytes], tuple[list, bool, int]] = OrderedDict()
@@ -326,14 +326,12 @@ class SearcherCache:
                 counts[value] = n
         return counts
 
-    def lengths(self, field: str) -> list[int]:
+    def lengths(self, field: str) -> bytes:
         """The field-length byte of every document (Whoosh's per-document length column)."""
         lengths = self._lengths.get(field)
         if lengths is None:
-            lengths = []
-            for reader, _ in self._segments:
-                lengths.extend(whoosh_private.length_bytes(reader, field))
-            self._lengths[field] = lengths
+            parts = [whoosh_private.length_bytes(reader, field) for reader, _ in self._segments]
+            lengths = self._lengths[field] = b"".join(parts)
         return lengths
 
     # -- phrases -------------------------------------------------------------------------------

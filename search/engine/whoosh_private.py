@@ -213,16 +213,23 @@ def numeric_column_values(raw) -> list[int] | None:
     return values
 
 
-def length_bytes(reader, field: str) -> list[int]:
-    """The field-length byte of every document of one segment (0: none stored)."""
+def length_bytes(reader, field: str) -> bytes:
+    """The field-length byte of every document of one segment (0: none stored), as bytes.
+
+    The column stores one unsigned byte a document, so its stored bytes are the values: kept
+    as they are, not unpacked into a list of ints (45 ms of every scored cold query at 1M
+    papers, five fields of 1M values; indexing bytes gives the same ints)."""
     count = reader.doc_count_all()
     name = _lenfield(field)
     perdoc = getattr(reader, "_perdoc", None)
     if perdoc is None or not perdoc.has_column(name):
-        return [0] * count
-    column = perdoc.column_reader(name, LENGTHS_COLUMN)
-    values = numeric_column_values(column)
-    return values if values is not None else list(column)
+        return bytes(count)
+    raw = perdoc.column_reader(name, LENGTHS_COLUMN)
+    needed = ("_typecode", "_dbfile", "_basepos", "_count", "_doccount", "_default", "_fixedlen")
+    if all(hasattr(raw, a) for a in needed) and raw._typecode == "B" and raw._fixedlen == 1:
+        data = bytes(raw._dbfile.get(raw._basepos, raw._count))
+        return data + bytes([raw._default]) * (raw._doccount - raw._count)
+    return bytes(list(raw))
 
 
 def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator[tuple]:
