@@ -274,7 +274,41 @@ def test_a_small_posting_cache_gives_the_same_answers(library: Library, monkeypa
         for text, want in expected.items():
             result = library.search(text, limit=None)
             assert list(result.ids) == [i for i, _ in want], text
-    assert len(library.index.cache()._blocks) <= 2
+    # Only the last query's terms are held (it keeps what it read while it runs).
+    cache = library.index.cache()
+    assert {entry[3] for entry in cache._blocks.values()} == {cache._query}
+
+
+def test_a_query_decodes_each_terms_blocks_once_whatever_the_cache_holds(
+    library: Library, monkeypatch
+) -> None:
+    """A query reads a term for its doc set, then for its scores: with a posting cache smaller
+    than the query's terms (two common words at 1M papers), the blocks were decoded twice.
+    Within a query they stay; the next query lets them go."""
+    from paperbrowse.search.engine import whoosh_private
+
+    reads: list[tuple[str, bytes]] = []
+    real = whoosh_private.segment_postings
+
+    def counting(reader, field, btext, *rest):
+        reads.append((field, btext))
+        return real(reader, field, btext, *rest)
+
+    monkeypatch.setattr(whoosh_private, "segment_postings", counting)
+    monkeypatch.setattr(cache_module, "CACHED_POSTINGS", 50)
+    library.index.close()
+    segments = len(library.index.searcher().subsearchers)
+    for text in ("learning model", "graph neural"):
+        reads.clear()
+        want = _whoosh_scored(library, text, Filters())
+        reads.clear()
+        result = library.search(text, limit=None)
+        assert list(result.ids) == [i for i, _ in want]
+        assert reads and max(reads.count(key) for key in reads) <= segments, text
+    cache = library.index.cache()
+    assert sum(entry[2] for entry in cache._blocks.values()) > 50  # the last query's, kept
+    library.search("quantum", limit=None)
+    assert all(key[1].startswith(b"quantum") for key in cache._blocks), list(cache._blocks)
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: str(f)[:60])
@@ -354,8 +388,8 @@ def test_doc_ids_read_without_positions_equal_whooshs_decoding(library: Library,
     quick = []
     real = whoosh_private._ids_and_weights
 
-    def spy(m):
-        found = real(m)
+    def spy(m, *rest):
+        found = real(m, *rest)
         quick.append(found is not None)
         return found
 

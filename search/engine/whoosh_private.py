@@ -26,7 +26,7 @@ import struct
 import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, islice
 from pickle import loads
 from typing import Any
 
@@ -232,8 +232,13 @@ def length_bytes(reader, field: str) -> bytes:
     return bytes(list(raw))
 
 
-def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator[tuple]:
-    """(doc numbers, weights, values or None) of a term in one segment, a block at a time."""
+def segment_postings(
+    reader, field: str, btext: bytes, values: bool, offset: int = 0
+) -> Iterator[tuple]:
+    """(doc numbers, weights, values or None) of a term in one segment, a block at a time; the
+    doc numbers plus ``offset`` (the segment's first in a multi-segment index), added while
+    the deltas are summed, at C speed (a list comprehension per posting cost ~0.1 s for two
+    common words at 1M papers)."""
     m = reader.postings(field, btext)
     if not all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_lastblock")):
         # A segment with deletions (a filtering wrapper) or a short list stored inline with the
@@ -242,7 +247,7 @@ def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator
         weights = array("f")
         vals: list | None = [] if values else None
         while m.is_active():
-            ids.append(m.id())
+            ids.append(m.id() + offset)
             weights.append(m.weight())
             if vals is not None:
                 vals.append(m.value())
@@ -254,7 +259,7 @@ def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator
     # doc numbers are summed at C speed (Whoosh's own decoding is a Python generator, a step
     # per posting).
     while m.is_active():
-        quick = None if values or m._byteids or m._data is not None else _ids_and_weights(m)
+        quick = None if values or m._byteids or m._data is not None else _ids_and_weights(m, offset)
         if quick is not None:
             yield quick
         else:
@@ -263,8 +268,10 @@ def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator
             if m._byteids:
                 m._read_ids()
                 ids = array("I", m._ids)
+                if offset:
+                    ids = array("I", [d + offset for d in ids])
             else:
-                ids = array("I", accumulate(m._data[0]))
+                ids = _summed(m._data[0], offset)
             m._read_weights()
             if values:
                 m._read_values()
@@ -319,7 +326,14 @@ _IDS_WEIGHTS = re.compile(
 )
 
 
-def _ids_and_weights(m) -> tuple | None:
+def _summed(deltas, offset: int) -> array:
+    """Delta-coded doc numbers summed from ``offset`` (C-level iterators only)."""
+    if not offset:
+        return array("I", accumulate(deltas))
+    return array("I", islice(accumulate(deltas, initial=offset), 1, None))
+
+
+def _ids_and_weights(m, offset: int = 0) -> tuple | None:
     """(doc numbers, weights, None) of the block ``m`` stands at, without its values.
 
     Whoosh decompresses and unpickles a whole block whatever part is wanted; the values
@@ -347,7 +361,7 @@ def _ids_and_weights(m) -> tuple | None:
         weights = array("f", [weights]) * n
     elif type(weights) is not tuple or len(weights) != n:
         return None
-    return array("I", accumulate(deltas)), weights, None
+    return _summed(deltas, offset), weights, None
 
 
 def decode_positions(value: bytes) -> list[int]:
