@@ -98,8 +98,45 @@ def test_term_membership_is_whooshs_contains(library: Library, field: str) -> No
     known = list(reader.lexicon(field)) if field in reader.schema else []
     probes = known[::11] + [b"zzzznotaword", b"quantiz", b"learn", b"wang", b""]
     probes += [t + b"x" for t in known[::29]]
-    for term in probes:
-        assert holds(term) == ((field, term) in reader), (field, term)
+    plain = FileStorage(str(library.index.path)).open_index()  # term files read, not mapped
+    with plain.searcher() as stock:
+        unmapped = whoosh_private.term_membership(stock.reader(), field)
+        for term in probes:
+            assert holds(term) == ((field, term) in reader), (field, term)
+            assert unmapped(term) == holds(term), (field, term)
+    plain.close()
+
+
+def test_term_membership_hashes_once_and_probes_each_mapped_table(library, monkeypatch) -> None:
+    """Each segment's mapped term table is probed with the hash computed once for all of them
+    that number the field alike (all of a library's segments at 1M): an md5 per look-up and
+    numbering, not per segment; the answers are Whoosh's (above), for terms held by one
+    segment only too."""
+    reader = library.index.searcher().reader()
+    leaves = [r for r, _ in reader.leaf_readers()]
+    assert len(leaves) >= 2
+    assert all(whoosh_private._hashed_probe(r._terms._tindex) is not None for r in leaves)
+    hashes = []
+    real = leaves[0]._terms._tindex.hashfn
+    assert all(r._terms._tindex.hashfn is real for r in leaves)  # one hash function for all
+
+    def counted(key):
+        hashes.append(key)
+        return real(key)
+
+    for leaf in leaves:
+        monkeypatch.setattr(leaf._terms._tindex, "hashfn", counted)
+    # Segments written apart may number their fields differently: one hash per numbering.
+    numbers = {r._terms._fieldmap["abstract"] for r in leaves}
+    assert len(numbers) < len(leaves)
+    holds = whoosh_private.term_membership(reader, "abstract")
+    only_last = set(leaves[-1].lexicon("abstract")) - set(leaves[0].lexicon("abstract"))
+    assert only_last
+    for term in sorted(only_last)[:20] + [b"zzzznotaword"]:
+        hashes.clear()
+        found = holds(term)
+        assert len(hashes) == len(numbers), term
+        assert found == (("abstract", term) in reader)
 
 
 @pytest.mark.parametrize("text", ["quantizaton~", "lerning~", "wnag~", "transformr~2", "zzqx~"])
