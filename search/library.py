@@ -91,6 +91,9 @@ class Library:
     def count(self) -> int:
         return self.records.count()
 
+    def is_empty(self) -> bool:
+        return not self.records.has_papers()
+
     def generation(self) -> int:
         """Bumps whenever an ingest commits; poll it to notice new data."""
         return self.records.generation()
@@ -260,7 +263,7 @@ class Library:
         """Whether the next read rebuilds the index from the records first (an index written
         by another version, or none): at a million papers that is many minutes, so front ends
         say so before they start."""
-        return self.index.needs_rebuild() and self.records.count() > 0
+        return self.index.needs_rebuild() and self.records.has_papers()
 
     def _ensure_index(self) -> None:
         """An index of an old schema (or none) is rebuilt from the records before use."""

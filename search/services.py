@@ -47,7 +47,7 @@ class Services:
     @property
     def sample_pending(self) -> bool:
         """The bundled sample is to be shown but has not been ingested yet."""
-        return self.sample and self.library.count() == 0
+        return self.sample and self.library.is_empty()
 
     def prepare_sample(self) -> None:
         """Ingest the bundled sample into its library if that has not been done (slow: seconds;
@@ -83,7 +83,7 @@ class Services:
         if not self.sample:
             return None
         own = Library(self.locations)
-        if own.count() == 0:
+        if own.is_empty():
             own.close()
             return None
         old, self.library, self.sample = self.library, own, False
@@ -116,7 +116,7 @@ def build_services(
     locations = Locations.resolve(data_dir)
     library = Library(locations)
     sample = False
-    if use_sample_if_empty and library.count() == 0:
+    if use_sample_if_empty and library.is_empty():
         library.close()
         library = open_sample_library(locations, ingest=False)
         sample = True
@@ -136,7 +136,7 @@ def open_sample_library(locations: Locations, *, ingest: bool = True) -> Library
     """The bundled sample pages' library, in ``<data dir>/sample``; ingested now if it is new
     and ``ingest`` (else see :meth:`Services.prepare_sample`)."""
     library = Library(sample_locations(locations))
-    if ingest and library.count() == 0:
+    if ingest and library.is_empty():
         library.ingest([sample_dir()], as_of=SAMPLE_CAPTURED)
     return library
 

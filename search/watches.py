@@ -133,7 +133,7 @@ def matches(library: Library, watch: Watch, among: frozenset[str]) -> list[Paper
     """The papers among ``among`` (ids) that match the watch, newest first.
 
     Raises ``search.models.QueryError`` for a query the index cannot parse."""
-    if not among or library.count() == 0:
+    if not among or library.is_empty():
         return []
     filters = Filters(**{n: getattr(watch.filters, n) for n in _FILTER_FIELDS}, ids=among)
     result = library.search(watch.query, filters, sort="date", limit=len(among))
@@ -155,7 +155,7 @@ def count_new_unread(
 
     Raises ``search.models.QueryError`` for a query the index cannot parse."""
     among = new - read
-    if not among or library.count() == 0:
+    if not among or library.is_empty():
         return 0
     filters = Filters(**{n: getattr(watch.filters, n) for n in _FILTER_FIELDS}, ids=among)
     return library.search(watch.query, filters, sort="date", limit=0, all_ids=False).total

@@ -274,7 +274,41 @@ def test_a_small_posting_cache_gives_the_same_answers(library: Library, monkeypa
         for text, want in expected.items():
             result = library.search(text, limit=None)
             assert list(result.ids) == [i for i, _ in want], text
-    assert len(library.index.cache()._blocks) <= 2
+    # Only the last query's terms are held (it keeps what it read while it runs).
+    cache = library.index.cache()
+    assert {entry[3] for entry in cache._blocks.values()} == {cache._query}
+
+
+def test_a_query_decodes_each_terms_blocks_once_whatever_the_cache_holds(
+    library: Library, monkeypatch
+) -> None:
+    """A query reads a term for its doc set, then for its scores: with a posting cache smaller
+    than the query's terms (two common words at 1M papers), the blocks were decoded twice.
+    Within a query they stay; the next query lets them go."""
+    from paperbrowse.search.engine import whoosh_private
+
+    reads: list[tuple[str, bytes]] = []
+    real = whoosh_private.segment_postings
+
+    def counting(reader, field, btext, *rest):
+        reads.append((field, btext))
+        return real(reader, field, btext, *rest)
+
+    monkeypatch.setattr(whoosh_private, "segment_postings", counting)
+    monkeypatch.setattr(cache_module, "CACHED_POSTINGS", 50)
+    library.index.close()
+    segments = len(library.index.searcher().subsearchers)
+    for text in ("learning model", "graph neural"):
+        reads.clear()
+        want = _whoosh_scored(library, text, Filters())
+        reads.clear()
+        result = library.search(text, limit=None)
+        assert list(result.ids) == [i for i, _ in want]
+        assert reads and max(reads.count(key) for key in reads) <= segments, text
+    cache = library.index.cache()
+    assert sum(entry[2] for entry in cache._blocks.values()) > 50  # the last query's, kept
+    library.search("quantum", limit=None)
+    assert all(key[1].startswith(b"quantum") for key in cache._blocks), list(cache._blocks)
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: str(f)[:60])
@@ -354,8 +388,8 @@ def test_doc_ids_read_without_positions_equal_whooshs_decoding(library: Library,
     quick = []
     real = whoosh_private._ids_and_weights
 
-    def spy(m):
-        found = real(m)
+    def spy(m, *rest):
+        found = real(m, *rest)
         quick.append(found is not None)
         return found
 
@@ -422,3 +456,29 @@ def test_a_filter_of_many_ids_matches_whoosh_without_reading_their_terms(
         _whoosh_ids(library, text, Filters(ids=few))
     )
     assert sorted(looked_up) == sorted(few)
+
+
+def test_field_length_bytes_are_whooshs_column(library: Library) -> None:
+    """Each document's stored field-length byte, read as the column's bytes in one piece, is
+    what Whoosh's own column reader gives document by document, over every segment (a field
+    without lengths, or a document past the column's last value, reads 0, Whoosh's default)."""
+    from paperbrowse.search.engine import whoosh_private
+    from paperbrowse.search.engine.cache import SearcherCache
+
+    searcher = library.index.searcher()
+    cache = SearcherCache(searcher)
+    for field in ("title", "abstract", "authors", "keywords", "id"):
+        expected: list[int] = []
+        for segment, _ in searcher.reader().leaf_readers():
+            perdoc = segment._perdoc
+            name = whoosh_private._lenfield(field)
+            if perdoc.has_column(name):
+                column = perdoc.column_reader(name, whoosh_private.LENGTHS_COLUMN)
+                expected += [column[d] for d in range(segment.doc_count_all())]
+            else:
+                expected += [0] * segment.doc_count_all()
+        got = cache.lengths(field)
+        assert isinstance(got, bytes)
+        assert list(got) == expected, field
+        assert len(got) == searcher.reader().doc_count_all()
+    assert any(cache.lengths("abstract"))

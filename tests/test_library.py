@@ -387,6 +387,20 @@ def test_an_empty_library_answers_every_call(tmp_path):
     assert lib.facets("") == {"year": {}, "kind": {}, "category": {}}
     assert lib.stats()["papers"] == 0
     assert lib.similar("2401.00001") == []
+    assert lib.is_empty()
+
+
+def test_is_empty_follows_the_papers_in_and_out(tmp_path):
+    """is_empty() (one row looked at) says what count() == 0 says: after papers came in, and
+    after a rebuild from a dump that holds none of them any more."""
+    lib = new_library(tmp_path)
+    assert lib.is_empty() and lib.count() == 0
+    page = write_page(tmp_path / "page.txt")
+    lib.ingest([page], as_of=AS_OF)
+    assert not lib.is_empty() and lib.count() == 2
+    page.write_text("", encoding="utf-8")
+    lib.ingest([page], as_of=AS_OF)
+    assert lib.count() == 0 and lib.is_empty()
 
 
 def test_papers_waiting_for_the_index_do_not_break_search(tmp_path):

@@ -108,6 +108,7 @@ class PaperIndex(TimelineQueries, IndexStore):
     ) -> tuple[int, list[tuple[str, float]], Sequence[str]]:
         s = self.searcher()
         cache = self.cache()
+        cache.new_query()
         if filters.ids is not None and not filters.ids:
             return 0, [], []
         id_of = cache.id_of
@@ -178,6 +179,7 @@ class PaperIndex(TimelineQueries, IndexStore):
         if filters.ids is not None and not filters.ids:
             return {name: {} for name in FACETS}
         cache = self.cache()
+        cache.new_query()
         flt = cache.filter_set(filters)
         if not sets_answer(q):
             return self._whoosh_facets(q, flt)

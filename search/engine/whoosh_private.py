@@ -26,7 +26,7 @@ import struct
 import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, islice
 from pickle import loads
 from typing import Any
 
@@ -213,20 +213,32 @@ def numeric_column_values(raw) -> list[int] | None:
     return values
 
 
-def length_bytes(reader, field: str) -> list[int]:
-    """The field-length byte of every document of one segment (0: none stored)."""
+def length_bytes(reader, field: str) -> bytes:
+    """The field-length byte of every document of one segment (0: none stored), as bytes.
+
+    The column stores one unsigned byte a document, so its stored bytes are the values: kept
+    as they are, not unpacked into a list of ints (45 ms of every scored cold query at 1M
+    papers, five fields of 1M values; indexing bytes gives the same ints)."""
     count = reader.doc_count_all()
     name = _lenfield(field)
     perdoc = getattr(reader, "_perdoc", None)
     if perdoc is None or not perdoc.has_column(name):
-        return [0] * count
-    column = perdoc.column_reader(name, LENGTHS_COLUMN)
-    values = numeric_column_values(column)
-    return values if values is not None else list(column)
+        return bytes(count)
+    raw = perdoc.column_reader(name, LENGTHS_COLUMN)
+    needed = ("_typecode", "_dbfile", "_basepos", "_count", "_doccount", "_default", "_fixedlen")
+    if all(hasattr(raw, a) for a in needed) and raw._typecode == "B" and raw._fixedlen == 1:
+        data = bytes(raw._dbfile.get(raw._basepos, raw._count))
+        return data + bytes([raw._default]) * (raw._doccount - raw._count)
+    return bytes(list(raw))
 
 
-def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator[tuple]:
-    """(doc numbers, weights, values or None) of a term in one segment, a block at a time."""
+def segment_postings(
+    reader, field: str, btext: bytes, values: bool, offset: int = 0
+) -> Iterator[tuple]:
+    """(doc numbers, weights, values or None) of a term in one segment, a block at a time; the
+    doc numbers plus ``offset`` (the segment's first in a multi-segment index), added while
+    the deltas are summed, at C speed (a list comprehension per posting cost ~0.1 s for two
+    common words at 1M papers)."""
     m = reader.postings(field, btext)
     if not all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_lastblock")):
         # A segment with deletions (a filtering wrapper) or a short list stored inline with the
@@ -235,7 +247,7 @@ def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator
         weights = array("f")
         vals: list | None = [] if values else None
         while m.is_active():
-            ids.append(m.id())
+            ids.append(m.id() + offset)
             weights.append(m.weight())
             if vals is not None:
                 vals.append(m.value())
@@ -247,7 +259,7 @@ def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator
     # doc numbers are summed at C speed (Whoosh's own decoding is a Python generator, a step
     # per posting).
     while m.is_active():
-        quick = None if values or m._byteids or m._data is not None else _ids_and_weights(m)
+        quick = None if values or m._byteids or m._data is not None else _ids_and_weights(m, offset)
         if quick is not None:
             yield quick
         else:
@@ -256,8 +268,10 @@ def segment_postings(reader, field: str, btext: bytes, values: bool) -> Iterator
             if m._byteids:
                 m._read_ids()
                 ids = array("I", m._ids)
+                if offset:
+                    ids = array("I", [d + offset for d in ids])
             else:
-                ids = array("I", accumulate(m._data[0]))
+                ids = _summed(m._data[0], offset)
             m._read_weights()
             if values:
                 m._read_values()
@@ -312,7 +326,14 @@ _IDS_WEIGHTS = re.compile(
 )
 
 
-def _ids_and_weights(m) -> tuple | None:
+def _summed(deltas, offset: int) -> array:
+    """Delta-coded doc numbers summed from ``offset`` (C-level iterators only)."""
+    if not offset:
+        return array("I", accumulate(deltas))
+    return array("I", islice(accumulate(deltas, initial=offset), 1, None))
+
+
+def _ids_and_weights(m, offset: int = 0) -> tuple | None:
     """(doc numbers, weights, None) of the block ``m`` stands at, without its values.
 
     Whoosh decompresses and unpickles a whole block whatever part is wanted; the values
@@ -340,7 +361,7 @@ def _ids_and_weights(m) -> tuple | None:
         weights = array("f", [weights]) * n
     elif type(weights) is not tuple or len(weights) != n:
         return None
-    return array("I", accumulate(deltas)), weights, None
+    return _summed(deltas, offset), weights, None
 
 
 def decode_positions(value: bytes) -> list[int]:

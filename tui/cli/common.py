@@ -71,14 +71,13 @@ def require_papers(services) -> None:
     """Stop with the empty-library message (exit 3) when the library has no papers; say so
     first when the command will rebuild the index (after an upgrade: silent, it looked hung)."""
     library = services.library
-    count = library.count()
-    if count == 0:
+    if library.is_empty():
         raise fail(plain(empty_library_message(services)), EXIT_EMPTY_LIBRARY)
     if library.index_outdated():
         typer.echo(
             f"paperbrowse: the search index is missing or from another version of paperbrowse: "
-            f"rebuilding it from the library's {count:,} papers first (once; bookmarks and "
-            "your other data are untouched)",
+            f"rebuilding it from the library's {library.count():,} papers first (once; "
+            "bookmarks and your other data are untouched)",
             err=True,
         )
 

@@ -52,7 +52,7 @@ def top(
         return
     span = f"{chosen.name} ({chosen.first.isoformat()} – {chosen.last.isoformat()})"
     if not result.hits:
-        latest = library.featured_bounds()[1] if library.count() else None
+        latest = library.featured_bounds()[1] if not library.is_empty() else None
         hint = ""
         if latest is not None:
             nearest = week_of(latest) if chosen.kind == "week" else month_of(latest)

@@ -161,7 +161,7 @@ def watch_add(
     """Save a search under a name."""
     svc = services(ctx)
     watch = Watch(name, query, _filters(since, until, min_upvotes, has_code))
-    if svc.library.count():
+    if not svc.library.is_empty():
         try:  # a query the index cannot read is refused now, not at every digest
             svc.library.search(query, limit=0)
         except QueryError as exc:

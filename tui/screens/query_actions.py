@@ -118,7 +118,7 @@ class QueryActions:
         def search() -> tuple[SearchResult, bool]:
             library = services.library
             filters = restrict(filters_for(services, choice))
-            if library.count() == 0:
+            if library.is_empty():
                 # Nothing to search: skip the index, which may not even exist yet.
                 return SearchResult(query, sort, filters, 0, ()), True
             result = library.search(query, filters, sort=sort, limit=SNIPPET_HITS, snippets=True)

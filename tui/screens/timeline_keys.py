@@ -65,7 +65,7 @@ class TimelineActions:
         library = self.services.library  # type: ignore[attr-defined]
 
         def newest() -> date | None:
-            return library.featured_bounds()[1] if library.count() else None
+            return library.featured_bounds()[1] if not library.is_empty() else None
 
         ask(
             self,  # type: ignore[arg-type]
@@ -139,7 +139,7 @@ class TimelineActions:
 
         def count() -> tuple[dict[str, int], int]:
             library = services.library
-            if not library.count():
+            if library.is_empty():
                 return {}, 0
             filters = restrict(filters_for(services, choice))
             # With how many papers match, so that the caption can say how many lack a date.
