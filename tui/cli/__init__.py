@@ -16,15 +16,46 @@ from typing import Annotated, Any
 
 import typer
 from paperbrowse.tui.cli.common import plain
+from paperbrowse.tui.cli.lazy import Entry, LazyGroup
+
+#: The root app's Typer settings; each command is built with them too (tui/cli/lazy.py).
+SETTINGS: dict[str, Any] = dict(
+    add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False
+)
+
+#: Every command but the root, in the order the help lists them (Typer's: the commands, then
+#: the groups): name -> (module in tui/cli/, attribute, attribute of its command() settings).
+#: Only the module of the command that runs is imported (tui/cli/lazy.py says why).
+COMMANDS: dict[str, Entry] = {
+    "ingest": ("ingest", "ingest", None),
+    "search": ("library", "search", "SEARCH_COMMAND"),
+    "show": ("library", "show", None),
+    "stats": ("library", "stats", None),
+    "cite": ("cite", "cite", None),
+    "new": ("watch", "new", None),
+    "digest": ("watch", "digest", None),
+    "top": ("timeline", "top", None),
+    "trend": ("timeline", "trend", None),
+    "bookmark": ("bookmarks", "bookmark_app", None),
+    "export": ("bookmarks", "export_app", None),
+    "fetch": ("fetch", "fetch_app", None),
+    "mark": ("watch", "mark_app", None),
+    "watch": ("watch", "watch_app", None),
+}
+
+
+class _Commands(LazyGroup):
+    table = COMMANDS
+    settings = SETTINGS
+
 
 app = typer.Typer(
     name="paperbrowse",
     help="A local-first terminal reader for research-paper listings. "
     "Without a command, opens the app.",
-    add_completion=False,
     no_args_is_help=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
+    cls=_Commands,
+    **SETTINGS,
 )
 
 
@@ -59,38 +90,6 @@ def root(
         from paperbrowse.tui.launch import run_app  # Textual loads only here
 
         run_app(svc)
-
-
-def _register_subapps() -> None:
-    """Every command but the root, in the order the help lists them."""
-    from paperbrowse.tui.cli.bookmark_file import export_file, import_file
-    from paperbrowse.tui.cli.bookmarks import bookmark_app, export_app
-    from paperbrowse.tui.cli.cite import cite
-    from paperbrowse.tui.cli.fetch import fetch_app
-    from paperbrowse.tui.cli.ingest import ingest
-    from paperbrowse.tui.cli.library import SEARCH_COMMAND, search, show, stats
-    from paperbrowse.tui.cli.timeline import top, trend
-    from paperbrowse.tui.cli.watch import digest, mark_app, new, watch_app
-
-    app.command()(ingest)
-    app.command(**SEARCH_COMMAND)(search)
-    app.command()(show)
-    app.command()(stats)
-    bookmark_app.command("export")(export_file)
-    bookmark_app.command("import")(import_file)
-    app.add_typer(bookmark_app, name="bookmark")
-    app.add_typer(export_app, name="export")
-    app.add_typer(fetch_app, name="fetch")
-    app.command("cite")(cite)
-    app.add_typer(mark_app, name="mark")
-    app.add_typer(watch_app, name="watch")
-    app.command("new")(new)
-    app.command("digest")(digest)
-    app.command("top")(top)
-    app.command("trend")(trend)
-
-
-_register_subapps()
 
 
 #: The --data-dir given to this run, for error messages (main() sees only the exception).

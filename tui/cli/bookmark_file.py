@@ -1,7 +1,8 @@
 """``paperbrowse bookmark export`` and ``bookmark import``: the user's bookmarks as a file.
 
 The file format and the merge rules are the core's (search/bookmark_io.py); these commands only
-read and write files and say what happened. Registered on the bookmark group by tui/cli/__init__.py.
+read and write files and say what happened. Registered on the bookmark group by
+tui/cli/bookmarks.py.
 """
 
 from pathlib import Path

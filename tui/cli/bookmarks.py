@@ -1,10 +1,10 @@
 """``paperbrowse bookmark …`` and ``paperbrowse export …``: thin commands over the store.
 
-Registered by tui/cli. Services come from ``ctx.obj()`` (built lazily by the root callback).
-Every command that names papers validates all ids first: an unknown id is one clear line on
-stderr, exit code 1, and nothing changes (on an empty library the reason is that nothing has
-been ingested yet: ``require_papers`` says how to, exit 3). Output is plain text, never Rich
-markup.
+Registered by tui/cli/__init__.py (imported only when one of them runs). Services come from
+``ctx.obj()`` (built lazily by the root callback). Every command that names papers validates
+all ids first: an unknown id is one clear line on stderr, exit code 1, and nothing changes (on
+an empty library the reason is that nothing has been ingested yet: ``require_papers`` says how
+to, exit 3). Output is plain text, never Rich markup.
 """
 
 from pathlib import Path
@@ -16,6 +16,7 @@ from paperbrowse.search.cite import FORMATS
 from paperbrowse.search.jsonout import json_text
 from paperbrowse.search.models import Paper
 from paperbrowse.search.text import arxiv_abs_url, bare_arxiv_id
+from paperbrowse.tui.cli.bookmark_file import export_file, import_file
 from paperbrowse.tui.cli.common import IdsArg, OutputOpt, fail, group, out, require_papers, services
 
 bookmark_app = group(
@@ -301,3 +302,8 @@ def _export_command(fmt: str) -> None:
 
 for _fmt in FORMATS:
     _export_command(_fmt)
+
+# The bookmark file's commands, last in ``bookmark --help``; their own module, since they are
+# about the file format, not the store.
+bookmark_app.command("export")(export_file)
+bookmark_app.command("import")(import_file)
