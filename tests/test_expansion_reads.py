@@ -46,6 +46,15 @@ def test_prefix_terms_and_counts_are_whooshs(library: Library, prefix: str, fiel
         return
     expected = {t: reader.doc_frequency(field, t) for t in reader.expand_prefix(field, prefix)}
     assert list(found.items()) == list(expected.items())
+    # Read from the mapped term files (the walk over the map), and through the files.
+    assert all(
+        type(r._terms._dbfile) is whoosh_private._MappedFile for r, _ in reader.leaf_readers()
+    )
+    plain = FileStorage(str(library.index.path)).open_index()
+    with plain.searcher() as stock:
+        unmapped = queries_module._prefix_frequencies(stock.reader(), field, prefix)
+    plain.close()
+    assert list(unmapped.items()) == list(expected.items())
 
 
 @pytest.mark.parametrize("text", ["re*", "quant*", "title:q*", "author:w*"])

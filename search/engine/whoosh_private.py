@@ -202,6 +202,7 @@ def prefix_doc_counts(reader, field: str, prefix: bytes) -> Iterator[tuple[bytes
     start = head + prefix
     skip = len(head)
     unpack = _DOC_COUNT.unpack_from
+    data = getattr(tindex.dbfile, "_map", None)
 
     def walk() -> Iterator[tuple[bytes, int]]:
         for key, value in tindex.items_from(start):
@@ -209,7 +210,28 @@ def prefix_doc_counts(reader, field: str, prefix: bytes) -> Iterator[tuple[bytes
                 return
             yield key[skip:], unpack(value, _DOC_COUNT_AT)[0]
 
-    return walk()
+    def walk_map() -> Iterator[tuple[bytes, int]]:
+        # The same walk read straight from the mapped file: items lie one after the other
+        # (key length, value length, key, value), so each is two slices and two unpacks
+        # instead of Whoosh's three generators and four reads (at 1M papers ``re*`` walks
+        # 72k items over 22 segments).
+        pos = tindex.closest_key_pos(start)
+        if pos is None:
+            return
+        end = tindex.endofdata
+        lengths_at = _ITEM_LENGTHS.unpack_from
+        step = _ITEM_LENGTHS.size
+        width = len(start)
+        while pos < end:
+            keylen, datalen = lengths_at(data, pos)
+            keypos = pos + step
+            if data[keypos : keypos + width] != start:
+                return
+            datapos = keypos + keylen
+            yield data[keypos + skip : datapos], unpack(data, datapos + _DOC_COUNT_AT)[0]
+            pos = datapos + datalen
+
+    return walk() if data is None or not hasattr(tindex, "closest_key_pos") else walk_map()
 
 
 def field_b(weighting, field: str) -> float:
