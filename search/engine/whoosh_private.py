@@ -210,7 +210,7 @@ def prefix_doc_counts(reader, field: str, prefix: bytes) -> Iterator[tuple[bytes
                 return
             yield key[skip:], unpack(value, _DOC_COUNT_AT)[0]
 
-    def walk_map() -> Iterator[tuple[bytes, int]]:
+    def walk_map(data: Any) -> Iterator[tuple[bytes, int]]:
         # The same walk read straight from the mapped file: items lie one after the other
         # (key length, value length, key, value), so each is two slices and two unpacks
         # instead of Whoosh's three generators and four reads (at 1M papers ``re*`` walks
@@ -231,7 +231,7 @@ def prefix_doc_counts(reader, field: str, prefix: bytes) -> Iterator[tuple[bytes
             yield data[keypos + skip : datapos], unpack(data, datapos + _DOC_COUNT_AT)[0]
             pos = datapos + datalen
 
-    return walk() if data is None or not hasattr(tindex, "closest_key_pos") else walk_map()
+    return walk() if data is None or not hasattr(tindex, "closest_key_pos") else walk_map(data)
 
 
 def field_b(weighting, field: str) -> float:
