@@ -101,6 +101,39 @@ def test_sorted_orders_match_whoosh(library: Library, text: str, filters: Filter
     assert list(result.ids) == expected
 
 
+@pytest.mark.parametrize("sort", ["date", "upvotes", "featured"])
+def test_a_part_sorted_before_every_key_is_made_matches_whoosh(library: Library, sort) -> None:
+    """A cold command sorts its matches by their own documents' keys (the keys of every
+    document are made only for the whole list, the app's first screen): same order as
+    Whoosh's, ties included, in a fresh searcher and again once every key is made."""
+    from paperbrowse.search.engine.cache import SORT_FIELDS
+
+    first, second = SORT_FIELDS[sort]
+    facets = [sorting.FieldFacet(first, reverse=True), sorting.FieldFacet(second, reverse=True)]
+    texts = ["quantum OR magnetization", "learning", "author:wang"]
+    expected = {t: _whoosh_ids(library, t, Filters(), sortedby=facets) for t in texts}
+    library.index.close()  # a fresh searcher: no key made yet
+    cache = library.index.cache()
+    for text in texts:
+        assert list(library.search(text, sort=sort, limit=None).ids) == expected[text], text
+    assert sort not in cache._keys  # each was a part of the library, sorted by its own keys
+    cache.order(sort)
+    for text in texts:
+        assert list(library.search(text, sort=sort, limit=None).ids) == expected[text], text
+
+
+def test_numeric_columns_read_as_arrays_are_whooshs_values(library: Library) -> None:
+    from paperbrowse.search.engine import whoosh_private
+
+    for segment, _ in library.index.searcher().reader().leaf_readers():
+        for field in ("published", "upvotes", "featured", "rising"):
+            column = segment.column_reader(field)
+            raw = column.raw_column() if hasattr(column, "raw_column") else column
+            got = whoosh_private.numeric_column_array(raw)
+            assert got is not None, field
+            assert list(got) == list(raw) == whoosh_private.numeric_column_values(raw), field
+
+
 @pytest.mark.parametrize("text", ["quant*", "transformr~", "title:quant*"])
 def test_expansion_only_queries_are_ranked_like_words(library: Library, text: str) -> None:
     # They came newest first (every match scored the same); now each expanded term scores

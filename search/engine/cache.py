@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -60,6 +60,7 @@ class SearcherCache:
         self.searcher = searcher
         self._orders: dict[str, list[int]] = {}
         self._keys: dict[str, list[int]] = {}
+        self._columns: dict[str, Sequence[int]] = {}
         self._filters: dict[Filters, set[int]] = {}
         self._ids: list[str] | None = None
         self._id_columns: list[tuple[int, Any]] | None = None
@@ -78,15 +79,23 @@ class SearcherCache:
 
     # -- orders --------------------------------------------------------------------------------
 
-    def _column(self, field: str) -> list[int]:
+    def _column(self, field: str) -> Sequence[int]:
         """Sort keys of a numeric column for every doc number: its raw sortable values (same
-        order as the numbers), loaded a segment at a time with one array read each."""
-        values: list[int] = []
-        for reader, _ in self._segments:
-            column = reader.column_reader(field)
-            raw = column.raw_column() if hasattr(column, "raw_column") else column
-            bulk = whoosh_private.numeric_column_values(raw)
-            values.extend(bulk if bulk is not None else raw)
+        order as the numbers), loaded a segment at a time with one array read each (kept)."""
+        values = self._columns.get(field)
+        if values is None:
+            parts = []
+            for reader, _ in self._segments:
+                column = reader.column_reader(field)
+                raw = column.raw_column() if hasattr(column, "raw_column") else column
+                bulk = whoosh_private.numeric_column_array(raw)
+                parts.append(bulk if bulk is not None else array("q", raw))
+            if len({part.typecode for part in parts}) > 1:  # never seen: one schema writes all
+                parts = [array("q", part) for part in parts]
+            values = parts[0] if parts else array("q")
+            for part in parts[1:]:
+                values.extend(part)
+            self._columns[field] = values
         return values
 
     def sort_keys(self, key: str) -> list[int]:
@@ -99,9 +108,20 @@ class SearcherCache:
             keys = self._keys[key] = [-((a << 32) | b) for a, b in zip(first, second, strict=True)]
         return keys
 
-    def sort(self, docs: Iterable[int], key: str) -> list[int]:
-        """``docs`` in :meth:`order`'s order (sorted() is stable: equal keys stay by doc number)."""
-        return sorted(sorted(docs), key=self.sort_keys(key).__getitem__)
+    def sort(self, docs: Collection[int], key: str) -> list[int]:
+        """``docs`` in :meth:`order`'s order (sorted() is stable: equal keys stay by doc number).
+
+        Until every document's key is made (the app's first screen makes them), a part of the
+        library is sorted by the keys of its own documents only: at 1M papers the keys of all
+        take ~0.1 s, most of a cold ``search author:Wang --sort upvotes``."""
+        by_number = sorted(docs)
+        keys = self._keys.get(key)
+        if keys is None and len(by_number) * 2 < self.searcher.reader().doc_count_all():
+            first_field, second_field = SORT_FIELDS[key]
+            first, second = self._column(first_field), self._column(second_field)
+            own = [-((first[d] << 32) | second[d]) for d in by_number]
+            return [by_number[i] for i in sorted(range(len(own)), key=own.__getitem__)]
+        return sorted(by_number, key=self.sort_keys(key).__getitem__)
 
     def order(self, key: str) -> list[int]:
         """Every live document, newest (or most upvoted) first; ties by the other, then docnum."""

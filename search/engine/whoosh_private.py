@@ -23,6 +23,7 @@ import operator
 import pickle
 import re
 import struct
+import sys
 import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -289,6 +290,27 @@ def id_column_values(column) -> list[str]:
     end = max(o + n for o, n in zip(offsets, lengths, strict=True))
     blob = raw._dbfile.get(raw._basepos, end)
     return [blob[o : o + n].decode("utf-8") for o, n in zip(offsets, lengths, strict=True)]
+
+
+def numeric_column_array(raw) -> array | None:
+    """All values of a Whoosh numeric column as an array, straight from its stored bytes (no
+    Python int per value until one is read: a million-value column in ~2 ms), or None for
+    another kind of column or a type whose array item differs in size from the stored one."""
+    needed = ("_typecode", "_dbfile", "_basepos", "_count", "_doccount", "_default", "_fixedlen")
+    if not all(hasattr(raw, name) for name in needed):
+        return None
+    code = raw._typecode
+    try:
+        values = array(code)
+    except (TypeError, ValueError):
+        return None
+    if values.itemsize != struct.calcsize(f"!{code}") or values.itemsize != raw._fixedlen:
+        return None
+    values.frombytes(bytes(raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen)))
+    if sys.byteorder == "little" and values.itemsize > 1:
+        values.byteswap()  # Whoosh writes numeric columns big-endian
+    values.extend(array(code, [raw._default]) * (raw._doccount - raw._count))
+    return values
 
 
 def numeric_column_values(raw) -> list[int] | None:
