@@ -356,6 +356,28 @@ def test_facet_counts_match_whoosh_grouping(library: Library, text: str, filters
     )
 
 
+def test_a_searchs_facets_reuse_its_matches_and_stay_whole(library: Library, monkeypatch) -> None:
+    """The facets the app asks for after a search reuse that search's matches (rebuilt, they
+    cost 0.3 s at 1M papers); a filtered search does not narrow what the next one finds."""
+    index = library.index
+    index.close()
+    text = "learning OR quantum"
+    narrow = Filters(since=date(2020, 1, 1))
+    whole = index._whoosh_facets(index.parser().parse(text), None)
+    total = library.search(text, narrow, limit=5).total
+    built = []
+    real = cache_module.SearcherCache.docs
+    monkeypatch.setattr(
+        cache_module.SearcherCache, "docs", lambda self, q: built.append(q) or real(self, q)
+    )
+    assert index.facets(text, Filters()) == whole
+    assert built == []  # the search's matches, not built again
+    assert library.search(text, narrow, limit=5).total == total
+    assert library.search(text, limit=None).total == len(
+        list(index.searcher().docs_for_query(index.whoosh_query(text)))
+    )
+
+
 def test_facets_of_a_query_whoosh_must_match_still_work(library: Library) -> None:
     index = library.index
     q = index.parser().parse("published:[20200101 TO 20221231] learning")
@@ -515,3 +537,37 @@ def test_field_length_bytes_are_whooshs_column(library: Library) -> None:
         assert list(got) == expected, field
         assert len(got) == searcher.reader().doc_count_all()
     assert any(cache.lengths("abstract"))
+
+
+@pytest.mark.parametrize("field", ["year", "kind", "category", "month"])
+def test_facets_counted_by_document_equal_the_intersections(library: Library, field) -> None:
+    """A few matches among many postings are counted from each document's values (layers of
+    value codes); the counts are the per-value intersections', value for value and in order,
+    for papers of one value and of several (categories)."""
+    import random
+
+    from paperbrowse.search.engine import facet_counting
+
+    library.index.close()
+    cache = library.index.cache()
+    everything = set(library.index.searcher().reader().all_doc_ids())
+    cache.facet_counts(field, None)
+    assert field not in cache._layers  # every paper: counted from the postings, no layers
+    values = cache._facet_values[field]
+    size = library.index.searcher().reader().doc_count_all()
+    layers = facet_counting.layers_of(values, size)
+    assert layers
+    held = {d: sorted(v for v, ids in values.items() if d in set(ids)) for d in everything}
+    names = list(values)
+    for doc, expected in list(held.items())[:200]:
+        assert sorted(names[layer[doc] - 1] for layer in layers if layer[doc]) == expected
+    if field == "category":
+        assert len(layers) >= 2  # some papers hold several values
+    rng = random.Random(7)
+    for k in (1, 5, 40, len(everything) // 3, len(everything)):
+        docs = set(rng.sample(sorted(everything), k))
+        expected = {v: len(docs.intersection(ids)) for v, ids in values.items()}
+        expected = {v: n for v, n in expected.items() if n}
+        got = cache.facet_counts(field, docs)
+        assert list(got.items()) == list(expected.items()), k
+    assert field in cache._layers  # a few matches were counted by document

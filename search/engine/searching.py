@@ -120,7 +120,7 @@ class PaperIndex(TimelineQueries, IndexStore):
             # A phrase (or other query the sets cannot answer) is matched once, by Whoosh,
             # collecting everything: counting it apart would match every phrase twice.
             once = key is None and not sets_answer(q)
-            docs = None if (every and allowed is None) or once else cache.docs(q)
+            docs = None if (every and allowed is None) or once else cache.query_docs(q)
         except Exception as exc:  # e.g. a field name that is not in the schema
             raise QueryError(f"cannot run query: {exc}") from exc
         if allowed is not None and docs is not None:
@@ -183,7 +183,7 @@ class PaperIndex(TimelineQueries, IndexStore):
         flt = cache.filter_set(filters)
         if not sets_answer(q):
             return self._whoosh_facets(q, flt)
-        docs = None if isinstance(q, query.Every) else cache.docs(q)
+        docs = None if isinstance(q, query.Every) else cache.query_docs(q)
         if docs is not None and flt is not None:
             docs &= flt
         elif docs is None:

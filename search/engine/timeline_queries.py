@@ -24,7 +24,7 @@ class TimelineQueries:
         cache = self.cache()  # type: ignore[attr-defined]
         flt = cache.filter_set(filters)
         if sets_answer(q):
-            docs = None if isinstance(q, query.Every) else cache.docs(q)
+            docs = None if isinstance(q, query.Every) else cache.query_docs(q)
             if docs is not None and flt is not None:
                 docs &= flt
             elif docs is None:

@@ -1,0 +1,95 @@
+"""Counting how many of a query's matches hold each value of a facet field (year, kind,
+category, month), at C speed either way round.
+
+A facet value's doc numbers are kept as an array (its postings). With many matches, a value's
+count is one set intersection with them. With few matches among many postings (at 1M papers:
+a query of 80k matches against a million postings of each field), each document's values are
+looked up instead, from *layers*: arrays of value codes by doc number, layer ``k`` holding a
+document's ``k``-th value (most fields hold one or two per paper, so one or two layers).
+No Whoosh import here: :mod:`search.engine.cache` keeps the arrays and calls these.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
+#: A document's values are numbered in a byte; codes fit an unsigned short (0: none).
+MOST_VALUES_PER_DOC = 255
+MOST_CODES = 0xFFFF
+
+
+def value_postings(
+    reader: Any, field: str, postings: Callable[[bytes], Iterable[tuple]]
+) -> dict[str, array]:
+    """Each value of ``field`` (its index terms, in order) and the doc numbers holding it, from
+    ``postings`` (a term's blocks of doc numbers, weights and values)."""
+    values: dict[str, array] = {}
+    if reader.segments() is None or field not in reader.schema:
+        return values
+    fieldobj = reader.schema[field]
+    for btext in reader.lexicon(field):
+        ids = array("I")
+        for block_ids, _, _ in postings(btext):
+            ids.extend(block_ids)
+        if ids:
+            values[fieldobj.from_bytes(btext)] = ids
+    return values
+
+
+def layers_of(values: dict[str, array], size: int) -> list[array] | None:
+    """Each document's values as codes (1 + the value's place in ``values``), one array of
+    ``size`` per value a document holds; None when they do not fit the codes (then counting
+    always intersects)."""
+    if len(values) >= MOST_CODES:
+        return None
+    layers: list[array] = []
+    held = bytearray(size)  # how many values each document has so far
+    for code, ids in enumerate(values.values(), start=1):
+        for doc in ids:
+            k = held[doc]
+            if k == len(layers):
+                if k == MOST_VALUES_PER_DOC:
+                    return None
+                layers.append(array("H", bytes(2 * size)))
+            layers[k][doc] = code
+            held[doc] = k + 1
+    return layers
+
+
+def count(
+    values: dict[str, array],
+    layers: Callable[[], list[array] | None],
+    docs: set[int] | frozenset[int] | None,
+) -> dict[str, int]:
+    """How many of ``docs`` (None: every live document) hold each value, in ``values``' order,
+    values none of them holds left out: by document when that reads fewer entries (each match
+    once per layer) than the postings, else by intersecting each value's postings. ``layers``
+    makes (or gives back) :func:`layers_of`, asked only when counting by document may pay."""
+    if docs is not None:
+        postings = sum(len(ids) for ids in values.values())
+        found = layers() if len(docs) < postings else None
+        if found is not None and len(docs) * len(found) < postings:
+            return _by_document(values, found, docs)
+    counts: dict[str, int] = {}
+    for value, ids in values.items():
+        n = len(ids) if docs is None else len(docs.intersection(ids))
+        if n:
+            counts[value] = n
+    return counts
+
+
+def _by_document(
+    values: dict[str, array], layers: list[array], docs: Collection[int]
+) -> dict[str, int]:
+    tally: Counter[int] = Counter()
+    for layer in layers:
+        tally.update(map(layer.__getitem__, docs))  # counted at C speed
+    counts: dict[str, int] = {}
+    for code, value in enumerate(values, start=1):
+        n = tally.get(code, 0)
+        if n:
+            counts[value] = n
+    return counts
