@@ -43,6 +43,18 @@ def loadavg() -> str:
         return "n/a"
 
 
+def rss_split_mb() -> dict[str, float]:
+    """This process's resident memory now, split as Linux counts it: its own (anonymous)
+    pages, and pages of mapped files (the index's memory-mapped term files: the kernel's page
+    cache, shared and dropped under memory pressure, but counted in RSS)."""
+    out = {"rss_anon_mb": 0.0, "rss_file_mb": 0.0}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("RssAnon", "RssFile"):
+            out[f"rss_{name[3:].lower()}_mb"] = round(int(value.split()[0]) / 1024, 1)
+    return out
+
+
 def current_rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

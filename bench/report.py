@@ -179,7 +179,8 @@ def render(results: dict) -> str:
             "| papers | import app ms | first paint ms (services + app → first results shown) "
             "| keystroke → results ms, after a pause | keystroke → results ms, while typing "
             "(incl. debounce) | worker → painted ms (median) | key echo ms p50 / max "
-            "| debounce ms | RSS MB | read state + new count in ms | w → watch list ms |",
+            "| debounce ms | RSS MB (own + mapped index files) | read state + new count in ms "
+            "| w → watch list ms |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         rows = [(r.get("tui"), _f(r["papers"])) for r in full]
@@ -205,7 +206,7 @@ def render(results: dict) -> str:
             out.append(
                 f"| {label} | {_f(t['import_ms'])} | **{_f(t['first_paint_ms'])}** | "
                 f"**{', '.join(_f(x) for x in t['keystroke_ms'])}** | {typing} | {painted} | "
-                f"{echo_text} | {_f(t['debounce_ms'])} | {_f(t['rss_now_mb'])} | {reading} | "
+                f"{echo_text} | {_f(t['debounce_ms'])} | {_rss(t)} | {reading} | "
                 f"{watch_list} |"
             )
         for r in full:
@@ -280,3 +281,11 @@ def cli_table(cli: dict) -> list[str]:
             f"({_f(q['bare_cpu_p50_ms'])}) | {q['cpu_p50_ms'] / q['bare_cpu_p50_ms']:.1f}x |"
         )
     return out
+
+
+def _rss(t: dict) -> str:
+    """The app's resident memory; split into its own pages and the mapped index files' pages
+    where the run measured both (runs before 2026-12-01's fifth session did not)."""
+    if "rss_anon_mb" not in t:
+        return _f(t["rss_now_mb"])
+    return f"{_f(t['rss_now_mb'])} ({_f(t['rss_anon_mb'])} + {_f(t['rss_file_mb'])})"

@@ -11,7 +11,7 @@ import asyncio
 import statistics
 import time
 
-from bench.measure import current_rss_mb, rss_mb
+from bench.measure import current_rss_mb, rss_mb, rss_split_mb
 from bench.workload import TUI_QUERY
 
 
@@ -117,6 +117,7 @@ async def tui_figures(data_dir, t0, import_ms, build_services, app_class) -> dic
         out["watch_rows"] = [r.new_unread for r in app.screen.rows]
         await pilot.press("escape")
         out["rss_now_mb"] = current_rss_mb()
+        out |= rss_split_mb()
     services.close()
     return out | rss_mb()
 

@@ -45,6 +45,9 @@ def test_tui_probe_measures_every_figure(tmp_path):
         # The stamps belong to one result, in order: handed over, taken, refreshed, painted.
         assert min(hand_over["queue_ms"], hand_over["show_ms"], hand_over["frame_ms"]) >= 0
     assert out["debounce_ms"] == 150
+    # Resident memory split: the app's own pages and the mapped index files' (Linux).
+    assert out["rss_anon_mb"] > 0 and out["rss_file_mb"] > 0
+    assert out["rss_anon_mb"] + out["rss_file_mb"] <= out["rss_now_mb"] + 1
 
 
 def _results_with_tui(tui: dict) -> dict:
@@ -74,6 +77,15 @@ def test_report_shows_both_keystroke_figures_and_the_hand_over():
     first = min(r["papers"] for r in results["sizes"] if "ingest" in r)
     cells = _tui_row(run.render(results), f"{first:,}")
     assert cells[3:8] == ["**91, 52, 60**", "250, 240, 262", "40", "4 / 12", "150"]
+
+
+def test_report_splits_the_apps_memory_where_measured():
+    results = _results_with_tui({"rss_now_mb": 601.0, "rss_anon_mb": 295.0, "rss_file_mb": 270.0})
+    first = min(r["papers"] for r in results["sizes"] if "ingest" in r)
+    assert _tui_row(run.render(results), f"{first:,}")[8] == "601 (295 + 270)"
+    for size in results["sizes"]:
+        size.get("tui", {}).pop("rss_anon_mb", None)
+    assert _tui_row(run.render(results), f"{first:,}")[8] == "601"
 
 
 def test_report_keeps_runs_measured_before_the_typing_figures():
