@@ -66,7 +66,7 @@ class SearcherCache(PhraseMatching):
         self._phrases: dict[tuple, set[int]] = {}
         self._query_docs: dict[query.Query, frozenset[int]] = {}
         self._facet_values: dict[str, dict[str, array]] = {}
-        self._layers: dict[str, list[array] | None] = {}
+        self._layers: dict[str, list | None] = {}
         self._blocks: OrderedDict[tuple[str, bytes], tuple[list, bool, int, int]] = OrderedDict()
         self._query = 0  # which query the cache serves now (see new_query)
         self._norms: dict[str, list[float]] = {}
@@ -354,7 +354,7 @@ class SearcherCache(PhraseMatching):
             )
             self._facet_values[field] = values
 
-        def layers() -> list[array] | None:
+        def layers() -> list | None:
             if field not in self._layers:
                 size = self.searcher.reader().doc_count_all()
                 self._layers[field] = facet_counting.layers_of(values, size)

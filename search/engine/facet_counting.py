@@ -19,6 +19,17 @@ from typing import Any
 #: A document's values are numbered in a byte; codes fit an unsigned short (0: none).
 MOST_VALUES_PER_DOC = 255
 MOST_CODES = 0xFFFF
+#: Layers kept as arrays of every document; the ones past them hold only the documents that
+#: reach them (a dict): nothing caps a paper's categories in a dump, and one record of 200
+#: made 200 arrays of 2 bytes a document (400 MB per searcher at 1M papers, for one paper).
+DENSE_LAYERS = 4
+
+
+class _SparseLayer(dict):
+    """A layer past :data:`DENSE_LAYERS`: doc number -> value code, 0 for any other doc."""
+
+    def __missing__(self, doc: int) -> int:
+        return 0
 
 
 def value_postings(
@@ -39,13 +50,13 @@ def value_postings(
     return values
 
 
-def layers_of(values: dict[str, array], size: int) -> list[array] | None:
-    """Each document's values as codes (1 + the value's place in ``values``), one array of
-    ``size`` per value a document holds; None when they do not fit the codes (then counting
-    always intersects)."""
+def layers_of(values: dict[str, array], size: int) -> list | None:
+    """Each document's values as codes (1 + the value's place in ``values``), one layer per
+    value a document holds (arrays of ``size``; past :data:`DENSE_LAYERS`, sparse); None when
+    they do not fit the codes (then counting always intersects)."""
     if len(values) >= MOST_CODES:
         return None
-    layers: list[array] = []
+    layers: list = []
     held = bytearray(size)  # how many values each document has so far
     for code, ids in enumerate(values.values(), start=1):
         for doc in ids:
@@ -53,7 +64,8 @@ def layers_of(values: dict[str, array], size: int) -> list[array] | None:
             if k == len(layers):
                 if k == MOST_VALUES_PER_DOC:
                     return None
-                layers.append(array("H", bytes(2 * size)))
+                dense = k < DENSE_LAYERS
+                layers.append(array("H", bytes(2 * size)) if dense else _SparseLayer())
             layers[k][doc] = code
             held[doc] = k + 1
     return layers
@@ -61,7 +73,7 @@ def layers_of(values: dict[str, array], size: int) -> list[array] | None:
 
 def count(
     values: dict[str, array],
-    layers: Callable[[], list[array] | None],
+    layers: Callable[[], list | None],
     docs: set[int] | frozenset[int] | None,
 ) -> dict[str, int]:
     """How many of ``docs`` (None: every live document) hold each value, in ``values``' order,
@@ -71,7 +83,7 @@ def count(
     if docs is not None:
         postings = sum(len(ids) for ids in values.values())
         found = layers() if len(docs) < postings else None
-        if found is not None and len(docs) * len(found) < postings:
+        if found is not None and _by_document_cost(found, len(docs)) < postings:
             return _by_document(values, found, docs)
     counts: dict[str, int] = {}
     for value, ids in values.items():
@@ -81,12 +93,21 @@ def count(
     return counts
 
 
-def _by_document(
-    values: dict[str, array], layers: list[array], docs: Collection[int]
-) -> dict[str, int]:
+def _by_document_cost(layers: list, matches: int) -> int:
+    """Entries :func:`_by_document` reads: each match per dense layer, and of a sparse layer
+    its documents or the matches, the fewer."""
+    return sum(
+        min(len(layer), matches) if type(layer) is _SparseLayer else matches for layer in layers
+    )
+
+
+def _by_document(values: dict[str, array], layers: list, docs: Collection[int]) -> dict[str, int]:
     tally: Counter[int] = Counter()
     for layer in layers:
-        tally.update(map(layer.__getitem__, docs))  # counted at C speed
+        if type(layer) is _SparseLayer and len(layer) < len(docs):
+            tally.update(code for doc, code in layer.items() if doc in docs)
+        else:
+            tally.update(map(layer.__getitem__, docs))  # counted at C speed
     counts: dict[str, int] = {}
     for code, value in enumerate(values, start=1):
         n = tally.get(code, 0)
