@@ -312,6 +312,22 @@ def test_a_small_posting_cache_gives_the_same_answers(library: Library, monkeypa
     assert {entry[3] for entry in cache._blocks.values()} == {cache._query}
 
 
+def test_a_long_query_keeps_at_most_its_ceiling_of_postings(library: Library, monkeypatch) -> None:
+    """The current query's blocks stay while it runs (read again for its scores), but not
+    without bound: a pasted abstract of 100 common words (what the query-size check lets
+    through) held every block of every word, ~40 bytes a posting, a gigabyte at 1M papers.
+    Past QUERY_CACHED_POSTINGS its least recent terms go too; the answers are the same."""
+    text = " OR ".join(["learning", "model", "graph", "neural", "quantum", "network", "data"])
+    want = _whoosh_scored(library, text, Filters())
+    monkeypatch.setattr(cache_module, "CACHED_POSTINGS", 50)
+    monkeypatch.setattr(cache_module, "QUERY_CACHED_POSTINGS", 200, raising=False)
+    library.index.close()
+    result = library.search(text, limit=None)
+    assert list(result.ids) == [i for i, _ in want]
+    held = [entry[2] for entry in library.index.cache()._blocks.values()]
+    assert sum(held) <= max(200, held[-1]), held
+
+
 def test_a_query_decodes_each_terms_blocks_once_whatever_the_cache_holds(
     library: Library, monkeypatch
 ) -> None:

@@ -25,6 +25,11 @@ from whoosh import query, scoring
 
 #: Decoded posting blocks of recent terms kept per searcher, in postings (~40 bytes each).
 CACHED_POSTINGS = 600_000
+#: The most the current query keeps while it runs (its terms are read again for the scores):
+#: past it, its own least recent terms go too (decoded again if asked: same answers). Without
+#: a ceiling a query of 100 common words (what check_query_size lets through) held all of
+#: their blocks at once, a gigabyte at 1M papers; ``language model`` there holds 1.9M.
+QUERY_CACHED_POSTINGS = 4_000_000
 
 
 #: Each cached order: the numeric column it sorts by (largest first), and the one breaking ties.
@@ -402,12 +407,15 @@ class SearcherCache(PhraseMatching):
             return entry[0]
         self._blocks[key] = entry
         # The least recently used terms go first, but none the current query has read (they
-        # are the last ones in the order: once the first is the query's own, all are).
+        # are the last ones in the order: once the first is the query's own, all are) until
+        # it holds more than its ceiling; the newest term always stays.
         blocks_held = self._blocks
-        while sum(e[2] for e in blocks_held.values()) > CACHED_POSTINGS:
+        held = sum(e[2] for e in blocks_held.values())
+        while held > CACHED_POSTINGS and len(blocks_held) > 1:
             if blocks_held[next(iter(blocks_held))][3] == self._query:
-                break
-            blocks_held.popitem(last=False)
+                if held <= QUERY_CACHED_POSTINGS:
+                    break
+            held -= blocks_held.popitem(last=False)[1][2]
         return entry[0]
 
     def new_query(self) -> None:
