@@ -2,7 +2,7 @@
 
 A prefix's terms and doc counts come from one walk of each segment's term list (queries.py
 ``_prefix_frequencies``) instead of Whoosh's expansion and then a count per term; the term
-dictionaries are read through a memory map (whoosh_private.MappedTermsStorage). Compared here
+dictionaries are read through a memory map (whoosh_terms.MappedTermsStorage). Compared here
 with Whoosh's own calls on a library of several segments, one with deletions.
 """
 
@@ -17,7 +17,7 @@ from whoosh.filedb.filestore import FileStorage
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from paperbrowse.search.engine import queries as queries_module  # noqa: E402
-from paperbrowse.search.engine import whoosh_private  # noqa: E402
+from paperbrowse.search.engine import whoosh_terms  # noqa: E402
 from paperbrowse.search.library import Library  # noqa: E402
 
 from tests.fixtures_dumps import segmented_library  # noqa: E402
@@ -47,9 +47,7 @@ def test_prefix_terms_and_counts_are_whooshs(library: Library, prefix: str, fiel
     expected = {t: reader.doc_frequency(field, t) for t in reader.expand_prefix(field, prefix)}
     assert list(found.items()) == list(expected.items())
     # Read from the mapped term files (the walk over the map), and through the files.
-    assert all(
-        type(r._terms._dbfile) is whoosh_private._MappedFile for r, _ in reader.leaf_readers()
-    )
+    assert all(type(r._terms._dbfile) is whoosh_terms._MappedFile for r, _ in reader.leaf_readers())
     plain = FileStorage(str(library.index.path)).open_index()
     with plain.searcher() as stock:
         unmapped = queries_module._prefix_frequencies(stock.reader(), field, prefix)
@@ -81,7 +79,7 @@ def test_term_files_are_read_through_a_map_with_the_same_answers(library: Librar
     searcher = library.index.searcher()
     reader = searcher.reader()
     mapped = [r for r, _ in reader.leaf_readers()]
-    assert all(type(r._terms._dbfile) is whoosh_private._MappedFile for r in mapped)
+    assert all(type(r._terms._dbfile) is whoosh_terms._MappedFile for r in mapped)
     plain = FileStorage(str(library.index.path)).open_index()
     with plain.searcher() as stock:
         other = stock.reader()
@@ -103,13 +101,13 @@ def test_term_files_are_read_through_a_map_with_the_same_answers(library: Librar
 @pytest.mark.parametrize("field", FIELDS)
 def test_term_membership_is_whooshs_contains(library: Library, field: str) -> None:
     reader = library.index.searcher().reader()
-    holds = whoosh_private.term_membership(reader, field)
+    holds = whoosh_terms.term_membership(reader, field)
     known = list(reader.lexicon(field)) if field in reader.schema else []
     probes = known[::11] + [b"zzzznotaword", b"quantiz", b"learn", b"wang", b""]
     probes += [t + b"x" for t in known[::29]]
     plain = FileStorage(str(library.index.path)).open_index()  # term files read, not mapped
     with plain.searcher() as stock:
-        unmapped = whoosh_private.term_membership(stock.reader(), field)
+        unmapped = whoosh_terms.term_membership(stock.reader(), field)
         for term in probes:
             assert holds(term) == ((field, term) in reader), (field, term)
             assert unmapped(term) == holds(term), (field, term)
@@ -124,7 +122,7 @@ def test_term_membership_hashes_once_and_probes_each_mapped_table(library, monke
     reader = library.index.searcher().reader()
     leaves = [r for r, _ in reader.leaf_readers()]
     assert len(leaves) >= 2
-    assert all(whoosh_private._hashed_probe(r._terms._tindex) is not None for r in leaves)
+    assert all(whoosh_terms._hashed_find(r._terms._tindex) is not None for r in leaves)
     hashes = []
     real = leaves[0]._terms._tindex.hashfn
     assert all(r._terms._tindex.hashfn is real for r in leaves)  # one hash function for all
@@ -138,7 +136,7 @@ def test_term_membership_hashes_once_and_probes_each_mapped_table(library, monke
     # Segments written apart may number their fields differently: one hash per numbering.
     numbers = {r._terms._fieldmap["abstract"] for r in leaves}
     assert len(numbers) < len(leaves)
-    holds = whoosh_private.term_membership(reader, "abstract")
+    holds = whoosh_terms.term_membership(reader, "abstract")
     only_last = set(leaves[-1].lexicon("abstract")) - set(leaves[0].lexicon("abstract"))
     assert only_last
     for term in sorted(only_last)[:20] + [b"zzzznotaword"]:
@@ -164,6 +162,31 @@ def test_fuzzy_words_expand_as_with_whooshs_contains(library, monkeypatch, text)
 
     fast = expand()
     reader.__dict__.pop("_paperbrowse_backed", None)
-    monkeypatch.setattr(whoosh_private, "term_membership", lambda r, f: lambda b: (f, b) in r)
+    monkeypatch.setattr(whoosh_terms, "term_membership", lambda r, f: lambda b: (f, b) in r)
     assert expand() == fast
     assert any(terms for _, terms in fast) == (text != "zzqx~")  # real matches compared
+
+
+def test_term_frequencies_are_whooshs_over_every_segment(library: Library) -> None:
+    reader = library.index.searcher().reader()
+    for field in ("abstract", "title", "authors"):
+        frequency = whoosh_terms.term_frequencies(reader, field)
+        assert frequency is not None  # the term tables are mapped
+        known = list(reader.lexicon(field))
+        for term in known[::13] + [b"zzzznotaword", b""]:
+            assert frequency(term) == reader.frequency(field, term), (field, term)
+            assert type(frequency(term)) is type(reader.frequency(field, term))
+
+
+def test_key_terms_of_a_text_are_whooshs(library: Library) -> None:
+    """The similar papers' key terms (Bo1, normalized): Whoosh's own, term for term and to the
+    last bit of their weights, with the frequencies read from the mapped tables."""
+    searcher = library.index.searcher()
+    papers = library.get_many(list(library.search("learning", limit=30).ids[:30]))
+    for paper in papers + [None]:
+        text = "zzzz qqqq" if paper is None else f"{paper.title} {paper.title} {paper.abstract}"
+        expected = searcher.key_terms_from_text("abstract", text, numterms=12)
+        got = whoosh_terms.key_terms_from_text(searcher.reader(), "abstract", text, 12)
+        assert got == expected
+        if paper is not None:
+            assert len(got) == 12

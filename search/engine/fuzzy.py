@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from paperbrowse.search.engine import whoosh_private
+from paperbrowse.search.engine import whoosh_terms
 from paperbrowse.search.engine.schema import VOCABULARY_FIELD, simple_chain
 from whoosh import query
 
@@ -108,7 +108,7 @@ class StemFuzzyTerm(query.FuzzyTerm):
         if self.maxdist <= 1:
             near = _near_stems(word, stemmer.stemfn) if stemmer else _one_edit(word)
             head = word[: self.prefixlength]
-            holds = whoosh_private.term_membership(ixreader, field)
+            holds = whoosh_terms.term_membership(ixreader, field)
             found = []
             for term in sorted(near):
                 if term.startswith(head):
@@ -141,6 +141,6 @@ class StemFuzzyTerm(query.FuzzyTerm):
             if len(memo) >= MEMO:
                 memo.pop(next(iter(memo)))
             words = _one_edit(self.text)
-            holds = whoosh_private.term_membership(ixreader, VOCABULARY_FIELD)
+            holds = whoosh_terms.term_membership(ixreader, VOCABULARY_FIELD)
             memo[key] = frozenset(stem(w) for w in sorted(words) if holds(w.encode("utf-8")))
         return memo[key]

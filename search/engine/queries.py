@@ -11,7 +11,7 @@ import heapq
 import os
 from collections.abc import Iterator
 
-from paperbrowse.search.engine import whoosh_private
+from paperbrowse.search.engine import whoosh_private, whoosh_terms
 from paperbrowse.search.engine.analysis import fold
 from paperbrowse.search.engine.fuzzy import UNSURE_STEM, StemFuzzyTerm
 from paperbrowse.search.engine.schema import (
@@ -271,7 +271,7 @@ def _prefix_frequencies(ixreader, field: str, text: str) -> dict[bytes, int]:
     for reader, _ in ixreader.leaf_readers():
         if reader.segments() is None or field not in reader.schema:
             continue
-        for btext, df in whoosh_private.prefix_doc_counts(reader, field, prefix):
+        for btext, df in whoosh_terms.prefix_doc_counts(reader, field, prefix):
             counts[btext] = counts.get(btext, 0) + df
     return dict(sorted(counts.items()))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from paperbrowse.search.engine import ranking
+from paperbrowse.search.engine import ranking, whoosh_terms
 from paperbrowse.search.engine.cache import SearcherCache
 from paperbrowse.search.engine.queries import (
     capped_expansions,
@@ -223,7 +223,7 @@ class PaperIndex(TimelineQueries, IndexStore):
         text = f"{paper.title} {paper.title} {paper.abstract}"
         # Whoosh's more_like: the text's key terms (Bo1 model), OR-ed with their weights as
         # boosts; scored here over cached posting blocks like any query.
-        key_terms = s.key_terms_from_text("abstract", text, numterms=12)
+        key_terms = whoosh_terms.key_terms_from_text(s.reader(), "abstract", text, numterms=12)
         q = query.Or([query.Term("abstract", word, boost=weight) for word, weight in key_terms])
         cache = self.cache()
         docs = cache.docs(q)

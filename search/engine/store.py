@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from paperbrowse.search.engine import whoosh_private
+from paperbrowse.search.engine import whoosh_private, whoosh_terms
 from paperbrowse.search.engine.cache import SearcherCache
 from paperbrowse.search.engine.queries import QueryParser
 from paperbrowse.search.engine.schema import (
@@ -82,7 +82,7 @@ class IndexStore:
         if self._ix is None:
             if self.needs_rebuild():
                 self.create()
-            self._ix = whoosh_private.MappedTermsStorage(str(self.path)).open_index()
+            self._ix = whoosh_terms.MappedTermsStorage(str(self.path)).open_index()
             self._opened = self._identity()
         return self._ix
 
@@ -103,7 +103,7 @@ class IndexStore:
                 # start again, so up_to_date() could call the deleted index current. Reopen it;
                 # the old searcher is left open for results still holding it.
                 try:
-                    self._ix = whoosh_private.MappedTermsStorage(str(self.path)).open_index()
+                    self._ix = whoosh_terms.MappedTermsStorage(str(self.path)).open_index()
                     self._opened = current
                     self._searcher = None
                 except (EmptyIndexError, OSError):

@@ -9,6 +9,9 @@ and this module refuses to load under any other Whoosh version: an upgrade is a 
 gate is the same-answer tests (tests/test_index_fast_paths.py, tests/test_fast_writer.py,
 tests/test_analysis.py), run against the new version before :data:`TESTED_VERSION` moves.
 
+The term dictionaries' hash-file layout is read in :mod:`search.engine.whoosh_terms`, which
+imports this module for its version gate.
+
 (Query classes elsewhere in the package *override* the hook Whoosh calls by its private name,
 ``_btexts``; reading it goes through :func:`expansion_terms` / :func:`stock_expansion`.)
 """
@@ -18,7 +21,6 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-import mmap
 import operator
 import pickle
 import re
@@ -40,11 +42,8 @@ from whoosh.codec.whoosh3 import (
     W3PerDocReader,
     W3Segment,
     W3TermInfo,
-    W3TermsReader,
     _lenfield,
 )
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -62,7 +61,6 @@ if tuple(whoosh.__version__[:3]) != TESTED_VERSION:
 __all__ = [
     "LENGTHS_COLUMN",
     "FastW3Codec",
-    "MappedTermsStorage",
     "byte_to_length",
     "decode_positions",
     "expansion_terms",
@@ -71,10 +69,8 @@ __all__ = [
     "length_bytes",
     "mp_writer_class",
     "numeric_column_values",
-    "prefix_doc_counts",
     "segment_postings",
     "stock_expansion",
-    "term_membership",
 ]
 
 
@@ -92,189 +88,12 @@ def stock_expansion(cls: Any, q: Any, reader: Any) -> list:
     return list(cls._btexts(q, reader))
 
 
-def term_membership(ixreader, field: str) -> Callable[[bytes], bool]:
-    """A test of whether any segment of ``ixreader`` holds a term (bytes) of ``field``: what
-    ``(field, term) in ixreader`` answers, asked of each segment's term table directly (the
-    reader layers cost more than the hashed look-up itself, and a fuzzy word asks thousands of
-    times), and not at all of a segment without a term of the field (``keywords`` of an arXiv
-    library)."""
-    # Segments grouped by what a look-up hashes (the field's number + the term, and the hash
-    # function): the hash is computed once for all of a group's tables, not once per segment
-    # (md5 in Python: at 1M papers, 22 segments, most of ``quantizaton~``'s expansion).
-    groups: dict[tuple[bytes, Callable], list[Callable[[bytes, int], bool]]] = {}
-    for reader, _ in ixreader.leaf_readers():
-        if reader.segments() is None or field not in reader.schema:
-            continue
-        terms = getattr(reader, "_terms", None)
-        tindex = getattr(terms, "_tindex", None)
-        fieldmap = getattr(terms, "_fieldmap", None)
-        if tindex is None or not isinstance(fieldmap, dict) or reader.is_closed:
-            return lambda btext: (field, btext) in ixreader  # another codec: Whoosh's way
-        if field in fieldmap:  # else the segment has no term of the field
-            head = pack_ushort(fieldmap[field])
-            probe = _hashed_probe(tindex)
-            if probe is None:  # a table read through the file (not mapped): its own look-up
-                groups.setdefault((head, _no_hash), []).append(_unhashed(tindex))
-            else:
-                groups.setdefault((head, tindex.hashfn), []).append(probe)
-
-    def holds(btext: bytes) -> bool:
-        for (head, hashfn), probes in groups.items():
-            key = head + btext
-            keyhash = hashfn(key)
-            for probe in probes:
-                if probe(key, keyhash):
-                    return True
-        return False
-
-    return holds
-
-
-def _no_hash(key: bytes) -> int:
-    return 0
-
-
-def _unhashed(tindex) -> Callable[[bytes, int], bool]:
-    """A table's own look-up (it hashes the key itself), in the probe's shape."""
-    has = tindex.__contains__
-
-    def probe(key: bytes, _keyhash: int) -> bool:
-        return has(key)
-
-    return probe
-
-
-_SLOT = struct.Struct("!Iq")  # a hash slot: the key's hash, the item's position (0: empty)
-_ITEM_LENGTHS = struct.Struct("!ii")  # an item: its key's length, its value's length
-
-
-def _hashed_probe(tindex) -> Callable[[bytes, int], bool] | None:
-    """``key in tindex`` for a key whose hash is already known, over a memory-mapped Whoosh
-    hash file (``HashReader.ranges_for_key``'s walk of the key's slot table, read from the
-    map), or None when the table is not a mapped hash file of that layout."""
-    data = getattr(getattr(tindex, "dbfile", None), "_map", None)
-    tables = getattr(tindex, "tables", None)
-    if data is None or not isinstance(tables, list) or not callable(getattr(tindex, "hashfn", 0)):
-        return None
-    slot_at = _SLOT.unpack_from
-    lengths_at = _ITEM_LENGTHS.unpack_from
-    size = _SLOT.size
-    skip = _ITEM_LENGTHS.size
-
-    def probe(key: bytes, keyhash: int) -> bool:
-        start, slots = tables[keyhash & 255]
-        if not slots:
-            return False
-        end = start + slots * size
-        pos = start + ((keyhash >> 8) % slots) * size
-        for _ in range(slots):
-            slothash, itempos = slot_at(data, pos)
-            if not itempos:
-                return False
-            if slothash == keyhash:
-                keylen = lengths_at(data, itempos)[0]
-                if keylen == len(key) and data[itempos + skip : itempos + skip + keylen] == key:
-                    return True
-            pos += size
-            if pos == end:
-                pos = start
-        return False
-
-    return probe
-
-
-#: A W3 term record starts with ``!BfI``: flags, weight, then the doc count.
-_DOC_COUNT = struct.Struct("!I")
-_DOC_COUNT_AT = 5
-
-
-def prefix_doc_counts(reader, field: str, prefix: bytes) -> Iterator[tuple[bytes, int]]:
-    """(term, doc count) of every term of ``field`` starting with ``prefix`` in one segment,
-    in order: Whoosh's ``iter_prefix``, without decoding each term's whole record (its inlined
-    postings are unpickled: most of a wide prefix's terms are held by one paper)."""
-    terms = getattr(reader, "_terms", None)
-    tindex = getattr(terms, "_tindex", None)
-    fieldmap = getattr(terms, "_fieldmap", None)
-    if type(terms) is not W3TermsReader or tindex is None or not isinstance(fieldmap, dict):
-        return ((t, info.doc_frequency()) for t, info in reader.iter_prefix(field, prefix))
-    if field not in fieldmap:
-        return iter(())
-    head = pack_ushort(fieldmap[field])
-    start = head + prefix
-    skip = len(head)
-    unpack = _DOC_COUNT.unpack_from
-    data = getattr(tindex.dbfile, "_map", None)
-
-    def walk() -> Iterator[tuple[bytes, int]]:
-        for key, value in tindex.items_from(start):
-            if not key.startswith(start):
-                return
-            yield key[skip:], unpack(value, _DOC_COUNT_AT)[0]
-
-    def walk_map(data: Any) -> Iterator[tuple[bytes, int]]:
-        # The same walk read straight from the mapped file: items lie one after the other
-        # (key length, value length, key, value), so each is two slices and two unpacks
-        # instead of Whoosh's three generators and four reads (at 1M papers ``re*`` walks
-        # 72k items over 22 segments).
-        pos = tindex.closest_key_pos(start)
-        if pos is None:
-            return
-        end = tindex.endofdata
-        lengths_at = _ITEM_LENGTHS.unpack_from
-        step = _ITEM_LENGTHS.size
-        width = len(start)
-        while pos < end:
-            keylen, datalen = lengths_at(data, pos)
-            keypos = pos + step
-            if data[keypos : keypos + width] != start:
-                return
-            datapos = keypos + keylen
-            yield data[keypos + skip : datapos], unpack(data, datapos + _DOC_COUNT_AT)[0]
-            pos = datapos + datalen
-
-    return walk() if data is None or not hasattr(tindex, "closest_key_pos") else walk_map(data)
-
-
 def field_b(weighting, field: str) -> float:
     """BM25F's ``B`` for one field (Whoosh keeps per-field values in ``_field_B``)."""
     return weighting._field_B.get(field, weighting.B)
 
 
 # -- reading segments ------------------------------------------------------------------------
-
-
-class MappedTermsStorage(FileStorage):
-    """Whoosh's file storage, with each segment's term dictionary (``.trm``) mapped into memory.
-
-    Every term look-up (a prefix's or fuzzy word's expansion is thousands: ``quantizaton~``
-    checks ~4,500 candidate stems in each of five fields) reads the dictionary's hash table
-    and the term's record with ``StructFile.get``: a seek and a read, two system calls each.
-    Mapped, ``get`` is a slice of the map: a third less CPU for ``quant*`` and ``quantizaton~``
-    in a new process at 100k papers. Only the term files (a tenth of an index): postings are
-    read a whole block per call, and mapping them would count the blocks a process touched in
-    its resident memory. Whoosh never rewrites a segment's file in place (a merge writes new
-    files and deletes the old ones, which a map survives)."""
-
-    def open_file(self, name, **kwargs):
-        if not name.endswith(".trm") or kwargs:
-            return super().open_file(name, **kwargs)
-        with open(self._fpath(name), "rb") as f:
-            try:
-                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            except (ValueError, OSError):  # an empty file cannot be mapped
-                return super().open_file(name)
-        return _MappedFile(mapped, name)
-
-
-class _MappedFile(StructFile):
-    """A read-only StructFile over a memory map (which has read, seek and tell of its own)."""
-
-    def __init__(self, mapped: mmap.mmap, name: str) -> None:
-        super().__init__(mapped, name=name)
-        self._map = mapped
-
-    def get(self, position: int, length: int) -> bytes:
-        return self._map[position : position + length]
 
 
 def id_column_values(column) -> list[str]:
