@@ -15,11 +15,16 @@ def write_atomically(path: Path, text: str) -> None:
     too, so that after a power cut the new name points at the new text. On any failure the
     temporary file is removed and ``path`` is untouched. Raises OSError.
     """
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step, as :func:`write_atomically` does."""
     path = Path(path).expanduser()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

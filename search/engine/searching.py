@@ -132,7 +132,12 @@ class PaperIndex(TimelineQueries, IndexStore):
                 ordered = cache.sort(docs, key)
             first_docs = ordered if limit is None else ordered[:limit]
             first = [(id_of(d), 0.0) for d in first_docs]
-            ids = cache.ids_of(ordered) if all_ids else [i for i, _ in first]
+            if not all_ids:
+                ids: Sequence[str] = [i for i, _ in first]
+            elif docs is None:
+                ids = cache.ordered_ids(key)  # every paper: kept on disk for the next process
+            else:
+                ids = cache.ids_of(ordered)
             return len(ordered), first, ids
         if docs is not None:
             try:

@@ -117,7 +117,7 @@ class IndexStore:
             except (EmptyIndexError, OSError):
                 pass  # the index is being re-created: keep the last good view meanwhile
         if self._cache is None or self._cache.searcher is not self._searcher:
-            self._cache = SearcherCache(self._searcher)
+            self._cache = SearcherCache(self._searcher, self.path)
         return self._searcher
 
     def cache(self) -> SearcherCache:
