@@ -160,7 +160,7 @@ class SearcherCache(PhraseMatching):
             if ids is None:
                 ids = self._ordered_ids[key] = self.ids_of(order)
                 if self._orders_dir is not None:
-                    order_files.save(self._orders_dir, key, self._state(), order, ids)
+                    order_files.save_later(self._orders_dir, key, self._state(), order, ids)
         return ids
 
     def _state(self) -> str:

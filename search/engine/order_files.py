@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import sys
+import threading
 import zlib
 from array import array
 from pathlib import Path
@@ -74,22 +75,47 @@ def load(index_dir: Path, key: str, state: str) -> tuple[list[int], list[str]] |
     return order.tolist(), ids
 
 
+def save_later(index_dir: Path, key: str, state: str, order: list[int], ids: list[str]) -> None:
+    """:func:`save` on a thread of its own: the answer that made the order is not held up by
+    writing it (16 MB at 1M papers). Both lists are never changed after they are made."""
+    thread = threading.Thread(
+        target=save, args=(index_dir, key, state, order, ids), name="paperbrowse-order-file"
+    )
+    _writing.append(thread)
+    thread.start()
+
+
+#: Saves started and maybe not finished (not daemons: a process that ends waits for them).
+_writing: list[threading.Thread] = []
+
+
+def wait_saved() -> None:
+    """Wait for the saves started so far (tests; a process's end waits by itself)."""
+    while _writing:
+        _writing.pop().join()
+
+
 def save(index_dir: Path, key: str, state: str, order: list[int], ids: list[str]) -> None:
     """Keep ``order`` and its ``ids`` for the next process (and drop this key's older files).
-    Nothing is written when an id cannot be stored as a line, or the folder is not writable."""
-    if len(order) != len(ids) or any("\n" in i for i in ids):
+    Nothing is written when an id cannot be stored as a line, or the folder is not writable.
+
+    Written to a temporary file renamed into place, without waiting for the disk: it is
+    derived, so after a power cut a file the CRC refuses is simply made again."""
+    if len(order) != len(ids):
         return
     folder = index_dir / FOLDER
     numbers = array("I", order)
     if sys.byteorder == "little":
         numbers.byteswap()
     text = "\n".join(ids) + "\n" if ids else ""
+    if text.count("\n") != len(ids):  # an id holding a line break cannot be a line
+        return
+    target = _path(index_dir, key, state)
     try:
         payload = numbers.tobytes() + text.encode("utf-8")
         data = MAGIC + _HEADER.pack(len(order), zlib.crc32(payload)) + payload
         folder.mkdir(exist_ok=True)
-        target = _path(index_dir, key, state)
-        write_bytes_atomically(target, data)
+        write_bytes_atomically(target, data, durable=False)
         for old in folder.glob(f"{key}-*.order"):
             if old != target:
                 old.unlink(missing_ok=True)
