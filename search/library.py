@@ -312,6 +312,12 @@ class Library:
                 report.files += 1
                 self._ingest_file(path, fmt, as_of, report, progress, named=path in named)
             self._index_pending(progress)
+            # The app's first screen, made now rather than by its next start (derived data: a
+            # disk that fails it fails nothing else).
+            try:
+                self.index.prepare_first_screen()
+            except OSError:
+                pass
         self.records.bump_generation()
         report.seconds = time.perf_counter() - started
         return report

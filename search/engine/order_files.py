@@ -75,6 +75,11 @@ def load(index_dir: Path, key: str, state: str) -> tuple[list[int], list[str]] |
     return order.tolist(), ids
 
 
+def saved(index_dir: Path, key: str, state: str) -> bool:
+    """Whether a file for ``key`` in this index state is there (not whether it is whole)."""
+    return _path(index_dir, key, state).is_file()
+
+
 def save_later(index_dir: Path, key: str, state: str, order: list[int], ids: list[str]) -> None:
     """:func:`save` on a thread of its own: the answer that made the order is not held up by
     writing it (16 MB at 1M papers). Both lists are never changed after they are made."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from paperbrowse.search.engine import ranking, whoosh_terms
+from paperbrowse.search.engine import order_files, ranking, whoosh_terms
 from paperbrowse.search.engine.cache import SearcherCache
 from paperbrowse.search.engine.queries import (
     capped_expansions,
@@ -55,6 +55,10 @@ class Matches:
     #: The order ``ids`` are in: the sort asked for, or "date" where relevance has nothing to
     #: rank (the empty query, only prefixes or fuzzy words).
     order: str = "relevance"
+
+
+#: The order of the app's first screen (every paper, by relevance: newest first).
+FIRST_SCREEN_ORDER = "date"
 
 
 class PaperIndex(TimelineQueries, IndexStore):
@@ -218,6 +222,15 @@ class PaperIndex(TimelineQueries, IndexStore):
                 if k is not None
             }
         return out
+
+    def prepare_first_screen(self) -> None:
+        """Make and keep (search/engine/order_files.py) every paper newest first, the app's
+        first screen, unless it is kept already: an ingest does this last, so that the app's
+        next start does not (1.3 s at 1M papers, every morning after the day's ingest)."""
+        cache = self.cache()
+        state = order_files.state_of(cache.searcher.reader())
+        if not order_files.saved(self.path, FIRST_SCREEN_ORDER, state):
+            cache.ordered_ids(FIRST_SCREEN_ORDER)
 
     def similar(self, paper: Paper, limit: int) -> list[str]:
         """Ids of papers like this one (more-like-this over title and abstract)."""
