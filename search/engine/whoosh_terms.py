@@ -34,16 +34,11 @@ __all__ = [
 ]
 
 
-def term_membership(ixreader: Any, field: str) -> Callable[[bytes], bool]:
-    """A test of whether any segment of ``ixreader`` holds a term (bytes) of ``field``: what
-    ``(field, term) in ixreader`` answers, asked of each segment's term table directly (the
-    reader layers cost more than the hashed look-up itself, and a fuzzy word asks thousands of
-    times), and not at all of a segment without a term of the field (``keywords`` of an arXiv
-    library)."""
-    # Segments grouped by what a look-up hashes (the field's number + the term, and the hash
-    # function): the hash is computed once for all of a group's tables, not once per segment
-    # (md5 in Python: at 1M papers, 22 segments, most of ``quantizaton~``'s expansion).
-    groups: dict[tuple[bytes, Callable], list[Callable[[bytes, int], bool]]] = {}
+def _field_tables(ixreader: Any, field: str) -> list[tuple[bytes, Any]] | None:
+    """(the key prefix that numbers ``field``, the term table) of each segment of ``ixreader``
+    holding terms of the field, in segment order, or None when a segment's terms are not
+    Whoosh's W3 hash file (another codec, a closed reader)."""
+    tables = []
     for reader, _ in ixreader.leaf_readers():
         if reader.segments() is None or field not in reader.schema:
             continue
@@ -51,14 +46,31 @@ def term_membership(ixreader: Any, field: str) -> Callable[[bytes], bool]:
         tindex = getattr(terms, "_tindex", None)
         fieldmap = getattr(terms, "_fieldmap", None)
         if tindex is None or not isinstance(fieldmap, dict) or reader.is_closed:
-            return lambda btext: (field, btext) in ixreader  # another codec: Whoosh's way
+            return None
         if field in fieldmap:  # else the segment has no term of the field
-            head = pack_ushort(fieldmap[field])
-            find = _hashed_find(tindex)
-            if find is None:  # a table read through the file (not mapped): its own look-up
-                groups.setdefault((head, _no_hash), []).append(_unhashed(tindex))
-            else:
-                groups.setdefault((head, tindex.hashfn), []).append(_found(find))
+            tables.append((pack_ushort(fieldmap[field]), tindex))
+    return tables
+
+
+def term_membership(ixreader: Any, field: str) -> Callable[[bytes], bool]:
+    """A test of whether any segment of ``ixreader`` holds a term (bytes) of ``field``: what
+    ``(field, term) in ixreader`` answers, asked of each segment's term table directly (the
+    reader layers cost more than the hashed look-up itself, and a fuzzy word asks thousands of
+    times), and not at all of a segment without a term of the field (``keywords`` of an arXiv
+    library)."""
+    tables = _field_tables(ixreader, field)
+    if tables is None:
+        return lambda btext: (field, btext) in ixreader  # another codec: Whoosh's way
+    # Segments grouped by what a look-up hashes (the field's number + the term, and the hash
+    # function): the hash is computed once for all of a group's tables, not once per segment
+    # (md5 in Python: at 1M papers, 22 segments, most of ``quantizaton~``'s expansion).
+    groups: dict[tuple[bytes, Callable], list[Callable[[bytes, int], bool]]] = {}
+    for head, tindex in tables:
+        find = _hashed_find(tindex)
+        if find is None:  # a table read through the file (not mapped): its own look-up
+            groups.setdefault((head, _no_hash), []).append(_unhashed(tindex))
+        else:
+            groups.setdefault((head, tindex.hashfn), []).append(_found(find))
 
     def holds(btext: bytes) -> bool:
         for (head, hashfn), probes in groups.items():
@@ -141,18 +153,15 @@ def term_frequencies(ixreader: Any, field: str) -> Callable[[bytes], float] | No
     """``ixreader.frequency(field, term)`` (the term's total weight over every segment, summed in
     segment order as Whoosh sums it) read from the mapped term tables, each key hashed once
     per numbering of the field; None when a segment's table is not mapped (ask Whoosh)."""
+    tables = _field_tables(ixreader, field)
+    if tables is None:
+        return None
     segments: list[tuple[bytes, Callable, Callable[[bytes, int], int], Any]] = []
-    for reader, _ in ixreader.leaf_readers():
-        if reader.segments() is None or field not in reader.schema:
-            continue
-        terms = getattr(reader, "_terms", None)
-        tindex = getattr(terms, "_tindex", None)
-        fieldmap = getattr(terms, "_fieldmap", None)
-        find = _hashed_find(tindex) if tindex is not None else None
-        if tindex is None or find is None or not isinstance(fieldmap, dict) or reader.is_closed:
+    for head, tindex in tables:
+        find = _hashed_find(tindex)
+        if find is None:
             return None
-        if field in fieldmap:
-            segments.append((pack_ushort(fieldmap[field]), tindex.hashfn, find, tindex.dbfile._map))
+        segments.append((head, tindex.hashfn, find, tindex.dbfile._map))
     weight_at = _WEIGHT.unpack_from
 
     def frequency(btext: bytes) -> float:
