@@ -131,7 +131,7 @@ def test_numeric_columns_read_as_arrays_are_whooshs_values(library: Library) -> 
             raw = column.raw_column() if hasattr(column, "raw_column") else column
             got = whoosh_private.numeric_column_array(raw)
             assert got is not None, field
-            assert list(got) == list(raw) == whoosh_private.numeric_column_values(raw), field
+            assert list(got) == list(raw), field
 
 
 @pytest.mark.parametrize("text", ["quant*", "transformr~", "title:quant*"])
