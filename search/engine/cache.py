@@ -113,10 +113,15 @@ class SearcherCache(PhraseMatching):
         first, ties by the other field (both fields are 32-bit, so one key sorts at C speed)."""
         keys = self._keys.get(key)
         if keys is None:
-            first_field, second_field = SORT_FIELDS[key]
-            first, second = self._column(first_field), self._column(second_field)
-            keys = self._keys[key] = [-((a << 32) | b) for a, b in zip(first, second, strict=True)]
+            everything = range(self.searcher.reader().doc_count_all())
+            keys = self._keys[key] = self._keys_of(key, everything)
         return keys
+
+    def _keys_of(self, key: str, docs: Iterable[int]) -> list[int]:
+        """The sort keys of ``docs``, in their order."""
+        first_field, second_field = SORT_FIELDS[key]
+        first, second = self._column(first_field), self._column(second_field)
+        return [-((first[d] << 32) | second[d]) for d in docs]
 
     def sort(self, docs: Collection[int], key: str) -> list[int]:
         """``docs`` in :meth:`order`'s order (sorted() is stable: equal keys stay by doc number).
@@ -127,9 +132,7 @@ class SearcherCache(PhraseMatching):
         by_number = sorted(docs)
         keys = self._keys.get(key)
         if keys is None and len(by_number) * 2 < self.searcher.reader().doc_count_all():
-            first_field, second_field = SORT_FIELDS[key]
-            first, second = self._column(first_field), self._column(second_field)
-            own = [-((first[d] << 32) | second[d]) for d in by_number]
+            own = self._keys_of(key, by_number)
             return [by_number[i] for i in sorted(range(len(own)), key=own.__getitem__)]
         return sorted(by_number, key=self.sort_keys(key).__getitem__)
 
