@@ -221,3 +221,19 @@ def segmented_library(root: Path, seed: int):
     write_dump(first, 300, extra=20, seed=seed)  # grown: its papers replaced (deletions)
     lib.ingest([first])
     return lib
+
+
+def real_dumps_library(root: Path):
+    """A library over every example dump in ../shared (all four kinds, Daily Papers with their
+    keywords), read in place; the test is skipped where they are missing. The caller closes it."""
+    import pytest
+    from paperbrowse.search.library import Library
+    from paperbrowse.search.paths import Locations
+
+    from tests.dumps_paths import DUMPS
+
+    if not DUMPS.is_dir():
+        pytest.skip(f"example dumps not found at {DUMPS}")
+    lib = Library(Locations.resolve(root / "data"))
+    lib.ingest([DUMPS])
+    return lib

@@ -25,6 +25,7 @@ from paperbrowse.search.models import Filters  # noqa: E402
 from paperbrowse.search.paths import Locations  # noqa: E402
 
 from bench.generate import write_dump  # noqa: E402
+from tests.fixtures_dumps import real_dumps_library  # noqa: E402
 
 QUERIES = [
     "learning",
@@ -408,13 +409,7 @@ def test_facets_of_a_query_whoosh_must_match_still_work(library: Library) -> Non
 
 @pytest.fixture(scope="module")
 def real_library(tmp_path_factory) -> Library:
-    """Every example dump (all four kinds), ingested in place."""
-    from tests.dumps_paths import DUMPS
-
-    if not DUMPS.is_dir():
-        pytest.skip(f"example dumps not found at {DUMPS}")
-    lib = Library(Locations.resolve(tmp_path_factory.mktemp("real") / "data"))
-    lib.ingest([DUMPS])
+    lib = real_dumps_library(tmp_path_factory.mktemp("real"))
     yield lib
     lib.close()
 

@@ -30,8 +30,7 @@ from paperbrowse.search.paths import Locations  # noqa: E402
 from whoosh.analysis import StemmingAnalyzer  # noqa: E402
 
 from bench.generate import write_dump  # noqa: E402
-from tests.dumps_paths import DUMPS  # noqa: E402
-from tests.fixtures_dumps import segmented_library  # noqa: E402
+from tests.fixtures_dumps import real_dumps_library, segmented_library  # noqa: E402
 
 WORD = re.compile(r"\w+")
 
@@ -160,11 +159,7 @@ def test_phrases_of_every_paired_field_match_whoosh(library: Library, field: str
 
 @pytest.fixture(scope="module")
 def real_library(tmp_path_factory) -> Library:
-    """Every example dump (all four kinds; Daily Papers with their keywords), read in place."""
-    if not DUMPS.is_dir():
-        pytest.skip(f"example dumps not found at {DUMPS}")
-    lib = Library(Locations.resolve(tmp_path_factory.mktemp("real") / "data"))
-    lib.ingest([DUMPS])
+    lib = real_dumps_library(tmp_path_factory.mktemp("real"))
     yield lib
     lib.close()
 
