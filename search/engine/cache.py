@@ -166,6 +166,14 @@ class SearcherCache(PhraseMatching):
                     order_files.save_later(self._orders_dir, key, self._state(), order, ids)
         return ids
 
+    def keep_order(self, key: str) -> None:
+        """Make :meth:`ordered_ids` and keep it on disk, unless it is kept for this index
+        state already (then nothing is read: an unchanged ingest asks this too)."""
+        if self._orders_dir is not None and not order_files.saved(
+            self._orders_dir, key, self._state()
+        ):
+            self.ordered_ids(key)
+
     def _state(self) -> str:
         return order_files.state_of(self.searcher.reader())
 

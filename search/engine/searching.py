@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from paperbrowse.search.engine import order_files, ranking, whoosh_terms
+from paperbrowse.search.engine import ranking, whoosh_terms
 from paperbrowse.search.engine.cache import SearcherCache
 from paperbrowse.search.engine.queries import (
     capped_expansions,
@@ -227,10 +227,7 @@ class PaperIndex(TimelineQueries, IndexStore):
         """Make and keep (search/engine/order_files.py) every paper newest first, the app's
         first screen, unless it is kept already: an ingest does this last, so that the app's
         next start does not (1.3 s at 1M papers, every morning after the day's ingest)."""
-        cache = self.cache()
-        state = order_files.state_of(cache.searcher.reader())
-        if not order_files.saved(self.path, FIRST_SCREEN_ORDER, state):
-            cache.ordered_ids(FIRST_SCREEN_ORDER)
+        self.cache().keep_order(FIRST_SCREEN_ORDER)
 
     def similar(self, paper: Paper, limit: int) -> list[str]:
         """Ids of papers like this one (more-like-this over title and abstract)."""
